@@ -1,0 +1,29 @@
+// Bundles each entry point into dist/ with esbuild. Run: npm run bundle
+// The AWS SDK is loaded with dynamic import() from the deploy path only, so code
+// splitting keeps it out of what `validate` and `plan` load at start-up.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+await rm('dist', { recursive: true, force: true });
+await build({
+  entryPoints: {
+    index: 'src/index.ts',
+    'cleanup/index': 'src/cleanup.ts',
+    cli: 'src/cli.ts',
+  },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  sourcemap: true,
+  sourcesContent: false,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
