@@ -47,7 +47,7 @@ ${USAGE}
   try {
     switch (command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-AQGQRP2A.js");
+        const { validateCommand } = await import("./chunks/validate-TL2VDIZ6.js");
         await validateCommand({ path: dir }, reporter);
         return 0;
       }
@@ -58,12 +58,15 @@ ${USAGE}
 `);
           return 2;
         }
-        const { planCommand } = await import("./chunks/plan-5JFSO3W7.js");
-        await planCommand({ path: dir, planOut: parsed.values.out, deploymentId: "", secrets: {} }, reporter);
+        const { planCommand } = await import("./chunks/plan-LN23LEDB.js");
+        await planCommand(
+          { path: dir, planOut: parsed.values.out, deploymentId: "", secrets: {} },
+          reporter
+        );
         return 0;
       }
       case "generate": {
-        const { generateCommand } = await import("./chunks/generate-33ZDFSTY.js");
+        const { generateCommand } = await import("./chunks/generate-64EXRUR4.js");
         await generateCommand({ path: dir, force: parsed.values.force }, reporter);
         return 0;
       }

@@ -37,7 +37,9 @@ function parseSecrets(text) {
     const eq = line.indexOf("=");
     const name = eq > 0 ? line.slice(0, eq).trim() : "";
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new InputError(`input 'secrets', line ${i + 1}: expected NAME=value with NAME like [A-Za-z_][A-Za-z0-9_]*`);
+      throw new InputError(
+        `input 'secrets', line ${i + 1}: expected NAME=value with NAME like [A-Za-z_][A-Za-z0-9_]*`
+      );
     }
     out[name] = line.slice(eq + 1);
   });
@@ -73,12 +75,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-AQGQRP2A.js");
+        const { validateCommand } = await import("./chunks/validate-TL2VDIZ6.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-5JFSO3W7.js");
+        const { planCommand } = await import("./chunks/plan-LN23LEDB.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);

@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   loadOrThrow
-} from "./chunk-AXXBBMGX.js";
+} from "./chunk-ARQ7VHQ4.js";
 import "./chunk-4G5IXWVH.js";
 import {
   __commonJS,
@@ -7539,4 +7539,4 @@ async function planCommand(inputs, reporter) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-5JFSO3W7.js.map
+//# sourceMappingURL=plan-LN23LEDB.js.map

@@ -2,11 +2,11 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   loadOrThrow,
   validateCommand
-} from "./chunk-AXXBBMGX.js";
+} from "./chunk-ARQ7VHQ4.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-MY3JGSCD.js";
 export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=validate-AQGQRP2A.js.map
+//# sourceMappingURL=validate-TL2VDIZ6.js.map

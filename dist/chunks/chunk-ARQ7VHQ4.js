@@ -10,7 +10,13 @@ import { resolve } from "node:path";
 async function loadDeployment(_root) {
   return {
     diagnostics: [
-      { file: ".", line: 0, col: 0, severity: "error", message: "manifest loading is not built yet" }
+      {
+        file: ".",
+        line: 0,
+        col: 0,
+        severity: "error",
+        message: "manifest loading is not built yet"
+      }
     ]
   };
 }
@@ -40,4 +46,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=chunk-AXXBBMGX.js.map
+//# sourceMappingURL=chunk-ARQ7VHQ4.js.map

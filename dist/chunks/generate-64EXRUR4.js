@@ -11,4 +11,4 @@ async function generateCommand(_inputs, _reporter) {
 export {
   generateCommand
 };
-//# sourceMappingURL=generate-33ZDFSTY.js.map
+//# sourceMappingURL=generate-64EXRUR4.js.map
