@@ -1,9 +1,21 @@
 // Who is deploying: the run identity tagged on every instance, and the deployment id.
+// The deployment id defaults to one derived from the GitHub context: the repository plus
+// the branch for a push, or plus `pr-<number>` for pull request events (opened,
+// synchronize and closed give the same id, so the close event destroys the preview).
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { UserError } from './diagnostics.ts';
 import type { RunIdentity } from './plan/types.ts';
 
 type Env = Record<string, string | undefined>;
+
+/** The part of @actions/github's `context` this module reads. */
+export interface GitHubContextLike {
+  eventName: string;
+  ref: string;
+  payload: { pull_request?: { number?: number } | undefined; number?: number };
+  repo: { owner: string; repo: string };
+}
 
 export function resolveIdentity(env: Env): RunIdentity {
   const runId = env.GITHUB_RUN_ID
@@ -17,10 +29,45 @@ export function resolveIdentity(env: Env): RunIdentity {
   };
 }
 
-/** An explicit id wins; otherwise one derived from the repository and ref. */
-export function resolveDeploymentId(explicit: string, env: Env): string {
-  if (explicit !== '') return explicit;
-  const repo = env.GITHUB_REPOSITORY ?? 'local';
-  const ref = env.GITHUB_REF_NAME ?? 'default';
-  return `${repo}/${ref}`;
+/** AWS tag values: up to 256 Unicode letters, digits, spaces and _ . : / = + - @ */
+const TAG_VALUE_MAX = 256;
+const NOT_TAG_CHAR = /[^\p{L}\p{N} _.:/=+\-@]/gu;
+
+export function toTagValue(value: string): string {
+  const clean = value.replace(NOT_TAG_CHAR, '-');
+  if (clean.length <= TAG_VALUE_MAX) return clean;
+  // Too long: keep a readable prefix and make it unique with a short digest of the whole.
+  const digest = createHash('sha256').update(value).digest('hex').slice(0, 12);
+  return `${clean.slice(0, TAG_VALUE_MAX - 13)}-${digest}`;
+}
+
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review']);
+
+/** The id for a context: `owner/repo/pr-12` for pull requests, `owner/repo/<branch or tag>` else. */
+export function deploymentIdFromContext(ctx: GitHubContextLike): string {
+  const repo = ctx.repo.owner && ctx.repo.repo ? `${ctx.repo.owner}/${ctx.repo.repo}` : 'local';
+  const pr =
+    ctx.payload.pull_request?.number ??
+    (PR_EVENTS.has(ctx.eventName) ? ctx.payload.number : undefined);
+  if (pr !== undefined) return toTagValue(`${repo}/pr-${pr}`);
+  const ref = ctx.ref.replace(/^refs\/(heads|tags)\//, '') || 'default';
+  return toTagValue(`${repo}/${ref}`);
+}
+
+/**
+ * An explicit id wins (checked to be a valid tag value); otherwise one derived from the
+ * GitHub context. Outside GitHub (no GITHUB_REPOSITORY), `local/default`.
+ */
+export async function resolveDeploymentId(explicit: string, env: Env): Promise<string> {
+  if (explicit !== '') {
+    if (toTagValue(explicit) !== explicit) {
+      throw new UserError(
+        `input 'deployment-id' must be at most ${TAG_VALUE_MAX} characters of letters, digits, spaces and _ . : / = + - @`,
+      );
+    }
+    return explicit;
+  }
+  if (!env.GITHUB_REPOSITORY) return 'local/default';
+  const { context } = await import('@actions/github');
+  return deploymentIdFromContext(context as unknown as GitHubContextLike);
 }

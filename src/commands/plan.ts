@@ -12,7 +12,7 @@ export async function planCommand(
   const deployment = await loadOrThrow(inputs.path, reporter);
   const identity = resolveIdentity(process.env);
   const plan = await buildPlan(deployment, {
-    deploymentId: resolveDeploymentId(inputs.deploymentId, process.env),
+    deploymentId: await resolveDeploymentId(inputs.deploymentId, process.env),
     identity,
     secretNames: Object.keys(inputs.secrets).sort(),
   });
