@@ -1,5 +1,7 @@
 // The action's inputs, read once and typed. Names match action.yml.
 
+import type { Deployment } from './manifest/model.ts';
+
 export const COMMANDS = ['deploy', 'destroy', 'status', 'plan', 'validate'] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -15,7 +17,23 @@ export interface Inputs {
   secrets: Record<string, string>;
   ttl: string;
   planOut: string;
+  /** Extra regions where destroy and status look (beyond the manifest's). */
+  regions: string[];
+  /** How many instances must end healthy for the deploy to succeed. */
+  minHealthy: MinHealthy;
+  /** Leave failed instances running for debugging instead of terminating them. */
+  keepFailed: boolean;
+  /** Seconds to wait for instances to be running and Online in SSM. */
+  onlineTimeoutSeconds: number;
+  /** USD per hour; '' keeps the manifest's. */
+  maxPrice: string;
+  /** undefined keeps the manifest's choice. */
+  onDemandFallback?: boolean;
 }
+
+/** `min-healthy`: every instance, a count, or a percentage of the planned total. */
+export type MinHealthy =
+  { kind: 'all' } | { kind: 'count'; n: number } | { kind: 'percent'; p: number };
 
 export class InputError extends Error {
   constructor(message: string) {
@@ -49,14 +67,93 @@ export function parseSecrets(text: string): Record<string, string> {
   return out;
 }
 
+/** A duration like 90, 90s, 15m, 8h or 2d, in seconds; a bare number is `bareUnit`. */
+export function parseDuration(name: string, text: string, bareUnit: 's' | 'm' = 's'): number {
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isSafeInteger(n) || n <= 0) {
+    throw new InputError(
+      `input '${name}' must be a duration like 90s, 15m, 8h or 2d; got '${text}'`,
+    );
+  }
+  const unit = m[2] ?? bareUnit;
+  return n * { s: 1, m: 60, h: 3600, d: 86400 }[unit as 's' | 'm' | 'h' | 'd'];
+}
+
+export function parseMinHealthy(text: string): MinHealthy {
+  const v = text.trim();
+  if (v === '' || v === 'all') return { kind: 'all' };
+  if (/^\d+$/.test(v) && Number(v) >= 1) return { kind: 'count', n: Number(v) };
+  const pct = /^(\d+(?:\.\d+)?)%$/.exec(v);
+  if (pct && Number(pct[1]) > 0 && Number(pct[1]) <= 100)
+    return { kind: 'percent', p: Number(pct[1]) };
+  throw new InputError(
+    `input 'min-healthy' must be 'all', a count of 1 or more, or a percentage like 50%; got '${v}'`,
+  );
+}
+
+export function parseBoolean(name: string, text: string): boolean | undefined {
+  const v = text.trim().toLowerCase();
+  if (v === '') return undefined;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new InputError(`input '${name}' must be true or false; got '${text}'`);
+}
+
+/** Region names separated by commas, spaces or new lines. */
+export function parseRegions(text: string): string[] {
+  const names = text.split(/[\s,]+/).filter((s) => s !== '');
+  for (const n of names) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(n)) {
+      throw new InputError(`input 'regions': '${n}' is not a region name like us-west-2`);
+    }
+  }
+  return [...new Set(names)];
+}
+
+export function parseMaxPrice(text: string): string {
+  const v = text.trim();
+  if (v !== '' && !/^\d+(\.\d+)?$/.test(v)) {
+    throw new InputError(`input 'max-price' must be a price in USD per hour like 0.05; got '${v}'`);
+  }
+  return v;
+}
+
+/**
+ * The manifest as the inputs amend it: `instance-profile`, `ttl`, `max-price` and
+ * `on-demand-fallback` override the manifest's values when given. Plan and deploy both
+ * apply it, so what `plan` shows is what `deploy` launches.
+ */
+export function applyInputOverrides(
+  deployment: Deployment,
+  inputs: Pick<Inputs, 'instanceProfile' | 'ttl' | 'maxPrice'> & { onDemandFallback?: boolean },
+): Deployment {
+  const cloud = { ...deployment.cloud };
+  if (inputs.instanceProfile !== '') cloud.instanceProfile = inputs.instanceProfile;
+  if (inputs.ttl === 'off') delete cloud.ttlSeconds;
+  else if (inputs.ttl !== '') cloud.ttlSeconds = parseDuration('ttl', inputs.ttl, 'm');
+  if (inputs.maxPrice !== '') cloud.maxPrice = inputs.maxPrice;
+  if (inputs.onDemandFallback !== undefined) cloud.onDemandFallback = inputs.onDemandFallback;
+  return { ...deployment, cloud };
+}
+
 export function readInputs(read: InputReader): Inputs {
+  const ttl = read('ttl').trim();
+  if (ttl !== '' && ttl !== 'off') parseDuration('ttl', ttl, 'm');
+  const onDemandFallback = parseBoolean('on-demand-fallback', read('on-demand-fallback'));
   return {
     command: parseCommand(read('command')),
     path: read('path').trim() || '.',
     deploymentId: read('deployment-id').trim(),
     instanceProfile: read('instance-profile').trim(),
     secrets: parseSecrets(read('secrets')),
-    ttl: read('ttl').trim(),
+    ttl,
     planOut: read('plan-out').trim() || 'spot-plan',
+    regions: parseRegions(read('regions')),
+    minHealthy: parseMinHealthy(read('min-healthy')),
+    keepFailed: parseBoolean('keep-failed', read('keep-failed')) ?? false,
+    onlineTimeoutSeconds: parseDuration('online-timeout', read('online-timeout').trim() || '10m'),
+    maxPrice: parseMaxPrice(read('max-price')),
+    ...(onDemandFallback !== undefined ? { onDemandFallback } : {}),
   };
 }

@@ -4,6 +4,32 @@
 import * as core from '@actions/core';
 import { formatDiagnostic, UserError, errorMessage, type Diagnostic } from './diagnostics.ts';
 import { InputError, readInputs } from './inputs.ts';
+import { DeployError } from './aws/errors.ts';
+
+/**
+ * Runs `fn` with a signal that aborts on SIGINT or SIGTERM. The runner cancels a job with
+ * SIGINT, then SIGTERM 7.5 s later, then kills 2.5 s after that: the command stops what is
+ * in flight and terminates this run's instances inside that window.
+ */
+export async function withCancellation<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      core.info(`received ${sig} again; still cleaning up`);
+      return;
+    }
+    core.warning(`received ${sig}: cancelling, and terminating the instances this run launched`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
 
 export function annotate(d: Diagnostic): void {
   const props = {
@@ -35,10 +61,23 @@ export async function run(): Promise<void> {
         core.setOutput('manifest-digest', result.plan.manifestDigest);
         break;
       }
-      case 'deploy':
-      case 'destroy':
-      case 'status':
-        throw new UserError(`command '${inputs.command}' is not yet available in this version`);
+      case 'deploy': {
+        const { deployCommand } = await import('./commands/deploy.ts');
+        await withCancellation((signal) =>
+          deployCommand(inputs, { annotate, info: core.info }, { signal }),
+        );
+        break;
+      }
+      case 'destroy': {
+        const { destroyCommand } = await import('./commands/destroy.ts');
+        await withCancellation((signal) => destroyCommand(inputs, { signal }));
+        break;
+      }
+      case 'status': {
+        const { statusCommand } = await import('./commands/status.ts');
+        await withCancellation((signal) => statusCommand(inputs, { signal }));
+        break;
+      }
     }
   } catch (err) {
     if (err instanceof UserError) {
@@ -47,7 +86,7 @@ export async function run(): Promise<void> {
         core.info(formatDiagnostic(d));
       }
       core.setFailed(err.message);
-    } else if (err instanceof InputError) {
+    } else if (err instanceof InputError || err instanceof DeployError) {
       core.setFailed(err.message);
     } else {
       core.setFailed(`unexpected error: ${errorMessage(err)}`);

@@ -1,11 +1,77 @@
-// Post-step cleanup: after a failed or cancelled deploy, terminate whatever that run
-// launched (found by its run tag). Until deploy exists there is nothing to clean.
+// Post-step cleanup (dist/cleanup/index.js, `post-if: always()`): when this job's deploy did
+// not finish healthy (failed, cancelled, crashed), terminate every instance tagged with this
+// run's id in the regions it launched in, plus every id it recorded, unless keep-failed.
+// Instances are found by tags, so even a launch whose answer never arrived is cleaned up.
 
 import * as core from '@actions/core';
+import { errorMessage } from './diagnostics.ts';
+import { STATE, parseLaunched, parseRunRecord } from './launch/state.ts';
 
 export async function runCleanup(): Promise<void> {
-  const launched = core.getState('launched');
-  if (launched === '') {
-    core.info('spot-deployer: nothing launched by this run; no cleanup needed.');
+  try {
+    const run = parseRunRecord(core.getState(STATE.run));
+    if (!run) {
+      core.info('spot-deployer: nothing launched by this run; no cleanup needed.');
+      return;
+    }
+    if (core.getState(STATE.result) === 'success') {
+      core.info(
+        `spot-deployer: the deploy of ${run.deploymentId} finished healthy; nothing to clean up.`,
+      );
+      return;
+    }
+    const launched = parseLaunched(core.getState(STATE.launched));
+    const regions = [...new Set([...run.regions, ...Object.keys(launched)])];
+    if (run.keepFailed) {
+      const ids = Object.values(launched).flat();
+      core.warning(
+        `spot-deployer: the deploy of ${run.deploymentId} did not finish; keep-failed is set, so ` +
+          `${ids.length > 0 ? `instances ${ids.join(', ')} are` : 'its instances are'} left running. ` +
+          `Remove them with command: destroy.`,
+      );
+      return;
+    }
+    const [{ Clients }, { destroyTagged }, { POLL, realClock }] = await Promise.all([
+      import('./aws/clients.ts'),
+      import('./destroy/destroy.ts'),
+      import('./aws/poll.ts'),
+    ]);
+    const clients = new Clients();
+    try {
+      const res = await core.group(`Clean up run ${run.runId} of ${run.deploymentId}`, () =>
+        destroyTagged(
+          {
+            clientsFor: (r) => clients.for(r),
+            log: { info: core.info, warning: core.warning, group: (_t, fn) => fn() },
+            clock: realClock,
+            poll: POLL,
+            timeoutMs: 300_000,
+          },
+          regions,
+          { deploymentId: run.deploymentId, runId: run.runId },
+          launched,
+        ),
+      );
+      if (res.terminated.length === 0) {
+        core.info(
+          `spot-deployer: no instance of run ${run.runId} is left in ${regions.join(', ')}.`,
+        );
+      } else {
+        core.info(
+          `spot-deployer: the deploy did not finish; terminated ${res.terminated.length} instance${res.terminated.length === 1 ? '' : 's'} of run ${run.runId}: ${res.terminated.join(', ')}.`,
+        );
+      }
+      if (res.remaining.length > 0) {
+        core.setFailed(
+          `spot-deployer: ${res.remaining.map((r) => `${r.id} (${r.region}, ${r.state})`).join(', ')} not terminated yet; run command: destroy`,
+        );
+      }
+    } finally {
+      clients.close();
+    }
+  } catch (err) {
+    core.setFailed(
+      `spot-deployer cleanup failed: ${errorMessage(err)}; run command: destroy to remove what is left`,
+    );
   }
 }

@@ -1,0 +1,52 @@
+// Reading AWS errors: the SDK surfaces a service error's code as `name` (EC2's Query
+// protocol puts it in <Code>, SSM's JSON protocol in __type).
+
+import { errorMessage } from '../diagnostics.ts';
+
+/** EC2 error codes that mean "this pool has no room now": move on to the next pool. */
+export const CAPACITY_CODES: ReadonlySet<string> = new Set([
+  'InsufficientInstanceCapacity',
+  'UnfulfillableCapacity',
+  'MaxSpotInstanceCountExceeded',
+  'SpotMaxPriceTooLow',
+  'InsufficientCapacity',
+  'InsufficientFreeAddressesInSubnet',
+]);
+
+export function awsErrorCode(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as { Code?: unknown; code?: unknown; name?: unknown };
+    for (const v of [e.Code, e.code, e.name]) {
+      if (typeof v === 'string' && v !== '' && v !== 'Error') return v;
+    }
+  }
+  return 'Error';
+}
+
+export function isCapacityError(err: unknown): boolean {
+  return CAPACITY_CODES.has(awsErrorCode(err));
+}
+
+export function isAbortError(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    ((err as { name?: unknown }).name === 'AbortError' ||
+      (err as { code?: unknown }).code === 'ABORT_ERR')
+  );
+}
+
+/** "Code: message" (or just the message when the code adds nothing). */
+export function describeAwsError(err: unknown): string {
+  const code = awsErrorCode(err);
+  const msg = errorMessage(err);
+  return code === 'Error' || msg.startsWith(code) ? msg : `${code}: ${msg}`;
+}
+
+/** A deploy, destroy or status that cannot complete; the message is for the user as it is. */
+export class DeployError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeployError';
+  }
+}

@@ -1,0 +1,69 @@
+// Time for pollers: a clock that tests can replace, and a backoff that starts short.
+
+import { setTimeout as delay } from 'node:timers/promises';
+
+export interface Clock {
+  now(): number;
+  /** Rejects with an AbortError when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: async (ms, signal) => {
+    await delay(ms, undefined, signal ? { signal } : {});
+  },
+};
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  factor: number;
+}
+
+export const POLL: BackoffOptions = { initialMs: 1000, maxMs: 5000, factor: 1.5 };
+
+/** Successive poll intervals: initialMs, then times factor, capped at maxMs. */
+export function* backoff(o: BackoffOptions = POLL): Generator<number, never> {
+  let ms = o.initialMs;
+  for (;;) {
+    yield Math.round(ms);
+    ms = Math.min(o.maxMs, ms * o.factor);
+  }
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Groups items by a key, keeping first-seen key order. */
+export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
+}
+
+/** Runs `fn` over items with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (t: T, i: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

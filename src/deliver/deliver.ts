@@ -1,0 +1,225 @@
+// Runs the plan's remote steps in order on the healthy instances: steps that share a
+// parallelGroup run concurrently, every step runs in all regions at once, and an instance
+// whose step fails drops out (its step, status, exit code and output tail are logged).
+
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { BackoffOptions, Clock } from '../aws/poll.ts';
+import { mapLimit } from '../aws/poll.ts';
+import type { RemoteStep } from '../plan/types.ts';
+import type { Log } from '../report/log.ts';
+import {
+  failureDetail,
+  runCommand,
+  type CommandContext,
+  type InvocationResult,
+} from './commands.ts';
+import type { Fleet, Member } from './fleet.ts';
+
+/** How secrets reach an instance without ever being in a command in clear (src/plan/secrets.ts). */
+export interface SecretsSealer {
+  /** Script that makes (or reuses) the instance's key pair and prints its public key (PEM). */
+  keyScript(): string;
+  /** Encrypts the secrets for the holder of that public key. */
+  seal(publicKeyPem: string, secrets: Record<string, string>): string | Promise<string>;
+  /** Script that decrypts the sealed blob on the instance and installs the secrets file. */
+  installScript(sealed: string): string;
+}
+
+export interface DeliverContext {
+  clientsFor(region: string): { ec2: EC2Client; ssm: SSMClient };
+  log: Log;
+  clock: Clock;
+  poll: BackoffOptions;
+  signal?: AbortSignal;
+  /** Put in each command's comment so the SSM console shows whose command it is. */
+  deploymentId: string;
+  secrets: Record<string, string>;
+  sealer?: SecretsSealer;
+}
+
+export interface StepFailure {
+  instanceId: string;
+  region: string;
+  result: InvocationResult;
+}
+
+export interface StepOutcome {
+  step: RemoteStep;
+  ms: number;
+  /** Instances the step ran on. */
+  instances: number;
+  failed: StepFailure[];
+}
+
+/** Consecutive steps with the same parallelGroup form one batch; every other step is alone. */
+export function stepBatches(steps: readonly RemoteStep[]): RemoteStep[][] {
+  const out: RemoteStep[][] = [];
+  for (const s of steps) {
+    const last = out.at(-1);
+    const prev = last?.at(-1);
+    if (last && prev && s.parallelGroup !== undefined && prev.parallelGroup === s.parallelGroup) {
+      last.push(s);
+    } else out.push([s]);
+  }
+  return out;
+}
+
+export function describeResult(r: InvocationResult): string {
+  const code =
+    r.responseCode !== undefined && r.responseCode >= 0 ? `, exit code ${r.responseCode}` : '';
+  const details = r.statusDetails && r.statusDetails !== r.status ? ` (${r.statusDetails})` : '';
+  return `${r.status}${code}${details}`;
+}
+
+function commandContext(ctx: DeliverContext, region: string): CommandContext {
+  return {
+    ssm: ctx.clientsFor(region).ssm,
+    clock: ctx.clock,
+    poll: ctx.poll,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+}
+
+const PEM = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/;
+
+/** The secrets step: one batched command collects every instance's public key, then one
+ * command per instance carries the secrets sealed for that instance alone. */
+async function runSecretsStep(
+  ctx: DeliverContext,
+  step: RemoteStep,
+  region: string,
+  ids: string[],
+): Promise<Map<string, InvocationResult>> {
+  const sealer = ctx.sealer;
+  if (!sealer) throw new Error('a secrets step needs a sealer');
+  const cctx = commandContext(ctx, region);
+  const comment = `spot-deployer ${step.id} key ${ctx.deploymentId}`;
+  const keys = await runCommand(cctx, ids, {
+    script: sealer.keyScript(),
+    timeoutSeconds: Math.min(step.timeoutSeconds, 120),
+    comment,
+  });
+  const out = new Map<string, InvocationResult>();
+  const ready: Array<{ id: string; pem: string }> = [];
+  for (const id of ids) {
+    const r = keys.get(id);
+    if (!r || r.status !== 'Success') {
+      out.set(
+        id,
+        r ?? { instanceId: id, status: 'Failed', statusDetails: 'no result for the key command' },
+      );
+      continue;
+    }
+    let pem = PEM.exec(r.output ?? '')?.[0];
+    if (!pem) {
+      // The listing holds only the start of the output; read all of it.
+      const full = await failureDetail(cctx, r, 10_000);
+      pem = PEM.exec(full.stdoutTail)?.[0];
+    }
+    if (!pem) {
+      out.set(id, {
+        ...r,
+        status: 'Failed',
+        statusDetails: 'the key command printed no public key',
+      });
+      continue;
+    }
+    ready.push({ id, pem });
+  }
+  await mapLimit(ready, 10, async ({ id, pem }) => {
+    const sealed = await sealer.seal(pem, ctx.secrets);
+    const res = await runCommand(cctx, [id], {
+      script: sealer.installScript(sealed),
+      timeoutSeconds: step.timeoutSeconds,
+      comment: `spot-deployer ${step.id} ${ctx.deploymentId}`,
+    });
+    out.set(id, res.get(id) ?? { instanceId: id, status: 'Failed', statusDetails: 'no result' });
+  });
+  return out;
+}
+
+async function runStep(
+  ctx: DeliverContext,
+  step: RemoteStep,
+  members: Member[],
+): Promise<StepOutcome> {
+  const started = ctx.clock.now();
+  const byRegion = new Map<string, string[]>();
+  for (const m of members) byRegion.set(m.region, [...(byRegion.get(m.region) ?? []), m.id]);
+  const failed: StepFailure[] = [];
+  await Promise.all(
+    [...byRegion].map(async ([region, ids]) => {
+      const results =
+        step.kind === 'secrets'
+          ? await runSecretsStep(ctx, step, region, ids)
+          : await runCommand(commandContext(ctx, region), ids, {
+              script: step.script,
+              timeoutSeconds: step.timeoutSeconds,
+              comment: `spot-deployer ${step.id} ${ctx.deploymentId}`,
+            });
+      let ok = 0;
+      for (const id of ids) {
+        const r = results.get(id) ?? {
+          instanceId: id,
+          status: 'Failed',
+          statusDetails: 'no result',
+        };
+        if (r.status === 'Success') ok++;
+        else failed.push({ instanceId: id, region, result: r });
+      }
+      ctx.log.info(`${step.id} ${region}: ${ok}/${ids.length} succeeded`);
+    }),
+  );
+  return { step, ms: ctx.clock.now() - started, instances: members.length, failed };
+}
+
+/** Logs each failure in its own collapsed group: step, status, exit code, output tails. */
+export async function logFailures(
+  ctx: DeliverContext,
+  stepId: string,
+  failures: readonly StepFailure[],
+): Promise<void> {
+  for (const f of failures) {
+    const detail = await failureDetail(commandContext(ctx, f.region), f.result);
+    await ctx.log.group(
+      `✗ ${stepId} failed on ${f.instanceId} (${f.region}): ${describeResult({ ...f.result, ...(detail.responseCode !== undefined ? { responseCode: detail.responseCode } : {}) })}`,
+      async () => {
+        if (detail.statusDetails) ctx.log.info(`status details: ${detail.statusDetails}`);
+        ctx.log.info(`--- stdout (last lines) ---\n${detail.stdoutTail || '(empty)'}`);
+        ctx.log.info(`--- stderr (last lines) ---\n${detail.stderrTail || '(empty)'}`);
+      },
+    );
+  }
+}
+
+/**
+ * Runs every step; returns what each did. Stops early when fewer than `minHealthy`
+ * instances are left (the caller fails the deploy).
+ */
+export async function deliverSteps(
+  ctx: DeliverContext,
+  fleet: Fleet,
+  steps: readonly RemoteStep[],
+  minHealthy: number,
+): Promise<StepOutcome[]> {
+  const outcomes: StepOutcome[] = [];
+  for (const batch of stepBatches(steps)) {
+    const members = fleet.healthy();
+    if (members.length < minHealthy || members.length === 0) break;
+    const title =
+      batch.length === 1
+        ? `Step ${batch[0]?.id}: ${batch[0]?.description} (${members.length} instance${members.length === 1 ? '' : 's'})`
+        : `Steps ${batch.map((s) => s.id).join(', ')} in parallel (${members.length} instances)`;
+    const results = await ctx.log.group(title, () =>
+      Promise.all(batch.map((s) => runStep(ctx, s, members))),
+    );
+    for (const o of results) {
+      outcomes.push(o);
+      for (const f of o.failed)
+        fleet.fail(f.instanceId, `step ${o.step.id}`, describeResult(f.result));
+      if (o.failed.length > 0) await logFailures(ctx, o.step.id, o.failed);
+    }
+  }
+  return outcomes;
+}

@@ -1,0 +1,208 @@
+// Waiting for instances: first EC2 `running`, then SSM `Online`. One describe call per
+// region per poll covers all of that region's instances; polls start short and back off.
+
+import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import { DescribeInstanceInformationCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { abortable } from '../aws/clients.ts';
+import { awsErrorCode, describeAwsError, DeployError } from '../aws/errors.ts';
+import { backoff, chunk, type BackoffOptions, type Clock } from '../aws/poll.ts';
+import type { Log } from '../report/log.ts';
+import type { Fleet, Member } from './fleet.ts';
+
+export interface WaitContext {
+  clientsFor(region: string): { ec2: EC2Client; ssm: SSMClient };
+  log: Log;
+  clock: Clock;
+  poll: BackoffOptions;
+  signal?: AbortSignal;
+}
+
+const GONE = new Set(['shutting-down', 'terminated', 'stopping', 'stopped']);
+
+/** DescribeInstances for ids of one region, all pages; InstanceIds accepts up to 1000 per call. */
+export async function describeInstances(
+  ec2: EC2Client,
+  ids: readonly string[],
+  signal?: AbortSignal,
+): Promise<Instance[]> {
+  const out: Instance[] = [];
+  for (const batch of chunk(ids, 1000)) {
+    let NextToken: string | undefined;
+    do {
+      const page = await ec2.send(
+        new DescribeInstancesCommand({ InstanceIds: batch, ...(NextToken ? { NextToken } : {}) }),
+        abortable(signal),
+      );
+      for (const r of page.Reservations ?? []) out.push(...(r.Instances ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
+  return out;
+}
+
+/** Copies what EC2 says about an instance onto the member. */
+export function observe(m: Member, i: Instance): void {
+  if (i.State?.Name) m.state = i.State.Name;
+  if (i.Placement?.AvailabilityZone) m.zone = i.Placement.AvailabilityZone;
+  if (i.PublicIpAddress) m.publicIp = i.PublicIpAddress;
+  if (i.PrivateIpAddress) m.privateIp = i.PrivateIpAddress;
+  if (i.SubnetId) m.subnetId = i.SubnetId;
+}
+
+/** Why an instance left: a spot interruption is named as such. */
+export function goneReason(m: Member, i: Instance): string {
+  const code = i.StateReason?.Code ?? '';
+  const msg = i.StateReason?.Message ?? '';
+  const state = i.State?.Name ?? 'gone';
+  const spot = i.InstanceLifecycle === 'spot' || m.lifecycle === 'spot';
+  if (/spot/i.test(code) || /spot/i.test(msg) || (spot && code.startsWith('Server.'))) {
+    return `spot interruption: EC2 reclaimed the instance (${state}${code ? `, ${code}` : ''}${msg && msg !== code ? `: ${msg}` : ''})`;
+  }
+  return `instance is ${state}${code ? ` (${code}${msg && msg !== code ? `: ${msg}` : ''})` : ''}`;
+}
+
+/**
+ * Polls until every healthy instance is running. Instances that end up shutting down or
+ * terminated drop out (named spot interruptions); those still pending at the deadline too.
+ */
+export async function waitRunning(
+  ctx: WaitContext,
+  fleet: Fleet,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = ctx.clock.now() + timeoutMs;
+  const waiting = new Set(fleet.healthy().map((m) => m.id));
+  const delays = backoff(ctx.poll);
+  for (;;) {
+    const byRegion = fleet.healthyByRegion();
+    await Promise.all(
+      [...byRegion].map(async ([region, members]) => {
+        const ids = members.filter((m) => waiting.has(m.id)).map((m) => m.id);
+        if (ids.length === 0) return;
+        let seen: Instance[];
+        try {
+          seen = await describeInstances(ctx.clientsFor(region).ec2, ids, ctx.signal);
+        } catch (err) {
+          // Just launched: EC2 may not list the ids yet (eventual consistency).
+          if (awsErrorCode(err) === 'InvalidInstanceID.NotFound') return;
+          throw new DeployError(`${region}: DescribeInstances failed: ${describeAwsError(err)}`);
+        }
+        for (const i of seen) {
+          const m = i.InstanceId ? fleet.get(i.InstanceId) : undefined;
+          if (!m) continue;
+          observe(m, i);
+          if (m.state === 'running') {
+            waiting.delete(m.id);
+          } else if (GONE.has(m.state)) {
+            waiting.delete(m.id);
+            fleet.fail(m.id, 'launch', goneReason(m, i));
+            ctx.log.warning(`${m.id} (${region}): ${m.failure?.cause ?? m.state}`);
+          }
+        }
+      }),
+    );
+    if (waiting.size === 0) return;
+    if (ctx.clock.now() >= deadline) break;
+    await ctx.clock.sleep(delays.next().value, ctx.signal);
+  }
+  for (const id of waiting) {
+    fleet.fail(
+      id,
+      'launch',
+      `not running after ${Math.round(timeoutMs / 1000)} s (state ${fleet.get(id)?.state ?? 'unknown'})`,
+    );
+  }
+}
+
+/** Instance ids of a region that SSM reports Online (DescribeInstanceInformation allows 50 ids per filter). */
+export async function onlineIds(
+  ssm: SSMClient,
+  ids: readonly string[],
+  signal?: AbortSignal,
+): Promise<Set<string>> {
+  const online = new Set<string>();
+  for (const batch of chunk(ids, 50)) {
+    let NextToken: string | undefined;
+    do {
+      const page = await ssm.send(
+        new DescribeInstanceInformationCommand({
+          Filters: [{ Key: 'InstanceIds', Values: batch }],
+          MaxResults: 50,
+          ...(NextToken ? { NextToken } : {}),
+        }),
+        abortable(signal),
+      );
+      for (const info of page.InstanceInformationList ?? []) {
+        if (info.InstanceId && info.PingStatus === 'Online') online.add(info.InstanceId);
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
+  return online;
+}
+
+export const NOT_ONLINE_CAUSES =
+  'likely causes: the instance profile lacks the AmazonSSMManagedInstanceCore policy, ' +
+  'the instance has no outbound HTTPS to the SSM endpoints (no public IP, NAT gateway or VPC endpoints ' +
+  'for ssm, ssmmessages and ec2messages), or the image has no SSM agent';
+
+/** Polls until every healthy instance is Online in SSM; the rest drop out, with the likely causes. */
+export async function waitOnline(ctx: WaitContext, fleet: Fleet, timeoutMs: number): Promise<void> {
+  const deadline = ctx.clock.now() + timeoutMs;
+  const waiting = new Set(fleet.healthy().map((m) => m.id));
+  const delays = backoff(ctx.poll);
+  for (;;) {
+    await Promise.all(
+      [...fleet.healthyByRegion()].map(async ([region, members]) => {
+        const ids = members.filter((m) => waiting.has(m.id)).map((m) => m.id);
+        if (ids.length === 0) return;
+        let online: Set<string>;
+        try {
+          online = await onlineIds(ctx.clientsFor(region).ssm, ids, ctx.signal);
+        } catch (err) {
+          throw new DeployError(
+            `${region}: DescribeInstanceInformation failed: ${describeAwsError(err)}` +
+              (awsErrorCode(err) === 'AccessDeniedException'
+                ? ' (the deploying role needs ssm:DescribeInstanceInformation)'
+                : ''),
+          );
+        }
+        for (const id of online) waiting.delete(id);
+      }),
+    );
+    if (waiting.size === 0) return;
+    if (ctx.clock.now() >= deadline) break;
+    await ctx.clock.sleep(delays.next().value, ctx.signal);
+  }
+  // Before blaming SSM, see whether the instances are still there at all.
+  const late = fleet.members.filter((m) => waiting.has(m.id));
+  const byRegion = new Map<string, Member[]>();
+  for (const m of late) byRegion.set(m.region, [...(byRegion.get(m.region) ?? []), m]);
+  await Promise.all(
+    [...byRegion].map(async ([region, members]) => {
+      let seen: Instance[] = [];
+      try {
+        seen = await describeInstances(
+          ctx.clientsFor(region).ec2,
+          members.map((m) => m.id),
+          ctx.signal,
+        );
+      } catch {
+        // The SSM message below still stands.
+      }
+      for (const i of seen) {
+        const m = i.InstanceId ? fleet.get(i.InstanceId) : undefined;
+        if (!m) continue;
+        observe(m, i);
+        if (GONE.has(m.state)) fleet.fail(m.id, 'ssm-online', goneReason(m, i));
+      }
+    }),
+  );
+  for (const m of late) {
+    fleet.fail(
+      m.id,
+      'ssm-online',
+      `not Online in SSM after ${Math.round(timeoutMs / 1000)} s; ${NOT_ONLINE_CAUSES}`,
+    );
+  }
+}

@@ -1,0 +1,76 @@
+// Destroy by tag: in every region given, find the live instances carrying the deployment tag
+// (and the run tag, for a run's cleanup), terminate them in batches, wait until terminated.
+
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { BackoffOptions, Clock } from '../aws/poll.ts';
+import type { Log } from '../report/log.ts';
+import { findTagged, type FoundInstance, type TagQuery } from './find.ts';
+import { requestTermination, waitTerminated } from './terminate.ts';
+
+export interface DestroyContext {
+  clientsFor(region: string): { ec2: EC2Client };
+  log: Log;
+  clock: Clock;
+  poll: BackoffOptions;
+  signal?: AbortSignal;
+  /** How long to wait for `terminated`. */
+  timeoutMs: number;
+}
+
+export interface DestroyResult {
+  regions: string[];
+  /** Live instances found by tag (before termination). */
+  found: FoundInstance[];
+  /** Ids now terminated (or gone), including known ids the tag search did not list yet. */
+  terminated: string[];
+  /** Still not terminated at the deadline. */
+  remaining: Array<{ id: string; region: string; state: string }>;
+}
+
+/**
+ * Terminates everything matching `q` in `regions`, plus `knownIds` (ids this very run
+ * launched with those tags, which a search right after launch may not list yet).
+ */
+export async function destroyTagged(
+  ctx: DestroyContext,
+  regions: readonly string[],
+  q: TagQuery,
+  knownIds: Record<string, readonly string[]> = {},
+): Promise<DestroyResult> {
+  const result: DestroyResult = { regions: [...regions], found: [], terminated: [], remaining: [] };
+  const perRegion = await Promise.all(
+    regions.map(async (region) => {
+      const tctx = {
+        ec2: ctx.clientsFor(region).ec2,
+        clock: ctx.clock,
+        poll: ctx.poll,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      };
+      const found = await findTagged(tctx.ec2, region, q, ctx.signal);
+      const ids = [...new Set([...found.map((f) => f.id), ...(knownIds[region] ?? [])])];
+      if (ids.length === 0) return { found, terminated: [] as string[], remaining: [] };
+      ctx.log.info(
+        `${region}: terminating ${ids.length} instance${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
+      );
+      await requestTermination(tctx, ids);
+      const waited = await waitTerminated(tctx, ids, ctx.timeoutMs);
+      ctx.log.info(
+        `${region}: ${waited.terminated.length} terminated` +
+          (waited.remaining.length > 0
+            ? `, ${waited.remaining.length} not yet: ${waited.remaining.map((r) => `${r.id} (${r.state})`).join(', ')}`
+            : ''),
+      );
+      return {
+        found,
+        terminated: waited.terminated,
+        remaining: waited.remaining.map((r) => ({ ...r, region })),
+      };
+    }),
+  );
+  for (const r of perRegion) {
+    result.found.push(...r.found);
+    result.terminated.push(...r.terminated);
+    result.remaining.push(...r.remaining);
+  }
+  return result;
+}

@@ -1,0 +1,88 @@
+// Finding a deployment's instances by tag, never by a local file: destroy, status and the
+// post step all start here. An instance without the deployment tag is never returned.
+
+import {
+  DescribeInstancesCommand,
+  type EC2Client,
+  type Filter,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import { abortable } from '../aws/clients.ts';
+import { TAG } from '../plan/types.ts';
+
+export interface FoundInstance {
+  id: string;
+  region: string;
+  state: string;
+  instanceType: string;
+  lifecycle: 'spot' | 'on-demand';
+  zone?: string;
+  publicIp?: string;
+  privateIp?: string;
+  tags: Record<string, string>;
+}
+
+/** Every state but terminated: what is (or may still be) running or billing. */
+export const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+
+export interface TagQuery {
+  deploymentId: string;
+  /** Narrow to the instances one run launched. */
+  runId?: string;
+}
+
+export function tagFilters(q: TagQuery): Filter[] {
+  return [
+    { Name: `tag:${TAG.deployment}`, Values: [q.deploymentId] },
+    ...(q.runId !== undefined ? [{ Name: `tag:${TAG.run}`, Values: [q.runId] }] : []),
+    { Name: 'instance-state-name', Values: LIVE_STATES },
+  ];
+}
+
+export function toFound(region: string, i: Instance): FoundInstance {
+  const tags = Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  return {
+    id: i.InstanceId ?? '',
+    region,
+    state: i.State?.Name ?? 'unknown',
+    instanceType: i.InstanceType ?? '',
+    lifecycle: i.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
+    ...(i.Placement?.AvailabilityZone ? { zone: i.Placement.AvailabilityZone } : {}),
+    ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}),
+    ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}),
+    tags,
+  };
+}
+
+/** The deployment's live instances in one region (all pages). */
+export async function findTagged(
+  ec2: EC2Client,
+  region: string,
+  q: TagQuery,
+  signal?: AbortSignal,
+): Promise<FoundInstance[]> {
+  const out: FoundInstance[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: tagFilters(q),
+        MaxResults: 1000,
+        ...(NextToken ? { NextToken } : {}),
+      }),
+      abortable(signal),
+    );
+    for (const r of page.Reservations ?? []) {
+      for (const i of r.Instances ?? []) {
+        const f = toFound(region, i);
+        // The filter already says so; checked again because terminating is irreversible.
+        if (!f.id || f.tags[TAG.deployment] !== q.deploymentId) continue;
+        if (q.runId !== undefined && f.tags[TAG.run] !== q.runId) continue;
+        if (!LIVE_STATES.includes(f.state)) continue;
+        out.push(f);
+      }
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
+}

@@ -1,0 +1,35 @@
+// Step outputs: the deployment's instances as JSON arrays, the same shape for deploy and status.
+
+import * as core from '@actions/core';
+
+export interface InstanceRecord {
+  id: string;
+  region: string;
+  zone: string;
+  type: string;
+  lifecycle: 'spot' | 'on-demand';
+  state: string;
+  'public-ip': string;
+  'private-ip': string;
+  /** healthy, unhealthy (a step or a service failed), unknown (not checked). */
+  health: string;
+}
+
+export function setInstanceOutputs(
+  deploymentId: string,
+  records: readonly InstanceRecord[],
+  regions: readonly string[],
+): void {
+  core.setOutput('deployment-id', deploymentId);
+  core.setOutput('instance-ids', JSON.stringify(records.map((r) => r.id)));
+  core.setOutput(
+    'public-ips',
+    JSON.stringify(records.map((r) => r['public-ip']).filter((ip) => ip !== '')),
+  );
+  core.setOutput(
+    'private-ips',
+    JSON.stringify(records.map((r) => r['private-ip']).filter((ip) => ip !== '')),
+  );
+  core.setOutput('instances', JSON.stringify(records));
+  core.setOutput('regions', JSON.stringify(regions));
+}
