@@ -126,6 +126,13 @@ test('runFromEnv links the run and its attempt', () => {
     runFromEnv({ GITHUB_RUN_ID: '9', GITHUB_RUN_ATTEMPT: '2', GITHUB_REPOSITORY: 'o/r' }),
     { id: '9 (attempt 2)', url: 'https://github.com/o/r/actions/runs/9/attempts/2' },
   );
+  assert.deepEqual(
+    runFromEnv({ GITHUB_RUN_ID: '9', GITHUB_RUN_ATTEMPT: '1', GITHUB_REPOSITORY: 'o/r' }),
+    {
+      id: '9',
+      url: 'https://github.com/o/r/actions/runs/9',
+    },
+  );
 });
 
 test('upsert: created once, then edited (PATCH, not POST), with the token as auth', async () => {

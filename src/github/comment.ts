@@ -198,7 +198,8 @@ export function runFromEnv(env: Record<string, string | undefined>): RunRef | un
   const repo = env.GITHUB_REPOSITORY;
   const ref: RunRef = { id: attempt && attempt !== '1' ? `${id} (attempt ${attempt})` : id };
   if (repo) {
-    ref.url = `${server}/${repo}/actions/runs/${id}${attempt ? `/attempts/${attempt}` : ''}`;
+    const again = attempt && attempt !== '1' ? `/attempts/${attempt}` : '';
+    ref.url = `${server}/${repo}/actions/runs/${id}${again}`;
   }
   return ref;
 }
