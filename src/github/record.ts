@@ -8,6 +8,13 @@
 // Cache keys are immutable, so every save gets its own key:
 //   spot-deployer-record-<first 32 hex of sha256(deployment id)>-<time>-<run id>
 // and a restore asks for the prefix, which the cache service answers with the newest entry.
+//
+// The file exists only while it is archived or extracted, at
+// $RUNNER_TEMP/spot-deployer-record/record.json. The cache version hashes that path and the
+// compression (zstd or gzip), so runners of one layout (all GitHub-hosted Linux runners)
+// share records. The cache is scoped by ref: the runs of a pull request (opened,
+// synchronize and closed all run on refs/pull/N/merge) see its records; a branch sees its own.
+// @actions/cache reads ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN from process.env.
 
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
