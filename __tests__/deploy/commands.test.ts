@@ -1,0 +1,289 @@
+// SSM Run Command: batching per 50 instances, following results per command, failure tails,
+// steps in order and in parallel groups, instances dropping out, secrets sealed per instance.
+import { beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CancelCommandCommand,
+  GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+  SSMClient,
+  SSMServiceException,
+  type ListCommandInvocationsCommandInput,
+  type SendCommandCommandInput,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { Clients } from '../../src/aws/clients.ts';
+import { runCommand, tail } from '../../src/deliver/commands.ts';
+import { deliverSteps, stepBatches, type SecretsSealer } from '../../src/deliver/deliver.ts';
+import { Fleet } from '../../src/deliver/fleet.ts';
+import { memoryLog } from '../../__fixtures__/log.ts';
+import { FAST_POLL, fakeClock, step } from '../../__fixtures__/plan.ts';
+
+const ssm = mockClient(SSMClient);
+
+/** A fake Run Command: every command finishes at once; `exit` decides each instance's code. */
+function fakeRunCommand(
+  exit: (instanceId: string, input: SendCommandCommandInput) => number = () => 0,
+) {
+  const commands = new Map<string, SendCommandCommandInput>();
+  const order: string[] = [];
+  ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
+    const id = `cmd-${commands.size + 1}`;
+    commands.set(id, input);
+    order.push(`send ${id}`);
+    return { Command: { CommandId: id } };
+  });
+  ssm
+    .on(ListCommandInvocationsCommand)
+    .callsFake(async (input: ListCommandInvocationsCommandInput) => {
+      order.push(`list ${input.CommandId}`);
+      const cmd = commands.get(input.CommandId ?? '');
+      const ids = cmd?.InstanceIds ?? [];
+      // Two pages when there are more than 30, to exercise NextToken.
+      const start = input.NextToken ? 30 : 0;
+      const page = ids.slice(start, start + 30);
+      return {
+        CommandInvocations: page.map((InstanceId) => {
+          const code = exit(InstanceId, cmd as SendCommandCommandInput);
+          return {
+            InstanceId,
+            Status: code === 0 ? 'Success' : 'Failed',
+            CommandPlugins: [{ ResponseCode: code, Output: `out of ${InstanceId}` }],
+          };
+        }),
+        ...(start + 30 < ids.length ? { NextToken: 'more' } : {}),
+      };
+    });
+  ssm.on(GetCommandInvocationCommand).callsFake(async (input) => ({
+    Status: 'Failed',
+    ResponseCode: 3,
+    StandardOutputContent: Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n') + '\n',
+    StandardErrorContent: `boom on ${input.InstanceId}\n`,
+  }));
+  return { commands, order };
+}
+
+beforeEach(() => ssm.reset());
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(8, '0')}`);
+const cctx = () => ({
+  ssm: new SSMClient({ region: 'us-east-1' }),
+  clock: fakeClock(),
+  poll: FAST_POLL,
+});
+
+test('one SendCommand per 50 instances with the script, execution timeout and delivery timeout', async () => {
+  const { commands } = fakeRunCommand();
+  const res = await runCommand(cctx(), ids(120), {
+    script: 'echo hi',
+    timeoutSeconds: 90,
+    comment: 'spot-deployer 01',
+  });
+  const sent = [...commands.values()];
+  assert.deepEqual(
+    sent.map((c) => c.InstanceIds?.length),
+    [50, 50, 20],
+  );
+  for (const c of sent) {
+    assert.equal(c.DocumentName, 'AWS-RunShellScript');
+    assert.deepEqual(c.Parameters, { commands: ['echo hi'], executionTimeout: ['90'] });
+    assert.ok((c.TimeoutSeconds ?? 0) >= 30);
+  }
+  assert.equal(res.size, 120);
+  assert.ok([...res.values()].every((r) => r.status === 'Success'));
+  // Results are listed per command (two pages for 50), never per instance.
+  const lists = ssm.commandCalls(ListCommandInvocationsCommand).map((c) => c.args[0].input);
+  assert.equal(lists.length, 5);
+  assert.ok(lists.every((l) => l.Details === true && l.InstanceId === undefined));
+  assert.equal(ssm.commandCalls(GetCommandInvocationCommand).length, 0);
+});
+
+test('SSM refusing the instances (InvalidInstanceId) marks them undeliverable, not a crash', async () => {
+  ssm.on(SendCommandCommand).rejects(
+    new SSMServiceException({
+      name: 'InvalidInstanceId',
+      $fault: 'client',
+      $metadata: {},
+      message: 'Instances not in a valid state',
+    }),
+  );
+  const res = await runCommand(cctx(), ids(2), { script: 'x', timeoutSeconds: 60, comment: 'c' });
+  assert.deepEqual(
+    [...res.values()].map((r) => r.status),
+    ['Undeliverable', 'Undeliverable'],
+  );
+  assert.match(res.get('i-00000000')?.statusDetails ?? '', /InvalidInstanceId/);
+});
+
+test('a command that never finishes is cancelled at its deadline and reported as timed out', async () => {
+  ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
+  ssm.on(ListCommandInvocationsCommand).resolves({
+    CommandInvocations: [{ InstanceId: 'i-00000000', Status: 'InProgress' }],
+  });
+  ssm.on(CancelCommandCommand).resolves({});
+  const c = cctx();
+  const res = await runCommand(c, ids(1), {
+    script: 'sleep 1000',
+    timeoutSeconds: 60,
+    comment: 'c',
+  });
+  assert.equal(res.get('i-00000000')?.status, 'TimedOut');
+  assert.deepEqual(ssm.commandCalls(CancelCommandCommand)[0]?.args[0].input, {
+    CommandId: 'cmd-1',
+    InstanceIds: ['i-00000000'],
+  });
+  assert.ok(c.clock.slept.every((ms) => ms <= FAST_POLL.maxMs));
+});
+
+test('tail keeps the last lines', () => {
+  assert.equal(tail('a\nb\nc\n', 2), '…\nb\nc');
+  assert.equal(tail('a\nb', 5), 'a\nb');
+});
+
+function dctx(log = memoryLog(), sealer?: SecretsSealer, secrets: Record<string, string> = {}) {
+  const clients = new Clients();
+  return {
+    clientsFor: (r: string) => clients.for(r),
+    log,
+    clock: fakeClock(),
+    poll: FAST_POLL,
+    deploymentId: 'acme/web/main',
+    secrets,
+    ...(sealer ? { sealer } : {}),
+  };
+}
+
+function fleetOf(n: number, region = 'us-east-1') {
+  return new Fleet(
+    ids(n).map((id) => ({ id, region, instanceType: 't3.micro', lifecycle: 'spot' as const })),
+  );
+}
+
+test('steps sharing a parallelGroup form one batch; others stay alone and in order', () => {
+  const batches = stepBatches([
+    step('01'),
+    step('02', { parallelGroup: 'up' }),
+    step('03', { parallelGroup: 'up' }),
+    step('04'),
+    step('05', { parallelGroup: 'x' }),
+  ]);
+  assert.deepEqual(
+    batches.map((b) => b.map((s) => s.id)),
+    [['01'], ['02', '03'], ['04'], ['05']],
+  );
+});
+
+test('a parallel batch sends all its commands before following any; sequential steps wait', async () => {
+  const { order } = fakeRunCommand();
+  await deliverSteps(
+    dctx(),
+    fleetOf(1),
+    [step('01'), step('02', { parallelGroup: 'g' }), step('03', { parallelGroup: 'g' })],
+    1,
+  );
+  assert.deepEqual(order, [
+    'send cmd-1',
+    'list cmd-1',
+    'send cmd-2',
+    'send cmd-3',
+    'list cmd-2',
+    'list cmd-3',
+  ]);
+});
+
+test('a failing instance drops out with step, status, exit code and output tail in a log group', async () => {
+  fakeRunCommand((id, cmd) =>
+    id === 'i-00000001' && cmd.Parameters?.commands?.[0] === 'echo 02-setup' ? 3 : 0,
+  );
+  const log = memoryLog();
+  const fleet = fleetOf(3);
+  const outcomes = await deliverSteps(
+    dctx(log),
+    fleet,
+    [step('01'), step('02-setup'), step('03')],
+    2,
+  );
+  assert.deepEqual(
+    fleet.failed().map((m) => [m.id, m.failure?.phase, m.failure?.cause]),
+    [['i-00000001', 'step 02-setup', 'Failed, exit code 3']],
+  );
+  assert.deepEqual(
+    outcomes.map((o) => [o.step.id, o.instances, o.failed.length]),
+    [
+      ['01', 3, 0],
+      ['02-setup', 3, 1],
+      ['03', 2, 0],
+    ],
+  );
+  // Only the failed instance's output is fetched.
+  assert.deepEqual(
+    ssm.commandCalls(GetCommandInvocationCommand).map((c) => c.args[0].input.InstanceId),
+    ['i-00000001'],
+  );
+  const text = log.text();
+  assert.match(text, /::group::✗ 02-setup failed on i-00000001 \(us-east-1\): Failed, exit code 3/);
+  assert.match(text, /line 100/);
+  assert.match(text, /line 61\n/);
+  assert.doesNotMatch(text, /line 60\n/);
+  assert.match(text, /boom on i-00000001/);
+});
+
+test('fewer healthy instances than min-healthy: no further step is sent', async () => {
+  const { commands } = fakeRunCommand((id) => (id === 'i-00000000' ? 1 : 0));
+  const fleet = fleetOf(2);
+  await deliverSteps(dctx(), fleet, [step('01'), step('02')], 2);
+  assert.equal(commands.size, 1);
+  assert.equal(fleet.healthy().length, 1);
+});
+
+test('secrets: one batched key command, then one command per instance with its sealed blob; no value in any command', async () => {
+  const pem = (id: string) => `-----BEGIN PUBLIC KEY-----\nKEY${id}\n-----END PUBLIC KEY-----`;
+  const commands: SendCommandCommandInput[] = [];
+  ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
+    commands.push(input);
+    return { Command: { CommandId: `cmd-${commands.length}` } };
+  });
+  ssm
+    .on(ListCommandInvocationsCommand)
+    .callsFake(async (input: ListCommandInvocationsCommandInput) => {
+      const cmd = commands[Number(input.CommandId?.slice(4)) - 1];
+      return {
+        CommandInvocations: (cmd?.InstanceIds ?? []).map((InstanceId) => ({
+          InstanceId,
+          Status: 'Success',
+          CommandPlugins: [
+            {
+              ResponseCode: 0,
+              Output: cmd?.Parameters?.commands?.[0] === 'print-key' ? `${pem(InstanceId)}\n` : '',
+            },
+          ],
+        })),
+      };
+    });
+  const sealed: string[] = [];
+  const sealer: SecretsSealer = {
+    keyScript: () => 'print-key',
+    seal: (p, s) => {
+      const blob = `sealed-for-${p.split('\n')[1]}-${Object.keys(s).join(',')}`;
+      sealed.push(blob);
+      return blob;
+    },
+    installScript: (blob) => `install ${blob}`,
+  };
+  const fleet = fleetOf(3);
+  await deliverSteps(
+    dctx(memoryLog(), sealer, { DB_PASSWORD: 'hunter2-very-secret' }),
+    fleet,
+    [step('04-secrets', { kind: 'secrets', script: '' })],
+    3,
+  );
+  assert.equal(fleet.healthy().length, 3);
+  assert.equal(commands.length, 4);
+  assert.deepEqual(commands[0]?.InstanceIds, ids(3));
+  assert.deepEqual(
+    commands.slice(1).map((c) => [c.InstanceIds, c.Parameters?.commands?.[0]]),
+    ids(3).map((id) => [[id], `install sealed-for-KEY${id}-DB_PASSWORD`]),
+  );
+  assert.ok(!JSON.stringify(commands).includes('hunter2'));
+});

@@ -1,0 +1,199 @@
+// Destroy by tag and the post-step cleanup: only instances with the deployment (and run)
+// tag are touched, terminations and polls are batched, nothing found is a success.
+import { afterEach, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DescribeInstancesCommand,
+  EC2Client,
+  TerminateInstancesCommand,
+  type DescribeInstancesCommandInput,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { Clients } from '../../src/aws/clients.ts';
+import { destroyTagged } from '../../src/destroy/destroy.ts';
+import { STATE } from '../../src/launch/state.ts';
+import { runCleanup } from '../../src/post.ts';
+import { TAG } from '../../src/plan/types.ts';
+import { memoryLog } from '../../__fixtures__/log.ts';
+import { FAST_POLL, fakeClock } from '../../__fixtures__/plan.ts';
+
+const ec2 = mockClient(EC2Client);
+
+interface Vm {
+  id: string;
+  state: string;
+  tags: Record<string, string>;
+}
+
+/** EC2 that ignores filters when `sloppy` (to prove the client-side check), else honours tag filters. */
+function world(vms: Vm[], sloppy = false) {
+  const byId = new Map(vms.map((v) => [v.id, v]));
+  const view = (v: Vm): Instance => ({
+    InstanceId: v.id,
+    State: { Name: v.state as NonNullable<Instance['State']>['Name'] },
+    Tags: Object.entries(v.tags).map(([Key, Value]) => ({ Key, Value })),
+  });
+  ec2.on(DescribeInstancesCommand).callsFake(async (input: DescribeInstancesCommandInput) => {
+    if (input.InstanceIds) {
+      return {
+        Reservations: [
+          {
+            Instances: input.InstanceIds.flatMap((id) =>
+              byId.has(id) ? [view(byId.get(id) as Vm)] : [],
+            ),
+          },
+        ],
+      };
+    }
+    const match = (v: Vm) =>
+      sloppy ||
+      (input.Filters ?? []).every((f) =>
+        f.Name?.startsWith('tag:')
+          ? (f.Values ?? []).includes(v.tags[f.Name.slice(4)] ?? '\0')
+          : f.Name === 'instance-state-name'
+            ? (f.Values ?? []).includes(v.state)
+            : true,
+      );
+    return { Reservations: [{ Instances: vms.filter(match).map(view) }] };
+  });
+  ec2.on(TerminateInstancesCommand).callsFake(async (input) => {
+    for (const id of input.InstanceIds ?? []) {
+      const v = byId.get(id);
+      if (v) v.state = 'terminated';
+    }
+    return {};
+  });
+  return vms;
+}
+
+const vm = (id: string, deployment: string, run = 'r1', state = 'running'): Vm => ({
+  id,
+  state,
+  tags: { [TAG.deployment]: deployment, [TAG.run]: run },
+});
+
+const ctx = () => {
+  const clients = new Clients();
+  return {
+    clientsFor: (r: string) => clients.for(r),
+    log: memoryLog(),
+    clock: fakeClock(),
+    poll: FAST_POLL,
+    timeoutMs: 60_000,
+  };
+};
+
+beforeEach(() => ec2.reset());
+
+test('destroy terminates the tagged instances of every region given and waits for them', async () => {
+  const vms = world([
+    vm('i-1', 'app/main'),
+    vm('i-2', 'app/main', 'r2'),
+    vm('i-3', 'app/other'),
+    vm('i-4', 'app/main', 'r1', 'terminated'),
+  ]);
+  const res = await destroyTagged(ctx(), ['us-east-1', 'eu-west-1'], { deploymentId: 'app/main' });
+  const describe = ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input;
+  assert.deepEqual(describe?.Filters?.slice(0, 1), [
+    { Name: `tag:${TAG.deployment}`, Values: ['app/main'] },
+  ]);
+  assert.ok(!describe?.Filters?.[1]?.Values?.includes('terminated'));
+  assert.deepEqual(res.found.map((f) => f.id).sort(), ['i-1', 'i-1', 'i-2', 'i-2']);
+  assert.deepEqual(
+    vms.map((v) => v.state),
+    ['terminated', 'terminated', 'running', 'terminated'],
+  );
+  assert.deepEqual(res.remaining, []);
+});
+
+test('never touches an instance without the deployment tag, even if the endpoint ignores the filter', async () => {
+  const vms = world(
+    [vm('i-1', 'app/main'), vm('i-2', 'someone/else'), { id: 'i-3', state: 'running', tags: {} }],
+    true,
+  );
+  await destroyTagged(ctx(), ['us-east-1'], { deploymentId: 'app/main' });
+  const terminated = ec2
+    .commandCalls(TerminateInstancesCommand)
+    .flatMap((c) => c.args[0].input.InstanceIds ?? []);
+  assert.deepEqual(terminated, ['i-1']);
+  assert.deepEqual(
+    vms.map((v) => v.state),
+    ['terminated', 'running', 'running'],
+  );
+});
+
+test('nothing to destroy: no terminate call, nothing remaining', async () => {
+  world([vm('i-9', 'other')]);
+  const res = await destroyTagged(ctx(), ['us-east-1'], { deploymentId: 'app/main' });
+  assert.deepEqual(res.found, []);
+  assert.equal(ec2.commandCalls(TerminateInstancesCommand).length, 0);
+});
+
+test('terminations go in batches of 500 and each poll is one describe per 1000 ids', async () => {
+  world(Array.from({ length: 1200 }, (_, i) => vm(`i-${i}`, 'big')));
+  const res = await destroyTagged(ctx(), ['us-east-1'], { deploymentId: 'big' });
+  assert.deepEqual(
+    ec2.commandCalls(TerminateInstancesCommand).map((c) => c.args[0].input.InstanceIds?.length),
+    [500, 500, 200],
+  );
+  const polls = ec2
+    .commandCalls(DescribeInstancesCommand)
+    .filter((c) => c.args[0].input.InstanceIds);
+  assert.deepEqual(
+    polls.map((c) => c.args[0].input.InstanceIds?.length),
+    [1000, 200],
+  );
+  assert.equal(res.terminated.length, 1200);
+});
+
+const stateKeys = Object.values(STATE).map((k) => `STATE_${k}`);
+afterEach(() => {
+  for (const k of stateKeys) delete process.env[k];
+});
+
+function setState(run: object, launched: object, result = '') {
+  process.env[`STATE_${STATE.run}`] = JSON.stringify(run);
+  process.env[`STATE_${STATE.launched}`] = JSON.stringify(launched);
+  process.env[`STATE_${STATE.result}`] = result;
+}
+
+test('post step: after a failed deploy, terminates the instances tagged with this run only', async () => {
+  const vms = world([
+    vm('i-1', 'app/main', 'run-7'),
+    vm('i-2', 'app/main', 'run-6'),
+    vm('i-3', 'app/main', 'run-7'),
+  ]);
+  setState(
+    { runId: 'run-7', deploymentId: 'app/main', regions: ['us-east-1'], keepFailed: false },
+    { 'us-east-1': ['i-1'] },
+  );
+  await runCleanup();
+  assert.deepEqual(
+    vms.map((v) => v.state),
+    ['terminated', 'running', 'terminated'],
+  );
+  const filters = ec2.commandCalls(DescribeInstancesCommand)[0]?.args[0].input.Filters;
+  assert.deepEqual(filters?.slice(0, 2), [
+    { Name: `tag:${TAG.deployment}`, Values: ['app/main'] },
+    { Name: `tag:${TAG.run}`, Values: ['run-7'] },
+  ]);
+});
+
+test('post step: after a healthy deploy, or with keep-failed, nothing is touched', async () => {
+  const vms = world([vm('i-1', 'app/main', 'run-7')]);
+  setState(
+    { runId: 'run-7', deploymentId: 'app/main', regions: ['us-east-1'], keepFailed: false },
+    {},
+    'success',
+  );
+  await runCleanup();
+  setState(
+    { runId: 'run-7', deploymentId: 'app/main', regions: ['us-east-1'], keepFailed: true },
+    {},
+  );
+  await runCleanup();
+  assert.equal(vms[0]?.state, 'running');
+  assert.equal(ec2.commandCalls(TerminateInstancesCommand).length, 0);
+  assert.equal(ec2.commandCalls(DescribeInstancesCommand).length, 0);
+});
