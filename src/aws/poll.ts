@@ -21,7 +21,11 @@ export interface BackoffOptions {
   factor: number;
 }
 
+/** Instance state polls: EC2 takes seconds to start an instance and SSM longer. */
 export const POLL: BackoffOptions = { initialMs: 1000, maxMs: 5000, factor: 1.5 };
+
+/** Command result polls: most commands finish in well under a second, some take minutes. */
+export const COMMAND_POLL: BackoffOptions = { initialMs: 250, maxMs: 5000, factor: 1.5 };
 
 /** Successive poll intervals: initialMs, then times factor, capped at maxMs. */
 export function* backoff(o: BackoffOptions = POLL): Generator<number, never> {

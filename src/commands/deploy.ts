@@ -6,7 +6,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { Clients } from '../aws/clients.ts';
 import { DeployError, describeAwsError, isAbortError } from '../aws/errors.ts';
-import { POLL, realClock, type BackoffOptions, type Clock } from '../aws/poll.ts';
+import { COMMAND_POLL, POLL, realClock, type BackoffOptions, type Clock } from '../aws/poll.ts';
 import { deliverSteps, type SecretsSealer, type StepOutcome } from '../deliver/deliver.ts';
 import { Fleet, minHealthyCount, type Member } from '../deliver/fleet.ts';
 import { waitOnline, waitRunning } from '../deliver/wait.ts';
@@ -39,7 +39,10 @@ export interface DeployDeps {
   registry: InstanceRegistry;
   saveState(name: string, value: string): void;
   clock?: Clock;
+  /** Polls of instance states (default POLL). */
   poll?: BackoffOptions;
+  /** Polls of command results (default COMMAND_POLL). */
+  commandPoll?: BackoffOptions;
   /** Aborts everything in flight (cancellation); the cleanup then runs on its own clock. */
   signal?: AbortSignal;
   sealer?: SecretsSealer;
@@ -97,6 +100,7 @@ export async function executeDeploy(
 ): Promise<DeployOutcome> {
   const clock = deps.clock ?? realClock;
   const poll = deps.poll ?? POLL;
+  const commandPoll = deps.commandPoll ?? deps.poll ?? COMMAND_POLL;
   const { log, registry } = deps;
   const signal = deps.signal;
   const regions = plan.regions.map((r) => r.region);
@@ -196,6 +200,7 @@ export async function executeDeploy(
 
     const dctx = {
       ...ctx,
+      poll: commandPoll,
       deploymentId: plan.deploymentId,
       secrets: opts.secrets,
       ...(deps.sealer ? { sealer: deps.sealer } : {}),
@@ -205,7 +210,9 @@ export async function executeDeploy(
     });
     enough('delivery');
 
-    await timed('verify', () => log.group('Verify services', () => verify(ctx, fleet, plan)));
+    await timed('verify', () =>
+      log.group('Verify services', () => verify({ ...ctx, poll: commandPoll }, fleet, plan)),
+    );
     enough('verify');
   } catch (err) {
     failure = err;

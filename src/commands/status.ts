@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { Clients } from '../aws/clients.ts';
 import { describeAwsError } from '../aws/errors.ts';
-import { POLL, realClock } from '../aws/poll.ts';
+import { COMMAND_POLL, realClock } from '../aws/poll.ts';
 import { onlineIds } from '../deliver/wait.ts';
 import { findTagged, type FoundInstance } from '../destroy/find.ts';
 import { resolveDeploymentId } from '../identity.ts';
@@ -57,7 +57,7 @@ export async function statusCommand(
                 health.set(id, { health: 'unknown', services: {}, detail: 'not Online in SSM' });
               }
               const checked = await checkServices(
-                { ssm, clock: realClock, poll: POLL, ...(signal ? { signal } : {}) },
+                { ssm, clock: realClock, poll: COMMAND_POLL, ...(signal ? { signal } : {}) },
                 online,
                 services,
                 `spot-deployer status ${deploymentId}`,
