@@ -1,16 +1,375 @@
 // The remote steps: shell scripts sent with SSM AWS-RunShellScript, in order.
-// (First version; the full rendering is its own piece of work.)
+//
+//   NN-prepare        wait for cloud-init, state directories, deferred packages, the env file
+//   NN-secrets        placeholder: built per instance at delivery (see secrets.ts)
+//   NN-upload-KofN    files in base64 (parallel among themselves)
+//   NN-assemble-KofN  large files joined from their parts
+//   NN-tarball        fetch or take the archive, verify, unpack
+//   NN-script-NAME    one per script, in order, each run once per content
+//   NN-services       unit files are uploads; reload, enable, start or restart in order
+//   NN-health         active and settled, plus the manifest's probes
+//
+// Every step is idempotent: running the whole sequence again leaves the machine as it was.
 
-import type { Deployment } from '../manifest/model.ts';
-import type { RemoteStep } from './types.ts';
+import { createHash } from 'node:crypto';
+import type { Deployment, ServiceSpec } from '../manifest/model.ts';
+import {
+  type DeliveredFile,
+  collectUploads,
+  makeFile,
+  packDirectory,
+  readSource,
+  sha256Hex,
+} from './render/files.ts';
+import { CONFIG_DIR, ENV_FILE, type Helper, STATE_DIR, stepScript } from './render/prelude.ts';
+import { type ScriptRun, scriptBody } from './render/scripts.ts';
+import {
+  DEFAULT_SETTLE_SECONDS,
+  assertUnitName,
+  healthBody,
+  healthSeconds,
+  orderServices,
+  servicesBody,
+} from './render/services.ts';
+import { type TarballInput, tarballBody } from './render/tarball.ts';
+import { COMMAND_BUDGET, planUploads } from './render/upload.ts';
+import { envFile, jsonBytes, sh } from './shell.ts';
+import type { RemoteStep, StepKind, UserData } from './types.ts';
+import { renderUserData } from './userdata.ts';
 
 export interface StepOptions {
+  /** Names of the secrets the deploy will deliver (values never come here). */
   secretNames: string[];
+  /** The user data the plan sends; its `deferredPackages` are installed by the prepare step.
+   * When absent it is rendered here from the deployment. */
+  userData?: UserData;
+  /** Seconds each started service must stay active (default 3). */
+  settleSeconds?: number;
+  /** Bytes per command (default COMMAND_BUDGET); tests lower it to cross chunk boundaries. */
+  commandBudget?: number;
+}
+
+/** Where the deployer keeps script bodies on the instance. */
+export const SCRIPTS_DIR = `${STATE_DIR}/scripts`;
+export const TARBALLS_DIR = `${STATE_DIR}/tarballs`;
+const PREPARE_TIMEOUT = 1800;
+const CLOUD_INIT_WAIT = 1500;
+
+/** A file-name-safe rendering of a name: [a-z0-9-], at most 40 characters, never empty. */
+export function slug(name: string): string {
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return s || 'x';
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+interface Draft {
+  name: string;
+  kind: StepKind;
+  description: string;
+  helpers: Helper[];
+  body: string;
+  timeoutSeconds: number;
+  parallelGroup?: string;
+  payloadBytes: number;
+}
+
+function prepareBody(packages: string[], env: string, needs: string[]): string {
+  const envFileData = Buffer.from(env, 'utf8');
+  const lines = [
+    '[ "$(id -u)" = 0 ] || fail "must run as root (the SSM agent runs commands as root)"',
+    'missing=""',
+    `for tool in ${needs.join(' ')}; do`,
+    '  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"',
+    'done',
+    '[ -z "$missing" ] || fail "missing on this instance:$missing"',
+    '# cloud-init installs the packages; nothing may start before it is done.',
+    'if command -v cloud-init >/dev/null 2>&1; then',
+    '  rc=0',
+    `  timeout ${CLOUD_INIT_WAIT} cloud-init status --wait >/dev/null 2>&1 || rc=$?`,
+    '  case $rc in',
+    '    0) echo "cloud-init: done" ;;',
+    '    2) echo "cloud-init: done, with recoverable errors" ;;',
+    `    124) fail "cloud-init still running after ${CLOUD_INIT_WAIT} s" ;;`,
+    '    *)',
+    '      cloud-init status --long >&2 || true',
+    '      fail "cloud-init failed (exit $rc); see /var/log/cloud-init-output.log"',
+    '      ;;',
+    '  esac',
+    'fi',
+    'install -d -m 0700 -o root -g root -- "$S" "$S/state" "$S/logs"',
+    'rm -rf -- "$S/staging"',
+    'install -d -m 0700 -o root -g root -- "$S/staging"',
+    `install -d -m 0755 -- ${CONFIG_DIR}`,
+  ];
+  if (packages.length > 0) {
+    const args = packages.map(sh).join(' ');
+    lines.push(
+      '# packages that did not fit in the user data',
+      'if command -v apt-get >/dev/null 2>&1; then',
+      '  export DEBIAN_FRONTEND=noninteractive',
+      '  apt-get -o DPkg::Lock::Timeout=600 -q update || fail "apt-get update failed"',
+      `  apt-get -o DPkg::Lock::Timeout=600 -q -y install ${args} || fail "cannot install packages"`,
+      'elif command -v dnf >/dev/null 2>&1; then',
+      `  dnf -y -q install ${args} || fail "cannot install packages"`,
+      'else',
+      '  fail "no apt-get or dnf to install packages with"',
+      'fi',
+    );
+  }
+  lines.push(
+    `deliver ${ENV_FILE} ${sha256Hex(envFileData)} 0644 root:root <<'SPOT_EOF'`,
+    envFileData.toString('base64'),
+    'SPOT_EOF',
+    'echo "ready: state in $S, environment in ' + ENV_FILE + '"',
+  );
+  return lines.join('\n') + '\n';
 }
 
 export async function renderSteps(
-  _deployment: Deployment,
-  _opts: StepOptions,
+  deployment: Deployment,
+  opts: StepOptions,
 ): Promise<RemoteStep[]> {
-  return [];
+  const budget = opts.commandBudget ?? COMMAND_BUDGET;
+  const settle = opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
+  const userData =
+    opts.userData ??
+    renderUserData(
+      deployment,
+      deployment.cloud.ttlSeconds !== undefined ? { ttlSeconds: deployment.cloud.ttlSeconds } : {},
+    );
+
+  // 1. Everything that will be delivered, read now.
+  const files: DeliveredFile[] = await collectUploads(deployment);
+
+  const scriptRuns: ScriptRun[] = [];
+  for (const [i, s] of deployment.scripts.entries()) {
+    const label = `scripts[${i}] (${s.name})`;
+    const body = await readSource(deployment, s.path, label);
+    const digest = sha256Hex(body);
+    const key = `${slug(s.name)}-${shortHash(s.name)}`;
+    const bodyPath = `${SCRIPTS_DIR}/${key}`;
+    files.push(makeFile(bodyPath, body, '0700', 'root:root', s.path));
+    scriptRuns.push({
+      name: s.name,
+      bodyPath,
+      digest,
+      key,
+      workdir: s.workdir,
+      timeoutSeconds: s.timeoutSeconds,
+      logName: key,
+      body,
+    });
+  }
+
+  const unitText = new Map<ServiceSpec, string>();
+  for (const [i, s] of deployment.services.entries()) {
+    assertUnitName(s.name);
+    const data = await readSource(deployment, s.file, `services[${i}] (${s.name})`);
+    unitText.set(s, data.toString('utf8'));
+    files.push(
+      makeFile(`/etc/systemd/system/${s.name}.service`, data, '0644', 'root:root', s.file),
+    );
+  }
+
+  let tarball: TarballInput | undefined;
+  const t = deployment.tarball;
+  if (t?.kind === 'url') {
+    tarball = {
+      kind: 'url',
+      url: t.url,
+      sha256: t.sha256.toLowerCase(),
+      destination: t.destination,
+    };
+  } else if (t?.kind === 'source') {
+    const data = await packDirectory(deployment, t.path, `tarball_source (${t.path})`);
+    const sum = sha256Hex(data);
+    const path = `${TARBALLS_DIR}/${sum.slice(0, 16)}.tar.gz`;
+    files.push(makeFile(path, data, '0600', 'root:root', t.path));
+    tarball = { kind: 'staged', path, sha256: sum, destination: t.destination };
+  }
+
+  // One destination, one content: identical duplicates collapse, different ones are an error.
+  const byDest = new Map<string, DeliveredFile>();
+  const unique: DeliveredFile[] = [];
+  for (const f of files) {
+    const prev = byDest.get(f.dest);
+    if (!prev) {
+      byDest.set(f.dest, f);
+      unique.push(f);
+    } else if (prev.sha256 !== f.sha256 || prev.mode !== f.mode || prev.owner !== f.owner) {
+      throw new Error(`${f.dest} would be written twice, from ${prev.origin} and from ${f.origin}`);
+    }
+  }
+  unique.sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
+
+  const env = envFile(deployment.env, 'environment of the deployment (written by spot-deployer)');
+
+  // What services restart on: every delivered byte, where and how it lands, and the env.
+  const digest = createHash('sha256');
+  for (const f of unique) digest.update(`${f.dest}\0${f.sha256}\0${f.mode}\0${f.owner}\n`);
+  digest.update(env);
+  if (tarball) digest.update(`${tarball.destination}\0${tarball.sha256}`);
+  const deliveryDigest = digest.digest('hex');
+
+  // 2. The steps, in order.
+  const drafts: Draft[][] = [];
+  const needs = ['base64', 'sha256sum', 'install', 'stat', 'timeout'];
+  if (tarball) needs.push('tar', 'gzip');
+  if (tarball?.kind === 'url' && !tarball.url.startsWith('s3:')) needs.push('curl');
+  if (deployment.services.length) needs.push('systemctl');
+  if (deployment.services.some((s) => s.health?.kind === 'http')) needs.push('curl');
+  if (opts.secretNames.length) needs.push('openssl');
+  drafts.push([
+    {
+      name: 'prepare',
+      kind: 'prepare',
+      description: 'wait for cloud-init, create state directories, write the environment',
+      helpers: ['put', 'deliver'],
+      body: prepareBody(userData.deferredPackages ?? [], env, [...new Set(needs)]),
+      timeoutSeconds: PREPARE_TIMEOUT,
+      payloadBytes: Buffer.byteLength(env),
+    },
+  ]);
+
+  if (opts.secretNames.length) {
+    drafts.push([
+      {
+        name: 'secrets',
+        kind: 'secrets',
+        description: `deliver ${opts.secretNames.length} secret(s): ${opts.secretNames.join(', ')}`,
+        helpers: [],
+        body: '',
+        timeoutSeconds: 120,
+        payloadBytes: 0,
+      },
+    ]);
+  }
+
+  const uploads = planUploads(unique, budget);
+  if (uploads.carry.length) {
+    drafts.push(
+      uploads.carry.map((c) => ({
+        name: 'upload',
+        kind: 'upload' as const,
+        description: c.description,
+        helpers: c.helpers,
+        body: c.body,
+        timeoutSeconds: 600,
+        parallelGroup: 'upload',
+        payloadBytes: c.payloadBytes,
+      })),
+    );
+  }
+  if (uploads.assemble.length) {
+    drafts.push(
+      uploads.assemble.map((c) => ({
+        name: 'assemble',
+        kind: 'upload' as const,
+        description: c.description,
+        helpers: c.helpers,
+        body: c.body,
+        timeoutSeconds: 1200,
+        parallelGroup: 'assemble',
+        payloadBytes: 0,
+      })),
+    );
+  }
+
+  if (tarball) {
+    drafts.push([
+      {
+        name: 'tarball',
+        kind: 'tarball',
+        description:
+          tarball.kind === 'url'
+            ? `download ${tarball.url.replace(/[?#].*$/, '')} and unpack it in ${tarball.destination}`
+            : `unpack the packed tarball_source in ${tarball.destination}`,
+        helpers: [],
+        body: tarballBody(tarball),
+        timeoutSeconds: 2400,
+        payloadBytes: 0,
+      },
+    ]);
+  }
+
+  for (const run of scriptRuns) {
+    drafts.push([
+      {
+        name: `script-${slug(run.name)}`,
+        kind: 'script',
+        description: `run script ${run.name}`,
+        helpers: [],
+        body: scriptBody(run),
+        timeoutSeconds: run.timeoutSeconds + 60,
+        payloadBytes: 0,
+      },
+    ]);
+  }
+
+  if (deployment.services.length) {
+    const ordered = orderServices(deployment.services, (s) => unitText.get(s) ?? '');
+    drafts.push([
+      {
+        name: 'services',
+        kind: 'services',
+        description: `install and start services: ${ordered.map((s) => s.name).join(', ')}`,
+        helpers: ['report'],
+        body: servicesBody(ordered, deliveryDigest),
+        timeoutSeconds: 120 + 120 * ordered.length,
+        payloadBytes: 0,
+      },
+    ]);
+    const started = ordered.filter((s) => s.start);
+    if (started.length) {
+      drafts.push([
+        {
+          name: 'health',
+          kind: 'health',
+          description: `check health: ${started.map((s) => s.name).join(', ')}`,
+          helpers: ['report'],
+          body: healthBody(started, settle),
+          timeoutSeconds: healthSeconds(started, settle) + 60,
+          payloadBytes: 0,
+        },
+      ]);
+    }
+  }
+
+  // 3. Ids: NN-name, NN-name-KofN for groups; zero-padded so file names sort in run order.
+  const width = Math.max(2, String(drafts.length).length);
+  const steps: RemoteStep[] = [];
+  for (const [n, group] of drafts.entries()) {
+    const nn = String(n + 1).padStart(width, '0');
+    const gw = String(group.length).length;
+    for (const [k, d] of group.entries()) {
+      const id =
+        group.length > 1 || d.parallelGroup
+          ? `${nn}-${d.name}-${String(k + 1).padStart(gw, '0')}of${group.length}`
+          : `${nn}-${d.name}`;
+      const script = d.kind === 'secrets' ? '' : stepScript(id, d.description, d.helpers, d.body);
+      if (jsonBytes(script) > budget) {
+        throw new Error(
+          `step ${id} is ${jsonBytes(script)} bytes, over the ${budget}-byte limit of one SSM command`,
+        );
+      }
+      steps.push({
+        id,
+        kind: d.kind,
+        description: d.description,
+        script,
+        timeoutSeconds: d.timeoutSeconds,
+        ...(d.parallelGroup ? { parallelGroup: `${nn}-${d.parallelGroup}` } : {}),
+        payloadBytes: d.payloadBytes,
+      });
+    }
+  }
+  return steps;
 }

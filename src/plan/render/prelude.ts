@@ -1,0 +1,119 @@
+// The fixed parts of every remote script: the header and the small bash functions the
+// steps share. The SSM agent writes our text to `_script.sh` (mode 0700) and runs
+// `sh -c <that file>`, so the kernel honours the `#!/bin/bash` line; stdin is empty, the
+// working directory is the agent's orchestration directory, HOME is unset, and on timeout
+// the whole process group gets SIGKILL (no trap runs). Everything below is written for
+// that: absolute paths only, no reliance on HOME or a terminal, and every write goes to a
+// temporary name first so a killed command never leaves half a file under the final name.
+
+/** Where the deployer keeps its own state on the instance (root only). */
+export const STATE_DIR = '/var/lib/spot-deployer';
+/** Non-secret configuration the deployer writes (readable by services). */
+export const CONFIG_DIR = '/etc/spot-deployer';
+export const ENV_FILE = `${CONFIG_DIR}/env`;
+export const SECRETS_FILE = `${CONFIG_DIR}/secrets.env`;
+export const DEPLOYMENT_JSON = `${CONFIG_DIR}/deployment.json`;
+
+export type Helper = 'put' | 'deliver' | 'stage' | 'assemble' | 'report';
+
+const HELPERS: Record<Helper, string> = {
+  put: `# put TMP DEST SHA256 MODE OWNER: check TMP's checksum, give it MODE and OWNER, then
+# rename it over DEST, unless DEST already has these bytes, mode and owner (left untouched).
+put() {
+  local tmp=$1 dest=$2 sum=$3 mode=$4 owner=$5 got
+  got=$(sha256sum <"$tmp")
+  got=\${got%% *}
+  if [ "$got" != "$sum" ]; then
+    rm -f -- "$tmp"
+    fail "checksum mismatch for $dest: got sha256 $got, expected $sum"
+  fi
+  chown -- "$owner" "$tmp" || { rm -f -- "$tmp"; fail "cannot give $dest owner $owner"; }
+  chmod -- "$mode" "$tmp"
+  if [ -f "$dest" ] && [ ! -L "$dest" ] &&
+    [ "$(stat -c '%a %u %g' -- "$tmp")" = "$(stat -c '%a %u %g' -- "$dest")" ] &&
+    [ "$(sha256sum <"$dest")" = "$sum  -" ]; then
+    rm -f -- "$tmp"
+    unchanged=$((unchanged + 1))
+  else
+    mv -fT -- "$tmp" "$dest" || { rm -f -- "$tmp"; fail "cannot write $dest"; }
+    written=$((written + 1))
+    printf 'wrote %s\\n' "$dest"
+  fi
+}
+written=0 unchanged=0`,
+  deliver: `# deliver DEST SHA256 MODE OWNER <<base64: the decoded standard input becomes DEST (see put).
+deliver() {
+  local dir=\${1%/*} tmp
+  dir=\${dir:-/}
+  tmp="$dir/.spot-deployer.$$.tmp"
+  mkdir -p -- "$dir" || fail "cannot create directory $dir for $1"
+  rm -f -- "$tmp"
+  base64 -d >"$tmp" || { rm -f -- "$tmp"; fail "cannot decode $1"; }
+  put "$tmp" "$@"
+}`,
+  stage: `# stage NAME <<base64: one piece of a large file, kept in the staging directory.
+stage() {
+  install -d -m 0700 -- "$S/staging"
+  base64 -d >"$S/staging/$1.tmp" || fail "cannot decode part $1"
+  mv -f -- "$S/staging/$1.tmp" "$S/staging/$1"
+}`,
+  assemble: `# assemble DEST SHA256 MODE OWNER NAME COUNT: the COUNT staged parts of NAME become DEST.
+assemble() {
+  local dest=$1 name=$5 count=$6 i dir tmp
+  for ((i = 0; i < count; i++)); do
+    [ -f "$S/staging/$name.$i" ] || fail "part $((i + 1)) of $count of $dest is missing (did every upload step run?)"
+  done
+  dir=\${dest%/*}
+  dir=\${dir:-/}
+  tmp="$dir/.spot-deployer.$$.tmp"
+  mkdir -p -- "$dir" || fail "cannot create directory $dir for $dest"
+  rm -f -- "$tmp"
+  for ((i = 0; i < count; i++)); do cat -- "$S/staging/$name.$i"; done >"$tmp"
+  put "$tmp" "$dest" "$2" "$3" "$4"
+  for ((i = 0; i < count; i++)); do rm -f -- "$S/staging/$name.$i"; done
+}`,
+  report: `# report UNIT: what a person needs to see when a unit misbehaves.
+report() {
+  echo "----- systemctl status $1 -----"
+  systemctl status --no-pager --full -- "$1" 2>&1 || true
+  echo "----- journalctl -u $1 (last 50 lines) -----"
+  journalctl --no-pager -n 50 --unit="$1" 2>&1 || true
+}`,
+};
+
+/** Longest description kept in a script's header comment. */
+export const MAX_COMMENT = 120;
+
+/** Bytes `prelude()` can take for these helpers, whatever the id and description. */
+export function preludeReserve(helpers: Helper[]): number {
+  const script = stepScript('x'.repeat(40), '\u65e5'.repeat(MAX_COMMENT), helpers, '$S');
+  return Buffer.byteLength(JSON.stringify(script)) - 4;
+}
+
+/**
+ * A whole step script: `#!/bin/bash`, a comment naming the step, strict mode, a known PATH
+ * and umask, `fail`, `$S` when used, the requested helpers, then `body`.
+ */
+export function stepScript(
+  id: string,
+  description: string,
+  helpers: Helper[],
+  body: string,
+): string {
+  // eslint-disable-next-line no-control-regex
+  const oneLine = description.replace(/[\x00-\x1f\x7f]/g, ' ');
+  const comment =
+    oneLine.length > MAX_COMMENT ? oneLine.slice(0, MAX_COMMENT - 3) + '...' : oneLine;
+  const lines = [
+    '#!/bin/bash',
+    `# spot-deployer ${id}: ${comment}`,
+    'set -euo pipefail',
+    'umask 022',
+    'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'fail() { printf \'spot-deployer: %s\\n\' "$*" >&2; exit 1; }',
+  ];
+  const helperText = helpers.map((h) => HELPERS[h]);
+  if (/\$S\b|\$\{S\}/.test(helperText.join('\n') + body)) lines.push(`S=${STATE_DIR}`);
+  lines.push(...helperText);
+  return lines.join('\n') + '\n' + body;
+}

@@ -1,0 +1,152 @@
+// Secrets reach the instance sealed to a key that never leaves it, because SSM keeps every
+// command's parameters in its history: a value sent in clear would be readable there by
+// anyone with ssm:ListCommands. Delivery, for each instance (see deliver/):
+//
+//   1. run `secretsKeyScript()`: it creates, once, an RSA key pair readable by root only and
+//      prints the public key (PEM);
+//   2. `sealSecrets(publicKeyPem, secrets)` on the runner: a random password and a random
+//      MAC key, wrapped together with RSA-OAEP-SHA256; the env file encrypted with
+//      AES-256-CTR under a key derived from the password (PBKDF2-SHA256, `openssl enc`'s own
+//      format, so the instance needs only the openssl CLI); HMAC-SHA256 over both;
+//   3. run `secretsInstallScript(sealed)`: unwraps, checks the HMAC, decrypts into
+//      /etc/spot-deployer/secrets.env (root:root 0600) atomically, leaving an identical file
+//      untouched.
+//
+// The values never appear in user data, tags, the plan, a command's parameters or output.
+
+import {
+  constants,
+  createCipheriv,
+  createHmac,
+  pbkdf2Sync,
+  publicEncrypt,
+  randomBytes,
+} from 'node:crypto';
+import { CONFIG_DIR, SECRETS_FILE, STATE_DIR } from './render/prelude.ts';
+import { COMMAND_BUDGET } from './render/upload.ts';
+import { envFile, jsonBytes, sh } from './shell.ts';
+
+export const SECRETS_KEY = `${STATE_DIR}/secrets-key.pem`;
+const MAGIC = 'spot-seal-1';
+const PBKDF2_ITER = 10_000;
+
+const HEAD = [
+  'set -euo pipefail',
+  'umask 077',
+  'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  `S=${STATE_DIR}`,
+  `key=${SECRETS_KEY}`,
+  'fail() { printf \'spot-deployer: %s\\n\' "$*" >&2; exit 1; }',
+  'command -v openssl >/dev/null 2>&1 || fail "openssl is needed on the instance to receive secrets"',
+];
+
+/** Creates the instance's secrets key once (root only) and prints its public half, PEM. */
+export function secretsKeyScript(): string {
+  return (
+    [
+      '#!/bin/bash',
+      '# spot-deployer secrets-key: create (once) the key secrets are sealed to; print its public half',
+      ...HEAD,
+      'install -d -m 0700 -- "$S"',
+      'if [ ! -s "$key" ]; then',
+      '  rm -f -- "$key.tmp"',
+      '  if ! err=$(openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$key.tmp" 2>&1); then',
+      '    fail "cannot create the secrets key: $err"',
+      '  fi',
+      '  mv -f -- "$key.tmp" "$key"',
+      'fi',
+      'chown root:root -- "$key"',
+      'chmod 0600 -- "$key"',
+      'openssl pkey -in "$key" -pubout',
+    ].join('\n') + '\n'
+  );
+}
+
+/** The env file for `secrets`, sealed to `publicKeyPem`; safe to send as a command parameter. */
+export function sealSecrets(publicKeyPem: string, secrets: Record<string, string>): string {
+  const plain = Buffer.from(
+    envFile(secrets, 'secrets delivered by spot-deployer (root only; do not edit)'),
+    'utf8',
+  );
+  const password = randomBytes(32).toString('hex');
+  const macKey = randomBytes(32).toString('hex');
+  const wrapped = publicEncrypt(
+    { key: publicKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+    Buffer.from(`${password}\n${macKey}\n`, 'ascii'),
+  );
+  const salt = randomBytes(8);
+  const keyIv = pbkdf2Sync(password, salt, PBKDF2_ITER, 48, 'sha256');
+  const cipher = createCipheriv('aes-256-ctr', keyIv.subarray(0, 32), keyIv.subarray(32, 48));
+  const payload = Buffer.concat([
+    Buffer.from('Salted__', 'ascii'),
+    salt,
+    cipher.update(plain),
+    cipher.final(),
+  ]);
+  const mac = createHmac('sha256', Buffer.from(macKey, 'hex'))
+    .update(wrapped)
+    .update(payload)
+    .digest();
+  return [
+    MAGIC,
+    wrapped.toString('base64'),
+    payload.toString('base64'),
+    mac.toString('base64'),
+  ].join('.');
+}
+
+/** The command that opens `sealed` on the instance into /etc/spot-deployer/secrets.env. */
+export function secretsInstallScript(sealed: string): string {
+  if (!/^[A-Za-z0-9+/=.-]+$/.test(sealed) || !sealed.startsWith(`${MAGIC}.`)) {
+    throw new Error('sealed secrets are not in the expected format (use sealSecrets)');
+  }
+  const script =
+    [
+      '#!/bin/bash',
+      `# spot-deployer secrets: install ${SECRETS_FILE} (sealed to this instance's key)`,
+      ...HEAD,
+      '[ -s "$key" ] || fail "no secrets key on this instance (run the secrets-key command first)"',
+      `sealed=${sh(sealed)}`,
+      `dest=${SECRETS_FILE}`,
+      // leftovers of a command that was killed (SIGKILL runs no trap)
+      'rm -rf -- "$S"/seal.* "$dest".*.tmp',
+      'work=$(mktemp -d "$S/seal.XXXXXX")',
+      'trap \'rm -rf -- "$work"\' EXIT',
+      'IFS=. read -r magic wrapped payload mac <<<"$sealed"',
+      `[ "$magic" = ${MAGIC} ] || fail "unknown sealed secrets format"`,
+      'printf \'%s\' "$wrapped" | base64 -d >"$work/wrapped"',
+      'printf \'%s\' "$payload" | base64 -d >"$work/payload"',
+      'openssl pkeyutl -decrypt -inkey "$key" -pkeyopt rsa_padding_mode:oaep \\',
+      '  -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 \\',
+      '  -in "$work/wrapped" -out "$work/keys" 2>/dev/null ||',
+      '  fail "cannot open the sealed secrets: they were sealed to another key"',
+      '{ read -r password && read -r mackey; } <"$work/keys" || fail "sealed secrets are damaged"',
+      'printf \'%s\\n\' "$password" >"$work/password"',
+      // The MAC key is on openssl's command line for an instant; it only authenticates this
+      // one message, which has been received already, so seeing it gains nothing.
+      'got=$(cat -- "$work/wrapped" "$work/payload" |',
+      '  openssl dgst -sha256 -mac HMAC -macopt "hexkey:$mackey" -binary | base64 -w0)',
+      '[ "$got" = "$mac" ] || fail "sealed secrets failed their integrity check"',
+      `install -d -m 0755 -- ${CONFIG_DIR}`,
+      'tmp="$dest.$$.tmp"',
+      `openssl enc -d -aes-256-ctr -pbkdf2 -iter ${PBKDF2_ITER} -md sha256 \\`,
+      '  -pass "file:$work/password" -in "$work/payload" -out "$tmp" ||',
+      '  fail "cannot decrypt the sealed secrets"',
+      'chown root:root -- "$tmp"',
+      'chmod 0600 -- "$tmp"',
+      'if [ -f "$dest" ] && [ ! -L "$dest" ] && [ "$(stat -c \'%a %u %g\' -- "$dest")" = "600 0 0" ] &&',
+      '  [ "$(sha256sum <"$dest")" = "$(sha256sum <"$tmp")" ]; then',
+      '  rm -f -- "$tmp"',
+      '  echo "secrets unchanged in $dest"',
+      'else',
+      '  mv -fT -- "$tmp" "$dest"',
+      '  echo "secrets installed in $dest"',
+      'fi',
+    ].join('\n') + '\n';
+  if (jsonBytes(script) > COMMAND_BUDGET) {
+    throw new Error(
+      `the secrets are too large to deliver in one command (${jsonBytes(script)} bytes, limit ${COMMAND_BUDGET})`,
+    );
+  }
+  return script;
+}
