@@ -90,6 +90,8 @@ export interface UserData {
   encoding: 'plain' | 'gzip';
   rawSize: number;
   sentSize: number;
+  /** Packages that did not fit in the user data; the first remote step installs them. */
+  deferredPackages?: string[];
 }
 
 export type StepKind =
