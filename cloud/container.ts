@@ -75,7 +75,14 @@ export interface ExecOptions {
   env?: Record<string, string>;
   /** Aborting kills the command's process group, as CancelCommand does (exit code 137). */
   signal?: AbortSignal;
+  /** Working directory (AWS-RunShellScript's workingDirectory); default the command's own dir. */
+  cwd?: string;
+  /** The Run Command id, which names the orchestration directory (default: a fresh uuid). */
+  commandId?: string;
 }
+
+/** glibc's SIGRTMIN is 34; systemd powers off on SIGRTMIN+4. */
+const SIGRTMIN_PLUS_4 = 38;
 
 /** The exit code the SSM agent reports for a command it stopped (timeout or cancel). */
 export const STOPPED_EXIT_CODE = 137;
@@ -455,7 +462,7 @@ export class Container {
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     if (!this.running) throw new Error(`container ${this.name} is not running`);
     const dir =
-      `/var/lib/amazon/ssm/${this.instanceId}/document/orchestration/${randomUUID()}` +
+      `/var/lib/amazon/ssm/${this.instanceId}/document/orchestration/${opts.commandId ?? randomUUID()}` +
       '/awsrunShellScript/0.awsrunShellScript';
     const env: Record<string, string> = { AWS_SSM_INSTANCE_ID: this.instanceId };
     if (this.region) env.AWS_SSM_REGION_NAME = this.region;
@@ -464,9 +471,10 @@ export class Container {
       [
         'sh',
         '-c',
-        'mkdir -p "$0" && cat > "$0/_script.sh" && chmod 700 "$0/_script.sh" && cd "$0" && ' +
+        'mkdir -p "$0" && cat > "$0/_script.sh" && chmod 700 "$0/_script.sh" && cd "${1:-$0}" && ' +
           'exec sh -c "$0/_script.sh" </dev/null',
         dir,
+        opts.cwd ?? '',
       ],
       {
         stdin: script + '\n',
@@ -505,8 +513,8 @@ export class Container {
   }
 
   /**
-   * Powers the container off, waits for systemd-nspawn to exit (escalating to SIGTERM, then
-   * SIGKILL), and removes its cgroups and work directory. Idempotent: every call returns the
+   * Powers the container off (SIGRTMIN+4 to its systemd), waits for systemd-nspawn to exit
+   * (escalating to SIGTERM, then SIGKILL), and removes its cgroups and work directory. Idempotent: every call returns the
    * same promise.
    */
   stop(): Promise<void> {
@@ -516,11 +524,21 @@ export class Container {
 
   async #stop(): Promise<void> {
     const waitExit = (ms: number) =>
-      Promise.race([this.exited.then(() => true), sleep(ms).then(() => false)]);
+      new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(false), ms);
+        void this.exited.then(() => {
+          clearTimeout(t);
+          resolve(true);
+        });
+      });
     if (this.running) {
-      await this.#enter(['systemctl', 'poweroff', '--no-block'], { timeoutMs: 5_000 }).catch(
-        () => undefined,
-      );
+      // SIGRTMIN+4 asks systemd for poweroff.target; unlike `systemctl poweroff` it is honoured
+      // at any stage of the boot, before systemd's own socket is up.
+      try {
+        process.kill(this.leaderPid, SIGRTMIN_PLUS_4);
+      } catch {
+        // already gone
+      }
       if (!(await waitExit(15_000))) {
         // nspawn turns SIGTERM into an orderly shutdown of the container
         try {

@@ -1,0 +1,135 @@
+// What an instance runs on: a real container (default) or a simulation (for benchmarks with
+// a hundred instances and more, where only the API traffic matters).
+
+import { Container, STOPPED_EXIT_CODE, type ExecResult } from './container.ts';
+
+export interface BootRequest {
+  /** Unique on this machine (used as the container's machine name). */
+  name: string;
+  instanceId: string;
+  hostname: string;
+  region: string;
+  userData: Buffer;
+}
+
+export interface RunningInstance {
+  /** Until the OS finished booting (systemd up, cloud-init done). */
+  waitBooted(timeoutMs: number): Promise<void>;
+  exec(
+    script: string,
+    opts: { timeoutMs?: number; signal?: AbortSignal; cwd?: string; commandId?: string },
+  ): Promise<ExecResult>;
+  stop(): Promise<void>;
+  /** Resolves when the machine stopped by itself or was stopped. */
+  readonly exited: Promise<unknown>;
+  /** What the inventory shows about the machine (container name, init pid...). */
+  describe(): Record<string, unknown>;
+}
+
+export interface InstanceBackend {
+  readonly kind: 'container' | 'simulated';
+  boot(req: BootRequest): Promise<RunningInstance>;
+}
+
+export interface ContainerBackendOptions {
+  rootfs?: string;
+}
+
+export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBackend {
+  return {
+    kind: 'container',
+    async boot(req) {
+      const c = await Container.boot({
+        name: req.name,
+        userData: req.userData,
+        instanceId: req.instanceId,
+        hostname: req.hostname,
+        region: req.region,
+        ...(opts.rootfs ? { rootfs: opts.rootfs } : {}),
+      });
+      return {
+        waitBooted: (ms) => c.waitBooted(ms),
+        exec: (script, o) =>
+          c.exec(script, {
+            ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+            ...(o.signal ? { signal: o.signal } : {}),
+            ...(o.cwd ? { cwd: o.cwd } : {}),
+            ...(o.commandId ? { commandId: o.commandId } : {}),
+          }),
+        stop: () => c.stop(),
+        exited: c.exited,
+        describe: () => ({ container: c.name, leaderPid: c.leaderPid, running: c.running }),
+      };
+    },
+  };
+}
+
+export interface SimulatedBackendOptions {
+  /** From start to "booted" (cloud-init done). Default 200 ms. */
+  bootMs?: number;
+  /** How long every command takes. Default 20 ms. */
+  commandMs?: number;
+  /** Commands whose text matches fail with exit code 1 and this text on stderr. */
+  failCommands?: RegExp;
+}
+
+export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBackend {
+  const bootMs = opts.bootMs ?? 200;
+  const commandMs = opts.commandMs ?? 20;
+  return {
+    kind: 'simulated',
+    async boot(req) {
+      const started = Date.now();
+      let stopped = false;
+      let resolveExit!: () => void;
+      const exited = new Promise<void>((r) => (resolveExit = r));
+      const sleep = (ms: number, signal?: AbortSignal) =>
+        new Promise<boolean>((resolve) => {
+          if (signal?.aborted) return resolve(false);
+          const t = setTimeout(() => resolve(true), ms);
+          signal?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(t);
+              resolve(false);
+            },
+            { once: true },
+          );
+        });
+      return {
+        async waitBooted(timeoutMs) {
+          const left = bootMs - (Date.now() - started);
+          if (left > timeoutMs) {
+            await sleep(timeoutMs);
+            throw new Error(`${req.instanceId} did not finish booting in ${timeoutMs} ms`);
+          }
+          if (left > 0) await sleep(left);
+          if (stopped) throw new Error(`${req.instanceId} stopped while booting`);
+        },
+        async exec(script, o) {
+          if (stopped) throw new Error(`${req.instanceId} is not running`);
+          const limit = o.timeoutMs ?? Infinity;
+          const finished = await sleep(Math.min(commandMs, limit), o.signal);
+          if (!finished || commandMs > limit) {
+            return {
+              exitCode: STOPPED_EXIT_CODE,
+              stdout: '',
+              stderr: '',
+              timedOut: finished,
+            };
+          }
+          if (opts.failCommands?.test(script)) {
+            return { exitCode: 1, stdout: '', stderr: 'simulated failure\n', timedOut: false };
+          }
+          return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
+        },
+        async stop() {
+          stopped = true;
+          resolveExit();
+        },
+        exited,
+        describe: () => ({ simulated: true, running: !stopped }),
+      };
+    },
+  };
+}
