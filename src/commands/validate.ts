@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { UserError, type Diagnostic } from '../diagnostics.ts';
 import type { Deployment } from '../manifest/model.ts';
 import { loadDeployment } from '../validate/load.ts';
@@ -8,11 +8,22 @@ export interface Reporter {
   info(message: string): void;
 }
 
+/**
+ * A diagnostic's file as seen from the working directory (the workspace, in the action),
+ * so GitHub annotations and editors find it; loadDeployment's are relative to `path`.
+ */
+function fromCwd(path: string, d: Diagnostic): Diagnostic {
+  const abs = resolve(path, d.file);
+  const rel = relative(process.cwd(), abs);
+  return { ...d, file: rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? abs : rel };
+}
+
 /** Loads and validates; throws UserError (with every diagnostic) when anything is wrong. */
 export async function loadOrThrow(path: string, reporter: Reporter): Promise<Deployment> {
   const result = await loadDeployment(resolve(path));
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  for (const w of result.diagnostics.filter((d) => d.severity === 'warning')) reporter.annotate(w);
+  const diagnostics = result.diagnostics.map((d) => fromCwd(path, d));
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  for (const w of diagnostics.filter((d) => d.severity === 'warning')) reporter.annotate(w);
   if (errors.length > 0 || !result.deployment) {
     throw new UserError(
       `the deployment manifest has ${errors.length} error${errors.length === 1 ? '' : 's'}`,

@@ -149,6 +149,9 @@ export interface SpotDeploymentFile {
   version?: 1;
   deployment: DeploymentSection;
 }
+/**
+ * What to put on each instance: packages, uploads, scripts, services, environment, or a tarball.
+ */
 export interface DeploymentSection {
   /**
    * Packages installed at boot by cloud-init (apt on Ubuntu, dnf on Amazon Linux).

@@ -1691,6 +1691,8 @@ const schema36 = {
   definitions: {
     deployment: {
       title: 'DeploymentSection',
+      description:
+        'What to put on each instance: packages, uploads, scripts, services, environment, or a tarball.',
       type: 'object',
       additionalProperties: false,
       properties: {
@@ -1920,6 +1922,8 @@ const schema36 = {
 };
 const schema37 = {
   title: 'DeploymentSection',
+  description:
+    'What to put on each instance: packages, uploads, scripts, services, environment, or a tarball.',
   type: 'object',
   additionalProperties: false,
   properties: {
