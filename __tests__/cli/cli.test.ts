@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
@@ -177,3 +177,34 @@ for (const [how, run] of [
     }
   });
 }
+
+test('validate, plan and generate load neither the AWS SDK nor the GitHub/cache libraries', async (t) => {
+  const dir = await tempDir(t);
+  const hook = join(dir, 'record-loads.mjs');
+  const log = join(dir, 'loaded.txt');
+  await writeFile(
+    hook,
+    `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
+      `registerHooks({ load(url, ctx, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, ctx); } });\n`,
+  );
+  const example = join(ROOT, 'examples', 'nodejs-app');
+  for (const args of [
+    ['validate', example],
+    ['plan', example, '--out', join(dir, 'plan')],
+    ['generate', join(dir, 'gen')],
+  ]) {
+    await writeFile(log, '');
+    await execFileP(process.execPath, ['--import', hook, join(ROOT, 'src', 'cli.ts'), ...args], {
+      cwd: ROOT,
+    });
+    const loaded = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+    assert.ok(
+      loaded.some((u) => u.endsWith('/src/commands/' + args[0] + '.ts')),
+      `${args[0]}: the hook saw nothing`,
+    );
+    const heavy = loaded.filter((u) =>
+      /node_modules\/(@aws-sdk|@smithy|@actions|@octokit|@azure|undici)\//.test(u),
+    );
+    assert.deepEqual(heavy, [], `${args[0]} loaded ${heavy.length} heavy modules`);
+  }
+});

@@ -4,7 +4,6 @@
 
 import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
 import { didYouMean } from './suggest.ts';
 
 export interface RepoContext {
@@ -105,7 +104,9 @@ export async function escapingLinks(
   dir: string,
   exclude: string[],
 ): Promise<{ links: string[]; truncated: boolean }> {
-  const isExcluded = exclude.length > 0 ? picomatch(exclude, { dot: true }) : () => false;
+  // picomatch only when there are patterns: validate's start-up stays small.
+  const isExcluded =
+    exclude.length > 0 ? (await import('picomatch')).default(exclude, { dot: true }) : () => false;
   const links: string[] = [];
   let seen = 0;
   const stack: string[] = [''];
