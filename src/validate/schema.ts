@@ -232,6 +232,27 @@ export function validateSchema(y: YamlFile, kind: SchemaKind): SchemaResult {
     errorPaths.add(pointerOf(path));
   };
 
+  // A misspelt required key is one mistake: report the unknown key (with its suggestion),
+  // not also the missing one.
+  const misspelt = new Set(
+    errors
+      .filter((e) => e.keyword === 'additionalProperties')
+      .flatMap((e) => {
+        const missing = errors
+          .filter((r) => r.keyword === 'required' && r.instancePath === e.instancePath)
+          .map((r) => String(r.params.missingProperty));
+        const near = closest(String(e.params.additionalProperty), missing);
+        return near ? [`${e.instancePath}\0${near}`] : [];
+      }),
+  );
+  errors = errors.filter(
+    (e) =>
+      !(
+        e.keyword === 'required' &&
+        misspelt.has(`${e.instancePath}\0${String(e.params.missingProperty)}`)
+      ),
+  );
+
   for (const e of errors) {
     // The inner errors of propertyNames (they carry `propertyName`) are reported through it.
     if ((e as ErrorObject & { propertyName?: string }).propertyName !== undefined) continue;
