@@ -33,6 +33,7 @@ export interface InstanceBackend {
 
 export interface ContainerBackendOptions {
   rootfs?: string;
+  privateNetwork?: boolean;
 }
 
 export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBackend {
@@ -46,6 +47,7 @@ export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBa
         hostname: req.hostname,
         region: req.region,
         ...(opts.rootfs ? { rootfs: opts.rootfs } : {}),
+        ...(opts.privateNetwork ? { privateNetwork: true } : {}),
       });
       return {
         waitBooted: (ms) => c.waitBooted(ms),

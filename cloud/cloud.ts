@@ -12,7 +12,7 @@ import {
   type SimulatedBackendOptions,
 } from './backend.ts';
 import { ACCOUNT_ID, type ImageInfo, type InstanceTypeInfo, type Zone } from './catalog.ts';
-import { STOPPED_EXIT_CODE } from './container.ts';
+import { STOPPED_EXIT_CODE, rootfsPath } from './container.ts';
 import { Rng } from './util.ts';
 
 export interface LatencyOptions {
@@ -30,6 +30,11 @@ export interface CloudOptions {
   simulated?: SimulatedBackendOptions;
   /** Root file system for containers (default: $SPOT_ROOTFS or the newest cached one). */
   rootfs?: string;
+  /**
+   * Containers get a loopback-only network instead of the host's (default false): services on
+   * one port in several instances stop colliding, but cloud-init `packages:` cannot download.
+   */
+  privateNetwork?: boolean;
   /** Seed for ids and injected throttling, so runs repeat. Default 1. */
   seed?: number;
   latency?: LatencyOptions;
@@ -248,10 +253,18 @@ export class Cloud {
     const seed = options.seed ?? 1;
     this.ids = new Rng(seed);
     this.faults = new Rng(seed ^ 0x9e3779b9);
-    this.backend =
-      options.backend === 'simulated'
-        ? simulatedBackend(options.simulated)
-        : containerBackend(options.rootfs ? { rootfs: options.rootfs } : {});
+    if (options.backend === 'simulated') {
+      this.backend = simulatedBackend(options.simulated);
+    } else {
+      if (process.getuid?.() !== 0) {
+        throw new Error('the container backend boots systemd-nspawn containers and needs root');
+      }
+      // Fail now, not at the first launch, when there is no root file system to boot.
+      this.backend = containerBackend({
+        rootfs: options.rootfs ?? rootfsPath(),
+        privateNetwork: options.privateNetwork ?? false,
+      });
+    }
     this.hang =
       options.hangCommands === undefined
         ? undefined

@@ -61,6 +61,11 @@ export interface BootOptions {
   rootfs?: string;
   /** Region the instance lives in; exported to commands as AWS_SSM_REGION_NAME. */
   region?: string;
+  /**
+   * Loopback-only network (systemd-nspawn --private-network) instead of the host's. Services
+   * on the same port in several containers then do not collide, but apt cannot reach a mirror.
+   */
+  privateNetwork?: boolean;
 }
 
 export interface ExecResult {
@@ -315,6 +320,7 @@ export class Container {
       '--machine',
       opts.name,
       `--hostname=${hostname}`,
+      ...(opts.privateNetwork ? ['--private-network'] : []),
       '--boot',
     ];
     const logPath = join(workDir, 'console.log');
@@ -532,14 +538,23 @@ export class Container {
         });
       });
     if (this.running) {
-      // SIGRTMIN+4 asks systemd for poweroff.target; unlike `systemctl poweroff` it is honoured
-      // at any stage of the boot, before systemd's own socket is up.
-      try {
-        process.kill(this.leaderPid, SIGRTMIN_PLUS_4);
-      } catch {
-        // already gone
-      }
-      if (!(await waitExit(15_000))) {
+      // SIGRTMIN+4 asks systemd for poweroff.target; unlike `systemctl poweroff` it works at
+      // any stage of the boot. A pid 1 drops signals it has no handler for yet, so repeat it
+      // until systemd has taken it.
+      const poke = () => {
+        // only while that pid is still nspawn's child: never signal a recycled pid
+        if (!childrenOf(this.#nspawnPid).includes(this.leaderPid)) return;
+        try {
+          process.kill(this.leaderPid, SIGRTMIN_PLUS_4);
+        } catch {
+          // already gone
+        }
+      };
+      poke();
+      const repeat = setInterval(poke, 250);
+      const exitedInTime = await waitExit(15_000);
+      clearInterval(repeat);
+      if (!exitedInTime) {
         // nspawn turns SIGTERM into an orderly shutdown of the container
         try {
           process.kill(this.#nspawnPid, 'SIGTERM');

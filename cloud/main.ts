@@ -17,12 +17,13 @@ const USAGE = `usage: npm run cloud -- [flags]
   --interrupt NTH@MS       reclaim the NTH launched spot instance MS after it runs (repeat)
   --never-online NTH       the NTH launched instance's SSM agent never comes online (repeat)
   --hang REGEX             commands matching REGEX hang until their timeout or a cancel
-  --any-profile-optional   instances without an instance profile still come online
+  --no-profile-needed      instances without an instance profile still come online
   --instance-profile NAME  an instance profile that exists (repeat; default: all names exist)
   --invocation-delay-ms N  GetCommandInvocation says InvocationDoesNotExist this long at first
   --sim-boot-ms N          simulated backend: boot time (default 200)
   --sim-command-ms N       simulated backend: command time (default 20)
   --sim-fail REGEX         simulated backend: commands matching REGEX fail
+  --private-network        containers get loopback only (no port clashes, no apt)
   --rootfs PATH            root file system for containers (default $SPOT_ROOTFS or the cache)
   --quiet                  no progress lines on stderr
 Admin API: GET /_cloud/calls, GET /_cloud/instances, POST /_cloud/reset,
@@ -52,13 +53,14 @@ export function optionsFromArgs(argv: string[]): StartOptions {
       interrupt: { type: 'string', multiple: true },
       'never-online': { type: 'string', multiple: true },
       hang: { type: 'string' },
-      'any-profile-optional': { type: 'boolean' },
+      'no-profile-needed': { type: 'boolean' },
       'instance-profile': { type: 'string', multiple: true },
       'invocation-delay-ms': { type: 'string' },
       'sim-boot-ms': { type: 'string' },
       'sim-command-ms': { type: 'string' },
       'sim-fail': { type: 'string' },
       rootfs: { type: 'string' },
+      'private-network': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -113,7 +115,7 @@ export function optionsFromArgs(argv: string[]): StartOptions {
   if (values['never-online'])
     opts.neverOnline = values['never-online'].map((s) => int('never-online', s)!);
   set('hangCommands', values.hang);
-  if (values['any-profile-optional']) opts.requireInstanceProfile = false;
+  if (values['no-profile-needed']) opts.requireInstanceProfile = false;
   set('instanceProfiles', values['instance-profile']);
   set('invocationDelayMs', int('invocation-delay-ms', values['invocation-delay-ms']));
   const sim: NonNullable<StartOptions['simulated']> = {};
@@ -124,6 +126,7 @@ export function optionsFromArgs(argv: string[]): StartOptions {
   if (values['sim-fail']) sim.failCommands = new RegExp(values['sim-fail']);
   opts.simulated = sim;
   set('rootfs', values.rootfs);
+  if (values['private-network']) opts.privateNetwork = true;
   if (!values.quiet) opts.log = (line) => process.stderr.write(`[cloud] ${line}\n`);
   return opts;
 }
@@ -136,7 +139,13 @@ async function main(): Promise<void> {
     console.error(`${(err as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const running = await startCloud(opts);
+  let running: Awaited<ReturnType<typeof startCloud>>;
+  try {
+    running = await startCloud(opts);
+  } catch (err) {
+    console.error(`cloud: ${(err as Error).message}`);
+    process.exit(1);
+  }
   console.log(running.url);
   let stopping = false;
   const stop = (signal: string) => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { Container, STOPPED_EXIT_CODE } from '../../cloud/container.ts';
+import { Container, STOPPED_EXIT_CODE, rootfsPath } from '../../cloud/container.ts';
 
 const USER_DATA = `#cloud-config
 locale: C.UTF-8
@@ -91,17 +91,28 @@ test('a container boots its user data, runs commands as the SSM agent would, and
   await assert.rejects(c.exec('true'), /not running/);
 });
 
-test('gzip user data reaches cloud-init as it is, and two containers run side by side', async (t) => {
+test('gzip user data reaches cloud-init as it is; two containers side by side, one on a private network', async (t) => {
   const names = [`ct-${process.pid}-b`, `ct-${process.pid}-c`];
   const gz = gzipSync(Buffer.from(USER_DATA));
   const [b, c] = await Promise.all([
     Container.boot({ name: names[0]!, userData: gz }),
-    Container.boot({ name: names[1]!, userData: USER_DATA, hostname: 'web-1' }),
+    Container.boot({
+      name: names[1]!,
+      userData: USER_DATA,
+      hostname: 'web-1',
+      privateNetwork: true,
+    }),
   ]);
   t.after(() => Promise.all([b!.stop(), c!.stop()]));
   await Promise.all([b!.waitBooted(60_000), c!.waitBooted(60_000)]);
   assert.equal((await b!.readFile('/etc/spot-test/hello.txt'))?.toString(), 'hello from user data');
   assert.equal((await c!.exec('hostname')).stdout, 'web-1\n');
+  // b shares the host's network (apt works); c has loopback only
+  assert.equal((await c!.exec('ls /sys/class/net')).stdout, 'lo\n');
+  assert.deepEqual(
+    (await b!.exec('ls /sys/class/net')).stdout.split('\n').filter(Boolean),
+    readdirSync('/sys/class/net').sort(),
+  );
   // each is its own machine: a file written in one is absent from the other
   await b!.exec('echo only-b > /root/mark');
   assert.equal(await c!.readFile('/root/mark'), undefined);
@@ -114,4 +125,34 @@ test('gzip user data reaches cloud-init as it is, and two containers run side by
   assert.equal(cancelled.timedOut, false);
   await Promise.all([b!.stop(), c!.stop()]);
   for (const n of names) assert.deepEqual(processesOf(n), []);
+});
+
+test('stopping a container in the middle of its boot leaves nothing', async () => {
+  const name = `ct-${process.pid}-d`;
+  const c = await Container.boot({ name, userData: USER_DATA });
+  const { workDir } = c;
+  await c.stop();
+  assert.equal(c.running, false);
+  assert.equal(existsSync(workDir), false);
+  assert.deepEqual(processesOf(name), []);
+  await assert.rejects(c.waitBooted(1_000), /exited while booting|did not finish/);
+});
+
+test('rootfsPath names `npm run setup` when there is no root file system', () => {
+  const saved = { rootfs: process.env.SPOT_ROOTFS, cache: process.env.SPOT_CACHE };
+  try {
+    process.env.SPOT_ROOTFS = '/nonexistent/rootfs';
+    assert.throws(() => rootfsPath(), /npm run setup/);
+    delete process.env.SPOT_ROOTFS;
+    process.env.SPOT_CACHE = '/nonexistent/cache';
+    assert.throws(() => rootfsPath(), /npm run setup/);
+  } finally {
+    for (const [k, v] of [
+      ['SPOT_ROOTFS', saved.rootfs],
+      ['SPOT_CACHE', saved.cache],
+    ] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 });
