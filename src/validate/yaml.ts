@@ -193,11 +193,9 @@ export async function readYamlFile(
 
   const flow = flowDepth(text);
   if (flow.depth > MAX_FLOW_DEPTH) {
-    // Count lines ourselves: the parser has not run, so the line counter is empty.
-    const pos = bufferPosition(
-      Buffer.from(text.slice(0, flow.offset)),
-      Buffer.byteLength(text.slice(0, flow.offset)),
-    );
+    // The parser has not run, so the line counter is empty: count here.
+    const before = text.slice(0, flow.offset);
+    const pos = { line: before.split('\n').length, col: flow.offset - before.lastIndexOf('\n') };
     return {
       ...base,
       diagnostics: [
