@@ -325,9 +325,14 @@ export class Container {
     ];
     const logPath = join(workDir, 'console.log');
     const logFd = openSync(logPath, 'a');
+    // setpriv --pdeathsig: if this Node process dies without stopping the container (a crash,
+    // SIGKILL), nspawn gets SIGTERM and shuts the container down instead of leaking it.
     const child = spawn(
-      'unshare',
+      'setpriv',
       [
+        '--pdeathsig',
+        'SIGTERM',
+        'unshare',
         '--mount',
         '--propagation',
         'private',
