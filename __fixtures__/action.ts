@@ -59,7 +59,11 @@ export interface RunOptions {
 
 export async function runAction(o: RunOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'action-run-'));
-  const files = { output: join(dir, 'output'), state: join(dir, 'state'), summary: join(dir, 'summary') };
+  const files = {
+    output: join(dir, 'output'),
+    state: join(dir, 'state'),
+    summary: join(dir, 'summary'),
+  };
   for (const f of Object.values(files)) writeFileSync(f, '');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -92,7 +96,11 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(o.state ?? {})) env[`STATE_${name}`] = value;
   const script = join(ROOT, 'src', o.entry === 'post' ? 'cleanup.ts' : 'index.ts');
-  const child = spawn(process.execPath, [script], { cwd: o.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    cwd: o.cwd ?? ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   o.onSpawn?.(child);
   let stdout = '';
   let stderr = '';

@@ -107,7 +107,10 @@ export async function executeDeploy(
   const requested = plan.regions.reduce((n, r) => n + r.count, 0);
   const minHealthy = minHealthyCount(opts.minHealthy, requested);
   const phases: Phase[] = [];
+  let phase = 'planning';
+  let failedPhase = phase;
   const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    phase = name;
     const t0 = clock.now();
     try {
       return await fn();
@@ -216,6 +219,7 @@ export async function executeDeploy(
     enough('verify');
   } catch (err) {
     failure = err;
+    failedPhase = phase;
   }
 
   const cancelled = failure !== undefined && (isAbortError(failure) || signal?.aborted === true);
@@ -234,16 +238,24 @@ export async function executeDeploy(
       }
     } else {
       await timed('cleanup', () =>
-        log.group('Terminate failed instances', async () => {
-          cleanup.push(
-            ...(await terminate(
-              { ...ctx, registry, cancelled, timeoutSeconds: opts.terminateTimeoutSeconds ?? 600 },
-              failure !== undefined
-                ? { everything: true, plan }
-                : { everything: false, members: doomed },
-            )),
-          );
-        }),
+        log.group(
+          failure !== undefined ? "Terminate this run's instances" : 'Terminate failed instances',
+          async () => {
+            cleanup.push(
+              ...(await terminate(
+                {
+                  ...ctx,
+                  registry,
+                  cancelled,
+                  timeoutSeconds: opts.terminateTimeoutSeconds ?? 600,
+                },
+                failure !== undefined
+                  ? { everything: true, plan }
+                  : { everything: false, members: doomed },
+              )),
+            );
+          },
+        ),
       );
     }
   }
@@ -270,7 +282,12 @@ export async function executeDeploy(
             >,
         )
       : { priced: 0, notes: [] };
-  const error = failure === undefined ? undefined : cancelled ? 'cancelled' : errorMessage(failure);
+  const error =
+    failure === undefined
+      ? undefined
+      : cancelled
+        ? `cancelled during ${failedPhase}`
+        : errorMessage(failure);
   const report: DeployReport = {
     deploymentId: plan.deploymentId,
     outcome: failure === undefined ? 'succeeded' : cancelled ? 'cancelled' : 'failed',
@@ -414,13 +431,15 @@ async function terminate(
           region,
           ids.filter((id) => res.terminated.includes(id)),
         );
-      const lines = [
-        `terminated ${res.terminated.length} instance${res.terminated.length === 1 ? '' : 's'} of this run`,
-      ];
-      if (res.remaining.length > 0)
-        lines.push(
-          `still shutting down: ${res.remaining.map((r) => `${r.id} (${r.state})`).join(', ')}`,
-        );
+      const total = res.terminated.length + res.remaining.length;
+      const plural = (n: number) => `${n} instance${n === 1 ? '' : 's'}`;
+      const lines =
+        res.remaining.length === 0
+          ? [`terminated ${plural(total)} of this run`]
+          : [
+              `termination requested for ${plural(total)} of this run: ${res.terminated.length} terminated, ` +
+                `still shutting down: ${res.remaining.map((r) => `${r.id} (${r.state})`).join(', ')}`,
+            ];
       for (const l of lines) ctx.log.info(l);
       return lines;
     }
@@ -516,5 +535,10 @@ export async function deployCommand(
 
 /** The secrets sealing of src/plan/secrets.ts, loaded only when a plan delivers secrets. */
 async function loadSealer(): Promise<SecretsSealer> {
-  throw new DeployError('secrets delivery is not available in this version');
+  const s = await import('../plan/secrets.ts');
+  return {
+    keyScript: s.secretsKeyScript,
+    seal: s.sealSecrets,
+    installScript: s.secretsInstallScript,
+  };
 }
