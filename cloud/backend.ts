@@ -73,6 +73,8 @@ export interface SimulatedBackendOptions {
   commandMs?: number;
   /** Commands whose text matches fail with exit code 1 and this text on stderr. */
   failCommands?: RegExp;
+  /** What a successful command prints on standard output, by its script. Default: nothing. */
+  stdout?: (script: string) => string;
 }
 
 export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBackend {
@@ -123,7 +125,7 @@ export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBa
           if (opts.failCommands?.test(script)) {
             return { exitCode: 1, stdout: '', stderr: 'simulated failure\n', timedOut: false };
           }
-          return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
+          return { exitCode: 0, stdout: opts.stdout?.(script) ?? '', stderr: '', timedOut: false };
         },
         async stop() {
           stopped = true;
