@@ -39,6 +39,10 @@ export class Sandbox {
     const rootfs = rootfsPath();
     const dir = await mkdtemp(join(tmpdir(), 'render-sandbox-'));
     for (const d of ['upper', 'work', 'merged', 'agent']) await mkdir(join(dir, d));
+    // A layer over the root file system: cloud-init has "finished" (nothing boots here).
+    const stub = join(dir, 'stub', 'usr', 'local', 'bin');
+    await mkdir(stub, { recursive: true });
+    await writeFile(join(stub, 'cloud-init'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
     return new Sandbox(dir, rootfs);
   }
 
@@ -48,37 +52,51 @@ export class Sandbox {
 
   /** Runs `script` inside as root, like the agent; resolves with its exit code and output. */
   async exec(script: string, timeoutMs = 60_000): Promise<SandboxResult> {
-    const name = `cmd-${++this.#n}`;
-    await writeFile(join(this.dir, 'agent', `${name}.sh`), script + '\n', { mode: 0o700 });
+    const [r] = await this.execAll([script], timeoutMs);
+    if (!r) throw new Error('sandbox ran nothing');
+    return r;
+  }
+
+  /**
+   * Runs `scripts` one after the other, each as its own agent command (own file, own
+   * `sh -c`, empty stdin), in one entry into the sandbox; stops after the first failure.
+   */
+  async execAll(scripts: string[], timeoutMs = 120_000): Promise<SandboxResult[]> {
+    const names: string[] = [];
+    for (const script of scripts) {
+      const name = `cmd-${++this.#n}`;
+      await writeFile(join(this.dir, 'agent', `${name}.sh`), script + '\n', { mode: 0o700 });
+      names.push(name);
+    }
     const m = join(this.dir, 'merged');
+    const inner =
+      'cd /run; for c in "$@"; do sh -c "/run/$c.sh" </dev/null >"/run/$c.out" 2>"/run/$c.err"; ' +
+      'rc=$?; echo "$rc" >"/run/$c.rc"; [ "$rc" = 0 ] || break; done';
     const setup = [
       'set -e',
-      `mount -t overlay overlay -o lowerdir="$1",upperdir="$2/upper",workdir="$2/work" "${m}"`,
+      `mount -t overlay overlay -o lowerdir="$1/stub:$2",upperdir="$1/upper",workdir="$1/work" "${m}"`,
       // the agent's orchestration directory lives outside the overlay, so it is not a "change"
-      `mount --bind "$2/agent" "${m}/run"`,
-      `cd "${m}/run"`,
-      `exec chroot "${m}" /usr/bin/env -i PATH=${AGENT_PATH} AWS_SSM_INSTANCE_ID=i-sandbox ` +
-        `/bin/sh -c 'cd /run && exec sh -c "/run/$0.sh" </dev/null' "$3"`,
+      `mount --bind "$1/agent" "${m}/run"`,
+      'shift 2',
+      `exec chroot "${m}" /usr/bin/env -i PATH=${AGENT_PATH} AWS_SSM_INSTANCE_ID=i-sandbox /bin/sh -c '${inner}' sh "$@"`,
     ].join('\n');
-    return new Promise((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       const p = spawn(
         'unshare',
         [
           '--mount',
-          '--net',
           '--propagation',
           'private',
           'bash',
           '-c',
           setup,
           'bash',
-          this.rootfs,
           this.dir,
-          name,
+          this.rootfs,
+          ...names,
         ],
-        { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+        { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
       );
-      let out = '';
       let err = '';
       const timer = setTimeout(() => {
         try {
@@ -87,14 +105,26 @@ export class Sandbox {
           // gone
         }
       }, timeoutMs);
-      p.stdout.on('data', (b: Buffer) => (out += b.toString()));
       p.stderr.on('data', (b: Buffer) => (err += b.toString()));
       p.on('error', reject);
-      p.on('close', (code, signal) => {
+      p.on('close', (code) => {
         clearTimeout(timer);
-        resolve({ exitCode: code ?? (signal ? 137 : 1), stdout: out, stderr: err });
+        if (code !== 0 && code !== 1 && err) reject(new Error(`sandbox: ${err}`));
+        else resolve();
       });
     });
+    const results: SandboxResult[] = [];
+    for (const name of names) {
+      const base = join(this.dir, 'agent', name);
+      const rc = await readFile(`${base}.rc`, 'utf8').catch(() => undefined);
+      if (rc === undefined) break;
+      results.push({
+        exitCode: Number(rc.trim()),
+        stdout: await readFile(`${base}.out`, 'utf8'),
+        stderr: await readFile(`${base}.err`, 'utf8'),
+      });
+    }
+    return results;
   }
 
   /** A file as the instance sees it (upper layer over the root file system). */

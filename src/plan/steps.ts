@@ -110,15 +110,15 @@ function prepareBody(packages: string[], env: string, needs: string[]): string {
     `install -d -m 0755 -- ${CONFIG_DIR}`,
   ];
   if (packages.length > 0) {
-    const args = packages.map(sh).join(' ');
     lines.push(
       '# packages that did not fit in the user data',
+      `packages=(${packages.map(sh).join(' ')})`,
       'if command -v apt-get >/dev/null 2>&1; then',
       '  export DEBIAN_FRONTEND=noninteractive',
       '  apt-get -o DPkg::Lock::Timeout=600 -q update || fail "apt-get update failed"',
-      `  apt-get -o DPkg::Lock::Timeout=600 -q -y install ${args} || fail "cannot install packages"`,
+      '  apt-get -o DPkg::Lock::Timeout=600 -q -y install "${packages[@]}" || fail "cannot install packages"',
       'elif command -v dnf >/dev/null 2>&1; then',
-      `  dnf -y -q install ${args} || fail "cannot install packages"`,
+      '  dnf -y -q install "${packages[@]}" || fail "cannot install packages"',
       'else',
       '  fail "no apt-get or dnf to install packages with"',
       'fi',
@@ -232,7 +232,7 @@ export async function renderSteps(
       name: 'prepare',
       kind: 'prepare',
       description: 'wait for cloud-init, create state directories, write the environment',
-      helpers: ['put', 'deliver'],
+      helpers: ['same', 'put', 'deliver'],
       body: prepareBody(userData.deferredPackages ?? [], env, [...new Set(needs)]),
       timeoutSeconds: PREPARE_TIMEOUT,
       payloadBytes: Buffer.byteLength(env),

@@ -129,7 +129,7 @@ function build(deployment: Deployment, opts: UserDataOptions, withPackages: bool
   if (withPackages && packages.length > 0) {
     config.package_update = true;
     config.packages = packages;
-    origin.packages = user.packages ? `packages (the manifest and ${userLabel})` : 'packages';
+    origin.packages = user.packages ? `the manifest and ${userLabel}` : 'the manifest';
   } else if (withPackages && user.package_update !== undefined) {
     config.package_update = user.package_update;
   }
@@ -139,7 +139,6 @@ function build(deployment: Deployment, opts: UserDataOptions, withPackages: bool
     ...(opts.deploymentId ? { deploymentId: opts.deploymentId } : {}),
     layout: deployment.layout,
     template: deployment.template.kind,
-    packages: deployment.packages,
     scripts: deployment.scripts.map((s) => s.name),
     services: deployment.services.map((s) => s.name),
     ...(opts.ttlSeconds ? { ttlSeconds: opts.ttlSeconds } : {}),
@@ -156,7 +155,7 @@ function build(deployment: Deployment, opts: UserDataOptions, withPackages: bool
     (f) => !ourFiles.some((o) => (f as { path?: unknown } | null)?.path === o.path),
   );
   config.write_files = [...ourFiles, ...userFiles];
-  origin.write_files = userFiles.length ? `write_files (with ${userLabel})` : 'write_files';
+  origin.write_files = userFiles.length ? `${userLabel} and the deployer` : 'the deployer';
 
   const bootcmd: unknown[] = [];
   if (opts.ttlSeconds !== undefined && opts.ttlSeconds !== 0) {
@@ -226,7 +225,9 @@ export function renderUserData(deployment: Deployment, opts: UserDataOptions): U
     .sort((a, b) => b.bytes - a.bytes);
   const top = sizes[0];
   const gz = gzipSync(Buffer.from(leanText, 'utf8'), { level: 9 }).length;
-  const where = top ? `${top.k} from ${lean.origin[top.k] || 'the deployer'}` : 'the document';
+  const where = top
+    ? `\`${top.k}\` (from ${lean.origin[top.k] || 'the deployer'})`
+    : 'the document';
   throw new Error(
     `user data is too large: ${Buffer.byteLength(leanText)} bytes (${gz} gzipped) against EC2's ` +
       `limit of ${limit}, even with the packages moved to the SSM steps; the largest part is ` +

@@ -14,40 +14,65 @@ export const ENV_FILE = `${CONFIG_DIR}/env`;
 export const SECRETS_FILE = `${CONFIG_DIR}/secrets.env`;
 export const DEPLOYMENT_JSON = `${CONFIG_DIR}/deployment.json`;
 
-export type Helper = 'put' | 'deliver' | 'stage' | 'assemble' | 'report';
+export type Helper = 'same' | 'put' | 'deliver' | 'stage' | 'assemble' | 'report';
 
 const HELPERS: Record<Helper, string> = {
+  same: `# same DEST SHA256 MODE OWNER: DEST already has these bytes, mode and owner. Checked before
+# anything is written, so an unchanged file leaves even its directory's mtime alone.
+same() {
+  local dest=$1 user=\${4%%:*} group='' mode owner_name owner_id group_name group_id
+  [ -f "$dest" ] && [ ! -L "$dest" ] || return 1
+  case $4 in *:*) group=\${4#*:} ;; esac
+  read -r mode owner_name owner_id group_name group_id < <(stat -c '%a %U %u %G %g' -- "$dest") || return 1
+  [ $((8#$mode)) = $((8#$3)) ] || return 1
+  [ "$user" = "$owner_name" ] || [ "$user" = "$owner_id" ] || return 1
+  if [ -n "$group" ]; then
+    [ "$group" = "$group_name" ] || [ "$group" = "$group_id" ] || return 1
+  else
+    [ "$group_id" = 0 ] && [ ! -g "\${dest%/*}/" ] || return 1
+  fi
+  [ "$(sha256sum <"$dest")" = "$2  -" ]
+}`,
   put: `# put TMP DEST SHA256 MODE OWNER: check TMP's checksum, give it MODE and OWNER, then
 # rename it over DEST, unless DEST already has these bytes, mode and owner (left untouched).
+# Spawns as few processes as it can: a deployment may carry thousands of small files.
 put() {
-  local tmp=$1 dest=$2 sum=$3 mode=$4 owner=$5 got
+  local tmp=$1 dest=$2 sum=$3 mode=$4 owner=$5 got meta
   got=$(sha256sum <"$tmp")
   got=\${got%% *}
   if [ "$got" != "$sum" ]; then
     rm -f -- "$tmp"
     fail "checksum mismatch for $dest: got sha256 $got, expected $sum"
   fi
-  chown -- "$owner" "$tmp" || { rm -f -- "$tmp"; fail "cannot give $dest owner $owner"; }
-  chmod -- "$mode" "$tmp"
-  if [ -f "$dest" ] && [ ! -L "$dest" ] &&
-    [ "$(stat -c '%a %u %g' -- "$tmp")" = "$(stat -c '%a %u %g' -- "$dest")" ] &&
-    [ "$(sha256sum <"$dest")" = "$sum  -" ]; then
-    rm -f -- "$tmp"
-    unchanged=$((unchanged + 1))
-  else
-    mv -fT -- "$tmp" "$dest" || { rm -f -- "$tmp"; fail "cannot write $dest"; }
-    written=$((written + 1))
-    printf 'wrote %s\\n' "$dest"
+  # new files are root:root 0644 (umask 022), unless the directory hands down its group
+  if [ "$owner" != root:root ] || [ -g "\${tmp%/*}" ]; then
+    chown -- "$owner" "$tmp" || { rm -f -- "$tmp"; fail "cannot give $dest owner $owner"; }
   fi
+  if [ "$mode" != 0644 ]; then chmod -- "$mode" "$tmp"; fi # after chown, which clears set-id bits
+  if [ -f "$dest" ] && [ ! -L "$dest" ]; then
+    meta=$(stat -c '%a %u %g' -- "$tmp" "$dest")
+    if [ "\${meta%%$'\\n'*}" = "\${meta#*$'\\n'}" ] && [ "$(sha256sum <"$dest")" = "$sum  -" ]; then
+      rm -f -- "$tmp"
+      unchanged=$((unchanged + 1))
+      return 0
+    fi
+  fi
+  mv -fT -- "$tmp" "$dest" || { rm -f -- "$tmp"; fail "cannot write $dest"; }
+  written=$((written + 1))
+  printf 'wrote %s\\n' "$dest"
 }
 written=0 unchanged=0`,
   deliver: `# deliver DEST SHA256 MODE OWNER <<base64: the decoded standard input becomes DEST (see put).
 deliver() {
   local dir=\${1%/*} tmp
+  if same "$@"; then
+    unchanged=$((unchanged + 1))
+    return 0
+  fi
   dir=\${dir:-/}
   tmp="$dir/.spot-deployer.$$.tmp"
-  mkdir -p -- "$dir" || fail "cannot create directory $dir for $1"
-  rm -f -- "$tmp"
+  [ -d "$dir" ] || mkdir -p -- "$dir" || fail "cannot create directory $dir for $1"
+  if [ -e "$tmp" ] || [ -L "$tmp" ]; then rm -f -- "$tmp"; fi
   base64 -d >"$tmp" || { rm -f -- "$tmp"; fail "cannot decode $1"; }
   put "$tmp" "$@"
 }`,
@@ -60,6 +85,11 @@ stage() {
   assemble: `# assemble DEST SHA256 MODE OWNER NAME COUNT: the COUNT staged parts of NAME become DEST.
 assemble() {
   local dest=$1 name=$5 count=$6 i dir tmp
+  if same "$dest" "$2" "$3" "$4"; then
+    unchanged=$((unchanged + 1))
+    for ((i = 0; i < count; i++)); do rm -f -- "$S/staging/$name.$i"; done
+    return 0
+  fi
   for ((i = 0; i < count; i++)); do
     [ -f "$S/staging/$name.$i" ] || fail "part $((i + 1)) of $count of $dest is missing (did every upload step run?)"
   done

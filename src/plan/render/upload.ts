@@ -24,8 +24,8 @@ export interface UploadCommand {
   payloadBytes: number;
 }
 
-const CARRY_HELPERS: Helper[] = ['put', 'deliver', 'stage'];
-const ASSEMBLE_HELPERS: Helper[] = ['put', 'assemble'];
+const CARRY_HELPERS: Helper[] = ['same', 'put', 'deliver', 'stage'];
+const ASSEMBLE_HELPERS: Helper[] = ['same', 'put', 'assemble'];
 
 export interface UploadPlan {
   /** Commands with no order among themselves. */
