@@ -20,7 +20,7 @@ export async function buildPlan(deployment: Deployment, opts: PlanOptions): Prom
     deployment,
     deployment.cloud.ttlSeconds !== undefined ? { ttlSeconds: deployment.cloud.ttlSeconds } : {},
   );
-  const steps = await renderSteps(deployment, { secretNames: opts.secretNames });
+  const steps = await renderSteps(deployment, { secretNames: opts.secretNames, userData });
   // The digest covers what would reach the instances, so an unchanged repo gives the same digest
   // whatever run computes it. Run identity and deployment id are excluded on purpose.
   const digest = createHash('sha256');
