@@ -12,6 +12,11 @@ import {
   type ListCommandInvocationsCommandInput,
   type SendCommandCommandInput,
 } from '@aws-sdk/client-ssm';
+import {
+  DescribeInstancesCommand,
+  EC2Client,
+  type DescribeInstancesCommandInput,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Clients } from '../../src/aws/clients.ts';
 import { runCommand, tail } from '../../src/deliver/commands.ts';
@@ -21,6 +26,9 @@ import { memoryLog } from '../../__fixtures__/log.ts';
 import { FAST_POLL, fakeClock, step } from '../../__fixtures__/plan.ts';
 
 const ssm = mockClient(SSMClient);
+const ec2 = mockClient(EC2Client);
+/** Instance states, for failures explained by EC2 (running unless set). */
+const states = new Map<string, string>();
 
 /** A fake Run Command: every command finishes at once; `exit` decides each instance's code. */
 function fakeRunCommand(
@@ -64,7 +72,29 @@ function fakeRunCommand(
   return { commands, order };
 }
 
-beforeEach(() => ssm.reset());
+beforeEach(() => {
+  ssm.reset();
+  ec2.reset();
+  states.clear();
+  ec2.on(DescribeInstancesCommand).callsFake(async (input: DescribeInstancesCommandInput) => ({
+    Reservations: [
+      {
+        Instances: (input.InstanceIds ?? []).map((InstanceId) => ({
+          InstanceId,
+          State: { Name: states.get(InstanceId) ?? 'running' },
+          ...(states.get(InstanceId) === 'terminated'
+            ? {
+                StateReason: {
+                  Code: 'Server.SpotInstanceTermination',
+                  Message: 'Spot instance termination',
+                },
+              }
+            : {}),
+        })),
+      },
+    ],
+  }));
+});
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(8, '0')}`);
 const cctx = () => ({
@@ -286,4 +316,21 @@ test('secrets: one batched key command, then one command per instance with its s
     ids(3).map((id) => [[id], `install sealed-for-KEY${id}-DB_PASSWORD`]),
   );
   assert.ok(!JSON.stringify(commands).includes('hunter2'));
+});
+
+test('a command failing because the instance was reclaimed is reported as a spot interruption', async () => {
+  fakeRunCommand((id) => (id === 'i-00000001' ? -1 : 0));
+  states.set('i-00000001', 'terminated');
+  const fleet = fleetOf(2);
+  await deliverSteps(dctx(), fleet, [step('01')], 1);
+  const failure = fleet.get('i-00000001')?.failure;
+  assert.equal(failure?.phase, 'step 01');
+  assert.match(
+    failure?.cause ?? '',
+    /^spot interruption: EC2 reclaimed the instance \(terminated, Server\.SpotInstanceTermination: Spot instance termination\); the command: Failed/,
+  );
+  assert.deepEqual(
+    ec2.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input.InstanceIds),
+    [['i-00000001']],
+  );
 });

@@ -133,6 +133,7 @@ test('online: DescribeInstanceInformation filtered by InstanceIds in batches of 
         PingStatus: 'Online',
       })),
     }));
+  ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
   await waitOnline(ctx(), fleet, 60_000);
   const calls = ssm.commandCalls(DescribeInstanceInformationCommand).map((c) => c.args[0].input);
   assert.deepEqual(
@@ -167,4 +168,39 @@ test('online: at the deadline the instances not Online are named with the likely
   // Later polls ask only about the instance still missing.
   const last = ssm.commandCalls(DescribeInstanceInformationCommand).at(-1)?.args[0].input;
   assert.deepEqual(last?.Filters?.[0]?.Values, ['i-useast10001']);
+});
+
+test('online: an instance reclaimed while waiting for SSM drops out at once, named', async () => {
+  const fleet = new Fleet(launched('us-east-1', 2));
+  ssm.on(DescribeInstanceInformationCommand).resolves({
+    InstanceInformationList: [{ InstanceId: 'i-useast10000', PingStatus: 'Online' }],
+  });
+  ec2.on(DescribeInstancesCommand).resolves({
+    Reservations: [
+      {
+        Instances: [
+          { InstanceId: 'i-useast10000', State: { Name: 'running' } },
+          {
+            InstanceId: 'i-useast10001',
+            State: { Name: 'shutting-down' },
+            StateReason: {
+              Code: 'Server.SpotInstanceTermination',
+              Message: 'Spot instance termination',
+            },
+          },
+        ],
+      },
+    ],
+  });
+  const clock = fakeClock();
+  await waitOnline(ctx(clock), fleet, 600_000);
+  assert.deepEqual(clock.slept, [], 'no waiting for the deadline');
+  assert.match(
+    fleet.get('i-useast10001')?.failure?.cause ?? '',
+    /^spot interruption: .*shutting-down, Server\.SpotInstanceTermination/,
+  );
+  assert.equal(fleet.get('i-useast10001')?.failure?.phase, 'ssm-online');
+  // One EC2 and one SSM call for the region's poll.
+  assert.equal(ec2.commandCalls(DescribeInstancesCommand).length, 1);
+  assert.equal(ssm.commandCalls(DescribeInstanceInformationCommand).length, 1);
 });

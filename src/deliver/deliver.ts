@@ -15,6 +15,7 @@ import {
   type InvocationResult,
 } from './commands.ts';
 import type { Fleet, Member } from './fleet.ts';
+import { describeInstances, goneReason, GONE, observe } from './wait.ts';
 
 /** How secrets reach an instance without ever being in a command in clear (src/plan/secrets.ts). */
 export interface SecretsSealer {
@@ -193,6 +194,40 @@ export async function logFailures(
   }
 }
 
+/** A command fails when its instance goes away (a spot reclaim): say that, not just "Failed".
+ * One DescribeInstances per region for the failed instances. */
+async function explainGone(
+  ctx: DeliverContext,
+  fleet: Fleet,
+  failures: readonly StepFailure[],
+): Promise<void> {
+  const byRegion = new Map<string, string[]>();
+  for (const f of failures) {
+    byRegion.set(f.region, [...(byRegion.get(f.region) ?? []), f.instanceId]);
+  }
+  await Promise.all(
+    [...byRegion].map(async ([region, ids]) => {
+      let seen: Awaited<ReturnType<typeof describeInstances>>;
+      try {
+        seen = await describeInstances(ctx.clientsFor(region).ec2, ids, ctx.signal);
+      } catch {
+        return; // the command's own status stands
+      }
+      for (const i of seen) {
+        const m = i.InstanceId ? fleet.get(i.InstanceId) : undefined;
+        if (!m?.failure) continue;
+        observe(m, i);
+        if (GONE.has(m.state)) {
+          m.failure = {
+            phase: m.failure.phase,
+            cause: `${goneReason(m, i)}; the command: ${m.failure.cause}`,
+          };
+        }
+      }
+    }),
+  );
+}
+
 /**
  * Runs every step; returns what each did. Stops early when fewer than `minHealthy`
  * instances are left (the caller fails the deploy).
@@ -218,7 +253,10 @@ export async function deliverSteps(
       outcomes.push(o);
       for (const f of o.failed)
         fleet.fail(f.instanceId, `step ${o.step.id}`, describeResult(f.result));
-      if (o.failed.length > 0) await logFailures(ctx, o.step.id, o.failed);
+      if (o.failed.length > 0) {
+        await explainGone(ctx, fleet, o.failed);
+        await logFailures(ctx, o.step.id, o.failed);
+      }
     }
   }
   return outcomes;

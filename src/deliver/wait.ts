@@ -17,7 +17,12 @@ export interface WaitContext {
   signal?: AbortSignal;
 }
 
-const GONE = new Set(['shutting-down', 'terminated', 'stopping', 'stopped']);
+export const GONE: ReadonlySet<string> = new Set([
+  'shutting-down',
+  'terminated',
+  'stopping',
+  'stopped',
+]);
 
 /** DescribeInstances for ids of one region, all pages; InstanceIds accepts up to 1000 per call. */
 export async function describeInstances(
@@ -93,6 +98,10 @@ export async function waitRunning(
           observe(m, i);
           if (m.state === 'running') {
             waiting.delete(m.id);
+            ctx.log.info(
+              `${m.id} (${region}): running in ${m.zone ?? '?'}, ${m.privateIp ?? 'no private IP'}` +
+                (m.publicIp ? `, ${m.publicIp}` : ''),
+            );
           } else if (GONE.has(m.state)) {
             waiting.delete(m.id);
             fleet.fail(m.id, 'launch', goneReason(m, i));
@@ -146,9 +155,14 @@ export const NOT_ONLINE_CAUSES =
   'the instance has no outbound HTTPS to the SSM endpoints (no public IP, NAT gateway or VPC endpoints ' +
   'for ssm, ssmmessages and ec2messages), or the image has no SSM agent';
 
-/** Polls until every healthy instance is Online in SSM; the rest drop out, with the likely causes. */
+/**
+ * Polls until every healthy instance is Online in SSM. Each poll also looks at the EC2 state
+ * of those still waiting (one DescribeInstances per region), so an instance reclaimed or
+ * shut down meanwhile drops out at once, named, instead of at the deadline.
+ */
 export async function waitOnline(ctx: WaitContext, fleet: Fleet, timeoutMs: number): Promise<void> {
-  const deadline = ctx.clock.now() + timeoutMs;
+  const started = ctx.clock.now();
+  const deadline = started + timeoutMs;
   const waiting = new Set(fleet.healthy().map((m) => m.id));
   const delays = backoff(ctx.poll);
   for (;;) {
@@ -156,51 +170,46 @@ export async function waitOnline(ctx: WaitContext, fleet: Fleet, timeoutMs: numb
       [...fleet.healthyByRegion()].map(async ([region, members]) => {
         const ids = members.filter((m) => waiting.has(m.id)).map((m) => m.id);
         if (ids.length === 0) return;
-        let online: Set<string>;
-        try {
-          online = await onlineIds(ctx.clientsFor(region).ssm, ids, ctx.signal);
-        } catch (err) {
-          throw new DeployError(
-            `${region}: DescribeInstanceInformation failed: ${describeAwsError(err)}` +
-              (awsErrorCode(err) === 'AccessDeniedException'
-                ? ' (the deploying role needs ssm:DescribeInstanceInformation)'
-                : ''),
+        const { ec2, ssm } = ctx.clientsFor(region);
+        const [online, seen] = await Promise.all([
+          onlineIds(ssm, ids, ctx.signal).catch((err: unknown) => {
+            throw new DeployError(
+              `${region}: DescribeInstanceInformation failed: ${describeAwsError(err)}` +
+                (awsErrorCode(err) === 'AccessDeniedException'
+                  ? ' (the deploying role needs ssm:DescribeInstanceInformation)'
+                  : ''),
+            );
+          }),
+          describeInstances(ec2, ids, ctx.signal).catch((err: unknown) => {
+            if (awsErrorCode(err) === 'InvalidInstanceID.NotFound') return [];
+            throw new DeployError(`${region}: DescribeInstances failed: ${describeAwsError(err)}`);
+          }),
+        ]);
+        for (const i of seen) {
+          const m = i.InstanceId ? fleet.get(i.InstanceId) : undefined;
+          if (!m) continue;
+          observe(m, i);
+          if (GONE.has(m.state) && !online.has(m.id)) {
+            waiting.delete(m.id);
+            fleet.fail(m.id, 'ssm-online', goneReason(m, i));
+            ctx.log.warning(`${m.id} (${region}): ${m.failure?.cause ?? m.state}`);
+          }
+        }
+        for (const id of online) {
+          waiting.delete(id);
+          ctx.log.info(
+            `${id} (${region}): Online in SSM after ${((ctx.clock.now() - started) / 1000).toFixed(1)} s`,
           );
         }
-        for (const id of online) waiting.delete(id);
       }),
     );
     if (waiting.size === 0) return;
     if (ctx.clock.now() >= deadline) break;
     await ctx.clock.sleep(delays.next().value, ctx.signal);
   }
-  // Before blaming SSM, see whether the instances are still there at all.
-  const late = fleet.members.filter((m) => waiting.has(m.id));
-  const byRegion = new Map<string, Member[]>();
-  for (const m of late) byRegion.set(m.region, [...(byRegion.get(m.region) ?? []), m]);
-  await Promise.all(
-    [...byRegion].map(async ([region, members]) => {
-      let seen: Instance[] = [];
-      try {
-        seen = await describeInstances(
-          ctx.clientsFor(region).ec2,
-          members.map((m) => m.id),
-          ctx.signal,
-        );
-      } catch {
-        // The SSM message below still stands.
-      }
-      for (const i of seen) {
-        const m = i.InstanceId ? fleet.get(i.InstanceId) : undefined;
-        if (!m) continue;
-        observe(m, i);
-        if (GONE.has(m.state)) fleet.fail(m.id, 'ssm-online', goneReason(m, i));
-      }
-    }),
-  );
-  for (const m of late) {
+  for (const id of waiting) {
     fleet.fail(
-      m.id,
+      id,
       'ssm-online',
       `not Online in SSM after ${Math.round(timeoutMs / 1000)} s; ${NOT_ONLINE_CAUSES}`,
     );
