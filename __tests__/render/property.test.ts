@@ -4,7 +4,7 @@
 // run. A second run of the same commands must change nothing at all.
 
 import assert from 'node:assert/strict';
-import { lstat } from 'node:fs/promises';
+import { lstat, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
@@ -187,15 +187,16 @@ test('hostile names and contents land exactly, nothing else is written or run, t
           const first = await sandbox.changes();
           onlyExpected(first, new Set(want.keys()));
           const stamps = new Map<string, string>();
-          for (const p of want.keys()) {
+          const dirs = new Set([...want.keys()].flatMap(ancestors).filter((d) => first.has(d)));
+          for (const p of [...want.keys(), ...dirs]) {
             const st = await lstat(join(sandbox.upper, p));
             stamps.set(p, `${st.ino}:${st.mtimeMs}:${st.ctimeMs}`);
           }
           // Again: the same machine afterwards, down to inodes and timestamps.
           await runAll(steps);
-          for (const p of want.keys()) {
+          for (const p of [...want.keys(), ...dirs]) {
             const st = await lstat(join(sandbox.upper, p));
-            assert.equal(`${st.ino}:${st.mtimeMs}:${st.ctimeMs}`, stamps.get(p), `rewritten: ${p}`);
+            assert.equal(`${st.ino}:${st.mtimeMs}:${st.ctimeMs}`, stamps.get(p), `touched: ${p}`);
           }
           const second = await sandbox.changes();
           assert.deepEqual(
@@ -220,12 +221,13 @@ test('a corrupted payload fails naming the file and leaves the old file in place
       uploads: [{ source: 'up/', destination: '/opt/dst', exclude: [] }],
     });
     await runAll(await renderSteps(dep, { secretNames: [] }));
+    await writeFile(join(repo.baseDir, 'up', 'a file.txt'), 'version two\n');
     const upload = (await renderSteps(dep, { secretNames: [] })).find((s) => s.kind === 'upload');
     assert.ok(upload);
-    // same checksum, different bytes: what a transfer error would look like
+    // the new checksum, other bytes: what a transfer error would look like
     const tampered = upload.script.replace(
-      Buffer.from('version one\n').toString('base64'),
       Buffer.from('version two\n').toString('base64'),
+      Buffer.from('version 2!!\n').toString('base64'),
     );
     assert.notEqual(tampered, upload.script);
     const r = await sandbox.exec(tampered);

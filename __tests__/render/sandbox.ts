@@ -77,6 +77,7 @@ export class Sandbox {
       `mount -t overlay overlay -o lowerdir="$1/stub:$2",upperdir="$1/upper",workdir="$1/work" "${m}"`,
       // the agent's orchestration directory lives outside the overlay, so it is not a "change"
       `mount --bind "$1/agent" "${m}/run"`,
+      `mount -t proc proc "${m}/proc"`,
       'shift 2',
       `exec chroot "${m}" /usr/bin/env -i PATH=${AGENT_PATH} AWS_SSM_INSTANCE_ID=i-sandbox /bin/sh -c '${inner}' sh "$@"`,
     ].join('\n');

@@ -20,10 +20,11 @@ const HELPERS: Record<Helper, string> = {
   same: `# same DEST SHA256 MODE OWNER: DEST already has these bytes, mode and owner. Checked before
 # anything is written, so an unchanged file leaves even its directory's mtime alone.
 same() {
-  local dest=$1 user=\${4%%:*} group='' mode owner_name owner_id group_name group_id
+  local dest=$1 user=\${4%%:*} group='' meta mode owner_name owner_id group_name group_id
   [ -f "$dest" ] && [ ! -L "$dest" ] || return 1
   case $4 in *:*) group=\${4#*:} ;; esac
-  read -r mode owner_name owner_id group_name group_id < <(stat -c '%a %U %u %G %g' -- "$dest") || return 1
+  meta=$(stat -c '%a %U %u %G %g' -- "$dest") || return 1
+  read -r mode owner_name owner_id group_name group_id <<<"$meta"
   [ $((8#$mode)) = $((8#$3)) ] || return 1
   [ "$user" = "$owner_name" ] || [ "$user" = "$owner_id" ] || return 1
   if [ -n "$group" ]; then
