@@ -3,10 +3,12 @@
 // into parts that land in the staging directory (the commands carrying them may run in
 // parallel) and an `assemble` command joins, verifies and installs them afterwards.
 //
-// The SSM limit is 64 KB for the document plus its parameters. AWS-RunShellScript's own
-// document text is about 1.3 KB and the rest of a SendCommand request (50 instance ids,
-// comment, timeouts, names) under 2 KB, so one script may take COMMAND_BUDGET bytes, counted
-// as they appear in the request: UTF-8 after JSON escaping (a newline costs two bytes).
+// The SSM limit is 64 KB for the document plus its parameters. Measured: AWS-RunShellScript's
+// document is 917 bytes of JSON compact (1,161 pretty-printed), and the rest of a SendCommand
+// request with 50 instance ids, a 100-character comment and the timeouts is 1,405 bytes. So
+// one script may take COMMAND_BUDGET = 62,000 bytes (leaving ~970 bytes spare), counted as
+// they appear in the request: UTF-8 after JSON escaping (a newline costs two bytes). A full
+// upload command carries about 44.7 KB of file bytes (base64 costs a third more).
 
 import type { DeliveredFile } from './files.ts';
 import { type Helper, preludeReserve } from './prelude.ts';
