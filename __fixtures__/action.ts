@@ -52,6 +52,8 @@ export interface RunOptions {
   state?: Record<string, string>;
   /** Extra environment. */
   env?: Record<string, string>;
+  /** Run the bundle (dist/index.js, dist/cleanup/index.js) instead of the sources. */
+  bundle?: boolean;
   /** Called with the child once it runs (e.g. to send it a signal). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
   cwd?: string;
@@ -95,7 +97,9 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   for (const [name, value] of Object.entries(o.state ?? {})) env[`STATE_${name}`] = value;
-  const script = join(ROOT, 'src', o.entry === 'post' ? 'cleanup.ts' : 'index.ts');
+  const script = o.bundle
+    ? join(ROOT, 'dist', o.entry === 'post' ? 'cleanup/index.js' : 'index.js')
+    : join(ROOT, 'src', o.entry === 'post' ? 'cleanup.ts' : 'index.ts');
   const child = spawn(process.execPath, [script], {
     cwd: o.cwd ?? ROOT,
     env,
