@@ -1,0 +1,64 @@
+// The bundle under test. By default the project's own bundle script (scripts/bundle.ts, i.e.
+// `npm run bundle`) builds the current sources into a temp dir, so the benchmark measures
+// the sources as they are without touching the checkout's dist/. `--dist DIR` measures an
+// existing bundle instead.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ROOT } from './project.ts';
+
+export interface Bundle {
+  /** Directory holding index.js. */
+  dir: string;
+  /** How it was made: 'built from src/ by scripts/bundle.ts' or 'given'. */
+  origin: string;
+  /** Text that esbuild writes into a temp build and not into `npm run bundle`'s (paths). */
+  pathPrefix?: string;
+  buildMs?: number;
+}
+
+/** Runs scripts/bundle.ts with a temp working directory whose src/ links to the sources. */
+export function buildBundle(tmp: string): Bundle {
+  symlinkSync(join(ROOT, 'src'), join(tmp, 'src'));
+  const t0 = performance.now();
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.ts')], {
+    cwd: tmp,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return {
+    dir: join(tmp, 'dist'),
+    origin: 'built from src/ into a temp dir by scripts/bundle.ts (what `npm run bundle` does)',
+    // esbuild names modules relative to its working directory ("// src/main.ts" in a normal
+    // build, "// ../../work/main/src/main.ts" here); sizes below take that difference out.
+    pathPrefix: relative(tmp, ROOT) + '/',
+    buildMs: performance.now() - t0,
+  };
+}
+
+export interface BundleFile {
+  /** Path relative to the bundle directory. */
+  file: string;
+  bytes: number;
+}
+
+/** Every .js file of the bundle with its size as `npm run bundle` would write it. */
+export function bundleFiles(b: Bundle): BundleFile[] {
+  const out: BundleFile[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.js')) {
+        let bytes = statSync(p).size;
+        if (b.pathPrefix) {
+          const occurrences = readFileSync(p, 'utf8').split(b.pathPrefix).length - 1;
+          bytes -= occurrences * Buffer.byteLength(b.pathPrefix);
+        }
+        out.push({ file: relative(b.dir, p), bytes });
+      }
+    }
+  };
+  walk(b.dir);
+  return out;
+}

@@ -1,0 +1,205 @@
+// The benchmark's results as Markdown tables (printed, and pasted into the README).
+
+import type { ApiRow, DeliveryRow, OverheadRow } from './analyse.ts';
+import type { BundleFile } from './bundle.ts';
+import type { Machine } from './machine.ts';
+import type { Latencies } from './scenarios.ts';
+import type { StartupResult } from './startup.ts';
+
+export interface Results {
+  takenAt: string;
+  machine: Machine;
+  bundle: { origin: string; buildMs?: number; files: Array<BundleFile & { validate: boolean }> };
+  latencies: Latencies;
+  startup: StartupResult;
+  api: ApiRow[];
+  overhead: OverheadRow[];
+  delivery: DeliveryRow[];
+  /** How long the whole benchmark took, in seconds. */
+  seconds: number;
+}
+
+function table(head: string[], rows: string[][], right = true): string {
+  const align = head.map((_, i) => (i === 0 || !right ? '---' : '---:'));
+  return [head, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+const ms = (n: number) => `${Math.round(n)} ms`;
+const s = (n: number) => `${(n / 1000).toFixed(1)} s`;
+const mib = (n: number) => `${n.toFixed(1)} MiB`;
+function size(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+export function machineLine(m: Machine): string {
+  return (
+    `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os} (Linux ${m.kernel}), Node ${m.node}; ` +
+    `1-min load average ${m.loadStart} at the start and ${m.loadEnd ?? '?'} at the end (the machine is shared)`
+  );
+}
+
+function apiTable(rows: ApiRow[], which: 'deploy' | 'destroy'): string {
+  const ops = [...new Set(rows.flatMap((r) => Object.keys(r[which].byOperation)))].sort();
+  const head = [
+    'operation',
+    ...rows.map((r) => `${r.regions} reg · N=${r.instances}${r.secret ? ' + secret' : ''}`),
+  ];
+  const body = ops.map((op) => [op, ...rows.map((r) => String(r[which].byOperation[op] ?? 0))]);
+  body.push(['**total calls**', ...rows.map((r) => `**${r[which].total}**`)]);
+  if (which === 'deploy') {
+    body.push([
+      'goal: SendCommand ≤ rounds × ⌈N per region / 50⌉',
+      ...rows.map((r) => `${r.sendCommandBound} (${r.rounds} rounds)`),
+    ]);
+  }
+  body.push(['wall time', ...rows.map((r) => s(r[which].wallMs))]);
+  body.push([
+    'outcome',
+    ...rows.map((r) =>
+      r[which].ok
+        ? which === 'destroy'
+          ? `ok, ${r.leftBehind} left`
+          : 'ok'
+        : `**failed** (${r[which].error ?? ''})`,
+    ),
+  ]);
+  return table(head, body);
+}
+
+export function renderMarkdown(r: Results): string {
+  const lat = r.latencies;
+  const out: string[] = [];
+  out.push(`Taken ${r.takenAt.slice(0, 16).replace('T', ' ')} UTC on ${machineLine(r.machine)}.`);
+  out.push('');
+
+  out.push('#### API calls by operation (local cloud, simulated instances)');
+  out.push('');
+  out.push(
+    `Deploy of the nodejs-app example (${r.api[0]?.rounds ?? '?'} command rounds: steps, then the service check) ` +
+      'to N instances in 1 region (us-west-2) or 3 regions (us-west-2, us-east-1, eu-west-1; N split evenly).',
+  );
+  out.push('');
+  out.push(apiTable(r.api, 'deploy'));
+  out.push('');
+  out.push('Destroy of the same deployment (found by tag in every region of the manifest):');
+  out.push('');
+  out.push(apiTable(r.api, 'destroy'));
+  out.push('');
+
+  out.push('#### Orchestration overhead (goal: under 1.5 s)');
+  out.push('');
+  out.push(
+    `Simulated latencies: running ${lat.pendingMs} ms and OS booted ${lat.bootMs} ms after launch (overlapping), ` +
+      `SSM Online ${lat.onlineMs} ms after boot, every command ${lat.commandMs} ms. Simulated critical path = ` +
+      `max(running, booted) + Online + command rounds × command time. Overhead = deploy wall time ` +
+      `(spawn of \`node dist/index.js\` to exit) − simulated critical path; split with the cloud's call times.`,
+  );
+  out.push('');
+  out.push(
+    table(
+      [
+        'N (1 region)',
+        'runs',
+        'deploy wall (median)',
+        'simulated',
+        '**overhead** median (min–max)',
+        'start-up → 1st call',
+        'launch calls',
+        'waits beyond simulated',
+        'commands beyond simulated',
+        'last result → exit',
+      ],
+      r.overhead.map((o) => [
+        String(o.instances),
+        String(o.runs.length) + (o.failures.length ? ` (+${o.failures.length} failed)` : ''),
+        s(o.wallMs.median),
+        s(o.median.simulatedMs),
+        `**${s(o.overheadMs.median)}** (${s(o.overheadMs.min)}–${s(o.overheadMs.max)})`,
+        ms(o.median.startupMs),
+        ms(o.median.launchMs),
+        ms(o.median.waitBeyondMs),
+        ms(o.median.commandsBeyondMs),
+        ms(o.median.finishMs),
+      ]),
+    ),
+  );
+  out.push('');
+
+  out.push('#### Delivery of files (goal: commands near the 64 KB limit, sent in parallel)');
+  out.push('');
+  out.push(
+    table(
+      [
+        'payload (random files)',
+        'upload commands (carry + assemble)',
+        'file bytes / carry command (median, max)',
+        'parameter bytes / SendCommand (median, max)',
+        'payload ÷ bytes sent',
+        'SendCommands (sent within)',
+        'max commands in flight at once',
+        'upload time (serial would be)',
+      ],
+      r.delivery.map((d) => [
+        `${size(d.payloadBytes)} in ${d.files} files (largest ${size(d.largestFile)})` +
+          (d.ok ? '' : ` **deploy failed** (${d.error ?? ''})`),
+        `${d.carryCommands} + ${d.assembleCommands}`,
+        `${size(d.payloadPerCommand.median)}, ${size(d.payloadPerCommand.max)}`,
+        `${size(d.parameterBytes.median)}, ${size(d.parameterBytes.max)}`,
+        `${Math.round(d.efficiency * 100)} %`,
+        `${d.sendCommands} (${ms(d.sendSpreadMs)})`,
+        String(d.maxCommandsRunning),
+        `${s(d.uploadMs)} (${s(d.serialSimulatedMs)})`,
+      ]),
+    ),
+  );
+  out.push('');
+
+  const st = r.startup;
+  out.push('#### Start-up (goals: under 100 ms and 60 MiB)');
+  out.push('');
+  out.push(
+    table(
+      ['process', 'wall median (min–max)', 'CPU time median', 'peak RSS median (min–max)'],
+      [
+        [
+          '`node dist/index.js`, command validate, examples/nodejs-app' +
+            (st.exitCode === 0 && st.errors.length === 0 ? '' : ` (**exit ${st.exitCode}**)`),
+          `**${ms(st.wallMs.median)}** (${ms(st.wallMs.min)}–${ms(st.wallMs.max)})`,
+          ms(st.cpuMs.median),
+          `**${mib(st.maxRssMiB.median)}** (${mib(st.maxRssMiB.min)}–${mib(st.maxRssMiB.max)})`,
+        ],
+        [
+          '`node -e 0` (baseline)',
+          `${ms(st.baselineWallMs.median)} (${ms(st.baselineWallMs.min)}–${ms(st.baselineWallMs.max)})`,
+          ms(st.baselineCpuMs.median),
+          `${mib(st.baselineMaxRssMiB.median)} (${mib(st.baselineMaxRssMiB.min)}–${mib(st.baselineMaxRssMiB.max)})`,
+        ],
+      ],
+    ),
+  );
+  out.push('');
+  out.push(
+    `${st.wallMs.runs} timed runs of each, interleaved, after 3 warm-up runs; wall time from spawn to exit; ` +
+      `peak RSS (VmHWM of /proc/self/status) and CPU time (\`process.resourceUsage()\`) written at exit ` +
+      `by a preload module (\`node --import\`) in ${st.maxRssMiB.runs} more runs of each.`,
+  );
+  out.push('');
+  const files = [...r.bundle.files].sort((a, b) => b.bytes - a.bytes);
+  const loaded = files.filter((f) => f.validate);
+  const total = (fs: BundleFile[]) => fs.reduce((n, f) => n + f.bytes, 0);
+  out.push(
+    `Bundle: ${files.length} .js files, ${size(total(files))} in all; validate loads ${loaded.length} of them, ` +
+      `${size(total(loaded))}:`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['file', 'size', 'loaded by validate'],
+      files.map((f) => [`\`dist/${f.file}\``, size(f.bytes), f.validate ? 'yes' : '']),
+    ),
+  );
+  out.push('');
+  return out.join('\n');
+}

@@ -1,0 +1,157 @@
+// npm run bench: what users wait for, measured against the local cloud's simulated instances.
+// Prints Markdown tables and writes bench/results/latest.json. Not a test: figures with the
+// goals beside them, no pass or fail. Writes nothing but temp dirs and bench/results/.
+//
+//   node bench/run.ts [--quick] [--dist DIR] [--runs N]
+//     --quick    fewer scenarios and runs (to try the benchmark itself)
+//     --dist     measure this bundle instead of building the sources into a temp dir
+//     --runs     timed start-up runs (default 20)
+//   node bench/run.ts --render bench/results/latest.json
+//     print the tables of earlier results again, measuring nothing
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { apiRow, deliveryRow, overheadRow } from './analyse.ts';
+import { buildBundle, bundleFiles, type Bundle } from './bundle.ts';
+import { loadNow, machine } from './machine.ts';
+import { renderMarkdown, type Results } from './report.ts';
+import {
+  closeAll,
+  LATENCIES,
+  runScenario,
+  type Scenario,
+  type ScenarioResult,
+} from './scenarios.ts';
+import { measureStartup } from './startup.ts';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    dist: { type: 'string' },
+    runs: { type: 'string' },
+    render: { type: 'string' },
+  },
+});
+if (values.render) {
+  const earlier = JSON.parse(readFileSync(values.render, 'utf8')) as Results;
+  process.stdout.write(renderMarkdown(earlier) + '\n');
+  process.exit(0);
+}
+const quick = values.quick ?? false;
+const runs = Number(values.runs ?? (quick ? 5 : 20));
+const started = performance.now();
+const log = (line: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
+
+const tmp = mkdtempSync(join(tmpdir(), 'bench-'));
+let stopping = false;
+const stop = (sig: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  log(`${sig}: closing the local clouds`);
+  void closeAll().finally(() => {
+    rmSync(tmp, { recursive: true, force: true });
+    process.exit(130);
+  });
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+async function scenario(s: Scenario, dist: string): Promise<ScenarioResult> {
+  const r = await runScenario(s, dist, LATENCIES);
+  log(
+    `${s.name}: deploy ${r.deploy.ok ? 'ok' : `FAILED ${r.deploy.error ?? ''}`} ` +
+      `${(r.deploy.ms / 1000).toFixed(1)} s, ${r.deploy.calls.length} calls; destroy ` +
+      `${r.destroy.ok ? 'ok' : `FAILED ${r.destroy.error ?? ''}`} ${(r.destroy.ms / 1000).toFixed(1)} s, ` +
+      `${r.destroy.calls.length} calls; ${r.leftBehind} left behind`,
+  );
+  return r;
+}
+
+try {
+  const m = machine();
+  let bundle: Bundle;
+  if (values.dist) {
+    bundle = { dir: resolve(values.dist), origin: `given: ${values.dist}` };
+  } else {
+    log('bundling the sources into a temp dir');
+    bundle = buildBundle(tmp);
+  }
+
+  const dist = bundle.dir;
+
+  log(`start-up: ${runs} runs of validate and of node -e 0`);
+  const startup = await measureStartup(bundle.dir, tmp, runs);
+  const loaded = new Set(startup.loaded);
+  const files = bundleFiles(bundle).map((f) => ({ ...f, validate: loaded.has(f.file) }));
+
+  const sizes = quick ? [1, 10] : [1, 10, 50, 120];
+  const api: ScenarioResult[] = [];
+  for (const regions of quick ? [1] : [1, 3]) {
+    for (const n of sizes) {
+      api.push(await scenario({ name: `api ${regions}r n${n}`, instances: n, regions }, dist));
+    }
+  }
+  for (const n of quick ? [1] : [1, 50]) {
+    api.push(
+      await scenario(
+        {
+          name: `api 1r n${n} secret`,
+          instances: n,
+          regions: 1,
+          secret: 'BENCH_TOKEN=not-a-real-secret',
+        },
+        dist,
+      ),
+    );
+  }
+
+  const overhead = [];
+  for (const n of [1, 20]) {
+    const rs: ScenarioResult[] = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      rs.push(await scenario({ name: `overhead n${n} #${i + 1}`, instances: n, regions: 1 }, dist));
+    }
+    overhead.push(overheadRow(n, rs, LATENCIES));
+  }
+
+  const delivery = [];
+  for (const mb of quick ? [1] : [1, 10]) {
+    const r = await scenario(
+      { name: `delivery ${mb} MiB`, instances: 1, regions: 1, payloadBytes: mb * 1024 * 1024 },
+      dist,
+    );
+    delivery.push(deliveryRow(r, LATENCIES));
+  }
+
+  m.loadEnd = loadNow();
+  const results: Results = {
+    takenAt: new Date().toISOString(),
+    machine: m,
+    bundle: {
+      origin: bundle.origin,
+      ...(bundle.buildMs !== undefined ? { buildMs: Math.round(bundle.buildMs) } : {}),
+      files,
+    },
+    latencies: LATENCIES,
+    startup,
+    api: api.map(apiRow),
+    overhead,
+    delivery,
+    seconds: Math.round((performance.now() - started) / 1000),
+  };
+  const md = renderMarkdown(results);
+  process.stdout.write(md + '\n');
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, quick ? 'quick.json' : 'latest.json'),
+    JSON.stringify(results, null, 2) + '\n',
+  );
+  log(`done in ${results.seconds} s; wrote bench/results/${quick ? 'quick' : 'latest'}.json`);
+} finally {
+  await closeAll();
+  rmSync(tmp, { recursive: true, force: true });
+}

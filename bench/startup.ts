@@ -1,0 +1,165 @@
+// Start-up: how long `node <dist>/index.js` takes to validate the example and how much memory
+// it peaks at, against `node -e 0` on the same machine; which bundle files validate loads.
+//
+// Time: wall time from spawn to exit measured in this process, runs of the action and of the
+// baseline interleaved after warm-up runs. Peak memory: separate runs with a tiny preload
+// (`node --import probe.mjs`) that writes the process's peak resident set (VmHWM of
+// /proc/self/status) and its CPU time (process.resourceUsage()) when the process exits. Loaded files:
+// one more run whose preload records every module URL through module.registerHooks.
+
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EXAMPLE } from './project.ts';
+
+export interface Stats {
+  runs: number;
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function stats(values: readonly number[]): Stats {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const median = s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+  return { runs: s.length, median, min: s[0] ?? 0, max: s.at(-1) ?? 0 };
+}
+
+export interface StartupResult {
+  command: string;
+  wallMs: Stats;
+  maxRssMiB: Stats;
+  /** User + system CPU time of the process (less sensitive to other load than wall time). */
+  cpuMs: Stats;
+  baselineWallMs: Stats;
+  baselineMaxRssMiB: Stats;
+  baselineCpuMs: Stats;
+  /** Exit code and ::error:: lines of the last action run (validate must succeed). */
+  exitCode: number | null;
+  errors: string[];
+  /** Bundle files (relative to the bundle dir) that the validate run loaded. */
+  loaded: string[];
+}
+
+// VmHWM is the peak resident set of this process image. process.resourceUsage().maxRSS is not
+// used: Linux carries the parent's peak across fork and exec into it, so a child of this
+// (large) benchmark process would report at least the benchmark's own size.
+const PROBE_RSS = `import { readFileSync, writeFileSync } from 'node:fs';
+process.on('exit', () => {
+  const u = process.resourceUsage();
+  const hwm = /^VmHWM:\\s+(\\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  writeFileSync(
+    process.env.BENCH_PROBE_OUT,
+    JSON.stringify({ maxRssKiB: Number(hwm?.[1] ?? NaN), cpuUs: u.userCPUTime + u.systemCPUTime }),
+  );
+});
+`;
+
+const PROBE_MODULES = `import { writeFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+const urls = new Set();
+registerHooks({
+  load(url, context, next) {
+    urls.add(url);
+    return next(url, context);
+  },
+});
+process.on('exit', () => {
+  writeFileSync(process.env.BENCH_PROBE_OUT, JSON.stringify({ urls: [...urls] }));
+});
+`;
+
+interface ChildResult {
+  code: number | null;
+  ms: number;
+  stdout: string;
+}
+
+function runNode(args: string[], env: Record<string, string>, cwd: string): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.resume();
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, ms: performance.now() - t0, stdout }));
+  });
+}
+
+export async function measureStartup(
+  dist: string,
+  tmp: string,
+  runs: number,
+): Promise<StartupResult> {
+  const rssProbe = join(tmp, 'probe-rss.mjs');
+  const modulesProbe = join(tmp, 'probe-modules.mjs');
+  const probeOut = join(tmp, 'probe.json');
+  writeFileSync(rssProbe, PROBE_RSS);
+  writeFileSync(modulesProbe, PROBE_MODULES);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: tmp,
+    GITHUB_WORKSPACE: EXAMPLE,
+    INPUT_COMMAND: 'validate',
+    INPUT_PATH: '.',
+    BENCH_PROBE_OUT: probeOut,
+  };
+  const action = [join(dist, 'index.js')];
+  const baseline = ['-e', '0'];
+  const cwd = EXAMPLE;
+
+  for (let i = 0; i < 3; i++) {
+    await runNode(action, env, cwd);
+    await runNode(baseline, env, cwd);
+  }
+  const wall: number[] = [];
+  const base: number[] = [];
+  let last: ChildResult | undefined;
+  for (let i = 0; i < runs; i++) {
+    last = await runNode(action, env, cwd);
+    wall.push(last.ms);
+    base.push((await runNode(baseline, env, cwd)).ms);
+  }
+  const rss: number[] = [];
+  const baseRss: number[] = [];
+  const cpu: number[] = [];
+  const baseCpu: number[] = [];
+  const probe = () =>
+    JSON.parse(readFileSync(probeOut, 'utf8')) as { maxRssKiB: number; cpuUs: number };
+  for (let i = 0; i < Math.max(5, Math.floor(runs / 2)); i++) {
+    await runNode(['--import', rssProbe, ...action], env, cwd);
+    const a = probe();
+    rss.push(a.maxRssKiB / 1024);
+    cpu.push(a.cpuUs / 1000);
+    await runNode(['--import', rssProbe, ...baseline], env, cwd);
+    const b = probe();
+    baseRss.push(b.maxRssKiB / 1024);
+    baseCpu.push(b.cpuUs / 1000);
+  }
+  await runNode(['--import', modulesProbe, ...action], env, cwd);
+  const urls = (JSON.parse(readFileSync(probeOut, 'utf8')) as { urls: string[] }).urls;
+  const loaded = urls
+    .filter((u) => u.startsWith('file:'))
+    .map((u) => relative(dist, fileURLToPath(u)))
+    .filter((p) => !p.startsWith('..'))
+    .sort();
+  const stdout = last?.stdout ?? '';
+  return {
+    command: `INPUT_COMMAND=validate node dist/index.js (examples/nodejs-app)`,
+    wallMs: stats(wall),
+    maxRssMiB: stats(rss),
+    cpuMs: stats(cpu),
+    baselineWallMs: stats(base),
+    baselineMaxRssMiB: stats(baseRss),
+    baselineCpuMs: stats(baseCpu),
+    exitCode: last?.code ?? null,
+    errors: stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::error'))
+      .map((l) => l.slice(0, 200)),
+    loaded,
+  };
+}
