@@ -273,3 +273,19 @@ test('a launch error in one region terminates what other regions already launche
   assert.equal(fake.instances.size, 2);
   assert.equal(fake.live().length, 0);
 });
+
+test('only the services the manifest starts must be active', async (t) => {
+  const plan = makePlan({ services: ['web', 'batch'] });
+  const { outcome, fake } = await deploy(
+    t,
+    plan,
+    { output: (_id, script) => (script.includes('systemctl is-active') ? 'web=active\n' : '') },
+    { services: ['web'] },
+  );
+  assert.equal(outcome.ok, true, outcome.error);
+  const checks = [...fake.commands.values()]
+    .map((c) => c.Parameters?.commands?.[0] ?? '')
+    .filter((s) => s.includes('systemctl is-active'));
+  assert.equal(checks.length, 1);
+  assert.match(checks[0] ?? '', /for s in 'web'; do/);
+});

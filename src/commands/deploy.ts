@@ -53,6 +53,9 @@ export interface DeployOptions {
   keepFailed: boolean;
   onlineTimeoutSeconds: number;
   secrets: Record<string, string>;
+  /** Services that must be active at the end (default: the plan's); those the manifest does
+   * not start are left out by the deploy command. */
+  services?: readonly string[];
   /** How long to wait for failed instances to reach `terminated`. */
   terminateTimeoutSeconds?: number;
 }
@@ -214,7 +217,9 @@ export async function executeDeploy(
     enough('delivery');
 
     await timed('verify', () =>
-      log.group('Verify services', () => verify({ ...ctx, poll: commandPoll }, fleet, plan)),
+      log.group('Verify services', () =>
+        verify({ ...ctx, poll: commandPoll }, fleet, plan, opts.services ?? plan.services),
+      ),
     );
     enough('verify');
   } catch (err) {
@@ -346,8 +351,9 @@ async function verify(
   },
   fleet: Fleet,
   plan: Plan,
+  services: readonly string[],
 ): Promise<void> {
-  if (plan.services.length === 0) {
+  if (services.length === 0) {
     ctx.log.info('no services to verify');
     return;
   }
@@ -363,7 +369,7 @@ async function verify(
             ...(ctx.signal ? { signal: ctx.signal } : {}),
           },
           ids,
-          plan.services,
+          services,
           `spot-deployer verify ${plan.deploymentId}`,
         );
         const again: string[] = [];
@@ -372,9 +378,7 @@ async function verify(
             (s) => s === 'activating' || s === 'reloading',
           );
           if (h.health === 'healthy')
-            ctx.log.info(
-              `${id} (${region}): ${plan.services.map((s) => `${s} active`).join(', ')}`,
-            );
+            ctx.log.info(`${id} (${region}): ${services.map((s) => `${s} active`).join(', ')}`);
           else if (transient && attempt < 3) again.push(id);
           else {
             fleet.fail(id, 'verify', h.detail ?? 'services not healthy');
@@ -496,6 +500,7 @@ export async function deployCommand(
         keepFailed: inputs.keepFailed,
         onlineTimeoutSeconds: inputs.onlineTimeoutSeconds,
         secrets: inputs.secrets,
+        services: deployment.services.filter((sv) => sv.start).map((sv) => sv.name),
       },
       {
         clientsFor: (region) => clients.for(region),

@@ -26,7 +26,8 @@ export interface StatusRecord extends InstanceRecord {
 async function serviceNames(path: string): Promise<string[] | undefined> {
   try {
     const res = await loadDeployment(resolve(path));
-    return res.deployment?.services.map((s) => s.name);
+    // Services the manifest does not start are not expected to be active.
+    return res.deployment?.services.filter((s) => s.start).map((s) => s.name);
   } catch {
     return undefined;
   }
