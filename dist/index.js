@@ -1,5 +1,12 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
+  InputError,
+  readInputs
+} from "./chunks/chunk-K5UF5MAW.js";
+import {
+  DeployError
+} from "./chunks/chunk-J6PNY4N6.js";
+import {
   debug,
   error,
   getInput,
@@ -8,56 +15,35 @@ import {
   setOutput,
   setSecret,
   warning
-} from "./chunks/chunk-MODBEIA4.js";
+} from "./chunks/chunk-WREZP46J.js";
+import "./chunks/chunk-KSW4INBU.js";
 import {
   UserError,
   errorMessage,
   formatDiagnostic
 } from "./chunks/chunk-4G5IXWVH.js";
-import "./chunks/chunk-MY3JGSCD.js";
-
-// src/inputs.ts
-var COMMANDS = ["deploy", "destroy", "status", "plan", "validate"];
-var InputError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "InputError";
-  }
-};
-function parseCommand(value) {
-  const v = value.trim() || "deploy";
-  if (COMMANDS.includes(v)) return v;
-  throw new InputError(`input 'command' must be one of ${COMMANDS.join(", ")}; got '${v}'`);
-}
-function parseSecrets(text) {
-  const out = {};
-  const lines = text.split(/\r?\n/);
-  lines.forEach((line, i) => {
-    if (line.trim() === "" || line.trimStart().startsWith("#")) return;
-    const eq = line.indexOf("=");
-    const name = eq > 0 ? line.slice(0, eq).trim() : "";
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new InputError(
-        `input 'secrets', line ${i + 1}: expected NAME=value with NAME like [A-Za-z_][A-Za-z0-9_]*`
-      );
-    }
-    out[name] = line.slice(eq + 1);
-  });
-  return out;
-}
-function readInputs(read) {
-  return {
-    command: parseCommand(read("command")),
-    path: read("path").trim() || ".",
-    deploymentId: read("deployment-id").trim(),
-    instanceProfile: read("instance-profile").trim(),
-    secrets: parseSecrets(read("secrets")),
-    ttl: read("ttl").trim(),
-    planOut: read("plan-out").trim() || "spot-plan"
-  };
-}
+import "./chunks/chunk-5RNFVK3I.js";
 
 // src/main.ts
+async function withCancellation(fn) {
+  const controller = new AbortController();
+  const onSignal = (sig) => {
+    if (controller.signal.aborted) {
+      info(`received ${sig} again; still cleaning up`);
+      return;
+    }
+    warning(`received ${sig}: cancelling, and terminating the instances this run launched`);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
 function annotate(d) {
   const props = {
     file: d.file,
@@ -75,22 +61,35 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-TL2VDIZ6.js");
+        const { validateCommand } = await import("./chunks/validate-6CUOE76O.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-LN23LEDB.js");
+        const { planCommand } = await import("./chunks/plan-DG5XR34O.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
         setOutput("manifest-digest", result.plan.manifestDigest);
         break;
       }
-      case "deploy":
-      case "destroy":
-      case "status":
-        throw new UserError(`command '${inputs.command}' is not yet available in this version`);
+      case "deploy": {
+        const { deployCommand } = await import("./chunks/deploy-UWR2YQRI.js");
+        await withCancellation(
+          (signal) => deployCommand(inputs, { annotate, info }, { signal })
+        );
+        break;
+      }
+      case "destroy": {
+        const { destroyCommand } = await import("./chunks/destroy-VH5GIVSQ.js");
+        await withCancellation((signal) => destroyCommand(inputs, { signal }));
+        break;
+      }
+      case "status": {
+        const { statusCommand } = await import("./chunks/status-KMQUKYB7.js");
+        await withCancellation((signal) => statusCommand(inputs, { signal }));
+        break;
+      }
     }
   } catch (err) {
     if (err instanceof UserError) {
@@ -99,7 +98,7 @@ async function run() {
         info(formatDiagnostic(d));
       }
       setFailed(err.message);
-    } else if (err instanceof InputError) {
+    } else if (err instanceof InputError || err instanceof DeployError) {
       setFailed(err.message);
     } else {
       setFailed(`unexpected error: ${errorMessage(err)}`);

@@ -1,15 +1,88 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
+  STATE,
+  parseLaunched,
+  parseRunRecord
+} from "../chunks/chunk-FGP2QIDB.js";
+import {
   getState,
-  info
-} from "../chunks/chunk-MODBEIA4.js";
-import "../chunks/chunk-MY3JGSCD.js";
+  group,
+  info,
+  setFailed,
+  warning
+} from "../chunks/chunk-WREZP46J.js";
+import "../chunks/chunk-KSW4INBU.js";
+import {
+  errorMessage
+} from "../chunks/chunk-4G5IXWVH.js";
+import "../chunks/chunk-5RNFVK3I.js";
 
 // src/post.ts
 async function runCleanup() {
-  const launched = getState("launched");
-  if (launched === "") {
-    info("spot-deployer: nothing launched by this run; no cleanup needed.");
+  try {
+    const run = parseRunRecord(getState(STATE.run));
+    if (!run) {
+      info("spot-deployer: nothing launched by this run; no cleanup needed.");
+      return;
+    }
+    if (getState(STATE.result) === "success") {
+      info(
+        `spot-deployer: the deploy of ${run.deploymentId} finished healthy; nothing to clean up.`
+      );
+      return;
+    }
+    const launched = parseLaunched(getState(STATE.launched));
+    const regions = [.../* @__PURE__ */ new Set([...run.regions, ...Object.keys(launched)])];
+    if (run.keepFailed) {
+      const ids = Object.values(launched).flat();
+      warning(
+        `spot-deployer: the deploy of ${run.deploymentId} did not finish; keep-failed is set, so ${ids.length > 0 ? `instances ${ids.join(", ")} are` : "its instances are"} left running. Remove them with command: destroy.`
+      );
+      return;
+    }
+    const [{ Clients }, { destroyTagged }, { POLL, realClock }] = await Promise.all([
+      import("../chunks/clients-TN36N4UC.js"),
+      import("../chunks/destroy-W6RSLHAR.js"),
+      import("../chunks/poll-VPH7SYU3.js")
+    ]);
+    const clients = new Clients();
+    try {
+      const res = await group(
+        `Clean up run ${run.runId} of ${run.deploymentId}`,
+        () => destroyTagged(
+          {
+            clientsFor: (r) => clients.for(r),
+            log: { info, warning, group: (_t, fn) => fn() },
+            clock: realClock,
+            poll: POLL,
+            timeoutMs: 3e5
+          },
+          regions,
+          { deploymentId: run.deploymentId, runId: run.runId },
+          launched
+        )
+      );
+      if (res.terminated.length === 0) {
+        info(
+          `spot-deployer: no instance of run ${run.runId} is left in ${regions.join(", ")}.`
+        );
+      } else {
+        info(
+          `spot-deployer: the deploy did not finish; terminated ${res.terminated.length} instance${res.terminated.length === 1 ? "" : "s"} of run ${run.runId}: ${res.terminated.join(", ")}.`
+        );
+      }
+      if (res.remaining.length > 0) {
+        setFailed(
+          `spot-deployer: ${res.remaining.map((r) => `${r.id} (${r.region}, ${r.state})`).join(", ")} not terminated yet; run command: destroy`
+        );
+      }
+    } finally {
+      clients.close();
+    }
+  } catch (err) {
+    setFailed(
+      `spot-deployer cleanup failed: ${errorMessage(err)}; run command: destroy to remove what is left`
+    );
   }
 }
 

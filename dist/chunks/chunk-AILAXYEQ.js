@@ -1,31 +1,23 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
+  loadDeployment
+} from "./chunk-SLVEFHYQ.js";
+import {
   UserError
 } from "./chunk-4G5IXWVH.js";
 
 // src/commands/validate.ts
-import { resolve } from "node:path";
-
-// src/validate/load.ts
-async function loadDeployment(_root) {
-  return {
-    diagnostics: [
-      {
-        file: ".",
-        line: 0,
-        col: 0,
-        severity: "error",
-        message: "manifest loading is not built yet"
-      }
-    ]
-  };
+import { isAbsolute, relative, resolve } from "node:path";
+function fromCwd(path, d) {
+  const abs = resolve(path, d.file);
+  const rel = relative(process.cwd(), abs);
+  return { ...d, file: rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? abs : rel };
 }
-
-// src/commands/validate.ts
 async function loadOrThrow(path, reporter) {
   const result = await loadDeployment(resolve(path));
-  const errors = result.diagnostics.filter((d) => d.severity === "error");
-  for (const w of result.diagnostics.filter((d) => d.severity === "warning")) reporter.annotate(w);
+  const diagnostics = result.diagnostics.map((d) => fromCwd(path, d));
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  for (const w of diagnostics.filter((d) => d.severity === "warning")) reporter.annotate(w);
   if (errors.length > 0 || !result.deployment) {
     throw new UserError(
       `the deployment manifest has ${errors.length} error${errors.length === 1 ? "" : "s"}`,
@@ -46,4 +38,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=chunk-ARQ7VHQ4.js.map
+//# sourceMappingURL=chunk-AILAXYEQ.js.map

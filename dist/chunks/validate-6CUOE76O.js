@@ -2,11 +2,13 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   loadOrThrow,
   validateCommand
-} from "./chunk-ARQ7VHQ4.js";
+} from "./chunk-AILAXYEQ.js";
+import "./chunk-SLVEFHYQ.js";
+import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
-import "./chunk-MY3JGSCD.js";
+import "./chunk-5RNFVK3I.js";
 export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=validate-TL2VDIZ6.js.map
+//# sourceMappingURL=validate-6CUOE76O.js.map

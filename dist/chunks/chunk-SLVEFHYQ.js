@@ -1,13 +1,13 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  loadOrThrow
-} from "./chunk-ARQ7VHQ4.js";
-import "./chunk-4G5IXWVH.js";
+  config_schema_default,
+  deployment_schema_default
+} from "./chunk-3OWNIHIA.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-MY3JGSCD.js";
+} from "./chunk-5RNFVK3I.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -20,12 +20,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -35,7 +35,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node) {
+    function isNode2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -46,7 +46,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -55,14 +55,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
-    exports.isNode = isNode;
-    exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isMap = isMap2;
+    exports.isNode = isNode2;
+    exports.isPair = isPair2;
+    exports.isScalar = isScalar2;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -74,7 +74,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -83,9 +83,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -219,7 +219,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -229,7 +229,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -373,7 +373,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -400,7 +400,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -411,7 +411,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -591,7 +591,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -617,7 +617,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -956,13 +956,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -1116,16 +1116,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -1142,11 +1142,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -1155,38 +1155,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
+                str2 += json.slice(start, i);
                 const code = json.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                      str2 += "\\x" + code.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -1196,14 +1196,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -1212,8 +1212,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -1341,15 +1341,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -1479,7 +1479,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify2(item, ctx, onComment, onChompKeep) {
+    function stringify(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -1501,14 +1501,14 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify2;
+    exports.stringify = stringify;
   }
 });
 
@@ -1518,7 +1518,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify2 = require_stringify();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -1540,8 +1540,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -1550,27 +1550,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -1586,13 +1586,13 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -1630,16 +1630,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -1733,7 +1733,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge = require_merge();
-    var stringify2 = require_stringify();
+    var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -1769,7 +1769,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -1836,12 +1836,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify3(collection, ctx, options);
+      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify2(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -1866,31 +1866,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -1933,21 +1933,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -1959,11 +1959,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -2295,7 +2295,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -2333,7 +2333,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2385,7 +2385,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2394,7 +2394,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2405,11 +2405,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -2426,7 +2426,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -2439,15 +2439,15 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2456,10 +2456,10 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -2473,18 +2473,18 @@ var require_schema = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool = require_bool();
+    var bool2 = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = [
       map.map,
       seq.seq,
       string.string,
       _null.nullTag,
-      bool.boolTag,
-      int.intOct,
-      int.int,
-      int.intHex,
+      bool2.boolTag,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float
@@ -2509,7 +2509,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -2526,7 +2526,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -2534,7 +2534,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -2542,7 +2542,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -2550,9 +2550,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -2584,10 +2584,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -2598,28 +2598,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -2825,7 +2825,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -2834,7 +2834,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -2845,11 +2845,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -2869,34 +2869,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -2906,7 +2906,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -2915,15 +2915,15 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
-    var int = {
+    var int2 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -2932,10 +2932,10 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
+    exports.int = int2;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -3036,9 +3036,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -3075,7 +3075,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -3084,7 +3084,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -3095,8 +3095,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -3128,9 +3128,9 @@ var require_schema3 = __commonJS({
     var seq = require_seq();
     var string = require_string();
     var binary = require_binary();
-    var bool = require_bool2();
+    var bool2 = require_bool2();
     var float = require_float2();
-    var int = require_int2();
+    var int2 = require_int2();
     var merge = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -3141,12 +3141,12 @@ var require_schema3 = __commonJS({
       seq.seq,
       string.string,
       _null.nullTag,
-      bool.trueTag,
-      bool.falseTag,
-      int.intBin,
-      int.intOct,
-      int.int,
-      int.intHex,
+      bool2.trueTag,
+      bool2.falseTag,
+      int2.intBin,
+      int2.intOct,
+      int2.int,
+      int2.intHex,
       float.floatNaN,
       float.floatExp,
       float.float,
@@ -3171,9 +3171,9 @@ var require_tags = __commonJS({
     var _null = require_null();
     var seq = require_seq();
     var string = require_string();
-    var bool = require_bool();
+    var bool2 = require_bool();
     var float = require_float();
-    var int = require_int();
+    var int2 = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
@@ -3192,14 +3192,14 @@ var require_tags = __commonJS({
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool.boolTag,
+      bool: bool2.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
       floatTime: timestamp.floatTime,
-      int: int.int,
-      intHex: int.intHex,
-      intOct: int.intOct,
+      int: int2.int,
+      intHex: int2.intHex,
+      intOct: int2.intOct,
       intTime: timestamp.intTime,
       map: map.map,
       merge: merge.merge,
@@ -3294,7 +3294,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -3309,7 +3309,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify2.createStringifyContext(doc, options);
+      const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -3331,7 +3331,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -3339,7 +3339,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify2.stringify(doc.contents, ctx));
+        lines.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -3972,10 +3972,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -3989,7 +3989,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4013,7 +4013,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4029,7 +4029,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4120,7 +4120,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4134,13 +4134,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -4170,9 +4170,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4183,18 +4183,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4208,7 +4208,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4248,8 +4248,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4261,7 +4261,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4271,9 +4271,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4290,7 +4290,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4303,7 +4303,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4319,7 +4319,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4419,13 +4419,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -4437,12 +4437,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -4470,7 +4470,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4487,24 +4487,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4520,7 +4520,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -4603,8 +4603,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -4623,7 +4623,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -4687,25 +4687,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -4838,26 +4838,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -5475,7 +5475,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -5515,20 +5515,20 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify2;
+    exports.stringify = stringify;
   }
 });
 
@@ -5539,15 +5539,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -5558,8 +5558,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path) => {
-      const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    visit2.parentCollection = (cst, path) => {
+      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5590,7 +5590,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -5606,7 +5606,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5690,7 +5690,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6289,7 +6289,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -6312,7 +6312,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -6685,37 +6685,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
-          if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
-            delete scalar.end;
+          let sep2;
+          if (scalar2.end) {
+            sep2 = scalar2.end;
+            sep2.push(this.sourceToken);
+            delete scalar2.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -6853,15 +6853,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7055,13 +7055,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7206,7 +7206,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7258,7 +7258,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify2(value, replacer, options) {
+    function stringify(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -7281,9 +7281,9 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments;
+    exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument;
-    exports.stringify = stringify2;
+    exports.stringify = stringify;
   }
 });
 
@@ -7306,7 +7306,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7334,209 +7334,4649 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
-// src/commands/plan.ts
-import { resolve } from "node:path";
+// src/validate/load.ts
+import { realpath as realpath3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 
-// src/plan/plan.ts
-import { createHash } from "node:crypto";
+// src/discover/convention.ts
+import { readdir as readdir2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 
-// src/plan/types.ts
-var TAG = {
-  deployment: "spot-deployer:deployment",
-  run: "spot-deployer:run",
-  repository: "spot-deployer:repository",
-  ref: "spot-deployer:ref",
-  sha: "spot-deployer:sha",
-  digest: "spot-deployer:manifest-digest",
-  managedBy: "spot-deployer:managed-by"
-};
+// src/validate/deployment.ts
+import { basename as basename2 } from "node:path";
 
-// src/plan/regions.ts
-var IMAGE_PARAMETERS = {
-  "ubuntu-24.04": {
-    x86_64: "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
-    arm64: "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id"
-  },
-  "ubuntu-22.04": {
-    x86_64: "/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id",
-    arm64: "/aws/service/canonical/ubuntu/server/22.04/stable/current/arm64/hvm/ebs-gp2/ami-id"
-  },
-  al2023: {
-    x86_64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-    arm64: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+// src/validate/names.ts
+var UNIT_NAME = /^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?$/;
+var PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+var SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+function unitNameProblem(name) {
+  if (name === "") return "is empty";
+  if (name.length + ".service".length > 255)
+    return "is longer than systemd allows (255 with .service)";
+  if (name.endsWith("@")) return "is a template unit without an instance (write name@instance)";
+  if (!UNIT_NAME.test(name)) {
+    return "is not a valid systemd unit name (letters, digits and : _ . -, optionally @instance)";
   }
-};
-function splitCounts(total, explicit) {
-  const fixed = explicit.reduce((sum, c) => sum + (c ?? 0), 0);
-  const free = explicit.filter((c) => c === void 0).length;
-  const left = Math.max(0, total - fixed);
-  const each = free > 0 ? Math.floor(left / free) : 0;
-  let remainder = free > 0 ? left - each * free : 0;
-  return explicit.map((c) => {
-    if (c !== void 0) return c;
-    const n = each + remainder;
-    remainder = 0;
-    return n;
-  });
+  return void 0;
 }
-function planRegions(cloud, opts) {
-  const counts = splitCounts(
-    cloud.totalInstances,
-    cloud.regions.map((r) => r.count)
+function octalMode(text) {
+  const m = /^(?:0o)?([0-7]{3,4})$/.exec(text.trim());
+  return m ? m[1].padStart(4, "0") : void 0;
+}
+var UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 };
+function durationSeconds(v) {
+  if (typeof v === "number") return Number.isInteger(v) && v >= 0 ? v : void 0;
+  const m = /^([0-9]+)([smhd]?)$/.exec(v.trim());
+  if (!m) return void 0;
+  return Number(m[1]) * (UNIT_SECONDS[m[2] || "s"] ?? 1);
+}
+function scalarString(v, source) {
+  if (typeof v === "number" && source !== void 0 && /^[-+.0-9a-fA-FxXoOeE_]+$/.test(source)) {
+    return source;
+  }
+  return String(v);
+}
+
+// src/validate/paths.ts
+import { lstat, readdir, readlink, realpath, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from "node:path";
+
+// src/validate/suggest.ts
+function editDistance(a, b) {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d = Array.from(
+    { length: rows },
+    (_, i) => Array.from({ length: cols }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
   );
-  const tags = {
-    ...cloud.tags,
-    Name: `spot-deployer/${opts.deploymentId}`,
-    [TAG.deployment]: opts.deploymentId,
-    [TAG.run]: opts.identity.runId,
-    [TAG.repository]: opts.identity.repository,
-    [TAG.ref]: opts.identity.ref,
-    [TAG.sha]: opts.identity.sha,
-    [TAG.digest]: opts.manifestDigest,
-    [TAG.managedBy]: "portable-spot-deployer"
-  };
-  return cloud.regions.map((r, i) => {
-    const image = r.image === "auto" ? { kind: "auto", os: cloud.os, parameters: IMAGE_PARAMETERS[cloud.os] } : { kind: "ami", id: r.image };
-    const pools = r.subnets.length === 0 ? r.instanceTypes.map((instanceType) => ({ instanceType })) : r.instanceTypes.flatMap(
-      (instanceType) => r.subnets.map((subnetId) => ({ instanceType, subnetId }))
-    );
-    return {
-      region: r.name,
-      count: counts[i] ?? 0,
-      pools,
-      image,
-      tags,
-      market: {
-        ...cloud.maxPrice !== void 0 ? { maxPrice: cloud.maxPrice } : {},
-        onDemandFallback: cloud.onDemandFallback
-      },
-      instance: {
-        ...cloud.instanceProfile !== void 0 ? { instanceProfile: cloud.instanceProfile } : {},
-        associatePublicIp: cloud.associatePublicIp,
-        rootVolumeGb: cloud.rootVolumeGb,
-        httpTokens: "required",
-        shutdownBehavior: "terminate"
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2][j - 2] + 1);
       }
-    };
-  }).filter((r) => r.count > 0);
-}
-
-// src/plan/steps.ts
-async function renderSteps(_deployment, _opts) {
-  return [];
-}
-
-// src/plan/userdata.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { gzipSync } from "node:zlib";
-var USER_DATA_LIMIT = 16 * 1024;
-function renderUserData(deployment, _opts) {
-  const config = {
-    package_update: deployment.packages.length > 0,
-    packages: deployment.packages
-  };
-  const text = "#cloud-config\n" + (0, import_yaml.stringify)(config);
-  const raw = Buffer.from(text, "utf8");
-  const gz = raw.length > USER_DATA_LIMIT ? gzipSync(raw, { level: 9 }) : void 0;
-  const bytes = gz ?? raw;
-  return {
-    text,
-    bytesBase64: bytes.toString("base64"),
-    encoding: gz ? "gzip" : "plain",
-    rawSize: raw.length,
-    sentSize: bytes.length
-  };
-}
-
-// src/plan/plan.ts
-async function buildPlan(deployment, opts) {
-  const userData = renderUserData(
-    deployment,
-    deployment.cloud.ttlSeconds !== void 0 ? { ttlSeconds: deployment.cloud.ttlSeconds } : {}
-  );
-  const steps = await renderSteps(deployment, { secretNames: opts.secretNames });
-  const digest = createHash("sha256");
-  digest.update(JSON.stringify(deployment.cloud));
-  digest.update(userData.text);
-  for (const s of steps) digest.update(s.script);
-  digest.update(JSON.stringify(opts.secretNames));
-  const manifestDigest = digest.digest("hex");
-  return {
-    version: 1,
-    deploymentId: opts.deploymentId,
-    manifestDigest,
-    identity: opts.identity,
-    regions: planRegions(deployment.cloud, {
-      deploymentId: opts.deploymentId,
-      identity: opts.identity,
-      manifestDigest
-    }),
-    userData,
-    steps,
-    services: deployment.services.map((s) => s.name),
-    secretNames: opts.secretNames
-  };
-}
-
-// src/plan/write.ts
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-async function writePlan(plan, dir) {
-  await mkdir(dir, { recursive: true });
-  const commandsDir = join(dir, "commands");
-  await rm(commandsDir, { recursive: true, force: true });
-  await mkdir(commandsDir, { recursive: true });
-  const written = [];
-  const put = async (path, data, mode = 420) => {
-    await writeFile(path, data, { mode });
-    written.push(path);
-  };
-  await put(join(dir, "plan.json"), JSON.stringify(plan, null, 2) + "\n");
-  await put(join(dir, "user-data"), Buffer.from(plan.userData.bytesBase64, "base64"));
-  for (const step of plan.steps) {
-    await put(join(commandsDir, `${step.id}.sh`), step.script, 493);
+      d[i][j] = best;
+    }
   }
-  return written;
+  return d[a.length][b.length];
+}
+function closest(word, candidates) {
+  const w = word.toLowerCase();
+  const norm = (s) => s.toLowerCase().replace(/[-_ ]/g, "");
+  let best;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    if (c === word) continue;
+    const score = norm(c) === norm(word) ? 0 : editDistance(w, c.toLowerCase());
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  return bestScore <= limit ? best : void 0;
+}
+function didYouMean(word, candidates) {
+  const c = closest(word, candidates);
+  return c === void 0 ? "" : `; did you mean '${c}'?`;
 }
 
-// src/identity.ts
-import { randomUUID } from "node:crypto";
-function resolveIdentity(env) {
-  const runId = env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? "1"}` : `local-${randomUUID()}`;
+// src/validate/paths.ts
+var toPosix = (p) => p.split(sep).join("/");
+function inside(parent, child) {
+  const r = relative(parent, child);
+  return r === "" || !r.startsWith("..") && !isAbsolute(r);
+}
+async function checkRepoPath(ctx, p, kind2, what) {
+  const q = `${what} '${p}'`;
+  if (p.trim() === "") return { error: `${what} is empty` };
+  if (p.startsWith("~")) {
+    return { error: `${q} points into a home directory; write a path relative to ${ctx.baseRel}/` };
+  }
+  if (isAbsolute(p) || /^[A-Za-z]:[\\/]/.test(p)) {
+    return { error: `${q} is an absolute path; write it relative to ${ctx.baseRel}/` };
+  }
+  if (p.includes("\\")) return { error: `${q} contains '\\'; separate directories with '/'` };
+  const abs = resolve(ctx.baseDir, p);
+  if (!inside(ctx.root, abs)) return { error: `${q} leads outside the repository` };
+  const rel = toPosix(relative(ctx.root, abs)) || ".";
+  try {
+    await lstat(abs);
+  } catch {
+    let hint = "";
+    try {
+      hint = didYouMean(basename(abs), await readdir(dirname(abs)));
+    } catch {
+    }
+    return { error: `${q} not found: there is no ${rel} in the repository${hint}` };
+  }
+  let real;
+  try {
+    real = await realpath(abs);
+  } catch {
+    try {
+      const target = resolve(dirname(abs), await readlink(abs));
+      if (!inside(ctx.root, target)) {
+        return { error: `${q} is a symbolic link that leads outside the repository` };
+      }
+    } catch {
+    }
+    return { error: `${q} is a broken symbolic link` };
+  }
+  if (!inside(ctx.rootReal, real)) {
+    return { error: `${q} is (or goes through) a symbolic link that leads outside the repository` };
+  }
+  const st = await stat(real);
+  const isDir = st.isDirectory();
+  if (kind2 === "file" && isDir) return { error: `${q} is a directory; expected a file` };
+  if (kind2 === "dir" && !isDir) return { error: `${q} is not a directory` };
+  if (!isDir && !st.isFile()) return { error: `${q} is not a regular file` };
+  if (p.endsWith("/") && !isDir) return { error: `${q} ends with '/' but is a file` };
+  return { ok: { abs, rel, isDir } };
+}
+var MAX_WALK_ENTRIES = 1e5;
+async function escapingLinks(ctx, dir, exclude) {
+  const isExcluded = exclude.length > 0 ? (await import("./picomatch-ZKNQGGDM.js")).default(exclude, { dot: true }) : () => false;
+  const links = [];
+  let seen = 0;
+  const stack = [""];
+  while (stack.length > 0) {
+    const relDir = stack.pop();
+    let entries2;
+    try {
+      entries2 = await readdir(join(dir, relDir), { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries2) {
+      if (++seen > MAX_WALK_ENTRIES) return { links, truncated: true };
+      const rel = relDir === "" ? entry.name : `${relDir}/${entry.name}`;
+      if (isExcluded(rel) || entry.isDirectory() && isExcluded(rel + "/")) continue;
+      if (entry.isSymbolicLink()) {
+        let real;
+        try {
+          real = await realpath(join(dir, rel));
+        } catch {
+          real = void 0;
+        }
+        if (real === void 0 || !inside(ctx.rootReal, real)) links.push(rel);
+      } else if (entry.isDirectory()) {
+        stack.push(rel);
+      }
+    }
+  }
+  links.sort();
+  return { links, truncated: false };
+}
+function checkDestination(d, what) {
+  const q = `${what} '${d}'`;
+  if (d === "") return { error: `${what} is empty` };
+  if (!d.startsWith("/"))
+    return { error: `${q} must be an absolute path on the instance, such as /opt/app` };
+  if (d.length > 4096) return { error: `${what} is longer than 4096 characters` };
+  const segments = d.split("/").slice(1);
+  if (segments.some((s) => s === ".." || s === ".")) {
+    return { error: `${q} must not contain '.' or '..' segments` };
+  }
+  const trimmed = d.length > 1 ? d.replace(/\/+$/, "") : d;
+  if (trimmed === "" || trimmed === "/")
+    return { error: `${q} would replace the whole file system` };
+  if (trimmed.includes("//")) {
+    return { error: `${q} contains '//'; write ${posix.normalize(trimmed)}` };
+  }
+  return { ok: trimmed };
+}
+
+// src/validate/yaml.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFile, stat as stat2 } from "node:fs/promises";
+var MAX_FILE_BYTES = 1024 * 1024;
+var MAX_ALIAS_COUNT = 100;
+var MAX_FLOW_DEPTH = 64;
+function bufferPosition(buf, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (buf[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: buf.subarray(lineStart, offset).toString("utf8").length + 1 };
+}
+function firstInvalidUtf8(buf) {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i];
+    let n;
+    let lo = 128;
+    let hi = 191;
+    if (b < 128) n = 0;
+    else if (b >= 194 && b <= 223) n = 1;
+    else if (b >= 224 && b <= 239) {
+      n = 2;
+      if (b === 224) lo = 160;
+      if (b === 237) hi = 159;
+    } else if (b >= 240 && b <= 244) {
+      n = 3;
+      if (b === 240) lo = 144;
+      if (b === 244) hi = 143;
+    } else return i;
+    for (let k = 1; k <= n; k++) {
+      const c = buf[i + k];
+      const min = k === 1 ? lo : 128;
+      const max = k === 1 ? hi : 191;
+      if (c === void 0 || c < min || c > max) return i;
+    }
+    i += n + 1;
+  }
+  return -1;
+}
+async function readTextFile(absPath, file, what) {
+  const fail = (message, pos = { line: 0, col: 0 }) => ({
+    file,
+    diagnostics: [{ file, line: pos.line, col: pos.col, severity: "error", message }]
+  });
+  let size;
+  try {
+    const st = await stat2(absPath);
+    if (!st.isFile()) return fail(`${what} is not a regular file`);
+    size = st.size;
+  } catch {
+    return fail(`${what} not found`);
+  }
+  if (size > MAX_FILE_BYTES) {
+    return fail(
+      `${what} is ${(size / 1024 / 1024).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 1024 / 1024} MiB`
+    );
+  }
+  let buf;
+  try {
+    buf = await readFile(absPath);
+  } catch (e) {
+    return fail(`${what} cannot be read: ${e.code ?? String(e)}`);
+  }
+  const nul = buf.indexOf(0);
+  if (nul >= 0) {
+    return fail(
+      `${what} is a binary file (it contains a NUL byte); expected text`,
+      bufferPosition(buf, nul)
+    );
+  }
+  const bad = firstInvalidUtf8(buf);
+  if (bad >= 0) {
+    return fail(`${what} is not valid UTF-8 text`, bufferPosition(buf, bad));
+  }
+  let text = buf.toString("utf8");
+  if (text.charCodeAt(0) === 65279) text = text.slice(1);
+  return { file, text, diagnostics: [] };
+}
+function flowDepth(text) {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  let quote = "";
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (comment) {
+      if (c === "\n") comment = false;
+    } else if (quote) {
+      if (c === quote) quote = "";
+      else if (c === "\\" && quote === '"') i++;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]))) comment = true;
+    else if (c === "[" || c === "{") {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        at = i;
+      }
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return { depth: max, offset: at };
+}
+var YAML_MESSAGES = {
+  TAB_AS_INDENT: "tabs cannot indent YAML; use spaces",
+  BLOCK_AS_IMPLICIT_KEY: "a mapping cannot start on the same line as a key (check the indentation)",
+  MULTILINE_IMPLICIT_KEY: "a key must be on a single line (check the indentation above)",
+  BAD_INDENT: "unexpected indentation",
+  MISSING_CHAR: "missing a closing character",
+  BAD_SCALAR_START: "this value must be quoted"
+};
+async function readYamlFile(absPath, file, expect) {
+  const lineCounter = new import_yaml.LineCounter();
+  const base = { file, lineCounter, data: void 0, diagnostics: [] };
+  const read = await readTextFile(absPath, file, file);
+  if (read.text === void 0) return { ...base, diagnostics: read.diagnostics };
+  const text = read.text;
+  const err = (message, offset) => {
+    const pos = offset === void 0 ? { line: 0, col: 0 } : lineCounter.linePos(offset);
+    return { file, line: pos.line, col: pos.col, severity: "error", message };
+  };
+  const flow = flowDepth(text);
+  if (flow.depth > MAX_FLOW_DEPTH) {
+    const before = text.slice(0, flow.offset);
+    const pos = { line: before.split("\n").length, col: flow.offset - before.lastIndexOf("\n") };
+    return {
+      ...base,
+      diagnostics: [
+        {
+          file,
+          ...pos,
+          severity: "error",
+          message: `YAML nested more than ${MAX_FLOW_DEPTH} levels deep; a manifest never needs that`
+        }
+      ]
+    };
+  }
+  const docs = (0, import_yaml.parseAllDocuments)(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true
+  });
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.length === 0 || list.every((d) => d.contents === null)) {
+    return { ...base, diagnostics: [err(`${file} is empty; expected ${expect}`)] };
+  }
+  if (list.length > 1) {
+    const second = list[1];
+    return {
+      ...base,
+      diagnostics: [
+        err(
+          `${file} holds ${list.length} YAML documents (separated by ---); put everything in one`,
+          second.range[0]
+        )
+      ]
+    };
+  }
+  const doc = list[0];
+  const diagnostics = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const e of doc.errors) {
+    if (seen.has(e.code)) continue;
+    seen.add(e.code);
+    if (e.code === "DUPLICATE_KEY") {
+      diagnostics.push(err(duplicateKeyMessage(doc, e.pos[0], lineCounter), e.pos[0]));
+    } else if (e.code === "RESOURCE_EXHAUSTION") {
+      diagnostics.push(err("YAML nested too deeply to read", e.pos[0]));
+    } else {
+      const m = YAML_MESSAGES[e.code] ?? e.message.replace(/ at line \d+, column \d+.*$/s, "");
+      diagnostics.push(err(`YAML syntax: ${m}`, e.pos[0]));
+    }
+  }
+  for (const w of doc.warnings) {
+    const pos = lineCounter.linePos(w.pos[0]);
+    diagnostics.push({
+      file,
+      ...pos,
+      severity: "warning",
+      message: `YAML: ${w.message.replace(/ at line \d+, column \d+.*$/s, "")}`
+    });
+  }
+  if (diagnostics.some((d) => d.severity === "error")) return { ...base, diagnostics };
+  let data;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const message = e instanceof ReferenceError && /alias/i.test(e.message) ? `YAML aliases (*name) expand to too much data (more than ${MAX_ALIAS_COUNT} uses); write the values out` : `YAML cannot be read: ${e instanceof Error ? e.message : String(e)}`;
+    return { ...base, diagnostics: [...diagnostics, err(message, doc.contents?.range[0] ?? 0)] };
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    const found = Array.isArray(data) ? "a list" : data === null ? "nothing" : `a single value`;
+    return {
+      ...base,
+      diagnostics: [
+        ...diagnostics,
+        err(`${file} must be ${expect}; found ${found}`, doc.contents?.range[0] ?? 0)
+      ]
+    };
+  }
+  diagnostics.push(...structureProblems(doc, file, lineCounter));
+  return { ...base, doc, data, diagnostics };
+}
+function duplicateKeyMessage(doc, offset, lc) {
+  let message = "duplicate key";
+  (0, import_yaml.visit)(doc, {
+    Map(_, map) {
+      const firsts = /* @__PURE__ */ new Map();
+      for (const pair of map.items) {
+        if (!(0, import_yaml.isScalar)(pair.key) || !pair.key.range) continue;
+        const name = String(pair.key.value);
+        const first = firsts.get(name);
+        if (pair.key.range[0] === offset && first !== void 0) {
+          message = `duplicate key '${name}' (first at line ${lc.linePos(first).line})`;
+          return import_yaml.visit.BREAK;
+        }
+        if (first === void 0) firsts.set(name, pair.key.range[0]);
+      }
+      return void 0;
+    }
+  });
+  return message;
+}
+var CONTROL = /[\u0000-\u001f\u007f]/;
+function controlCharName(s) {
+  const m = CONTROL.exec(s);
+  if (!m) return void 0;
+  const c = m[0];
+  if (c === "\n") return "a newline";
+  if (c === "\r") return "a carriage return";
+  if (c === "	") return "a tab";
+  return `control character U+${c.charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}`;
+}
+function structureProblems(doc, file, lc) {
+  const out = [];
+  const at = (node, message) => {
+    const pos = lc.linePos(node.range?.[0] ?? 0);
+    out.push({ file, ...pos, severity: "error", message });
+  };
+  (0, import_yaml.visit)(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (isNode(key) && !(0, import_yaml.isScalar)(key))
+        at(key, "keys must be plain text, not a list or a mapping");
+      else if ((0, import_yaml.isScalar)(key) && (key.value === null || typeof key.value === "object")) {
+        at(key, "keys must be plain text");
+      }
+    },
+    Scalar(_, node) {
+      if (typeof node.value !== "string") return;
+      const c = controlCharName(node.value);
+      if (c) at(node, `text must not contain ${c}: ${JSON.stringify(node.value).slice(0, 60)}`);
+    }
+  });
+  return out;
+}
+function isNode(x) {
+  return (0, import_yaml.isScalar)(x) || (0, import_yaml.isMap)(x) || (0, import_yaml.isSeq)(x) || (0, import_yaml.isAlias)(x);
+}
+function findNode(doc, path) {
+  let current = doc.contents;
+  let keyNode;
+  for (const seg of path) {
+    if ((0, import_yaml.isAlias)(current)) current = current.resolve(doc);
+    if ((0, import_yaml.isMap)(current)) {
+      const pair = current.items.find(
+        (p) => (0, import_yaml.isPair)(p) && (0, import_yaml.isScalar)(p.key) && String(p.key.value) === String(seg)
+      );
+      if (!pair)
+        return {
+          ...isNode(current) ? { node: current } : {},
+          ...keyNode ? { keyNode } : {},
+          complete: false
+        };
+      keyNode = pair.key;
+      current = pair.value;
+    } else if ((0, import_yaml.isSeq)(current)) {
+      const item = current.items[Number(seg)];
+      if (item === void 0)
+        return { node: current, ...keyNode ? { keyNode } : {}, complete: false };
+      current = item;
+    } else {
+      return {
+        ...isNode(current) ? { node: current } : {},
+        ...keyNode ? { keyNode } : {},
+        complete: false
+      };
+    }
+  }
+  if ((0, import_yaml.isAlias)(current)) current = current.resolve(doc);
   return {
-    repository: env.GITHUB_REPOSITORY ?? "",
-    ref: env.GITHUB_REF ?? "",
-    sha: env.GITHUB_SHA ?? "",
-    runId
+    ...isNode(current) ? { node: current } : {},
+    ...keyNode ? { keyNode } : {},
+    complete: true
   };
 }
-function resolveDeploymentId(explicit, env) {
-  if (explicit !== "") return explicit;
-  const repo = env.GITHUB_REPOSITORY ?? "local";
-  const ref = env.GITHUB_REF_NAME ?? "default";
-  return `${repo}/${ref}`;
+function locate(y, path, mode = "value") {
+  if (!y.doc) return { line: 0, col: 0 };
+  const found = findNode(y.doc, path);
+  let offset;
+  if (mode === "key") {
+    offset = found.complete ? found.keyNode?.range?.[0] : found.node?.range?.[0];
+  } else if (mode === "container") {
+    if (path.length === 0) offset = y.doc.contents?.range?.[0];
+    else if (!found.complete) offset = found.node?.range?.[0];
+    else if (typeof path[path.length - 1] === "number") offset = found.node?.range?.[0];
+    else offset = found.keyNode?.range?.[0];
+  } else {
+    const node = found.node;
+    const empty = (0, import_yaml.isScalar)(node) && node.value === null && node.range && node.range[0] === node.range[1];
+    offset = empty || !node?.range ? found.keyNode?.range?.[0] : node.range[0];
+    if (offset === void 0) offset = node?.range?.[0];
+  }
+  if (offset === void 0) return { line: 1, col: 1 };
+  return y.lineCounter.linePos(offset);
+}
+function sourceText(y, path) {
+  if (!y.doc) return void 0;
+  const { node, complete } = findNode(y.doc, path);
+  if (!complete || !(0, import_yaml.isScalar)(node)) return void 0;
+  return typeof node.source === "string" ? node.source : void 0;
+}
+function displayPath(path) {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z0-9_-]+$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
 }
 
-// src/commands/plan.ts
-async function planCommand(inputs, reporter) {
-  const deployment = await loadOrThrow(inputs.path, reporter);
-  const identity = resolveIdentity(process.env);
-  const plan = await buildPlan(deployment, {
-    deploymentId: resolveDeploymentId(inputs.deploymentId, process.env),
-    identity,
-    secretNames: Object.keys(inputs.secrets).sort()
-  });
-  const dir = resolve(inputs.planOut);
-  const written = await writePlan(plan, dir);
-  reporter.info(`plan written to ${dir} (${written.length} files)`);
-  return { plan, dir };
+// src/validate/report.ts
+var pointerOf = (path) => path.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+function fileReporter(y, out, schemaErrorPaths = /* @__PURE__ */ new Set()) {
+  const add = (severity, path, message, mode) => {
+    if (severity === "error" && schemaErrorPaths.has(pointerOf(path))) return;
+    const pos = locate(y, path, mode);
+    out.push({ file: y.file, line: pos.line, col: pos.col, severity, message });
+  };
+  return {
+    file: y.file,
+    error: (path, message, mode = "value") => add("error", path, message, mode),
+    warn: (path, message, mode = "value") => add("warning", path, message, mode),
+    line: (path) => locate(y, path, "value").line,
+    schemaErrorUnder: (path) => {
+      const p = pointerOf(path);
+      for (const e of schemaErrorPaths) if (e === p || e.startsWith(p + "/")) return true;
+      return false;
+    }
+  };
 }
-export {
-  planCommand
+var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var str = (v) => typeof v === "string" ? v : void 0;
+var int = (v) => typeof v === "number" && Number.isInteger(v) ? v : void 0;
+var bool = (v) => typeof v === "boolean" ? v : void 0;
+var scalar = (v) => typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : void 0;
+
+// src/validate/unit.ts
+async function checkUnitFile(abs, file, enabled) {
+  const read = await readTextFile(abs, file, "the unit file");
+  if (read.text === void 0) return read.diagnostics;
+  const out = [];
+  const at = (line, severity, message) => out.push({ file, line, col: line > 0 ? 1 : 0, severity, message });
+  let section = "";
+  const sections = /* @__PURE__ */ new Set();
+  let execStart = false;
+  let install = false;
+  let continued = false;
+  read.text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    const wasContinued = continued;
+    continued = line.endsWith("\\") && !line.startsWith("#") && !line.startsWith(";");
+    if (wasContinued || line === "" || line.startsWith("#") || line.startsWith(";")) return;
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header) {
+      section = header[1];
+      sections.add(section);
+      return;
+    }
+    const key = /^([A-Za-z0-9]+)\s*=/.exec(line)?.[1];
+    if (key === void 0) {
+      at(i + 1, "error", `not a 'Key=value' line or a [Section] header: ${line.slice(0, 60)}`);
+      return;
+    }
+    if (section === "") at(i + 1, "error", `'${key}=' comes before any [Section] header`);
+    if (section === "Service" && key === "ExecStart") execStart = true;
+    if (section === "Install" && /^(WantedBy|RequiredBy|UpheldBy|Alias|Also)$/.test(key))
+      install = true;
+  });
+  if (!sections.has("Service")) at(0, "error", "has no [Service] section; is it a service unit?");
+  else if (!execStart) at(0, "error", "has no ExecStart= in its [Service] section");
+  if (enabled && !install) {
+    at(
+      0,
+      "warning",
+      "has no [Install] section with WantedBy= (e.g. WantedBy=multi-user.target), so enabling it does nothing"
+    );
+  }
+  return out;
+}
+
+// src/validate/deployment.ts
+var SCRIPT_DEFAULTS = { workdir: "/opt/deployment", timeoutSeconds: 600, order: 0 };
+var MAX_SCRIPT_SECONDS = 48 * 3600;
+var HEALTH_DEFAULTS = {
+  expectStatus: 200,
+  retries: 10,
+  intervalSeconds: 3,
+  timeoutSeconds: 5
 };
-//# sourceMappingURL=plan-LN23LEDB.js.map
+var TARBALL_DESTINATION = "/opt/deployment";
+async function repoPath(ctx, r, path, p, kind2, what) {
+  if (controlCharName(p)) return void 0;
+  const res = await checkRepoPath(ctx, p, kind2, what);
+  if ("error" in res) {
+    r.error(path, res.error);
+    return void 0;
+  }
+  return res.ok;
+}
+async function checkLinks(ctx, r, path, abs, exclude, what) {
+  const { links, truncated } = await escapingLinks(ctx, abs, exclude);
+  if (links.length > 0) {
+    const shown = links.slice(0, 3).join(", ") + (links.length > 3 ? `, and ${links.length - 3} more` : "");
+    r.error(
+      path,
+      `${what} holds symbolic links that lead outside the repository (or nowhere): ${shown}`
+    );
+  }
+  if (truncated) r.warn(path, `${what} holds too many files to check them all for symbolic links`);
+}
+function destination(r, path, d, what) {
+  if (controlCharName(d)) return void 0;
+  const res = checkDestination(d, what);
+  if ("error" in res) {
+    r.error(path, res.error);
+    return void 0;
+  }
+  return res.ok;
+}
+async function normalizeDeployment(y, r, ctx, extra) {
+  const root = isObj(y.data) ? y.data : {};
+  const d = isObj(root.deployment) ? root.deployment : {};
+  const D = (...p) => ["deployment", ...p];
+  const packages = Array.isArray(d.packages) ? d.packages.filter((p) => typeof p === "string") : [];
+  let template = { kind: "minimal" };
+  const t = str(d.template);
+  if (t === "minimal" || t === "docker") template = { kind: t };
+  else if (t !== void 0) {
+    const ok = await repoPath(ctx, r, D("template"), t, "file", "template");
+    if (ok) {
+      const read = await readTextFile(ok.abs, ok.rel, `template ${ok.rel}`);
+      if (read.text === void 0) extra.push(...read.diagnostics);
+      else if (!/^#cloud-config[ \t]*\r?$/m.test(read.text.split("\n")[0] ?? "")) {
+        r.error(
+          D("template"),
+          `template '${t}' is neither minimal, docker, nor a file starting with #cloud-config`
+        );
+      } else template = { kind: "file", path: t };
+    }
+  }
+  const env = {};
+  if (isObj(d.env)) {
+    for (const [name, value] of Object.entries(d.env)) {
+      const v = scalar(value);
+      if (v !== void 0) env[name] = scalarString(v, sourceText(y, D("env", name)));
+    }
+  }
+  const uploads = [];
+  const destinations = /* @__PURE__ */ new Map();
+  const raws = Array.isArray(d.uploads) ? d.uploads : [];
+  for (const [i, u] of raws.entries()) {
+    if (!isObj(u)) continue;
+    const at = (...p) => D("uploads", i, ...p);
+    const exclude = Array.isArray(u.exclude) ? u.exclude.filter((x) => typeof x === "string") : [];
+    const src = str(u.source);
+    let ok;
+    if (src !== void 0) {
+      ok = await repoPath(ctx, r, at("source"), src, "any", "source");
+      if (ok?.isDir) await checkLinks(ctx, r, at("source"), ok.abs, exclude, `source '${src}'`);
+    }
+    const dest = str(u.destination);
+    const alias = str(u.dest);
+    let target;
+    if (dest !== void 0 && alias !== void 0) {
+      r.error(at("dest"), "both 'destination' and 'dest' are set; keep 'destination'", "key");
+    } else if (dest === void 0 && alias === void 0) {
+      if (!r.schemaErrorUnder(at())) {
+        r.error(
+          at(),
+          `missing required key 'destination' in 'deployment.uploads[${i}]'`,
+          "container"
+        );
+      }
+    } else {
+      const key = dest !== void 0 ? "destination" : "dest";
+      target = destination(r, at(key), dest ?? alias, "destination");
+      if (target !== void 0) {
+        const first = destinations.get(target);
+        if (first) {
+          r.error(
+            at(key),
+            `destination '${target}' is already used by the upload at line ${r.line(first)}`
+          );
+        } else destinations.set(target, at(key));
+      }
+    }
+    let mode;
+    const perm = scalar(u.permissions);
+    if (typeof perm === "number") {
+      const text = sourceText(y, at("permissions")) ?? String(perm);
+      mode = octalMode(text);
+      if (mode === void 0) {
+        r.error(at("permissions"), `permissions ${text} is not an octal file mode such as "0644"`);
+      }
+    } else if (typeof perm === "string") mode = octalMode(perm);
+    const owner = str(u.owner);
+    if (ok && target !== void 0 && src !== void 0) {
+      uploads.push({
+        source: src,
+        destination: target,
+        ...mode !== void 0 ? { mode } : {},
+        ...owner !== void 0 ? { owner } : {},
+        exclude
+      });
+    }
+  }
+  const scripts = [];
+  const scriptNames = /* @__PURE__ */ new Map();
+  for (const [i, s] of (Array.isArray(d.scripts) ? d.scripts : []).entries()) {
+    if (!isObj(s)) continue;
+    const at = (...p2) => D("scripts", i, ...p2);
+    const p = str(s.path);
+    if (p === void 0) continue;
+    const ok = await repoPath(ctx, r, at("path"), p, "file", "script");
+    let name = str(s.name);
+    const namePath = name !== void 0 ? at("name") : at("path");
+    if (name === void 0) {
+      name = basename2(p).replace(/\.[^.]*$/, "");
+      if (!SCRIPT_NAME.test(name)) {
+        r.error(
+          at("path"),
+          `script file name '${basename2(p)}' does not make a usable name; add name: (letters, digits and . _ -)`
+        );
+      }
+    }
+    const first = scriptNames.get(name);
+    if (first) r.error(namePath, `script name '${name}' is already used at line ${r.line(first)}`);
+    else scriptNames.set(name, namePath);
+    const workdirRaw = str(s.workdir);
+    const workdir = workdirRaw === void 0 ? SCRIPT_DEFAULTS.workdir : destination(r, at("workdir"), workdirRaw, "workdir");
+    let timeoutSeconds = SCRIPT_DEFAULTS.timeoutSeconds;
+    const tRaw = scalar(s.timeout);
+    if (tRaw !== void 0 && typeof tRaw !== "boolean") {
+      const sec = durationSeconds(tRaw);
+      if (sec === 0) r.error(at("timeout"), "timeout must be at least 1 second");
+      else if (sec !== void 0 && sec > MAX_SCRIPT_SECONDS) {
+        r.error(at("timeout"), "timeout must be at most 48h (the longest SSM allows)");
+      } else if (sec !== void 0) timeoutSeconds = sec;
+    }
+    if (ok && workdir !== void 0) {
+      scripts.push({
+        name,
+        path: p,
+        order: int(s.order) ?? SCRIPT_DEFAULTS.order,
+        workdir,
+        timeoutSeconds
+      });
+    }
+  }
+  scripts.sort((a, b) => a.order - b.order);
+  const services = [];
+  const serviceNames = /* @__PURE__ */ new Map();
+  for (const [i, s] of (Array.isArray(d.services) ? d.services : []).entries()) {
+    if (!isObj(s)) continue;
+    const at = (...p) => D("services", i, ...p);
+    const file = str(s.file);
+    if (file === void 0) continue;
+    const enabled = bool(s.enabled) ?? true;
+    const ok = await repoPath(ctx, r, at("file"), file, "file", "unit file");
+    if (ok) extra.push(...await checkUnitFile(ok.abs, ok.rel, enabled));
+    let name = str(s.name);
+    const namePath = name !== void 0 ? at("name") : at("file");
+    if (name === void 0) {
+      if (!file.endsWith(".service")) {
+        r.error(
+          at("file"),
+          `unit file '${file}' does not end in .service; give the service a name:`
+        );
+        continue;
+      }
+      name = basename2(file);
+    }
+    name = name.replace(/\.service$/, "");
+    const problem2 = unitNameProblem(name);
+    if (problem2) {
+      r.error(namePath, `service name '${name}' ${problem2}`);
+      continue;
+    }
+    const first = serviceNames.get(name);
+    if (first) {
+      r.error(namePath, `service '${name}' is already defined at line ${r.line(first)}`);
+      continue;
+    }
+    serviceNames.set(name, namePath);
+    const health = isObj(s.health) ? normalizeHealth(y, r, at("health"), s.health) : void 0;
+    if (ok) {
+      services.push({
+        name,
+        file,
+        enabled,
+        start: bool(s.start) ?? true,
+        ...health ? { health } : {}
+      });
+    }
+  }
+  let tarball;
+  const url = str(d.tarball_url);
+  const sha = str(d.tarball_sha256);
+  const tsrc = str(d.tarball_source);
+  const tdestRaw = str(d.tarball_destination);
+  const tdest = tdestRaw === void 0 ? TARBALL_DESTINATION : destination(r, D("tarball_destination"), tdestRaw, "tarball_destination");
+  if (url !== void 0 && tsrc !== void 0) {
+    r.error(D("tarball_source"), "set tarball_url or tarball_source, not both", "key");
+  } else if (url !== void 0) {
+    if (d.tarball_sha256 === void 0) {
+      r.error(
+        D("tarball_url"),
+        "tarball_url needs tarball_sha256 (the archive's SHA-256, 64 hex digits)",
+        "key"
+      );
+    } else if (sha !== void 0 && tdest !== void 0) {
+      tarball = { kind: "url", url, sha256: sha.toLowerCase(), destination: tdest };
+    }
+  } else if (tsrc !== void 0) {
+    const ok = await repoPath(ctx, r, D("tarball_source"), tsrc, "dir", "tarball_source");
+    if (ok) await checkLinks(ctx, r, D("tarball_source"), ok.abs, [], `tarball_source '${tsrc}'`);
+    if (ok && tdest !== void 0) tarball = { kind: "source", path: tsrc, destination: tdest };
+  }
+  if (url === void 0 && d.tarball_sha256 !== void 0) {
+    r.error(D("tarball_sha256"), "tarball_sha256 is set but tarball_url is not", "key");
+  }
+  if (url === void 0 && tsrc === void 0 && tdestRaw !== void 0) {
+    r.warn(
+      D("tarball_destination"),
+      "tarball_destination is ignored without tarball_url or tarball_source",
+      "key"
+    );
+  }
+  const nothing = packages.length === 0 && scripts.length === 0 && uploads.length === 0 && services.length === 0 && url === void 0 && tsrc === void 0 && !(Array.isArray(d.uploads) && d.uploads.length > 0) && !(Array.isArray(d.scripts) && d.scripts.length > 0) && !(Array.isArray(d.services) && d.services.length > 0);
+  if (nothing && isObj(root.deployment)) {
+    r.warn(
+      ["deployment"],
+      "the deployment installs nothing: no packages, uploads, scripts, services or tarball",
+      "key"
+    );
+  }
+  return {
+    packages,
+    template,
+    env,
+    uploads,
+    scripts,
+    services,
+    ...tarball ? { tarball } : {}
+  };
+}
+function normalizeHealth(y, r, path, h) {
+  const common = {
+    retries: int(h.retries) ?? HEALTH_DEFAULTS.retries,
+    intervalSeconds: int(h.interval) ?? HEALTH_DEFAULTS.intervalSeconds,
+    timeoutSeconds: int(h.timeout) ?? HEALTH_DEFAULTS.timeoutSeconds
+  };
+  if (h.http !== void 0 && h.tcp !== void 0) {
+    r.error([...path, "tcp"], "a health check is http: or tcp:, not both", "key");
+    return void 0;
+  }
+  if (h.http === void 0 && h.tcp === void 0) {
+    r.error(path, "a health check needs http: (a URL) or tcp: (a port)", "container");
+    return void 0;
+  }
+  if (typeof h.http === "string") {
+    return {
+      kind: "http",
+      url: h.http,
+      expectStatus: int(h.expect_status) ?? HEALTH_DEFAULTS.expectStatus,
+      ...common
+    };
+  }
+  if (h.expect_status !== void 0) {
+    r.warn([...path, "expect_status"], "expect_status is ignored by a tcp: health check", "key");
+  }
+  const tcp = scalar(h.tcp);
+  if (tcp === void 0 || typeof tcp === "boolean") return void 0;
+  const text = typeof tcp === "number" ? sourceText(y, [...path, "tcp"]) ?? String(tcp) : tcp;
+  const m = /^(?:(.+):)?([0-9]{1,5})$/.exec(text);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port >= 1 && port <= 65535)) {
+    r.error([...path, "tcp"], `tcp: '${text}' must be a port from 1 to 65535, or host:port`);
+    return void 0;
+  }
+  return { kind: "tcp", host: m[1] ?? "127.0.0.1", port, ...common };
+}
+
+// src/discover/discover.ts
+import { realpath as realpath2, stat as stat3 } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join2, relative as relative2 } from "node:path";
+var SPOT_DIR = ".spot";
+var CONVENTION_DIR = "deployment";
+var MAIN_SCRIPTS = ["setup.sh", "init.sh"];
+async function kind(p) {
+  try {
+    const st = await stat3(p);
+    return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
+  } catch {
+    return void 0;
+  }
+}
+function problem(file, message) {
+  return { file, line: 0, col: 0, severity: "error", message };
+}
+async function staysInside(root, p) {
+  try {
+    const r = relative2(await realpath2(root), await realpath2(p));
+    return !r.startsWith("..") && !isAbsolute2(r);
+  } catch {
+    return false;
+  }
+}
+async function discover(root) {
+  const rootKind = await kind(root);
+  if (rootKind === void 0) return { diagnostics: [problem(".", `directory ${root} not found`)] };
+  if (rootKind !== "dir") return { diagnostics: [problem(".", `${root} is not a directory`)] };
+  const spot = join2(root, SPOT_DIR);
+  const conv = join2(root, CONVENTION_DIR);
+  const spotIsDir = await kind(spot) === "dir";
+  const hasConfig = spotIsDir && await kind(join2(spot, "config.yaml")) === "file";
+  const hasDeployment = spotIsDir && await kind(join2(spot, "deployment.yaml")) === "file";
+  const convIsDir = await kind(conv) === "dir";
+  let main;
+  if (convIsDir) {
+    for (const m of MAIN_SCRIPTS) {
+      if (await kind(join2(conv, m)) === "file") {
+        main = m;
+        break;
+      }
+    }
+  }
+  if (hasConfig && hasDeployment) {
+    if (!await staysInside(root, spot)) {
+      return {
+        diagnostics: [
+          problem(SPOT_DIR, ".spot is a symbolic link that leads outside the repository")
+        ]
+      };
+    }
+    return {
+      found: {
+        layout: "spot",
+        baseDir: spot,
+        baseRel: SPOT_DIR,
+        configFile: `${SPOT_DIR}/config.yaml`,
+        deploymentFile: `${SPOT_DIR}/deployment.yaml`
+      },
+      diagnostics: []
+    };
+  }
+  if (main !== void 0) {
+    if (!await staysInside(root, conv)) {
+      return {
+        diagnostics: [
+          problem(
+            CONVENTION_DIR,
+            "deployment is a symbolic link that leads outside the repository"
+          )
+        ]
+      };
+    }
+    let configFile;
+    if (hasConfig) configFile = `${SPOT_DIR}/config.yaml`;
+    else if (await kind(join2(root, "config.yaml")) === "file") configFile = "config.yaml";
+    if (configFile === void 0) {
+      return {
+        diagnostics: [
+          problem(
+            CONVENTION_DIR,
+            "the deployment/ layout needs cloud settings (at least regions:) in config.yaml next to deployment/ or in .spot/config.yaml"
+          )
+        ]
+      };
+    }
+    return {
+      found: { layout: "convention", baseDir: conv, baseRel: CONVENTION_DIR, configFile },
+      diagnostics: []
+    };
+  }
+  if (spotIsDir) {
+    const missing = [];
+    const hints = [];
+    for (const [name, present] of [
+      ["config.yaml", hasConfig],
+      ["deployment.yaml", hasDeployment]
+    ]) {
+      if (present) continue;
+      missing.push(name);
+      const yml = name.replace(/\.yaml$/, ".yml");
+      if (await kind(join2(spot, yml)) === "file")
+        hints.push(`rename .spot/${yml} to .spot/${name}`);
+    }
+    return {
+      diagnostics: [
+        problem(
+          SPOT_DIR,
+          `.spot/ needs config.yaml and deployment.yaml; ${missing.join(" and ")} ${missing.length === 1 ? "is" : "are"} missing` + (hints.length > 0 ? ` (${hints.join("; ")})` : "")
+        )
+      ]
+    };
+  }
+  if (convIsDir) {
+    return {
+      diagnostics: [
+        problem(
+          CONVENTION_DIR,
+          `deployment/ has neither ${MAIN_SCRIPTS.join(" nor ")}, which the convention layout runs first; add one, or run 'spot-deployer generate' to create a .spot/ instead`
+        )
+      ]
+    };
+  }
+  return {
+    diagnostics: [
+      problem(
+        ".",
+        `no deployment found in ${root}: looked for .spot/config.yaml with .spot/deployment.yaml, and for deployment/setup.sh or deployment/init.sh. Run 'spot-deployer generate' to create a .spot/ to start from`
+      )
+    ]
+  };
+}
+
+// src/discover/convention.ts
+var MARKER_PACKAGES = [
+  ["requirements.txt", ["python3", "python3-pip"]],
+  ["package.json", ["nodejs", "npm"]],
+  ["Gemfile", ["ruby", "bundler"]],
+  ["go.mod", ["golang"]],
+  ["Cargo.toml", ["cargo"]],
+  ["docker-compose.yml", ["docker.io", "docker-compose"]],
+  ["docker-compose.yaml", ["docker.io", "docker-compose"]]
+];
+var CONVENTION_UPLOADS = [
+  { source: "configs/", destination: "/opt/configs", mode: "0644" },
+  { source: "files/", destination: "/opt/files", mode: "0644" },
+  { source: "secrets/", destination: "/opt/secrets", mode: "0600" },
+  { source: ".env", destination: "/opt/deployment/.env", mode: "0600" }
+];
+var CONVENTION_ROOT_DESTINATION = "/opt/deployment";
+var CONVENTION_ROOT_EXCLUDE = [".env", "secrets", "secrets/**"];
+async function entries(dir) {
+  try {
+    const list = await readdir2(dir, { withFileTypes: true });
+    return list.map((e) => ({
+      name: e.name,
+      isFile: e.isFile() || e.isSymbolicLink(),
+      isDir: e.isDirectory()
+    })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  } catch {
+    return [];
+  }
+}
+async function scanConvention(ctx, out) {
+  const rel = (p) => `${ctx.baseRel}/${p}`;
+  const problem2 = (file, message, line = 0, col = 0, severity = "error") => out.push({ file, line, col, severity, message });
+  const top = await entries(ctx.baseDir);
+  const has = (name) => top.some((e) => e.name === name && e.isFile);
+  const hasDir = (name) => top.some((e) => e.name === name && e.isDir);
+  const files = [];
+  const { links, truncated } = await escapingLinks(ctx, ctx.baseDir, []);
+  for (const link of links.slice(0, 10)) {
+    problem2(rel(link), "is a symbolic link that leads outside the repository (or nowhere)");
+  }
+  if (links.length > 10)
+    problem2(ctx.baseRel, `holds ${links.length - 10} more such symbolic links`);
+  if (truncated)
+    problem2(
+      ctx.baseRel,
+      "holds too many files to check them all for symbolic links",
+      0,
+      0,
+      "warning"
+    );
+  const usable = async (p, kind2, what) => {
+    if (links.includes(p.replace(/\/$/, ""))) return false;
+    const res = await checkRepoPath(ctx, p, kind2, what);
+    if ("error" in res) {
+      problem2(rel(p.replace(/\/$/, "")), res.error);
+      return false;
+    }
+    return true;
+  };
+  const packages = [];
+  const add = (p) => {
+    if (!packages.includes(p)) packages.push(p);
+  };
+  for (const [marker, pkgs] of MARKER_PACKAGES) if (has(marker)) pkgs.forEach(add);
+  if (has("packages.txt") && await usable("packages.txt", "file", "packages.txt")) {
+    const file = rel("packages.txt");
+    files.push(file);
+    const read = await readTextFile(join3(ctx.baseDir, "packages.txt"), file, file);
+    out.push(...read.diagnostics);
+    (read.text ?? "").split(/\r?\n/).forEach((line, i) => {
+      const body = line.replace(/(^|\s)#.*$/, "");
+      for (const m of body.matchAll(/\S+/g)) {
+        if (PACKAGE_NAME.test(m[0])) add(m[0]);
+        else {
+          problem2(
+            file,
+            `'${m[0]}' is not a valid package name (lower-case letters, digits and + . -, at least 2 characters)`,
+            i + 1,
+            (m.index ?? 0) + 1
+          );
+        }
+      }
+    });
+  }
+  const scriptFiles = [];
+  const main = MAIN_SCRIPTS.find(has);
+  if (main) {
+    scriptFiles.push(main);
+    for (const other of MAIN_SCRIPTS.filter((m) => m !== main && has(m))) {
+      problem2(
+        rel(other),
+        `${other} is not run: ${main} is the main script and runs instead`,
+        0,
+        0,
+        "warning"
+      );
+    }
+  }
+  for (const e of await entries(join3(ctx.baseDir, "scripts"))) {
+    if (e.isFile && e.name.endsWith(".sh") && !e.name.startsWith(".") && !e.name.endsWith("~")) {
+      scriptFiles.push(`scripts/${e.name}`);
+    }
+  }
+  for (const extra of ["install.sh", "start.sh"]) if (has(extra)) scriptFiles.push(extra);
+  const scripts = [];
+  const names = /* @__PURE__ */ new Set();
+  for (const p of scriptFiles) {
+    if (!await usable(p, "file", "script")) continue;
+    const base = p.slice(p.lastIndexOf("/") + 1).replace(/\.sh$/, "");
+    let name = base.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "") || "script";
+    if (names.has(name)) name = `scripts-${name}`;
+    if (!SCRIPT_NAME.test(name)) name = name.slice(0, 64);
+    names.add(name);
+    scripts.push({
+      name,
+      path: p,
+      order: scripts.length,
+      workdir: SCRIPT_DEFAULTS.workdir,
+      timeoutSeconds: SCRIPT_DEFAULTS.timeoutSeconds
+    });
+  }
+  const uploads = [];
+  uploads.push({
+    source: ".",
+    destination: CONVENTION_ROOT_DESTINATION,
+    exclude: [...CONVENTION_ROOT_EXCLUDE]
+  });
+  for (const u of CONVENTION_UPLOADS) {
+    const isDir = u.source.endsWith("/");
+    const name = u.source.replace(/\/$/, "");
+    if (isDir ? hasDir(name) : has(name)) {
+      if (!await usable(u.source, isDir ? "dir" : "file", name)) continue;
+      uploads.push({ source: u.source, destination: u.destination, mode: u.mode, exclude: [] });
+    }
+  }
+  const services = [];
+  const seen = /* @__PURE__ */ new Map();
+  const unitFiles = [];
+  for (const dir of ["services", "systemd"]) {
+    for (const e of await entries(join3(ctx.baseDir, dir))) {
+      if (e.isFile && e.name.endsWith(".service")) unitFiles.push(`${dir}/${e.name}`);
+    }
+  }
+  for (const e of top) if (e.isFile && e.name.endsWith(".service")) unitFiles.push(e.name);
+  for (const p of unitFiles) {
+    const file = rel(p);
+    if (!await usable(p, "file", "unit file")) continue;
+    const name = p.slice(p.lastIndexOf("/") + 1).replace(/\.service$/, "");
+    const bad = unitNameProblem(name);
+    if (bad) {
+      problem2(file, `service name '${name}' (from the file name) ${bad}`);
+      continue;
+    }
+    const first = seen.get(name);
+    if (first) {
+      problem2(file, `service '${name}' is also defined by ${first}; rename one of them`);
+      continue;
+    }
+    seen.set(name, file);
+    out.push(...await checkUnitFile(join3(ctx.baseDir, p), file, true));
+    services.push({ name, file: p, enabled: true, start: true });
+  }
+  return {
+    packages,
+    template: { kind: "minimal" },
+    env: {},
+    uploads,
+    scripts,
+    services,
+    files
+  };
+}
+
+// src/validate/config.ts
+var DEFAULTS = {
+  totalInstances: 3,
+  instanceType: "t3.medium",
+  os: "ubuntu-24.04",
+  rootVolumeGb: 20,
+  associatePublicIp: true,
+  onDemandFallback: false
+};
+var OVERRIDDEN_TAGS = /* @__PURE__ */ new Set(["Name"]);
+var MIN_TTL_SECONDS = 60;
+var MAX_TTL_SECONDS = 365 * 86400;
+function regionEntries(regions, r) {
+  const out = [];
+  if (Array.isArray(regions)) {
+    const first = /* @__PURE__ */ new Map();
+    regions.forEach((entry, i) => {
+      if (!isObj(entry)) return;
+      const keys = Object.keys(entry);
+      if (keys.length !== 1) return;
+      const name = keys[0];
+      const path = ["regions", i, name];
+      const earlier = first.get(name);
+      if (earlier) {
+        r.error(path, `region '${name}' is listed twice (first at line ${r.line(earlier)})`, "key");
+        return;
+      }
+      first.set(name, path);
+      out.push({ name, settings: entry[name], path });
+    });
+  } else if (isObj(regions)) {
+    for (const [name, settings] of Object.entries(regions)) {
+      out.push({ name, settings, path: ["regions", name] });
+    }
+  }
+  return out;
+}
+function priceText(y, path, v, r) {
+  const s = scalar(v);
+  if (s === void 0 || typeof s === "boolean") return void 0;
+  const text = scalarString(s, sourceText(y, path));
+  if (!(Number(text) > 0)) {
+    r.error(path, `'${path.join(".")}' must be a price above 0 in USD per hour, such as 0.05`);
+    return void 0;
+  }
+  return text;
+}
+function normalizeConfig(y, r) {
+  const data = isObj(y.data) ? y.data : {};
+  const aws = isObj(data.aws) ? data.aws : {};
+  const entries2 = regionEntries(data.regions, r);
+  const regions = entries2.map(({ name, settings, path }) => {
+    const s = isObj(settings) ? settings : {};
+    const machine = str(s.machine_type);
+    const listed = Array.isArray(s.instance_types) ? s.instance_types.filter((t) => typeof t === "string") : void 0;
+    if (machine !== void 0 && listed !== void 0) {
+      r.error(
+        [...path, "instance_types"],
+        `region '${name}' sets both machine_type and instance_types; keep instance_types (and put ${machine} in it)`,
+        "key"
+      );
+    }
+    const types = listed ?? (machine !== void 0 ? [machine] : [DEFAULTS.instanceType]);
+    types.forEach((t, i) => {
+      const j = types.indexOf(t);
+      if (j < i) {
+        r.error(
+          [...path, "instance_types", i],
+          `instance type '${t}' is listed twice in region '${name}'`
+        );
+      }
+    });
+    const subnets = Array.isArray(s.subnets) ? s.subnets.filter((t) => typeof t === "string") : [];
+    const count = int(s.count);
+    return {
+      name,
+      instanceTypes: types,
+      image: str(s.image) ?? "auto",
+      subnets,
+      ...count !== void 0 ? { count } : {}
+    };
+  });
+  const explicit = regions.map((x) => x.count);
+  const fixed = explicit.reduce((sum, c) => sum + (c ?? 0), 0);
+  const allExplicit = regions.length > 0 && explicit.every((c) => c !== void 0);
+  const givenTotal = int(aws.total_instances);
+  const totalInstances = givenTotal ?? (allExplicit ? fixed : DEFAULTS.totalInstances);
+  const totalPath = givenTotal !== void 0 ? ["aws", "total_instances"] : ["regions"];
+  if (totalInstances < 1) {
+  } else if (fixed > totalInstances) {
+    r.error(
+      totalPath,
+      `the regions' counts add up to ${fixed}, more than total_instances (${totalInstances}${givenTotal === void 0 ? ", the default" : ""})`,
+      givenTotal !== void 0 ? "value" : "key"
+    );
+  } else if (allExplicit && fixed !== totalInstances) {
+    r.error(
+      totalPath,
+      `total_instances is ${totalInstances} but the regions' counts add up to ${fixed}`
+    );
+  } else {
+    const free = explicit.filter((c) => c === void 0).length;
+    const left = totalInstances - fixed;
+    if (free > 0 && left < free) {
+      const idle = entries2.filter((_, i) => explicit[i] === void 0).slice(left);
+      for (const e of idle) {
+        r.warn(
+          e.path,
+          `region '${e.name}' gets no instance: ${left} instance${left === 1 ? "" : "s"} left for ${free} regions without a count`,
+          "key"
+        );
+      }
+    }
+  }
+  const spot = isObj(aws.spot) ? aws.spot : {};
+  let maxPrice;
+  if (aws.spot_price_limit !== void 0 && spot.max_price !== void 0) {
+    r.error(
+      ["aws", "spot", "max_price"],
+      "both aws.spot_price_limit and aws.spot.max_price are set; keep one",
+      "key"
+    );
+  } else if (aws.spot_price_limit !== void 0) {
+    maxPrice = priceText(y, ["aws", "spot_price_limit"], aws.spot_price_limit, r);
+  } else if (spot.max_price !== void 0) {
+    maxPrice = priceText(y, ["aws", "spot", "max_price"], spot.max_price, r);
+  }
+  let ttlSeconds;
+  const ttl = scalar(aws.ttl);
+  if (ttl !== void 0 && ttl !== "off" && typeof ttl !== "boolean") {
+    const seconds = durationSeconds(ttl);
+    if (seconds !== void 0 && seconds < MIN_TTL_SECONDS) {
+      r.error(["aws", "ttl"], `aws.ttl is ${seconds}s; it must be at least 1m (or off)`);
+    } else if (seconds !== void 0 && seconds > MAX_TTL_SECONDS) {
+      r.error(["aws", "ttl"], "aws.ttl must be at most 365d (or off)");
+    } else if (seconds !== void 0) ttlSeconds = seconds;
+  }
+  const tags = {};
+  if (isObj(aws.tags)) {
+    for (const [key, value] of Object.entries(aws.tags)) {
+      const v = scalar(value);
+      if (v === void 0) continue;
+      const text = scalarString(v, sourceText(y, ["aws", "tags", key]));
+      if (text.length > 256) {
+        r.error(["aws", "tags", key], `tag '${key}' has a value longer than 256 characters`);
+      }
+      if (OVERRIDDEN_TAGS.has(key)) {
+        r.warn(
+          ["aws", "tags", key],
+          `tag '${key}' is set by the action (the deployment's name); yours is ignored`,
+          "key"
+        );
+        continue;
+      }
+      tags[key] = text;
+    }
+  }
+  const profile = str(aws.instance_profile);
+  return {
+    totalInstances,
+    regions,
+    tags,
+    os: str(aws.os) ?? DEFAULTS.os,
+    ...maxPrice !== void 0 ? { maxPrice } : {},
+    onDemandFallback: bool(spot.on_demand_fallback) ?? DEFAULTS.onDemandFallback,
+    associatePublicIp: bool(aws.associate_public_ip) ?? DEFAULTS.associatePublicIp,
+    rootVolumeGb: int(aws.instance_storage_gb) ?? DEFAULTS.rootVolumeGb,
+    ...profile !== void 0 ? { instanceProfile: profile } : {},
+    ...ttlSeconds !== void 0 ? { ttlSeconds } : {}
+  };
+}
+
+// src/validate/validators.generated.ts
+var validateConfig = validate10;
+var schema12 = {
+  title: "AwsSettings",
+  description: "Launch settings shared by every region.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    total_instances: {
+      description: "How many instances in all regions together. Default: the sum of the regions' `count` when every region has one, else 3 (the original tool's default).",
+      type: "integer",
+      minimum: 1,
+      maximum: 1e3
+    },
+    os: {
+      description: "Operating system of `image: auto` (native). The current image is looked up through AWS's public SSM parameters, for the instance type's architecture.",
+      enum: ["ubuntu-24.04", "ubuntu-22.04", "al2023"],
+      default: "ubuntu-24.04"
+    },
+    instance_profile: {
+      description: "IAM instance profile name for the instances (native). It needs the AmazonSSMManagedInstanceCore policy so the action can reach the instances over SSM. The action's `instance-profile` input overrides it.",
+      type: "string",
+      pattern: "^[A-Za-z0-9+=,.@_-]{1,128}$",
+      "x-error": "must be an IAM instance profile name (letters, digits and +=,.@_-, at most 128)"
+    },
+    spot: { $ref: "#/definitions/spot" },
+    spot_price_limit: {
+      description: "The original tool's maximum spot price in USD per hour. Same as `spot: {max_price: ...}`.",
+      type: ["number", "string"],
+      pattern: "^[0-9]+(\\.[0-9]+)?$",
+      exclusiveMinimum: 0,
+      "x-error": "must be a price in USD per hour such as 0.05"
+    },
+    instance_storage_gb: {
+      description: "Size of the encrypted gp3 root volume in GiB.",
+      type: "integer",
+      minimum: 8,
+      maximum: 16384,
+      default: 20
+    },
+    associate_public_ip: {
+      description: "Give the instances a public IPv4 address. The action itself never needs one (it talks over SSM).",
+      type: "boolean",
+      default: true
+    },
+    ttl: {
+      description: "Time to live (native): the instances power off, and so terminate, this long after boot. A number of seconds or a duration such as 90m, 8h, 2d; `off` for none. The action's `ttl` input overrides it.",
+      type: ["string", "integer"],
+      pattern: "^(off|[0-9]+[smhd]?)$",
+      "x-error": "must be a duration such as 90m, 8h or 2d, a number of seconds, or off"
+    },
+    tags: {
+      description: "Extra tags put on every instance, volume and spot request.",
+      type: "object",
+      propertyNames: {
+        pattern: "^(?!aws:)(?!spot-deployer:)[^\\u0000-\\u001f]{1,128}$",
+        "x-error": "is not a usable tag key (1 to 128 characters, not starting with aws: or spot-deployer:)"
+      },
+      additionalProperties: { type: ["string", "number", "boolean"] }
+    },
+    username: { $ref: "#/definitions/obsoleteSsh" },
+    ssh_key_name: { $ref: "#/definitions/obsoleteSsh" },
+    public_ssh_key_path: { $ref: "#/definitions/obsoleteSsh" },
+    private_ssh_key_path: { $ref: "#/definitions/obsoleteSsh" },
+    use_dedicated_vpc: { $ref: "#/definitions/obsoleteNetwork" },
+    ensure_default_vpc: { $ref: "#/definitions/obsoleteNetwork" },
+    vpc_tag_name: { $ref: "#/definitions/obsoleteNetwork" },
+    security_group_name: {
+      description: "Obsolete: no security group is created; the instances need no inbound rule because they are reached over SSM.",
+      tsType: "unknown",
+      deprecationMessage: "ignored: no security group is created (SSM needs no inbound rule)"
+    },
+    files_directory: { $ref: "#/definitions/obsoleteLayout" },
+    scripts_directory: { $ref: "#/definitions/obsoleteLayout" },
+    startup_script: { $ref: "#/definitions/obsoleteLayout" },
+    cloud_init_template: { $ref: "#/definitions/obsoleteLayout" },
+    additional_commands_script: { $ref: "#/definitions/obsoleteLayout" },
+    docker_compose_template: { $ref: "#/definitions/obsoleteLayout" },
+    bacalhau_data_dir: { $ref: "#/definitions/obsoleteLayout" },
+    bacalhau_node_dir: { $ref: "#/definitions/obsoleteLayout" },
+    bacalhau_config_template: { $ref: "#/definitions/obsoleteLayout" }
+  }
+};
+var schema13 = {
+  title: "SpotSettings",
+  description: "Spot market options (native).",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    max_price: {
+      description: "Maximum price in USD per hour. Absent: capped at the on-demand price.",
+      type: ["number", "string"],
+      pattern: "^[0-9]+(\\.[0-9]+)?$",
+      exclusiveMinimum: 0,
+      "x-error": "must be a price in USD per hour such as 0.05"
+    },
+    on_demand_fallback: {
+      description: "Launch on-demand instances for what spot capacity could not fill.",
+      type: "boolean",
+      default: false
+    }
+  }
+};
+var func2 = Object.prototype.hasOwnProperty;
+var pattern0 = new RegExp("^[A-Za-z0-9+=,.@_-]{1,128}$", "u");
+var pattern1 = new RegExp("^[0-9]+(\\.[0-9]+)?$", "u");
+var pattern3 = new RegExp("^(off|[0-9]+[smhd]?)$", "u");
+var pattern4 = new RegExp("^(?!aws:)(?!spot-deployer:)[^\\u0000-\\u001f]{1,128}$", "u");
+function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      if (!func2.call(schema12.properties, key0)) {
+        const err0 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties"
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.total_instances !== void 0) {
+      let data0 = data.total_instances;
+      if (!(typeof data0 == "number" && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
+        const err1 = {
+          instancePath: instancePath + "/total_instances",
+          schemaPath: "#/properties/total_instances/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer"
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+      if (typeof data0 == "number" && isFinite(data0)) {
+        if (data0 > 1e3 || isNaN(data0)) {
+          const err2 = {
+            instancePath: instancePath + "/total_instances",
+            schemaPath: "#/properties/total_instances/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 1e3 },
+            message: "must be <= 1000"
+          };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        if (data0 < 1 || isNaN(data0)) {
+          const err3 = {
+            instancePath: instancePath + "/total_instances",
+            schemaPath: "#/properties/total_instances/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1"
+          };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.os !== void 0) {
+      let data1 = data.os;
+      if (!(data1 === "ubuntu-24.04" || data1 === "ubuntu-22.04" || data1 === "al2023")) {
+        const err4 = {
+          instancePath: instancePath + "/os",
+          schemaPath: "#/properties/os/enum",
+          keyword: "enum",
+          params: { allowedValues: schema12.properties.os.enum },
+          message: "must be equal to one of the allowed values"
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.instance_profile !== void 0) {
+      let data2 = data.instance_profile;
+      if (typeof data2 === "string") {
+        if (!pattern0.test(data2)) {
+          const err5 = {
+            instancePath: instancePath + "/instance_profile",
+            schemaPath: "#/properties/instance_profile/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9+=,.@_-]{1,128}$" },
+            message: 'must match pattern "^[A-Za-z0-9+=,.@_-]{1,128}$"'
+          };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      } else {
+        const err6 = {
+          instancePath: instancePath + "/instance_profile",
+          schemaPath: "#/properties/instance_profile/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.spot !== void 0) {
+      let data3 = data.spot;
+      if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+        for (const key1 in data3) {
+          if (!(key1 === "max_price" || key1 === "on_demand_fallback")) {
+            const err7 = {
+              instancePath: instancePath + "/spot",
+              schemaPath: "#/definitions/spot/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties"
+            };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data3.max_price !== void 0) {
+          let data4 = data3.max_price;
+          if (!(typeof data4 == "number" && isFinite(data4)) && typeof data4 !== "string") {
+            const err8 = {
+              instancePath: instancePath + "/spot/max_price",
+              schemaPath: "#/definitions/spot/properties/max_price/type",
+              keyword: "type",
+              params: { type: schema13.properties.max_price.type },
+              message: "must be number,string"
+            };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+          if (typeof data4 == "number" && isFinite(data4)) {
+            if (data4 <= 0 || isNaN(data4)) {
+              const err9 = {
+                instancePath: instancePath + "/spot/max_price",
+                schemaPath: "#/definitions/spot/properties/max_price/exclusiveMinimum",
+                keyword: "exclusiveMinimum",
+                params: { comparison: ">", limit: 0 },
+                message: "must be > 0"
+              };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+          }
+          if (typeof data4 === "string") {
+            if (!pattern1.test(data4)) {
+              const err10 = {
+                instancePath: instancePath + "/spot/max_price",
+                schemaPath: "#/definitions/spot/properties/max_price/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[0-9]+(\\.[0-9]+)?$" },
+                message: 'must match pattern "^[0-9]+(\\.[0-9]+)?$"'
+              };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data3.on_demand_fallback !== void 0) {
+          if (typeof data3.on_demand_fallback !== "boolean") {
+            const err11 = {
+              instancePath: instancePath + "/spot/on_demand_fallback",
+              schemaPath: "#/definitions/spot/properties/on_demand_fallback/type",
+              keyword: "type",
+              params: { type: "boolean" },
+              message: "must be boolean"
+            };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err12 = {
+          instancePath: instancePath + "/spot",
+          schemaPath: "#/definitions/spot/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object"
+        };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.spot_price_limit !== void 0) {
+      let data6 = data.spot_price_limit;
+      if (!(typeof data6 == "number" && isFinite(data6)) && typeof data6 !== "string") {
+        const err13 = {
+          instancePath: instancePath + "/spot_price_limit",
+          schemaPath: "#/properties/spot_price_limit/type",
+          keyword: "type",
+          params: { type: schema12.properties.spot_price_limit.type },
+          message: "must be number,string"
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      if (typeof data6 == "number" && isFinite(data6)) {
+        if (data6 <= 0 || isNaN(data6)) {
+          const err14 = {
+            instancePath: instancePath + "/spot_price_limit",
+            schemaPath: "#/properties/spot_price_limit/exclusiveMinimum",
+            keyword: "exclusiveMinimum",
+            params: { comparison: ">", limit: 0 },
+            message: "must be > 0"
+          };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      }
+      if (typeof data6 === "string") {
+        if (!pattern1.test(data6)) {
+          const err15 = {
+            instancePath: instancePath + "/spot_price_limit",
+            schemaPath: "#/properties/spot_price_limit/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[0-9]+(\\.[0-9]+)?$" },
+            message: 'must match pattern "^[0-9]+(\\.[0-9]+)?$"'
+          };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.instance_storage_gb !== void 0) {
+      let data7 = data.instance_storage_gb;
+      if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
+        const err16 = {
+          instancePath: instancePath + "/instance_storage_gb",
+          schemaPath: "#/properties/instance_storage_gb/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer"
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+      if (typeof data7 == "number" && isFinite(data7)) {
+        if (data7 > 16384 || isNaN(data7)) {
+          const err17 = {
+            instancePath: instancePath + "/instance_storage_gb",
+            schemaPath: "#/properties/instance_storage_gb/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 16384 },
+            message: "must be <= 16384"
+          };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+        if (data7 < 8 || isNaN(data7)) {
+          const err18 = {
+            instancePath: instancePath + "/instance_storage_gb",
+            schemaPath: "#/properties/instance_storage_gb/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 8 },
+            message: "must be >= 8"
+          };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.associate_public_ip !== void 0) {
+      if (typeof data.associate_public_ip !== "boolean") {
+        const err19 = {
+          instancePath: instancePath + "/associate_public_ip",
+          schemaPath: "#/properties/associate_public_ip/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean"
+        };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.ttl !== void 0) {
+      let data9 = data.ttl;
+      if (typeof data9 !== "string" && !(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+        const err20 = {
+          instancePath: instancePath + "/ttl",
+          schemaPath: "#/properties/ttl/type",
+          keyword: "type",
+          params: { type: schema12.properties.ttl.type },
+          message: "must be string,integer"
+        };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+      if (typeof data9 === "string") {
+        if (!pattern3.test(data9)) {
+          const err21 = {
+            instancePath: instancePath + "/ttl",
+            schemaPath: "#/properties/ttl/pattern",
+            keyword: "pattern",
+            params: { pattern: "^(off|[0-9]+[smhd]?)$" },
+            message: 'must match pattern "^(off|[0-9]+[smhd]?)$"'
+          };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.tags !== void 0) {
+      let data10 = data.tags;
+      if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+        for (const key2 in data10) {
+          const _errs25 = errors;
+          if (typeof key2 === "string") {
+            if (!pattern4.test(key2)) {
+              const err22 = {
+                instancePath: instancePath + "/tags",
+                schemaPath: "#/properties/tags/propertyNames/pattern",
+                keyword: "pattern",
+                params: { pattern: "^(?!aws:)(?!spot-deployer:)[^\\u0000-\\u001f]{1,128}$" },
+                message: 'must match pattern "^(?!aws:)(?!spot-deployer:)[^\\u0000-\\u001f]{1,128}$"',
+                propertyName: key2
+              };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+          var valid3 = _errs25 === errors;
+          if (!valid3) {
+            const err23 = {
+              instancePath: instancePath + "/tags",
+              schemaPath: "#/properties/tags/propertyNames",
+              keyword: "propertyNames",
+              params: { propertyName: key2 },
+              message: "property name must be valid"
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
+        for (const key3 in data10) {
+          let data11 = data10[key3];
+          if (typeof data11 !== "string" && !(typeof data11 == "number" && isFinite(data11)) && typeof data11 !== "boolean") {
+            const err24 = {
+              instancePath: instancePath + "/tags/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/tags/additionalProperties/type",
+              keyword: "type",
+              params: { type: schema12.properties.tags.additionalProperties.type },
+              message: "must be string,number,boolean"
+            };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err25 = {
+          instancePath: instancePath + "/tags",
+          schemaPath: "#/properties/tags/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object"
+        };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err26 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object"
+    };
+    if (vErrors === null) {
+      vErrors = [err26];
+    } else {
+      vErrors.push(err26);
+    }
+    errors++;
+  }
+  validate11.errors = vErrors;
+  return errors === 0;
+}
+var pattern5 = new RegExp("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", "u");
+var schema32 = {
+  title: "RegionSettings",
+  description: "Settings of one region. May be left empty for the defaults.",
+  type: ["object", "null"],
+  additionalProperties: false,
+  properties: {
+    machine_type: {
+      description: "The original tool's instance type. Same as `instance_types: [this]`.",
+      $ref: "#/definitions/instanceType"
+    },
+    instance_types: {
+      description: "Instance types to try, in order (native): when one has no spot capacity the next is tried. Default: [t3.medium].",
+      type: "array",
+      minItems: 1,
+      items: { $ref: "#/definitions/instanceType" }
+    },
+    image: {
+      description: "`auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region.",
+      type: "string",
+      pattern: "^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$",
+      "x-error": "must be auto or an AMI id such as ami-0123456789abcdef0",
+      default: "auto"
+    },
+    subnets: {
+      description: "Subnets to launch into, tried in order with each instance type (native). Default: the default subnet of any zone.",
+      type: "array",
+      uniqueItems: true,
+      items: {
+        type: "string",
+        pattern: "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$",
+        "x-error": "must be a subnet id such as subnet-0123456789abcdef0"
+      }
+    },
+    count: {
+      description: "Instances in this region (native). Regions without one share what is left of `total_instances`.",
+      type: "integer",
+      minimum: 1,
+      maximum: 1e3
+    }
+  }
+};
+var pattern6 = new RegExp("^[a-z][a-z0-9-]*\\.[a-z0-9-]+$", "u");
+var pattern8 = new RegExp("^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$", "u");
+var pattern9 = new RegExp("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$", "u");
+function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: schema32.type },
+      message: "must be object,null"
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      if (!(key0 === "machine_type" || key0 === "instance_types" || key0 === "image" || key0 === "subnets" || key0 === "count")) {
+        const err1 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties"
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.machine_type !== void 0) {
+      let data0 = data.machine_type;
+      if (typeof data0 === "string") {
+        if (!pattern6.test(data0)) {
+          const err2 = {
+            instancePath: instancePath + "/machine_type",
+            schemaPath: "#/definitions/instanceType/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[a-z][a-z0-9-]*\\.[a-z0-9-]+$" },
+            message: 'must match pattern "^[a-z][a-z0-9-]*\\.[a-z0-9-]+$"'
+          };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      } else {
+        const err3 = {
+          instancePath: instancePath + "/machine_type",
+          schemaPath: "#/definitions/instanceType/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.instance_types !== void 0) {
+      let data1 = data.instance_types;
+      if (Array.isArray(data1)) {
+        if (data1.length < 1) {
+          const err4 = {
+            instancePath: instancePath + "/instance_types",
+            schemaPath: "#/properties/instance_types/minItems",
+            keyword: "minItems",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 items"
+          };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (typeof data2 === "string") {
+            if (!pattern6.test(data2)) {
+              const err5 = {
+                instancePath: instancePath + "/instance_types/" + i0,
+                schemaPath: "#/definitions/instanceType/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[a-z][a-z0-9-]*\\.[a-z0-9-]+$" },
+                message: 'must match pattern "^[a-z][a-z0-9-]*\\.[a-z0-9-]+$"'
+              };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+          } else {
+            const err6 = {
+              instancePath: instancePath + "/instance_types/" + i0,
+              schemaPath: "#/definitions/instanceType/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string"
+            };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err7 = {
+          instancePath: instancePath + "/instance_types",
+          schemaPath: "#/properties/instance_types/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array"
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.image !== void 0) {
+      let data3 = data.image;
+      if (typeof data3 === "string") {
+        if (!pattern8.test(data3)) {
+          const err8 = {
+            instancePath: instancePath + "/image",
+            schemaPath: "#/properties/image/pattern",
+            keyword: "pattern",
+            params: { pattern: "^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$" },
+            message: 'must match pattern "^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$"'
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = {
+          instancePath: instancePath + "/image",
+          schemaPath: "#/properties/image/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.subnets !== void 0) {
+      let data4 = data.subnets;
+      if (Array.isArray(data4)) {
+        const len1 = data4.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data5 = data4[i1];
+          if (typeof data5 === "string") {
+            if (!pattern9.test(data5)) {
+              const err10 = {
+                instancePath: instancePath + "/subnets/" + i1,
+                schemaPath: "#/properties/subnets/items/pattern",
+                keyword: "pattern",
+                params: { pattern: "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$" },
+                message: 'must match pattern "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"'
+              };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          } else {
+            const err11 = {
+              instancePath: instancePath + "/subnets/" + i1,
+              schemaPath: "#/properties/subnets/items/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string"
+            };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        let i2 = data4.length;
+        let j0;
+        if (i2 > 1) {
+          const indices0 = {};
+          for (; i2--; ) {
+            let item0 = data4[i2];
+            if (typeof item0 !== "string") {
+              continue;
+            }
+            if (typeof indices0[item0] == "number") {
+              j0 = indices0[item0];
+              const err12 = {
+                instancePath: instancePath + "/subnets",
+                schemaPath: "#/properties/subnets/uniqueItems",
+                keyword: "uniqueItems",
+                params: { i: i2, j: j0 },
+                message: "must NOT have duplicate items (items ## " + j0 + " and " + i2 + " are identical)"
+              };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+              break;
+            }
+            indices0[item0] = i2;
+          }
+        }
+      } else {
+        const err13 = {
+          instancePath: instancePath + "/subnets",
+          schemaPath: "#/properties/subnets/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array"
+        };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.count !== void 0) {
+      let data6 = data.count;
+      if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+        const err14 = {
+          instancePath: instancePath + "/count",
+          schemaPath: "#/properties/count/type",
+          keyword: "type",
+          params: { type: "integer" },
+          message: "must be integer"
+        };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
+        }
+        errors++;
+      }
+      if (typeof data6 == "number" && isFinite(data6)) {
+        if (data6 > 1e3 || isNaN(data6)) {
+          const err15 = {
+            instancePath: instancePath + "/count",
+            schemaPath: "#/properties/count/maximum",
+            keyword: "maximum",
+            params: { comparison: "<=", limit: 1e3 },
+            message: "must be <= 1000"
+          };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+        if (data6 < 1 || isNaN(data6)) {
+          const err16 = {
+            instancePath: instancePath + "/count",
+            schemaPath: "#/properties/count/minimum",
+            keyword: "minimum",
+            params: { comparison: ">=", limit: 1 },
+            message: "must be >= 1"
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
+    }
+  }
+  validate14.errors = vErrors;
+  return errors === 0;
+}
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (Object.keys(data).length > 1) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/maxProperties",
+        keyword: "maxProperties",
+        params: { limit: 1 },
+        message: "must NOT have more than 1 properties"
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (Object.keys(data).length < 1) {
+      const err1 = {
+        instancePath,
+        schemaPath: "#/minProperties",
+        keyword: "minProperties",
+        params: { limit: 1 },
+        message: "must NOT have fewer than 1 properties"
+      };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      const _errs1 = errors;
+      if (typeof key0 === "string") {
+        if (!pattern5.test(key0)) {
+          const err2 = {
+            instancePath,
+            schemaPath: "#/definitions/regionName/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$" },
+            message: 'must match pattern "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$"',
+            propertyName: key0
+          };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      } else {
+        const err3 = {
+          instancePath,
+          schemaPath: "#/definitions/regionName/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string",
+          propertyName: key0
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      var valid0 = _errs1 === errors;
+      if (!valid0) {
+        const err4 = {
+          instancePath,
+          schemaPath: "#/propertyNames",
+          keyword: "propertyNames",
+          params: { propertyName: key0 },
+          message: "property name must be valid"
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    for (const key1 in data) {
+      if (!validate14(data[key1], {
+        instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),
+        parentData: data,
+        parentDataProperty: key1,
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err5 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object"
+    };
+    if (vErrors === null) {
+      vErrors = [err5];
+    } else {
+      vErrors.push(err5);
+    }
+    errors++;
+  }
+  validate13.errors = vErrors;
+  return errors === 0;
+}
+function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.regions === void 0) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "regions" },
+        message: "must have required property 'regions'"
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "aws" || key0 === "regions")) {
+        const err1 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties"
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.aws !== void 0) {
+      if (!validate11(data.aws, {
+        instancePath: instancePath + "/aws",
+        parentData: data,
+        parentDataProperty: "aws",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+        errors = vErrors.length;
+      }
+    }
+    if (data.regions !== void 0) {
+      let data1 = data.regions;
+      const _errs4 = errors;
+      let valid1 = false;
+      const _errs5 = errors;
+      if (Array.isArray(data1)) {
+        if (data1.length < 1) {
+          const err2 = {
+            instancePath: instancePath + "/regions",
+            schemaPath: "#/properties/regions/anyOf/0/minItems",
+            keyword: "minItems",
+            params: { limit: 1 },
+            message: "must NOT have fewer than 1 items"
+          };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          if (!validate13(data1[i0], {
+            instancePath: instancePath + "/regions/" + i0,
+            parentData: data1,
+            parentDataProperty: i0,
+            rootData
+          })) {
+            vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err3 = {
+          instancePath: instancePath + "/regions",
+          schemaPath: "#/properties/regions/anyOf/0/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array"
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+      var _valid0 = _errs5 === errors;
+      valid1 = valid1 || _valid0;
+      if (!valid1) {
+        const _errs8 = errors;
+        if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+          if (Object.keys(data1).length < 1) {
+            const err4 = {
+              instancePath: instancePath + "/regions",
+              schemaPath: "#/properties/regions/anyOf/1/minProperties",
+              keyword: "minProperties",
+              params: { limit: 1 },
+              message: "must NOT have fewer than 1 properties"
+            };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+          for (const key1 in data1) {
+            const _errs10 = errors;
+            if (typeof key1 === "string") {
+              if (!pattern5.test(key1)) {
+                const err5 = {
+                  instancePath: instancePath + "/regions",
+                  schemaPath: "#/definitions/regionName/pattern",
+                  keyword: "pattern",
+                  params: { pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$" },
+                  message: 'must match pattern "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$"',
+                  propertyName: key1
+                };
+                if (vErrors === null) {
+                  vErrors = [err5];
+                } else {
+                  vErrors.push(err5);
+                }
+                errors++;
+              }
+            } else {
+              const err6 = {
+                instancePath: instancePath + "/regions",
+                schemaPath: "#/definitions/regionName/type",
+                keyword: "type",
+                params: { type: "string" },
+                message: "must be string",
+                propertyName: key1
+              };
+              if (vErrors === null) {
+                vErrors = [err6];
+              } else {
+                vErrors.push(err6);
+              }
+              errors++;
+            }
+            var valid4 = _errs10 === errors;
+            if (!valid4) {
+              const err7 = {
+                instancePath: instancePath + "/regions",
+                schemaPath: "#/properties/regions/anyOf/1/propertyNames",
+                keyword: "propertyNames",
+                params: { propertyName: key1 },
+                message: "property name must be valid"
+              };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          }
+          for (const key2 in data1) {
+            if (!validate14(data1[key2], {
+              instancePath: instancePath + "/regions/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),
+              parentData: data1,
+              parentDataProperty: key2,
+              rootData
+            })) {
+              vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+              errors = vErrors.length;
+            }
+          }
+        } else {
+          const err8 = {
+            instancePath: instancePath + "/regions",
+            schemaPath: "#/properties/regions/anyOf/1/type",
+            keyword: "type",
+            params: { type: "object" },
+            message: "must be object"
+          };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+        var _valid0 = _errs8 === errors;
+        valid1 = valid1 || _valid0;
+      }
+      if (!valid1) {
+        const err9 = {
+          instancePath: instancePath + "/regions",
+          schemaPath: "#/properties/regions/anyOf",
+          keyword: "anyOf",
+          params: {},
+          message: "must match a schema in anyOf"
+        };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      } else {
+        errors = _errs4;
+        if (vErrors !== null) {
+          if (_errs4) {
+            vErrors.length = _errs4;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+  } else {
+    const err10 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object"
+    };
+    if (vErrors === null) {
+      vErrors = [err10];
+    } else {
+      vErrors.push(err10);
+    }
+    errors++;
+  }
+  validate10.errors = vErrors;
+  return errors === 0;
+}
+var validateDeployment = validate18;
+var schema37 = {
+  title: "DeploymentSection",
+  description: "What to put on each instance: packages, uploads, scripts, services, environment, or a tarball.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    packages: {
+      description: "Packages installed at boot by cloud-init (apt on Ubuntu, dnf on Amazon Linux).",
+      type: "array",
+      uniqueItems: true,
+      items: {
+        type: "string",
+        pattern: "^[a-z0-9][a-z0-9+.-]+$",
+        "x-error": "is not a valid package name (lower-case letters, digits and + . -, at least 2 characters)"
+      }
+    },
+    scripts: {
+      description: "Shell scripts run as root over SSM after the files are in place, in `order` (ties in the order written).",
+      type: "array",
+      items: { $ref: "#/definitions/script" }
+    },
+    uploads: {
+      description: "Files and directories copied to the instances.",
+      type: "array",
+      items: { $ref: "#/definitions/upload" }
+    },
+    services: {
+      description: "systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.",
+      type: "array",
+      items: { $ref: "#/definitions/service" }
+    },
+    template: {
+      description: "Base cloud-init configuration: `minimal` (default), `docker` (installs and starts Docker), or the path of a #cloud-config file of yours merged under the generated one.",
+      type: "string",
+      default: "minimal",
+      examples: ["minimal", "docker"]
+    },
+    env: {
+      description: "Environment variables (native) given to every script and written to /etc/spot-deployer/env for services (EnvironmentFile=). Not for secrets: use the action's `secrets` input.",
+      type: "object",
+      propertyNames: {
+        pattern: "^[A-Za-z_][A-Za-z0-9_]*$",
+        "x-error": "is not a valid environment variable name (letters, digits and _, not starting with a digit)"
+      },
+      additionalProperties: { type: ["string", "number", "boolean"] }
+    },
+    tarball_url: {
+      description: "Deploy an archive downloaded by the instances (http, https or s3 URL). Needs `tarball_sha256`.",
+      type: "string",
+      pattern: "^(https?|s3)://[^\\s]+$",
+      "x-error": "must be an http://, https:// or s3:// URL"
+    },
+    tarball_sha256: {
+      description: "SHA-256 of the archive at `tarball_url` (64 hex digits); the instances refuse an archive that does not match.",
+      type: "string",
+      pattern: "^[0-9a-fA-F]{64}$",
+      "x-error": "must be a SHA-256 digest: 64 hexadecimal digits"
+    },
+    tarball_source: {
+      description: "Deploy a local directory (relative to .spot/), packed into an archive at deploy time.",
+      type: "string"
+    },
+    tarball_destination: {
+      description: "Where the archive is unpacked on the instances.",
+      type: "string",
+      default: "/opt/deployment"
+    }
+  }
+};
+var schema38 = {
+  title: "Script",
+  type: "object",
+  additionalProperties: false,
+  required: ["path"],
+  properties: {
+    name: {
+      description: "Name in logs and in the plan. Default: the file name without extension.",
+      type: "string",
+      pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+      "x-error": "must be a short name of letters, digits and . _ - (at most 64)"
+    },
+    path: { description: "The script, relative to .spot/. Run with bash.", type: "string" },
+    order: {
+      description: "Scripts run in increasing order; equal orders in the order written.",
+      type: "integer",
+      default: 0
+    },
+    workdir: {
+      description: "Working directory on the instance (native).",
+      type: "string",
+      default: "/opt/deployment"
+    },
+    timeout: {
+      description: "Time limit (native): seconds, or a duration such as 10m.",
+      type: ["integer", "string"],
+      pattern: "^[0-9]+[smh]?$",
+      minimum: 1,
+      "x-error": "must be a duration such as 90s, 10m or 1h, or a number of seconds",
+      default: 600
+    }
+  }
+};
+var schema39 = {
+  title: "Upload",
+  type: "object",
+  additionalProperties: false,
+  required: ["source"],
+  properties: {
+    source: {
+      description: "File or directory relative to .spot/ (may lead elsewhere in the repository with ../).",
+      type: "string"
+    },
+    destination: {
+      description: "Absolute path on the instance. For a directory source, the directory its contents go to.",
+      type: "string"
+    },
+    dest: { description: "The original tool's spelling of `destination`.", type: "string" },
+    permissions: {
+      description: `Octal file mode such as "644" or "0600" (quote it). Default: the file's own mode in the repository.`,
+      type: ["string", "integer"],
+      pattern: "^(0o)?[0-7]{3,4}$",
+      "x-error": 'must be an octal file mode such as "0644"'
+    },
+    owner: {
+      description: "Owner as user or user:group (native). Default root:root.",
+      type: "string",
+      pattern: "^[a-z_][a-z0-9_-]{0,31}(:[a-z_][a-z0-9_-]{0,31})?$",
+      "x-error": "must be user or user:group (lower-case names such as www-data)"
+    },
+    exclude: {
+      description: "Glob patterns, relative to a directory source, of files not to upload.",
+      type: "array",
+      items: { type: "string" },
+      examples: [["node_modules/**", "*.log"]]
+    }
+  }
+};
+var pattern11 = new RegExp("^[a-z0-9][a-z0-9+.-]+$", "u");
+var pattern12 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+var pattern13 = new RegExp("^[0-9]+[smh]?$", "u");
+var pattern14 = new RegExp("^(0o)?[0-7]{3,4}$", "u");
+var pattern15 = new RegExp("^[a-z_][a-z0-9_-]{0,31}(:[a-z_][a-z0-9_-]{0,31})?$", "u");
+var pattern19 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+var pattern20 = new RegExp("^(https?|s3)://[^\\s]+$", "u");
+var pattern21 = new RegExp("^[0-9a-fA-F]{64}$", "u");
+var schema41 = {
+  title: "HealthCheck",
+  description: "How to tell the service is healthy (native): an HTTP URL or a TCP port, checked on the instance after it started.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    http: {
+      description: "URL fetched on the instance, e.g. http://127.0.0.1:8080/healthz.",
+      type: "string",
+      pattern: "^https?://[^\\s]+$",
+      "x-error": "must be an http:// or https:// URL"
+    },
+    tcp: {
+      description: "Port (or host:port) that must accept a connection on the instance.",
+      type: ["integer", "string"],
+      pattern: "^([A-Za-z0-9.-]+:)?[0-9]{1,5}$",
+      minimum: 1,
+      maximum: 65535,
+      "x-error": "must be a port or host:port such as 127.0.0.1:5432"
+    },
+    expect_status: {
+      description: "HTTP status that means healthy.",
+      type: "integer",
+      minimum: 100,
+      maximum: 599,
+      default: 200
+    },
+    retries: {
+      description: "Attempts before the service is declared unhealthy.",
+      type: "integer",
+      minimum: 1,
+      maximum: 1e3,
+      default: 10
+    },
+    interval: {
+      description: "Seconds between attempts.",
+      type: "integer",
+      minimum: 1,
+      maximum: 3600,
+      default: 3
+    },
+    timeout: {
+      description: "Seconds one attempt may take.",
+      type: "integer",
+      minimum: 1,
+      maximum: 600,
+      default: 5
+    }
+  }
+};
+var pattern16 = new RegExp("^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?(\\.service)?$", "u");
+var pattern17 = new RegExp("^https?://[^\\s]+$", "u");
+var pattern18 = new RegExp("^([A-Za-z0-9.-]+:)?[0-9]{1,5}$", "u");
+function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.file === void 0) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "file" },
+        message: "must have required property 'file'"
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "name" || key0 === "file" || key0 === "enabled" || key0 === "start" || key0 === "health")) {
+        const err1 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties"
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data0 = data.name;
+      if (typeof data0 === "string") {
+        if (!pattern16.test(data0)) {
+          const err2 = {
+            instancePath: instancePath + "/name",
+            schemaPath: "#/properties/name/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?(\\.service)?$" },
+            message: 'must match pattern "^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?(\\.service)?$"'
+          };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      } else {
+        const err3 = {
+          instancePath: instancePath + "/name",
+          schemaPath: "#/properties/name/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.file !== void 0) {
+      if (typeof data.file !== "string") {
+        const err4 = {
+          instancePath: instancePath + "/file",
+          schemaPath: "#/properties/file/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.enabled !== void 0) {
+      if (typeof data.enabled !== "boolean") {
+        const err5 = {
+          instancePath: instancePath + "/enabled",
+          schemaPath: "#/properties/enabled/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean"
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
+    }
+    if (data.start !== void 0) {
+      if (typeof data.start !== "boolean") {
+        const err6 = {
+          instancePath: instancePath + "/start",
+          schemaPath: "#/properties/start/type",
+          keyword: "type",
+          params: { type: "boolean" },
+          message: "must be boolean"
+        };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.health !== void 0) {
+      let data4 = data.health;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        for (const key1 in data4) {
+          if (!(key1 === "http" || key1 === "tcp" || key1 === "expect_status" || key1 === "retries" || key1 === "interval" || key1 === "timeout")) {
+            const err7 = {
+              instancePath: instancePath + "/health",
+              schemaPath: "#/definitions/health/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key1 },
+              message: "must NOT have additional properties"
+            };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        }
+        if (data4.http !== void 0) {
+          let data5 = data4.http;
+          if (typeof data5 === "string") {
+            if (!pattern17.test(data5)) {
+              const err8 = {
+                instancePath: instancePath + "/health/http",
+                schemaPath: "#/definitions/health/properties/http/pattern",
+                keyword: "pattern",
+                params: { pattern: "^https?://[^\\s]+$" },
+                message: 'must match pattern "^https?://[^\\s]+$"'
+              };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          } else {
+            const err9 = {
+              instancePath: instancePath + "/health/http",
+              schemaPath: "#/definitions/health/properties/http/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string"
+            };
+            if (vErrors === null) {
+              vErrors = [err9];
+            } else {
+              vErrors.push(err9);
+            }
+            errors++;
+          }
+        }
+        if (data4.tcp !== void 0) {
+          let data6 = data4.tcp;
+          if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6)) && typeof data6 !== "string") {
+            const err10 = {
+              instancePath: instancePath + "/health/tcp",
+              schemaPath: "#/definitions/health/properties/tcp/type",
+              keyword: "type",
+              params: { type: schema41.properties.tcp.type },
+              message: "must be integer,string"
+            };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 > 65535 || isNaN(data6)) {
+              const err11 = {
+                instancePath: instancePath + "/health/tcp",
+                schemaPath: "#/definitions/health/properties/tcp/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 65535 },
+                message: "must be <= 65535"
+              };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+            if (data6 < 1 || isNaN(data6)) {
+              const err12 = {
+                instancePath: instancePath + "/health/tcp",
+                schemaPath: "#/definitions/health/properties/tcp/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1"
+              };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+          if (typeof data6 === "string") {
+            if (!pattern18.test(data6)) {
+              const err13 = {
+                instancePath: instancePath + "/health/tcp",
+                schemaPath: "#/definitions/health/properties/tcp/pattern",
+                keyword: "pattern",
+                params: { pattern: "^([A-Za-z0-9.-]+:)?[0-9]{1,5}$" },
+                message: 'must match pattern "^([A-Za-z0-9.-]+:)?[0-9]{1,5}$"'
+              };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.expect_status !== void 0) {
+          let data7 = data4.expect_status;
+          if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
+            const err14 = {
+              instancePath: instancePath + "/health/expect_status",
+              schemaPath: "#/definitions/health/properties/expect_status/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer"
+            };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 > 599 || isNaN(data7)) {
+              const err15 = {
+                instancePath: instancePath + "/health/expect_status",
+                schemaPath: "#/definitions/health/properties/expect_status/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 599 },
+                message: "must be <= 599"
+              };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+            if (data7 < 100 || isNaN(data7)) {
+              const err16 = {
+                instancePath: instancePath + "/health/expect_status",
+                schemaPath: "#/definitions/health/properties/expect_status/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 100 },
+                message: "must be >= 100"
+              };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.retries !== void 0) {
+          let data8 = data4.retries;
+          if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
+            const err17 = {
+              instancePath: instancePath + "/health/retries",
+              schemaPath: "#/definitions/health/properties/retries/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer"
+            };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 > 1e3 || isNaN(data8)) {
+              const err18 = {
+                instancePath: instancePath + "/health/retries",
+                schemaPath: "#/definitions/health/properties/retries/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 1e3 },
+                message: "must be <= 1000"
+              };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            if (data8 < 1 || isNaN(data8)) {
+              const err19 = {
+                instancePath: instancePath + "/health/retries",
+                schemaPath: "#/definitions/health/properties/retries/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1"
+              };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.interval !== void 0) {
+          let data9 = data4.interval;
+          if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+            const err20 = {
+              instancePath: instancePath + "/health/interval",
+              schemaPath: "#/definitions/health/properties/interval/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer"
+            };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 > 3600 || isNaN(data9)) {
+              const err21 = {
+                instancePath: instancePath + "/health/interval",
+                schemaPath: "#/definitions/health/properties/interval/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 3600 },
+                message: "must be <= 3600"
+              };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            if (data9 < 1 || isNaN(data9)) {
+              const err22 = {
+                instancePath: instancePath + "/health/interval",
+                schemaPath: "#/definitions/health/properties/interval/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1"
+              };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data4.timeout !== void 0) {
+          let data10 = data4.timeout;
+          if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
+            const err23 = {
+              instancePath: instancePath + "/health/timeout",
+              schemaPath: "#/definitions/health/properties/timeout/type",
+              keyword: "type",
+              params: { type: "integer" },
+              message: "must be integer"
+            };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          if (typeof data10 == "number" && isFinite(data10)) {
+            if (data10 > 600 || isNaN(data10)) {
+              const err24 = {
+                instancePath: instancePath + "/health/timeout",
+                schemaPath: "#/definitions/health/properties/timeout/maximum",
+                keyword: "maximum",
+                params: { comparison: "<=", limit: 600 },
+                message: "must be <= 600"
+              };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+            if (data10 < 1 || isNaN(data10)) {
+              const err25 = {
+                instancePath: instancePath + "/health/timeout",
+                schemaPath: "#/definitions/health/properties/timeout/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1"
+              };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err26 = {
+          instancePath: instancePath + "/health",
+          schemaPath: "#/definitions/health/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object"
+        };
+        if (vErrors === null) {
+          vErrors = [err26];
+        } else {
+          vErrors.push(err26);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err27 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object"
+    };
+    if (vErrors === null) {
+      vErrors = [err27];
+    } else {
+      vErrors.push(err27);
+    }
+    errors++;
+  }
+  validate20.errors = vErrors;
+  return errors === 0;
+}
+function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      if (!func2.call(schema37.properties, key0)) {
+        const err0 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties"
+        };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.packages !== void 0) {
+      let data0 = data.packages;
+      if (Array.isArray(data0)) {
+        const len0 = data0.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data1 = data0[i0];
+          if (typeof data1 === "string") {
+            if (!pattern11.test(data1)) {
+              const err1 = {
+                instancePath: instancePath + "/packages/" + i0,
+                schemaPath: "#/properties/packages/items/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[a-z0-9][a-z0-9+.-]+$" },
+                message: 'must match pattern "^[a-z0-9][a-z0-9+.-]+$"'
+              };
+              if (vErrors === null) {
+                vErrors = [err1];
+              } else {
+                vErrors.push(err1);
+              }
+              errors++;
+            }
+          } else {
+            const err2 = {
+              instancePath: instancePath + "/packages/" + i0,
+              schemaPath: "#/properties/packages/items/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string"
+            };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+        let i1 = data0.length;
+        let j0;
+        if (i1 > 1) {
+          const indices0 = {};
+          for (; i1--; ) {
+            let item0 = data0[i1];
+            if (typeof item0 !== "string") {
+              continue;
+            }
+            if (typeof indices0[item0] == "number") {
+              j0 = indices0[item0];
+              const err3 = {
+                instancePath: instancePath + "/packages",
+                schemaPath: "#/properties/packages/uniqueItems",
+                keyword: "uniqueItems",
+                params: { i: i1, j: j0 },
+                message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)"
+              };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+              break;
+            }
+            indices0[item0] = i1;
+          }
+        }
+      } else {
+        const err4 = {
+          instancePath: instancePath + "/packages",
+          schemaPath: "#/properties/packages/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array"
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    if (data.scripts !== void 0) {
+      let data2 = data.scripts;
+      if (Array.isArray(data2)) {
+        const len1 = data2.length;
+        for (let i2 = 0; i2 < len1; i2++) {
+          let data3 = data2[i2];
+          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+            if (data3.path === void 0) {
+              const err5 = {
+                instancePath: instancePath + "/scripts/" + i2,
+                schemaPath: "#/definitions/script/required",
+                keyword: "required",
+                params: { missingProperty: "path" },
+                message: "must have required property 'path'"
+              };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+            for (const key1 in data3) {
+              if (!(key1 === "name" || key1 === "path" || key1 === "order" || key1 === "workdir" || key1 === "timeout")) {
+                const err6 = {
+                  instancePath: instancePath + "/scripts/" + i2,
+                  schemaPath: "#/definitions/script/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key1 },
+                  message: "must NOT have additional properties"
+                };
+                if (vErrors === null) {
+                  vErrors = [err6];
+                } else {
+                  vErrors.push(err6);
+                }
+                errors++;
+              }
+            }
+            if (data3.name !== void 0) {
+              let data4 = data3.name;
+              if (typeof data4 === "string") {
+                if (!pattern12.test(data4)) {
+                  const err7 = {
+                    instancePath: instancePath + "/scripts/" + i2 + "/name",
+                    schemaPath: "#/definitions/script/properties/name/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" },
+                    message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"'
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err7];
+                  } else {
+                    vErrors.push(err7);
+                  }
+                  errors++;
+                }
+              } else {
+                const err8 = {
+                  instancePath: instancePath + "/scripts/" + i2 + "/name",
+                  schemaPath: "#/definitions/script/properties/name/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data3.path !== void 0) {
+              if (typeof data3.path !== "string") {
+                const err9 = {
+                  instancePath: instancePath + "/scripts/" + i2 + "/path",
+                  schemaPath: "#/definitions/script/properties/path/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err9];
+                } else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+            }
+            if (data3.order !== void 0) {
+              let data6 = data3.order;
+              if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+                const err10 = {
+                  instancePath: instancePath + "/scripts/" + i2 + "/order",
+                  schemaPath: "#/definitions/script/properties/order/type",
+                  keyword: "type",
+                  params: { type: "integer" },
+                  message: "must be integer"
+                };
+                if (vErrors === null) {
+                  vErrors = [err10];
+                } else {
+                  vErrors.push(err10);
+                }
+                errors++;
+              }
+            }
+            if (data3.workdir !== void 0) {
+              if (typeof data3.workdir !== "string") {
+                const err11 = {
+                  instancePath: instancePath + "/scripts/" + i2 + "/workdir",
+                  schemaPath: "#/definitions/script/properties/workdir/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
+            if (data3.timeout !== void 0) {
+              let data8 = data3.timeout;
+              if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8)) && typeof data8 !== "string") {
+                const err12 = {
+                  instancePath: instancePath + "/scripts/" + i2 + "/timeout",
+                  schemaPath: "#/definitions/script/properties/timeout/type",
+                  keyword: "type",
+                  params: { type: schema38.properties.timeout.type },
+                  message: "must be integer,string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+              if (typeof data8 == "number" && isFinite(data8)) {
+                if (data8 < 1 || isNaN(data8)) {
+                  const err13 = {
+                    instancePath: instancePath + "/scripts/" + i2 + "/timeout",
+                    schemaPath: "#/definitions/script/properties/timeout/minimum",
+                    keyword: "minimum",
+                    params: { comparison: ">=", limit: 1 },
+                    message: "must be >= 1"
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err13];
+                  } else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                }
+              }
+              if (typeof data8 === "string") {
+                if (!pattern13.test(data8)) {
+                  const err14 = {
+                    instancePath: instancePath + "/scripts/" + i2 + "/timeout",
+                    schemaPath: "#/definitions/script/properties/timeout/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[0-9]+[smh]?$" },
+                    message: 'must match pattern "^[0-9]+[smh]?$"'
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err14];
+                  } else {
+                    vErrors.push(err14);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err15 = {
+              instancePath: instancePath + "/scripts/" + i2,
+              schemaPath: "#/definitions/script/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object"
+            };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err16 = {
+          instancePath: instancePath + "/scripts",
+          schemaPath: "#/properties/scripts/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array"
+        };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.uploads !== void 0) {
+      let data9 = data.uploads;
+      if (Array.isArray(data9)) {
+        const len2 = data9.length;
+        for (let i3 = 0; i3 < len2; i3++) {
+          let data10 = data9[i3];
+          if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+            if (data10.source === void 0) {
+              const err17 = {
+                instancePath: instancePath + "/uploads/" + i3,
+                schemaPath: "#/definitions/upload/required",
+                keyword: "required",
+                params: { missingProperty: "source" },
+                message: "must have required property 'source'"
+              };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            for (const key2 in data10) {
+              if (!(key2 === "source" || key2 === "destination" || key2 === "dest" || key2 === "permissions" || key2 === "owner" || key2 === "exclude")) {
+                const err18 = {
+                  instancePath: instancePath + "/uploads/" + i3,
+                  schemaPath: "#/definitions/upload/additionalProperties",
+                  keyword: "additionalProperties",
+                  params: { additionalProperty: key2 },
+                  message: "must NOT have additional properties"
+                };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
+                }
+                errors++;
+              }
+            }
+            if (data10.source !== void 0) {
+              if (typeof data10.source !== "string") {
+                const err19 = {
+                  instancePath: instancePath + "/uploads/" + i3 + "/source",
+                  schemaPath: "#/definitions/upload/properties/source/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
+              }
+            }
+            if (data10.destination !== void 0) {
+              if (typeof data10.destination !== "string") {
+                const err20 = {
+                  instancePath: instancePath + "/uploads/" + i3 + "/destination",
+                  schemaPath: "#/definitions/upload/properties/destination/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+            }
+            if (data10.dest !== void 0) {
+              if (typeof data10.dest !== "string") {
+                const err21 = {
+                  instancePath: instancePath + "/uploads/" + i3 + "/dest",
+                  schemaPath: "#/definitions/upload/properties/dest/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+            if (data10.permissions !== void 0) {
+              let data14 = data10.permissions;
+              if (typeof data14 !== "string" && !(typeof data14 == "number" && !(data14 % 1) && !isNaN(data14) && isFinite(data14))) {
+                const err22 = {
+                  instancePath: instancePath + "/uploads/" + i3 + "/permissions",
+                  schemaPath: "#/definitions/upload/properties/permissions/type",
+                  keyword: "type",
+                  params: { type: schema39.properties.permissions.type },
+                  message: "must be string,integer"
+                };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+              if (typeof data14 === "string") {
+                if (!pattern14.test(data14)) {
+                  const err23 = {
+                    instancePath: instancePath + "/uploads/" + i3 + "/permissions",
+                    schemaPath: "#/definitions/upload/properties/permissions/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^(0o)?[0-7]{3,4}$" },
+                    message: 'must match pattern "^(0o)?[0-7]{3,4}$"'
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err23];
+                  } else {
+                    vErrors.push(err23);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data10.owner !== void 0) {
+              let data15 = data10.owner;
+              if (typeof data15 === "string") {
+                if (!pattern15.test(data15)) {
+                  const err24 = {
+                    instancePath: instancePath + "/uploads/" + i3 + "/owner",
+                    schemaPath: "#/definitions/upload/properties/owner/pattern",
+                    keyword: "pattern",
+                    params: { pattern: "^[a-z_][a-z0-9_-]{0,31}(:[a-z_][a-z0-9_-]{0,31})?$" },
+                    message: 'must match pattern "^[a-z_][a-z0-9_-]{0,31}(:[a-z_][a-z0-9_-]{0,31})?$"'
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = {
+                  instancePath: instancePath + "/uploads/" + i3 + "/owner",
+                  schemaPath: "#/definitions/upload/properties/owner/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (data10.exclude !== void 0) {
+              let data16 = data10.exclude;
+              if (Array.isArray(data16)) {
+                const len3 = data16.length;
+                for (let i4 = 0; i4 < len3; i4++) {
+                  if (typeof data16[i4] !== "string") {
+                    const err26 = {
+                      instancePath: instancePath + "/uploads/" + i3 + "/exclude/" + i4,
+                      schemaPath: "#/definitions/upload/properties/exclude/items/type",
+                      keyword: "type",
+                      params: { type: "string" },
+                      message: "must be string"
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err26];
+                    } else {
+                      vErrors.push(err26);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err27 = {
+                  instancePath: instancePath + "/uploads/" + i3 + "/exclude",
+                  schemaPath: "#/definitions/upload/properties/exclude/type",
+                  keyword: "type",
+                  params: { type: "array" },
+                  message: "must be array"
+                };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err28 = {
+              instancePath: instancePath + "/uploads/" + i3,
+              schemaPath: "#/definitions/upload/type",
+              keyword: "type",
+              params: { type: "object" },
+              message: "must be object"
+            };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err29 = {
+          instancePath: instancePath + "/uploads",
+          schemaPath: "#/properties/uploads/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array"
+        };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
+        }
+        errors++;
+      }
+    }
+    if (data.services !== void 0) {
+      let data18 = data.services;
+      if (Array.isArray(data18)) {
+        const len4 = data18.length;
+        for (let i5 = 0; i5 < len4; i5++) {
+          if (!validate20(data18[i5], {
+            instancePath: instancePath + "/services/" + i5,
+            parentData: data18,
+            parentDataProperty: i5,
+            rootData
+          })) {
+            vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err30 = {
+          instancePath: instancePath + "/services",
+          schemaPath: "#/properties/services/type",
+          keyword: "type",
+          params: { type: "array" },
+          message: "must be array"
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+    }
+    if (data.template !== void 0) {
+      if (typeof data.template !== "string") {
+        const err31 = {
+          instancePath: instancePath + "/template",
+          schemaPath: "#/properties/template/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+    }
+    if (data.env !== void 0) {
+      let data21 = data.env;
+      if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+        for (const key3 in data21) {
+          const _errs49 = errors;
+          if (typeof key3 === "string") {
+            if (!pattern19.test(key3)) {
+              const err32 = {
+                instancePath: instancePath + "/env",
+                schemaPath: "#/properties/env/propertyNames/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+                message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"',
+                propertyName: key3
+              };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+          }
+          var valid16 = _errs49 === errors;
+          if (!valid16) {
+            const err33 = {
+              instancePath: instancePath + "/env",
+              schemaPath: "#/properties/env/propertyNames",
+              keyword: "propertyNames",
+              params: { propertyName: key3 },
+              message: "property name must be valid"
+            };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+        }
+        for (const key4 in data21) {
+          let data22 = data21[key4];
+          if (typeof data22 !== "string" && !(typeof data22 == "number" && isFinite(data22)) && typeof data22 !== "boolean") {
+            const err34 = {
+              instancePath: instancePath + "/env/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),
+              schemaPath: "#/properties/env/additionalProperties/type",
+              keyword: "type",
+              params: { type: schema37.properties.env.additionalProperties.type },
+              message: "must be string,number,boolean"
+            };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err35 = {
+          instancePath: instancePath + "/env",
+          schemaPath: "#/properties/env/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object"
+        };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+    }
+    if (data.tarball_url !== void 0) {
+      let data23 = data.tarball_url;
+      if (typeof data23 === "string") {
+        if (!pattern20.test(data23)) {
+          const err36 = {
+            instancePath: instancePath + "/tarball_url",
+            schemaPath: "#/properties/tarball_url/pattern",
+            keyword: "pattern",
+            params: { pattern: "^(https?|s3)://[^\\s]+$" },
+            message: 'must match pattern "^(https?|s3)://[^\\s]+$"'
+          };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+      } else {
+        const err37 = {
+          instancePath: instancePath + "/tarball_url",
+          schemaPath: "#/properties/tarball_url/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
+        }
+        errors++;
+      }
+    }
+    if (data.tarball_sha256 !== void 0) {
+      let data24 = data.tarball_sha256;
+      if (typeof data24 === "string") {
+        if (!pattern21.test(data24)) {
+          const err38 = {
+            instancePath: instancePath + "/tarball_sha256",
+            schemaPath: "#/properties/tarball_sha256/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[0-9a-fA-F]{64}$" },
+            message: 'must match pattern "^[0-9a-fA-F]{64}$"'
+          };
+          if (vErrors === null) {
+            vErrors = [err38];
+          } else {
+            vErrors.push(err38);
+          }
+          errors++;
+        }
+      } else {
+        const err39 = {
+          instancePath: instancePath + "/tarball_sha256",
+          schemaPath: "#/properties/tarball_sha256/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
+        }
+        errors++;
+      }
+    }
+    if (data.tarball_source !== void 0) {
+      if (typeof data.tarball_source !== "string") {
+        const err40 = {
+          instancePath: instancePath + "/tarball_source",
+          schemaPath: "#/properties/tarball_source/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err40];
+        } else {
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+    }
+    if (data.tarball_destination !== void 0) {
+      if (typeof data.tarball_destination !== "string") {
+        const err41 = {
+          instancePath: instancePath + "/tarball_destination",
+          schemaPath: "#/properties/tarball_destination/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err42 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object"
+    };
+    if (vErrors === null) {
+      vErrors = [err42];
+    } else {
+      vErrors.push(err42);
+    }
+    errors++;
+  }
+  validate19.errors = vErrors;
+  return errors === 0;
+}
+function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.deployment === void 0) {
+      const err0 = {
+        instancePath,
+        schemaPath: "#/required",
+        keyword: "required",
+        params: { missingProperty: "deployment" },
+        message: "must have required property 'deployment'"
+      };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "version" || key0 === "deployment")) {
+        const err1 = {
+          instancePath,
+          schemaPath: "#/additionalProperties",
+          keyword: "additionalProperties",
+          params: { additionalProperty: key0 },
+          message: "must NOT have additional properties"
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.version !== void 0) {
+      if (1 !== data.version) {
+        const err2 = {
+          instancePath: instancePath + "/version",
+          schemaPath: "#/properties/version/const",
+          keyword: "const",
+          params: { allowedValue: 1 },
+          message: "must be equal to constant"
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.deployment !== void 0) {
+      if (!validate19(data.deployment, {
+        instancePath: instancePath + "/deployment",
+        parentData: data,
+        parentDataProperty: "deployment",
+        rootData
+      })) {
+        vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+        errors = vErrors.length;
+      }
+    }
+  } else {
+    const err3 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: "object" },
+      message: "must be object"
+    };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate18.errors = vErrors;
+  return errors === 0;
+}
+
+// src/validate/schema.ts
+var SCHEMAS = {
+  config: {
+    schema: config_schema_default,
+    validate: validateConfig
+  },
+  deployment: {
+    schema: deployment_schema_default,
+    validate: validateDeployment
+  }
+};
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function schemaAt(root, pointer) {
+  let node = root;
+  for (const raw of pointer.replace(/^#\/?/, "").split("/").filter(Boolean)) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    node = isObject(node) ? node[seg] : void 0;
+  }
+  return isObject(node) ? node : void 0;
+}
+function deref(root, s) {
+  let cur = s;
+  for (let i = 0; i < 10 && cur && typeof cur.$ref === "string"; i++) {
+    const target = schemaAt(root, cur.$ref);
+    const { $ref: _ref, ...own } = cur;
+    cur = target ? { ...target, ...own } : void 0;
+  }
+  return cur;
+}
+function typeOf(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
+  return typeof v;
+}
+function branchFor(root, s, value) {
+  if (!Array.isArray(s.anyOf)) return s;
+  const t = typeOf(value);
+  for (const b of s.anyOf) {
+    const branch = deref(root, isObject(b) ? b : void 0);
+    const types = branch ? [branch.type].flat() : [];
+    if (branch && (types.includes(t) || t === "integer" && types.includes("number"))) {
+      return {
+        ...branch,
+        ...typeof s.description === "string" ? { description: s.description } : {}
+      };
+    }
+  }
+  return s;
+}
+function schemaForPath(root, data, path) {
+  let s = deref(root, root);
+  let value = data;
+  for (const seg of path) {
+    if (!s) return void 0;
+    s = branchFor(root, s, value);
+    let next;
+    if (Array.isArray(value)) {
+      next = s.items;
+      value = value[Number(seg)];
+    } else {
+      const props = isObject(s.properties) ? s.properties : {};
+      next = props[String(seg)] ?? s.additionalProperties;
+      value = isObject(value) ? value[String(seg)] : void 0;
+    }
+    s = deref(root, isObject(next) ? next : void 0);
+  }
+  return s ? branchFor(root, s, value) : void 0;
+}
+function toDataPath(pointer, data) {
+  const out = [];
+  let cur = data;
+  for (const raw of pointer.split("/").slice(1)) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(cur)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = isObject(cur) ? cur[seg] : void 0;
+    }
+  }
+  return out;
+}
+function valueAt(data, path) {
+  let cur = data;
+  for (const seg of path) {
+    if (Array.isArray(cur)) cur = cur[Number(seg)];
+    else if (isObject(cur)) cur = cur[String(seg)];
+    else return void 0;
+  }
+  return cur;
+}
+var TYPE_WORDS = {
+  object: "a mapping (key: value lines)",
+  array: "a list",
+  string: "text",
+  integer: "a whole number",
+  number: "a number",
+  boolean: "true or false",
+  null: "empty"
+};
+function orList(words) {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+}
+function describeValue(v) {
+  if (v === null || v === void 0) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `'${v.length > 60 ? v.slice(0, 57) + "..." : v}'`;
+  return String(v);
+}
+function typeMessage(types, value) {
+  const words = [...new Set(types.map((t) => TYPE_WORDS[t] ?? t))];
+  return `must be ${orList(words)}, not ${describeValue(value)}`;
+}
+function pruneAnyOf(errors) {
+  let out = errors;
+  for (const any of errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf")) {
+    const prefix = any.schemaPath + "/";
+    const branchTypeErrors = out.filter(
+      (e) => e.keyword === "type" && e.instancePath === any.instancePath && e.schemaPath.startsWith(prefix) && /^\d+\/type$/.test(e.schemaPath.slice(prefix.length))
+    );
+    const others = out.filter(
+      (e) => e !== any && !branchTypeErrors.includes(e) && e.instancePath.startsWith(any.instancePath)
+    );
+    if (others.length > 0) {
+      out = out.filter((e) => e !== any && !branchTypeErrors.includes(e));
+    } else {
+      const types = branchTypeErrors.flatMap((e) => String(e.params.type).split(","));
+      out = out.filter((e) => !branchTypeErrors.includes(e)).map((e) => e === any ? { ...e, keyword: "type", params: { type: types.join(",") } } : e);
+    }
+  }
+  return out;
+}
+var pointerOf2 = (path) => path.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+function homeHint(schema, key) {
+  const props = isObject(schema.properties) ? schema.properties : {};
+  for (const [name, sub] of Object.entries(props)) {
+    const target = deref(schema, isObject(sub) ? sub : void 0);
+    if (!target || !isObject(target.properties)) continue;
+    if (key in target.properties) return `; it belongs under '${name}:'`;
+    const near = closest(key, Object.keys(target.properties));
+    if (near) return `; did you mean '${near}' (under '${name}:')?`;
+  }
+  return "";
+}
+function validateSchema(y, kind2) {
+  const { schema, validate } = SCHEMAS[kind2];
+  const diagnostics = [];
+  const errorPaths = /* @__PURE__ */ new Set();
+  if (y.data === void 0) return { diagnostics, errorPaths };
+  validate(y.data);
+  let errors = pruneAnyOf([...validate.errors ?? []]);
+  for (const e of errors.filter((x) => x.keyword === "maxProperties")) {
+    errors = errors.filter(
+      (x) => x === e || !(x.instancePath === e.instancePath || x.instancePath.startsWith(e.instancePath + "/"))
+    );
+  }
+  const push = (path, mode, message) => {
+    const pos = locate(y, path, mode);
+    diagnostics.push({ file: y.file, line: pos.line, col: pos.col, severity: "error", message });
+    errorPaths.add(pointerOf2(path));
+  };
+  const misspelt = new Set(
+    errors.filter((e) => e.keyword === "additionalProperties").flatMap((e) => {
+      const missing = errors.filter((r) => r.keyword === "required" && r.instancePath === e.instancePath).map((r) => String(r.params.missingProperty));
+      const near = closest(String(e.params.additionalProperty), missing);
+      return near ? [`${e.instancePath}\0${near}`] : [];
+    })
+  );
+  errors = errors.filter(
+    (e) => !(e.keyword === "required" && misspelt.has(`${e.instancePath}\0${String(e.params.missingProperty)}`))
+  );
+  for (const e of errors) {
+    if (e.propertyName !== void 0) continue;
+    const path = toDataPath(e.instancePath, y.data);
+    const where = displayPath(path);
+    const subject = where === "" ? y.file : `'${where}'`;
+    const value = valueAt(y.data, path);
+    const parent = schemaForPath(schema, y.data, path);
+    const xError = typeof parent?.["x-error"] === "string" ? parent["x-error"] : void 0;
+    switch (e.keyword) {
+      case "required": {
+        const key = String(e.params.missingProperty);
+        push(path, "container", `missing required key '${key}'${where ? ` in '${where}'` : ""}`);
+        break;
+      }
+      case "additionalProperties": {
+        const key = String(e.params.additionalProperty);
+        const props = isObject(parent?.properties) ? parent.properties : {};
+        const current = Object.keys(props).filter((k) => {
+          const sub = deref(schema, isObject(props[k]) ? props[k] : void 0);
+          return sub?.deprecationMessage === void 0;
+        });
+        let hint = didYouMean(key, current);
+        if (!hint && where === "") hint = homeHint(schema, key);
+        if (!hint) hint = `; expected one of: ${current.join(", ")}`;
+        push([...path, key], "key", `unknown key '${key}'${where ? ` in '${where}'` : ""}${hint}`);
+        break;
+      }
+      case "type":
+        push(path, "value", `${subject} ${typeMessage(String(e.params.type).split(","), value)}`);
+        break;
+      case "enum": {
+        const allowed = e.params.allowedValues.map(String);
+        push(
+          path,
+          "value",
+          `${subject} must be one of ${allowed.join(", ")}; got ${describeValue(value)}` + (typeof value === "string" ? didYouMean(value, allowed) : "")
+        );
+        break;
+      }
+      case "const":
+        push(
+          path,
+          "value",
+          `${subject} must be ${JSON.stringify(e.params.allowedValue)}; got ${describeValue(value)}`
+        );
+        break;
+      case "pattern": {
+        const examples = Array.isArray(parent?.examples) ? parent.examples.map(String) : [];
+        const hint = typeof value === "string" ? didYouMean(value, examples) : "";
+        push(
+          path,
+          "value",
+          `${subject} ${xError ?? "is not in the expected form"}; got ${describeValue(value)}${hint}`
+        );
+        break;
+      }
+      case "propertyNames": {
+        const key = String(e.params.propertyName);
+        const nameSchema = deref(
+          schema,
+          isObject(parent?.propertyNames) ? parent.propertyNames : void 0
+        );
+        const message = typeof nameSchema?.["x-error"] === "string" ? nameSchema["x-error"] : "is not an allowed name";
+        const examples = Array.isArray(nameSchema?.examples) ? nameSchema.examples.map(String) : [];
+        push(
+          [...path, key],
+          "key",
+          `'${key}' ${message}${where ? ` (in '${where}')` : ""}${didYouMean(key, examples)}`
+        );
+        break;
+      }
+      case "minimum":
+      case "maximum":
+      case "exclusiveMinimum":
+      case "exclusiveMaximum": {
+        const words = {
+          minimum: "at least",
+          maximum: "at most",
+          exclusiveMinimum: "more than",
+          exclusiveMaximum: "less than"
+        }[e.keyword];
+        push(
+          path,
+          "value",
+          `${subject} must be ${words} ${String(e.params.limit)}; got ${describeValue(value)}`
+        );
+        break;
+      }
+      case "minItems":
+        push(
+          path,
+          "value",
+          `${subject} must list at least ${String(e.params.limit)} item${e.params.limit === 1 ? "" : "s"}`
+        );
+        break;
+      case "uniqueItems": {
+        const later = Math.max(Number(e.params.i), Number(e.params.j));
+        const earlier = Math.min(Number(e.params.i), Number(e.params.j));
+        const item = Array.isArray(value) ? value[later] : void 0;
+        push(
+          [...path, later],
+          "value",
+          `${subject} lists ${describeValue(item)} twice (items ${earlier + 1} and ${later + 1})`
+        );
+        break;
+      }
+      case "minProperties":
+      case "maxProperties": {
+        const keys = isObject(value) ? Object.keys(value) : [];
+        const found = keys.length === 0 ? "it is empty" : `found ${keys.map((k) => `'${k}'`).join(", ")}`;
+        push(
+          path,
+          "value",
+          `${subject} ${xError ?? `must have ${e.keyword === "minProperties" ? "at least" : "at most"} ${String(e.params.limit)} entries`}; ${found}`
+        );
+        break;
+      }
+      default:
+        push(path, "value", `${subject} ${xError ?? e.message ?? "is not valid"}`);
+    }
+  }
+  diagnostics.push(...obsoleteWarnings(y, schema));
+  return { diagnostics, errorPaths };
+}
+function obsoleteWarnings(y, root) {
+  const out = [];
+  const walk = (data, s, path) => {
+    const sch = deref(root, s);
+    if (!sch) return;
+    if (Array.isArray(data)) {
+      if (isObject(sch.items))
+        data.forEach((item, i) => walk(item, sch.items, [...path, i]));
+      for (const branch of Array.isArray(sch.anyOf) ? sch.anyOf : []) {
+        if (isObject(branch) && branch.type === "array") walk(data, branch, path);
+      }
+      return;
+    }
+    if (!isObject(data)) return;
+    for (const branch of Array.isArray(sch.anyOf) ? sch.anyOf : []) {
+      if (isObject(branch) && branch.type === "object") walk(data, branch, path);
+    }
+    const props = isObject(sch.properties) ? sch.properties : {};
+    for (const [key, value] of Object.entries(data)) {
+      const sub = isObject(props[key]) ? deref(root, props[key]) : isObject(sch.additionalProperties) ? sch.additionalProperties : void 0;
+      if (sub && typeof sub.deprecationMessage === "string") {
+        const pos = locate(y, [...path, key], "key");
+        out.push({
+          file: y.file,
+          ...pos,
+          severity: "warning",
+          message: `'${displayPath([...path, key])}' is obsolete and ${sub.deprecationMessage}`
+        });
+      } else {
+        walk(value, sub, [...path, key]);
+      }
+    }
+  };
+  walk(y.data, root, []);
+  return out;
+}
+
+// src/validate/load.ts
+var CONFIG_EXPECT = "a mapping with aws: and regions:";
+var DEPLOYMENT_EXPECT = "a mapping with version: 1 and deployment:";
+function sortDiagnostics(list) {
+  const seen = /* @__PURE__ */ new Set();
+  return list.filter((d) => {
+    const key = `${d.file}\0${d.line}\0${d.col}\0${d.severity}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).sort(
+    (a, b) => a.file !== b.file ? a.file < b.file ? -1 : 1 : a.line - b.line || a.col - b.col
+  );
+}
+async function loadDeployment(root) {
+  const diagnostics = [];
+  const { found, diagnostics: discovery } = await discover(root);
+  diagnostics.push(...discovery);
+  if (!found) return { diagnostics: sortDiagnostics(diagnostics) };
+  const ctx = {
+    root,
+    rootReal: await realpath3(root),
+    baseDir: found.baseDir,
+    baseRel: found.baseRel
+  };
+  const files = [found.configFile];
+  const configYaml = await readYamlFile(
+    join4(root, found.configFile),
+    found.configFile,
+    CONFIG_EXPECT
+  );
+  diagnostics.push(...configYaml.diagnostics);
+  const configSchema = validateSchema(configYaml, "config");
+  diagnostics.push(...configSchema.diagnostics);
+  const cloud = configYaml.data !== void 0 ? normalizeConfig(configYaml, fileReporter(configYaml, diagnostics, configSchema.errorPaths)) : void 0;
+  let parts;
+  if (found.layout === "spot") {
+    files.push(found.deploymentFile);
+    const y = await readYamlFile(
+      join4(root, found.deploymentFile),
+      found.deploymentFile,
+      DEPLOYMENT_EXPECT
+    );
+    diagnostics.push(...y.diagnostics);
+    const schema = validateSchema(y, "deployment");
+    diagnostics.push(...schema.diagnostics);
+    if (y.data !== void 0) {
+      parts = await normalizeDeployment(
+        y,
+        fileReporter(y, diagnostics, schema.errorPaths),
+        ctx,
+        diagnostics
+      );
+    }
+  } else {
+    const scanned = await scanConvention(ctx, diagnostics);
+    files.push(...scanned.files);
+    parts = scanned;
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  const warnings = sorted.filter((d) => d.severity === "warning");
+  if (sorted.some((d) => d.severity === "error") || !cloud || !parts) {
+    return { diagnostics: sorted };
+  }
+  const deployment = {
+    root,
+    layout: found.layout,
+    baseDir: found.baseDir,
+    files,
+    cloud,
+    packages: parts.packages,
+    template: parts.template,
+    env: parts.env,
+    uploads: parts.uploads,
+    scripts: parts.scripts,
+    services: parts.services,
+    ...parts.tarball ? { tarball: parts.tarball } : {},
+    warnings
+  };
+  return { deployment, diagnostics: sorted };
+}
+
+export {
+  require_dist,
+  loadDeployment
+};
+//# sourceMappingURL=chunk-SLVEFHYQ.js.map

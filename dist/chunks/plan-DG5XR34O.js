@@ -1,0 +1,61 @@
+import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
+import {
+  buildPlan
+} from "./chunk-CLLRL3JW.js";
+import {
+  resolveDeploymentId,
+  resolveIdentity
+} from "./chunk-QZ7WSLF6.js";
+import "./chunk-BHATZNAV.js";
+import "./chunk-Y6VPRU5M.js";
+import "./chunk-PYZIEBHB.js";
+import {
+  loadOrThrow
+} from "./chunk-AILAXYEQ.js";
+import "./chunk-SLVEFHYQ.js";
+import "./chunk-3OWNIHIA.js";
+import "./chunk-4G5IXWVH.js";
+import "./chunk-5RNFVK3I.js";
+
+// src/commands/plan.ts
+import { resolve } from "node:path";
+
+// src/plan/write.ts
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+async function writePlan(plan, dir) {
+  await mkdir(dir, { recursive: true });
+  const commandsDir = join(dir, "commands");
+  await rm(commandsDir, { recursive: true, force: true });
+  await mkdir(commandsDir, { recursive: true });
+  const written = [];
+  const put = async (path, data, mode = 420) => {
+    await writeFile(path, data, { mode });
+    written.push(path);
+  };
+  await put(join(dir, "plan.json"), JSON.stringify(plan, null, 2) + "\n");
+  await put(join(dir, "user-data"), Buffer.from(plan.userData.bytesBase64, "base64"));
+  for (const step of plan.steps) {
+    await put(join(commandsDir, `${step.id}.sh`), step.script, 493);
+  }
+  return written;
+}
+
+// src/commands/plan.ts
+async function planCommand(inputs, reporter) {
+  const deployment = await loadOrThrow(inputs.path, reporter);
+  const identity = resolveIdentity(process.env);
+  const plan = await buildPlan(deployment, {
+    deploymentId: await resolveDeploymentId(inputs.deploymentId, process.env),
+    identity,
+    secretNames: Object.keys(inputs.secrets).sort()
+  });
+  const dir = resolve(inputs.planOut);
+  const written = await writePlan(plan, dir);
+  reporter.info(`plan written to ${dir} (${written.length} files)`);
+  return { plan, dir };
+}
+export {
+  planCommand
+};
+//# sourceMappingURL=plan-DG5XR34O.js.map
