@@ -62,3 +62,28 @@ export function bundleFiles(b: Bundle): BundleFile[] {
   walk(b.dir);
   return out;
 }
+
+/** The packages (or source folders) a bundle file holds most modules of, from esbuild's
+ * `// path` comments: e.g. "undici, tunnel". */
+export function contents(b: Bundle, file: string, top = 3): string {
+  const counts = new Map<string, number>();
+  const text = readFileSync(join(b.dir, file), 'utf8');
+  for (const m of text.matchAll(/^\/\/ (\S+)$/gm)) {
+    let path = m[1] ?? '';
+    if (b.pathPrefix && path.startsWith(b.pathPrefix)) path = path.slice(b.pathPrefix.length);
+    const parts = path.split('/');
+    const i = parts.lastIndexOf('node_modules');
+    const name =
+      i >= 0
+        ? (parts[i + 1] ?? '').startsWith('@')
+          ? `${parts[i + 1]}/${parts[i + 2]}`
+          : (parts[i + 1] ?? '')
+        : parts.slice(0, Math.min(2, parts.length - 1)).join('/') || path;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([n]) => n)
+    .join(', ');
+}

@@ -9,7 +9,11 @@ import type { StartupResult } from './startup.ts';
 export interface Results {
   takenAt: string;
   machine: Machine;
-  bundle: { origin: string; buildMs?: number; files: Array<BundleFile & { validate: boolean }> };
+  bundle: {
+    origin: string;
+    buildMs?: number;
+    files: Array<BundleFile & { validate: boolean; contents: string }>;
+  };
   latencies: Latencies;
   startup: StartupResult;
   api: ApiRow[];
@@ -19,9 +23,12 @@ export interface Results {
   seconds: number;
 }
 
-function table(head: string[], rows: string[][], right = true): string {
-  const align = head.map((_, i) => (i === 0 || !right ? '---' : '---:'));
-  return [head, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+/** `align`: one letter per column, l or r; default: the first column left, the others right. */
+function table(head: string[], rows: string[][], align?: string): string {
+  const marks = head.map((_, i) =>
+    (align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'l' ? '---' : '---:',
+  );
+  return [head, marks, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
 const ms = (n: number) => `${Math.round(n)} ms`;
@@ -183,12 +190,14 @@ export function renderMarkdown(r: Results): string {
   out.push(
     `${st.wallMs.runs} timed runs of each, interleaved, after 3 warm-up runs; wall time from spawn to exit; ` +
       `peak RSS (VmHWM of /proc/self/status) and CPU time (\`process.resourceUsage()\`) written at exit ` +
-      `by a preload module (\`node --import\`) in ${st.maxRssMiB.runs} more runs of each.`,
+      `by a preload module (\`node --import\`) in ${st.maxRssMiB.runs} more runs of each. ` +
+      `1-min load average ${st.load} when this part started.`,
   );
   out.push('');
   const files = [...r.bundle.files].sort((a, b) => b.bytes - a.bytes);
   const loaded = files.filter((f) => f.validate);
   const total = (fs: BundleFile[]) => fs.reduce((n, f) => n + f.bytes, 0);
+  const small = files.filter((f) => !f.validate && f.bytes < 10 * 1024);
   out.push(
     `Bundle: ${files.length} .js files, ${size(total(files))} in all; validate loads ${loaded.length} of them, ` +
       `${size(total(loaded))}:`,
@@ -196,8 +205,36 @@ export function renderMarkdown(r: Results): string {
   out.push('');
   out.push(
     table(
-      ['file', 'size', 'loaded by validate'],
-      files.map((f) => [`\`dist/${f.file}\``, size(f.bytes), f.validate ? 'yes' : '']),
+      ['file', 'mostly', 'size', 'loaded by validate'],
+      [
+        ...files
+          .filter((f) => f.validate || f.bytes >= 10 * 1024)
+          .map((f) => [`\`dist/${f.file}\``, f.contents, size(f.bytes), f.validate ? 'yes' : '']),
+        [`${small.length} other files under 10 KiB`, '', size(total(small)), ''],
+      ],
+      'llrl',
+    ),
+  );
+  out.push('');
+  const what = new Map(files.map((f) => [f.file, f.contents]));
+  out.push(
+    "Where validate's start-up goes: each file it loads, imported alone by `node -e` " +
+      '(so with everything that file imports), median of 7; the largest first:',
+  );
+  out.push('');
+  out.push(
+    table(
+      ['imported', 'mostly', 'wall', 'peak RSS'],
+      [
+        ...st.imports.filter((i) => !i.file.startsWith('(')).slice(0, 7),
+        ...st.imports.filter((i) => i.file.startsWith('(')),
+      ].map((i) => [
+        i.file.startsWith('(') ? i.file : `\`dist/${i.file}\``,
+        what.get(i.file) ?? '',
+        ms(i.wallMs),
+        mib(i.maxRssMiB),
+      ]),
+      'llrr',
     ),
   );
   out.push('');

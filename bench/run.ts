@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiRow, deliveryRow, overheadRow } from './analyse.ts';
-import { buildBundle, bundleFiles, type Bundle } from './bundle.ts';
+import { buildBundle, bundleFiles, contents, type Bundle } from './bundle.ts';
 import { loadNow, machine } from './machine.ts';
 import { renderMarkdown, type Results } from './report.ts';
 import {
@@ -85,7 +85,11 @@ try {
   log(`start-up: ${runs} runs of validate and of node -e 0`);
   const startup = await measureStartup(bundle.dir, tmp, runs);
   const loaded = new Set(startup.loaded);
-  const files = bundleFiles(bundle).map((f) => ({ ...f, validate: loaded.has(f.file) }));
+  const files = bundleFiles(bundle).map((f) => ({
+    ...f,
+    validate: loaded.has(f.file),
+    contents: contents(bundle, f.file),
+  }));
 
   const sizes = quick ? [1, 10] : [1, 10, 50, 120];
   const api: ScenarioResult[] = [];

@@ -10,7 +10,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadNow } from './machine.ts';
 import { EXAMPLE } from './project.ts';
 
 export interface Stats {
@@ -41,6 +42,10 @@ export interface StartupResult {
   errors: string[];
   /** Bundle files (relative to the bundle dir) that the validate run loaded. */
   loaded: string[];
+  /** Each loaded chunk imported alone (with what it imports) by `node -e`: where start-up goes. */
+  imports: Array<{ file: string; wallMs: number; maxRssMiB: number }>;
+  /** 1-minute load average when this measurement started. */
+  load: number;
 }
 
 // VmHWM is the peak resident set of this process image. process.resourceUsage().maxRSS is not
@@ -94,6 +99,7 @@ export async function measureStartup(
   tmp: string,
   runs: number,
 ): Promise<StartupResult> {
+  const load = loadNow();
   const rssProbe = join(tmp, 'probe-rss.mjs');
   const modulesProbe = join(tmp, 'probe-modules.mjs');
   const probeOut = join(tmp, 'probe.json');
@@ -146,6 +152,35 @@ export async function measureStartup(
     .map((u) => relative(dist, fileURLToPath(u)))
     .filter((p) => !p.startsWith('..'))
     .sort();
+
+  // Where the time goes: each chunk validate loads, imported alone, and `node -e 0`; the
+  // runs go round the list so that other load on the machine spreads over all of them.
+  const targets = ['', ...loaded.filter((f) => f !== 'index.js')];
+  const samples = targets.map(() => ({ t: [] as number[], m: [] as number[] }));
+  for (let i = 0; i < 7; i++) {
+    for (const [k, file] of targets.entries()) {
+      const url = pathToFileURL(join(dist, file)).href;
+      const args = file
+        ? [
+            '--import',
+            rssProbe,
+            '--input-type=module',
+            '-e',
+            `await import(${JSON.stringify(url)})`,
+          ]
+        : ['--import', rssProbe, '-e', '0'];
+      const ms = (await runNode(args, env, cwd)).ms;
+      samples[k]?.t.push(ms);
+      samples[k]?.m.push(probe().maxRssKiB / 1024);
+    }
+  }
+  const imports: StartupResult['imports'] = targets.map((file, k) => ({
+    file: file || '(nothing: node -e 0)',
+    wallMs: stats(samples[k]?.t ?? []).median,
+    maxRssMiB: stats(samples[k]?.m ?? []).median,
+  }));
+  imports.sort((a, b) => b.wallMs - a.wallMs);
+
   const stdout = last?.stdout ?? '';
   return {
     command: `INPUT_COMMAND=validate node dist/index.js (examples/nodejs-app)`,
@@ -161,5 +196,7 @@ export async function measureStartup(
       .filter((l) => l.startsWith('::error'))
       .map((l) => l.slice(0, 200)),
     loaded,
+    imports,
+    load,
   };
 }
