@@ -47,7 +47,7 @@ ${USAGE}
   try {
     switch (command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-6CUOE76O.js");
+        const { validateCommand } = await import("./chunks/validate-5X5ACXF6.js");
         await validateCommand({ path: dir }, reporter);
         return 0;
       }
@@ -58,7 +58,7 @@ ${USAGE}
 `);
           return 2;
         }
-        const { planCommand } = await import("./chunks/plan-DG5XR34O.js");
+        const { planCommand } = await import("./chunks/plan-BOGKHQMT.js");
         await planCommand(
           { path: dir, planOut: parsed.values.out, deploymentId: "", secrets: {} },
           reporter

@@ -7,22 +7,66 @@ import {
   DeployError
 } from "./chunks/chunk-J6PNY4N6.js";
 import {
-  debug,
-  error,
-  getInput,
-  info,
-  setFailed,
-  setOutput,
-  setSecret,
-  warning
-} from "./chunks/chunk-WREZP46J.js";
-import "./chunks/chunk-KSW4INBU.js";
-import {
   UserError,
   errorMessage,
   formatDiagnostic
 } from "./chunks/chunk-4G5IXWVH.js";
 import "./chunks/chunk-5RNFVK3I.js";
+
+// src/runner.ts
+import { randomUUID } from "node:crypto";
+import { appendFileSync, existsSync } from "node:fs";
+import { EOL } from "node:os";
+var escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+var annotationFields = (p = {}) => [
+  ["title", p.title],
+  ["file", p.file],
+  ["line", p.startLine],
+  ["endLine", p.endLine],
+  ["col", p.startColumn],
+  ["endColumn", p.endColumn]
+];
+function issue(command, message, fields = []) {
+  const list = fields.filter(([, v]) => v !== void 0 && v !== "" && v !== 0).map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",");
+  process.stdout.write(`::${command}${list ? ` ${list}` : ""}::${escapeData(message)}${EOL}`);
+}
+function getInput(name) {
+  return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+function info(message) {
+  process.stdout.write(message + EOL);
+}
+function debug(message) {
+  issue("debug", message);
+}
+function warning(message, props) {
+  issue("warning", message, annotationFields(props));
+}
+function error(message, props) {
+  issue("error", message, annotationFields(props));
+}
+function setSecret(value) {
+  issue("add-mask", value);
+}
+function setFailed(message) {
+  process.exitCode = 1;
+  error(message);
+}
+function setOutput(name, value) {
+  const file = process.env.GITHUB_OUTPUT ?? "";
+  if (file === "") {
+    process.stdout.write(EOL);
+    issue("set-output", value, [["name", name]]);
+    return;
+  }
+  if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`);
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  if (name.includes(delimiter) || value.includes(delimiter)) {
+    throw new Error("Unexpected input: output name or value contains the delimiter");
+  }
+  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, "utf8");
+}
 
 // src/main.ts
 async function withCancellation(fn) {
@@ -61,12 +105,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-6CUOE76O.js");
+        const { validateCommand } = await import("./chunks/validate-5X5ACXF6.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-DG5XR34O.js");
+        const { planCommand } = await import("./chunks/plan-BOGKHQMT.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -74,19 +118,19 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-UWR2YQRI.js");
+        const { deployCommand } = await import("./chunks/deploy-426CFSJX.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-VH5GIVSQ.js");
+        const { destroyCommand } = await import("./chunks/destroy-JHVZO7GQ.js");
         await withCancellation((signal) => destroyCommand(inputs, { signal }));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-KMQUKYB7.js");
+        const { statusCommand } = await import("./chunks/status-J4NEPTUT.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

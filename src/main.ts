@@ -1,7 +1,9 @@
 // The action's main entry: read inputs, run the command, set outputs. One try/catch that
-// ends in core.setFailed; user errors become annotations, never stack traces.
+// ends in setFailed; user errors become annotations, never stack traces.
+// Start-up stays light: the workflow commands come from ./runner.ts, and each command's
+// module (with the AWS SDK and @actions/core where it needs them) is imported on demand.
 
-import * as core from '@actions/core';
+import * as core from './runner.ts';
 import { formatDiagnostic, UserError, errorMessage, type Diagnostic } from './diagnostics.ts';
 import { InputError, readInputs } from './inputs.ts';
 import { DeployError } from './aws/errors.ts';

@@ -41,8 +41,8 @@ async function runCleanup() {
       return;
     }
     const [{ Clients }, { destroyTagged }, { POLL, realClock }] = await Promise.all([
-      import("../chunks/clients-TN36N4UC.js"),
-      import("../chunks/destroy-W6RSLHAR.js"),
+      import("../chunks/clients-YUIOHYCZ.js"),
+      import("../chunks/destroy-EYP25PZD.js"),
       import("../chunks/poll-VPH7SYU3.js")
     ]);
     const clients = new Clients();

@@ -2,6 +2,7 @@
 // and mapping a path inside the data back to a line and column of the source.
 // Nothing here throws for bad input: every problem becomes a located Diagnostic.
 
+import { isUtf8 } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import {
   isAlias,
@@ -127,7 +128,8 @@ export async function readTextFile(absPath: string, file: string, what: string):
       bufferPosition(buf, nul),
     );
   }
-  const bad = firstInvalidUtf8(buf);
+  // The native check is fast; the position is computed only for a file that fails it.
+  const bad = isUtf8(buf) ? -1 : firstInvalidUtf8(buf);
   if (bad >= 0) {
     return fail(`${what} is not valid UTF-8 text`, bufferPosition(buf, bad));
   }

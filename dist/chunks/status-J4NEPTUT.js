@@ -1,11 +1,11 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   searchRegions
-} from "./chunk-UVLU3UFU.js";
+} from "./chunk-JL5QX5WO.js";
 import {
   checkServices,
   setInstanceOutputs
-} from "./chunk-OVMROAIA.js";
+} from "./chunk-WRH2B6JM.js";
 import {
   coreLog,
   instanceTable,
@@ -14,11 +14,10 @@ import {
 import {
   findTagged,
   onlineIds
-} from "./chunk-INWOBOQ2.js";
+} from "./chunk-GULAFQW7.js";
 import {
   Clients
-} from "./chunk-WGS5XEE3.js";
-import "./chunk-6VYKP37K.js";
+} from "./chunk-KI4JSLVG.js";
 import {
   COMMAND_POLL,
   realClock
@@ -36,9 +35,10 @@ import {
 } from "./chunk-BHATZNAV.js";
 import {
   loadDeployment
-} from "./chunk-SLVEFHYQ.js";
+} from "./chunk-4HOHSJLH.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
+import "./chunk-6VYKP37K.js";
 import "./chunk-5RNFVK3I.js";
 
 // src/commands/status.ts
@@ -133,4 +133,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-KMQUKYB7.js.map
+//# sourceMappingURL=status-J4NEPTUT.js.map

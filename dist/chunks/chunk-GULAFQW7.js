@@ -3,7 +3,7 @@ import {
   abortable,
   require_dist_cjs,
   require_dist_cjs2
-} from "./chunk-WGS5XEE3.js";
+} from "./chunk-KI4JSLVG.js";
 import {
   backoff,
   chunk
@@ -342,4 +342,4 @@ export {
   waitTerminated,
   destroyTagged
 };
-//# sourceMappingURL=chunk-INWOBOQ2.js.map
+//# sourceMappingURL=chunk-GULAFQW7.js.map

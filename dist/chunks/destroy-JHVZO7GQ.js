@@ -4,20 +4,20 @@ import {
   destroyCommand,
   manifestRegions,
   searchRegions
-} from "./chunk-UVLU3UFU.js";
+} from "./chunk-JL5QX5WO.js";
 import "./chunk-XH7SKPTC.js";
-import "./chunk-INWOBOQ2.js";
-import "./chunk-WGS5XEE3.js";
-import "./chunk-6VYKP37K.js";
+import "./chunk-GULAFQW7.js";
+import "./chunk-KI4JSLVG.js";
 import "./chunk-7WFD3UC7.js";
 import "./chunk-J6PNY4N6.js";
 import "./chunk-WREZP46J.js";
 import "./chunk-KSW4INBU.js";
 import "./chunk-QZ7WSLF6.js";
 import "./chunk-BHATZNAV.js";
-import "./chunk-SLVEFHYQ.js";
+import "./chunk-4HOHSJLH.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
+import "./chunk-6VYKP37K.js";
 import "./chunk-5RNFVK3I.js";
 export {
   DESTROY_TIMEOUT_SECONDS,
@@ -25,4 +25,4 @@ export {
   manifestRegions,
   searchRegions
 };
-//# sourceMappingURL=destroy-VH5GIVSQ.js.map
+//# sourceMappingURL=destroy-JHVZO7GQ.js.map

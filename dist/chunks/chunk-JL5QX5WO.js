@@ -9,10 +9,10 @@ import {
 } from "./chunk-XH7SKPTC.js";
 import {
   destroyTagged
-} from "./chunk-INWOBOQ2.js";
+} from "./chunk-GULAFQW7.js";
 import {
   Clients
-} from "./chunk-WGS5XEE3.js";
+} from "./chunk-KI4JSLVG.js";
 import {
   POLL,
   realClock
@@ -31,7 +31,7 @@ import {
 } from "./chunk-BHATZNAV.js";
 import {
   loadDeployment
-} from "./chunk-SLVEFHYQ.js";
+} from "./chunk-4HOHSJLH.js";
 
 // src/commands/destroy.ts
 import { resolve } from "node:path";
@@ -140,4 +140,4 @@ export {
   searchRegions,
   destroyCommand
 };
-//# sourceMappingURL=chunk-UVLU3UFU.js.map
+//# sourceMappingURL=chunk-JL5QX5WO.js.map

@@ -2,8 +2,8 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   loadOrThrow,
   validateCommand
-} from "./chunk-AILAXYEQ.js";
-import "./chunk-SLVEFHYQ.js";
+} from "./chunk-7A7OQUKO.js";
+import "./chunk-4HOHSJLH.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-5RNFVK3I.js";
@@ -11,4 +11,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=validate-6CUOE76O.js.map
+//# sourceMappingURL=validate-5X5ACXF6.js.map

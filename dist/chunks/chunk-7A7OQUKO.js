@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   loadDeployment
-} from "./chunk-SLVEFHYQ.js";
+} from "./chunk-4HOHSJLH.js";
 import {
   UserError
 } from "./chunk-4G5IXWVH.js";
@@ -38,4 +38,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=chunk-AILAXYEQ.js.map
+//# sourceMappingURL=chunk-7A7OQUKO.js.map

@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   abortable,
   require_dist_cjs2 as require_dist_cjs
-} from "./chunk-WGS5XEE3.js";
+} from "./chunk-KI4JSLVG.js";
 import {
   backoff,
   chunk
@@ -228,4 +228,4 @@ export {
   setInstanceOutputs,
   checkServices
 };
-//# sourceMappingURL=chunk-OVMROAIA.js.map
+//# sourceMappingURL=chunk-WRH2B6JM.js.map

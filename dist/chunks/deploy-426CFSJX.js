@@ -4,7 +4,7 @@ import {
   failureDetail,
   runCommand,
   setInstanceOutputs
-} from "./chunk-OVMROAIA.js";
+} from "./chunk-WRH2B6JM.js";
 import {
   coreLog,
   renderDeploySummary,
@@ -21,14 +21,13 @@ import {
   waitOnline,
   waitRunning,
   waitTerminated
-} from "./chunk-INWOBOQ2.js";
+} from "./chunk-GULAFQW7.js";
 import {
   Clients,
   abortable,
   require_dist_cjs,
   require_dist_cjs2
-} from "./chunk-WGS5XEE3.js";
-import "./chunk-6VYKP37K.js";
+} from "./chunk-KI4JSLVG.js";
 import {
   COMMAND_POLL,
   POLL,
@@ -52,7 +51,7 @@ import "./chunk-WREZP46J.js";
 import "./chunk-KSW4INBU.js";
 import {
   buildPlan
-} from "./chunk-CLLRL3JW.js";
+} from "./chunk-PDZJZTQ7.js";
 import {
   resolveDeploymentId,
   resolveIdentity
@@ -62,12 +61,13 @@ import "./chunk-Y6VPRU5M.js";
 import "./chunk-PYZIEBHB.js";
 import {
   loadOrThrow
-} from "./chunk-AILAXYEQ.js";
-import "./chunk-SLVEFHYQ.js";
+} from "./chunk-7A7OQUKO.js";
+import "./chunk-4HOHSJLH.js";
 import "./chunk-3OWNIHIA.js";
 import {
   errorMessage
 } from "./chunk-4G5IXWVH.js";
+import "./chunk-6VYKP37K.js";
 import {
   __toESM
 } from "./chunk-5RNFVK3I.js";
@@ -1069,4 +1069,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-UWR2YQRI.js.map
+//# sourceMappingURL=deploy-426CFSJX.js.map

@@ -3,7 +3,7 @@ import {
   Clients,
   RETRY,
   abortable
-} from "./chunk-WGS5XEE3.js";
+} from "./chunk-KI4JSLVG.js";
 import "./chunk-6VYKP37K.js";
 import "./chunk-5RNFVK3I.js";
 export {
@@ -11,4 +11,4 @@ export {
   RETRY,
   abortable
 };
-//# sourceMappingURL=clients-TN36N4UC.js.map
+//# sourceMappingURL=clients-YUIOHYCZ.js.map

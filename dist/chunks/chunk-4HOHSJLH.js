@@ -7535,6 +7535,7 @@ function checkDestination(d, what) {
 
 // src/validate/yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
+import { isUtf8 } from "node:buffer";
 import { readFile, stat as stat2 } from "node:fs/promises";
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_ALIAS_COUNT = 100;
@@ -7609,7 +7610,7 @@ async function readTextFile(absPath, file, what) {
       bufferPosition(buf, nul)
     );
   }
-  const bad = firstInvalidUtf8(buf);
+  const bad = isUtf8(buf) ? -1 : firstInvalidUtf8(buf);
   if (bad >= 0) {
     return fail(`${what} is not valid UTF-8 text`, bufferPosition(buf, bad));
   }
@@ -11979,4 +11980,4 @@ export {
   require_dist,
   loadDeployment
 };
-//# sourceMappingURL=chunk-SLVEFHYQ.js.map
+//# sourceMappingURL=chunk-4HOHSJLH.js.map

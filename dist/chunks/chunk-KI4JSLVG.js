@@ -109288,4 +109288,4 @@ export {
   Clients,
   abortable
 };
-//# sourceMappingURL=chunk-WGS5XEE3.js.map
+//# sourceMappingURL=chunk-KI4JSLVG.js.map

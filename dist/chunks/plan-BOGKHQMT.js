@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-CLLRL3JW.js";
+} from "./chunk-PDZJZTQ7.js";
 import {
   resolveDeploymentId,
   resolveIdentity
@@ -11,8 +11,8 @@ import "./chunk-Y6VPRU5M.js";
 import "./chunk-PYZIEBHB.js";
 import {
   loadOrThrow
-} from "./chunk-AILAXYEQ.js";
-import "./chunk-SLVEFHYQ.js";
+} from "./chunk-7A7OQUKO.js";
+import "./chunk-4HOHSJLH.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-5RNFVK3I.js";
@@ -58,4 +58,4 @@ async function planCommand(inputs, reporter) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-DG5XR34O.js.map
+//# sourceMappingURL=plan-BOGKHQMT.js.map

@@ -22,7 +22,7 @@ import {
 } from "./chunk-PYZIEBHB.js";
 import {
   require_dist
-} from "./chunk-SLVEFHYQ.js";
+} from "./chunk-4HOHSJLH.js";
 import {
   __toESM
 } from "./chunk-5RNFVK3I.js";
@@ -4041,4 +4041,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-CLLRL3JW.js.map
+//# sourceMappingURL=chunk-PDZJZTQ7.js.map
