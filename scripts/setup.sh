@@ -4,6 +4,7 @@
 # system that local-cloud instances boot. Everything slow is cached under $SPOT_CACHE.
 # Prints the lines to add to the environment (`eval "$(scripts/setup.sh --env)"`).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 SPOT_CACHE=${SPOT_CACHE:-$HOME/.cache/spot-deployer}
 NODE_VERSION=24.21.0
@@ -14,6 +15,7 @@ ROOTFS_KEY=$(printf '%s' "bookworm:$ROOTFS_PACKAGES:v1" | sha256sum | cut -c1-12
 ROOTFS=$SPOT_CACHE/rootfs-$ROOTFS_KEY
 
 if [ "${1:-}" = "--env" ]; then
+  # shellcheck disable=SC2016 # $PATH is expanded by the shell that evals this line
   printf 'export PATH=%q:"$PATH"\nexport SPOT_ROOTFS=%q\n' "$NODE_BIN" "$ROOTFS"
   exit 0
 fi
@@ -59,4 +61,10 @@ if [ ! -d "$ROOTFS" ]; then
   mv "$tmp" "$ROOTFS"
   trap - EXIT
 fi
+# 4. The npm dependencies, under Node 24, when missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  PATH="$NODE_BIN:$PATH" npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 log "ready: node $("$NODE_BIN/node" --version), rootfs $ROOTFS"
