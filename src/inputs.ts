@@ -5,6 +5,14 @@ import type { Deployment } from './manifest/model.ts';
 export const COMMANDS = ['deploy', 'destroy', 'status', 'plan', 'validate'] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/**
+ * What a deploy does when the deployment already has instances: `replace` launches a new set
+ * and terminates the old one only once the new set is healthy; `update` delivers to the
+ * existing instances in place; `recreate` terminates the old set first, then launches.
+ */
+export const STRATEGIES = ['replace', 'update', 'recreate'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
 /** Reads one input; the runner passes INPUT_<NAME> with spaces as '_' and upper case. */
 export type InputReader = (name: string) => string;
 
@@ -29,6 +37,11 @@ export interface Inputs {
   maxPrice: string;
   /** undefined keeps the manifest's choice. */
   onDemandFallback?: boolean;
+  strategy: Strategy;
+  /** Deploy even when the instances already run this exact plan (e.g. to rotate a secret). */
+  force: boolean;
+  /** Token for the pull request preview comment; '' writes none. Masked when read. */
+  githubToken: string;
 }
 
 /** `min-healthy`: every instance, a count, or a percentage of the planned total. */
@@ -46,6 +59,12 @@ export function parseCommand(value: string): Command {
   const v = value.trim() || 'deploy';
   if ((COMMANDS as readonly string[]).includes(v)) return v as Command;
   throw new InputError(`input 'command' must be one of ${COMMANDS.join(', ')}; got '${v}'`);
+}
+
+export function parseStrategy(value: string): Strategy {
+  const v = value.trim() || 'replace';
+  if ((STRATEGIES as readonly string[]).includes(v)) return v as Strategy;
+  throw new InputError(`input 'strategy' must be one of ${STRATEGIES.join(', ')}; got '${v}'`);
 }
 
 /** Parses `NAME=value` lines. Blank lines and lines starting with '#' are ignored. */
@@ -155,5 +174,8 @@ export function readInputs(read: InputReader): Inputs {
     onlineTimeoutSeconds: parseDuration('online-timeout', read('online-timeout').trim() || '10m'),
     maxPrice: parseMaxPrice(read('max-price')),
     ...(onDemandFallback !== undefined ? { onDemandFallback } : {}),
+    strategy: parseStrategy(read('strategy')),
+    force: parseBoolean('force', read('force')) ?? false,
+    githubToken: read('github-token').trim(),
   };
 }

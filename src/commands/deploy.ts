@@ -9,22 +9,49 @@ import { DeployError, describeAwsError, isAbortError } from '../aws/errors.ts';
 import { COMMAND_POLL, POLL, realClock, type BackoffOptions, type Clock } from '../aws/poll.ts';
 import { deliverSteps, type SecretsSealer, type StepOutcome } from '../deliver/deliver.ts';
 import { Fleet, minHealthyCount, type Member } from '../deliver/fleet.ts';
-import { waitOnline, waitRunning } from '../deliver/wait.ts';
+import { onlineIds, waitOnline, waitRunning } from '../deliver/wait.ts';
 import { destroyTagged } from '../destroy/destroy.ts';
+import type { FoundInstance } from '../destroy/find.ts';
 import { requestTermination, waitTerminated } from '../destroy/terminate.ts';
 import { errorMessage } from '../diagnostics.ts';
-import { saveRecord } from '../github/record.ts';
+import { previewInstances, updatePreview, type PreviewContent } from '../github/preview.ts';
+import { regionsToSearch, restoreRecord, saveRecord } from '../github/record.ts';
 import { resolveDeploymentId, resolveIdentity } from '../identity.ts';
-import { applyInputOverrides, type Inputs, type MinHealthy } from '../inputs.ts';
-import { formatAttempts, launchAll, shortfallReport, type LaunchResult } from '../launch/launch.ts';
+import { applyInputOverrides, type Inputs, type MinHealthy, type Strategy } from '../inputs.ts';
+import {
+  formatAttempts,
+  launchAll,
+  shortfallReport,
+  type LaunchedInstance,
+  type LaunchResult,
+} from '../launch/launch.ts';
+import {
+  busyMessage,
+  holders,
+  LOCK_WINDOW_MS,
+  others,
+  PHASE,
+  UPDATING_PREFIX,
+} from '../launch/concurrency.ts';
+import { asLaunched, differences, survey, updateCaveats } from '../launch/existing.ts';
 import { InstanceRegistry } from '../launch/registry.ts';
+import {
+  concurrencyCheck,
+  previousSet,
+  retire,
+  tagInstances,
+  untagInstances,
+  updatedTags,
+  type StrategyContext,
+} from '../launch/strategy.ts';
 import { STATE, type RunRecord } from '../launch/state.ts';
 import { buildPlan } from '../plan/plan.ts';
-import type { Plan } from '../plan/types.ts';
+import { TAG, type Plan } from '../plan/types.ts';
 import { estimateHourlyCost } from '../report/cost.ts';
 import { coreLog, type Log } from '../report/log.ts';
 import { setInstanceOutputs, type InstanceRecord } from '../report/outputs.ts';
 import {
+  instanceTable,
   renderDeploySummary,
   writeSummary,
   type DeployReport,
@@ -46,6 +73,22 @@ export interface DeployDeps {
   /** Aborts everything in flight (cancellation); the cleanup then runs on its own clock. */
   signal?: AbortSignal;
   sealer?: SecretsSealer;
+  /** Called at the points where a concurrent run of the same deployment is checked for; a
+   * hook that throws fails the deploy the way any phase does (this run's instances are
+   * terminated, an in-place update leaves the instances as they are). */
+  hooks?: DeployHooks;
+}
+
+export interface DeployHooks {
+  /** Right after the launch (or, in place, before anything else). */
+  afterLaunch?(fleet: Fleet): Promise<void>;
+  /** Once the instances are Online, before the first command. */
+  beforeDeliver?(fleet: Fleet): Promise<void>;
+  /** The deploy succeeded: these members stay (e.g. tag them ready). Inside the deploy, so a
+   * failure here fails it. */
+  onHealthy?(members: readonly Member[]): Promise<void>;
+  /** A failed deploy keeps these instances for debugging (keep-failed). Best effort. */
+  onKept?(ids: Record<string, string[]>): Promise<void>;
 }
 
 export interface DeployOptions {
@@ -58,6 +101,9 @@ export interface DeployOptions {
   services?: readonly string[];
   /** How long to wait for failed instances to reach `terminated`. */
   terminateTimeoutSeconds?: number;
+  /** Deliver to these existing instances instead of launching (strategy update). Nothing is
+   * launched and nothing is ever terminated: a failure leaves them as they are. */
+  inPlace?: readonly LaunchedInstance[];
 }
 
 export interface DeployOutcome {
@@ -106,8 +152,11 @@ export async function executeDeploy(
   const commandPoll = deps.commandPoll ?? deps.poll ?? COMMAND_POLL;
   const { log, registry } = deps;
   const signal = deps.signal;
-  const regions = plan.regions.map((r) => r.region);
-  const requested = plan.regions.reduce((n, r) => n + r.count, 0);
+  const inPlace = opts.inPlace;
+  const regions = inPlace
+    ? [...new Set(inPlace.map((i) => i.region))]
+    : plan.regions.map((r) => r.region);
+  const requested = inPlace ? inPlace.length : plan.regions.reduce((n, r) => n + r.count, 0);
   const minHealthy = minHealthyCount(opts.minHealthy, requested);
   const phases: Phase[] = [];
   let phase = 'planning';
@@ -143,7 +192,7 @@ export async function executeDeploy(
         `min-healthy asks for ${minHealthy} instances but the plan launches ${requested}`,
       );
     }
-    if (plan.regions.some((r) => !r.instance.instanceProfile)) {
+    if (!inPlace && plan.regions.some((r) => !r.instance.instanceProfile)) {
       throw new DeployError(
         "no instance profile: set input instance-profile (or the manifest's instance profile) to an IAM instance " +
           'profile whose role has the AmazonSSMManagedInstanceCore policy; without it the instances cannot take SSM commands',
@@ -152,44 +201,54 @@ export async function executeDeploy(
     if (plan.steps.some((s) => s.kind === 'secrets') && !deps.sealer) {
       throw new DeployError('the plan delivers secrets but no secrets sealer is available');
     }
-    const record: RunRecord = {
-      runId: plan.identity.runId,
-      deploymentId: plan.deploymentId,
-      regions,
-      keepFailed: opts.keepFailed,
-    };
-    deps.saveState(STATE.run, JSON.stringify(record));
-    launchStarted = true;
+    if (inPlace) {
+      // Nothing of this run to clean up afterwards: the post step is not told about a run.
+      fleet = new Fleet(inPlace);
+    } else {
+      const record: RunRecord = {
+        runId: plan.identity.runId,
+        deploymentId: plan.deploymentId,
+        regions,
+        keepFailed: opts.keepFailed,
+      };
+      deps.saveState(STATE.run, JSON.stringify(record));
+      launchStarted = true;
 
-    launch = await timed('launch', () =>
-      log.group(
-        `Launch ${requested} instance${requested === 1 ? '' : 's'} in ${regions.join(', ')}`,
-        () =>
-          launchAll(
-            { clientsFor: deps.clientsFor, registry, log, ...(signal ? { signal } : {}) },
-            plan,
-          ),
-      ),
-    );
-    for (const r of launch.regions) {
-      if (r.onDemand > 0)
-        log.warning(
-          `${r.region}: spot capacity ran out; launched ${r.onDemand} on-demand (on-demand fallback)`,
-        );
-    }
-    if (launch.instances.length < requested) {
-      const lines = shortfallReport(launch);
-      if (launch.instances.length < minHealthy || launch.instances.length === 0) {
-        throw new DeployError(
-          `not enough capacity: launched ${launch.instances.length} of ${requested}, ${minHealthy} needed\n${lines.join('\n')}` +
-            (plan.regions.some((r) => !r.market.onDemandFallback)
-              ? '\n(on-demand fallback is off)'
-              : ''),
-        );
+      launch = await timed('launch', () =>
+        log.group(
+          `Launch ${requested} instance${requested === 1 ? '' : 's'} in ${regions.join(', ')}`,
+          () =>
+            launchAll(
+              { clientsFor: deps.clientsFor, registry, log, ...(signal ? { signal } : {}) },
+              plan,
+            ),
+        ),
+      );
+      for (const r of launch.regions) {
+        if (r.onDemand > 0)
+          log.warning(
+            `${r.region}: spot capacity ran out; launched ${r.onDemand} on-demand (on-demand fallback)`,
+          );
       }
-      for (const l of lines) log.warning(l);
+      if (launch.instances.length < requested) {
+        const lines = shortfallReport(launch);
+        if (launch.instances.length < minHealthy || launch.instances.length === 0) {
+          throw new DeployError(
+            `not enough capacity: launched ${launch.instances.length} of ${requested}, ${minHealthy} needed\n${lines.join('\n')}` +
+              (plan.regions.some((r) => !r.market.onDemandFallback)
+                ? '\n(on-demand fallback is off)'
+                : ''),
+          );
+        }
+        for (const l of lines) log.warning(l);
+      }
+      fleet = new Fleet(launch.instances);
     }
-    fleet = new Fleet(launch.instances);
+    const hooks = deps.hooks ?? {};
+    if (hooks.afterLaunch) {
+      const hook = hooks.afterLaunch;
+      await timed('concurrency check', () => hook(fleet));
+    }
     const waitCtx = ctx;
     await timed('running', () =>
       log.group('Wait for instances to run', () =>
@@ -203,6 +262,10 @@ export async function executeDeploy(
       ),
     );
     enough('waiting for SSM Online');
+    if (hooks.beforeDeliver) {
+      const hook = hooks.beforeDeliver;
+      await timed('concurrency check', () => hook(fleet));
+    }
 
     const dctx = {
       ...ctx,
@@ -222,6 +285,10 @@ export async function executeDeploy(
       ),
     );
     enough('verify');
+    if (hooks.onHealthy) {
+      const hook = hooks.onHealthy;
+      await timed('tag', () => hook(fleet.healthy()));
+    }
   } catch (err) {
     failure = err;
     failedPhase = phase;
@@ -231,7 +298,16 @@ export async function executeDeploy(
   // Instances that will not stay: all of them on failure, the failed ones on success.
   const doomed = failure !== undefined ? fleet.members : fleet.failed();
   const cleanup: string[] = [];
-  if ((failure !== undefined && launchStarted) || doomed.length > 0) {
+  if (inPlace) {
+    // An update never terminates: the instances were serving before it started.
+    if (doomed.length > 0) {
+      cleanup.push(
+        `update in place: nothing was terminated; ${doomed.length} instance${doomed.length === 1 ? '' : 's'} ` +
+          `did not take the update (${doomed.map((m) => m.id).join(', ')}); the next deploy delivers again`,
+      );
+      log.warning(cleanup.at(-1) as string);
+    }
+  } else if ((failure !== undefined && launchStarted) || doomed.length > 0) {
     if (opts.keepFailed) {
       const kept = failure !== undefined ? registry.snapshot() : byRegion(doomed);
       const ids = Object.values(kept).flat();
@@ -240,6 +316,13 @@ export async function executeDeploy(
           `keep-failed: left ${ids.length} instance${ids.length === 1 ? '' : 's'} running for debugging: ${ids.join(', ')}; destroy them with command: destroy`,
         );
         log.warning(cleanup.at(-1) as string);
+        if (deps.hooks?.onKept) {
+          await deps.hooks
+            .onKept(kept)
+            .catch((err: unknown) =>
+              log.warning(`could not tag the kept instances: ${describeAwsError(err)}`),
+            );
+        }
       }
     } else {
       await timed('cleanup', () =>
@@ -267,7 +350,7 @@ export async function executeDeploy(
 
   // What is left running.
   const live = fleet.members.filter((m) =>
-    opts.keepFailed ? true : failure === undefined && !m.failure,
+    inPlace || opts.keepFailed ? true : failure === undefined && !m.failure,
   );
   const cost =
     live.length > 0
@@ -321,7 +404,12 @@ export async function executeDeploy(
     cleanup,
   };
   const records = live.map((m) => {
-    const { cause: _cause, ...r } = toRecord(m, m.failure ? 'unhealthy' : 'healthy');
+    const health = m.failure
+      ? 'unhealthy'
+      : inPlace && failure !== undefined
+        ? 'unknown'
+        : 'healthy';
+    const { cause: _cause, ...r } = toRecord(m, health);
     return r;
   });
   return {
@@ -468,74 +556,344 @@ async function terminate(
   }
 }
 
-/** The action's deploy: manifest → plan → executeDeploy → outputs, summary, state. */
+export interface DeployCommandResult extends DeployOutcome {
+  plan: Plan;
+  /** false when the deployment already ran the plan and nothing was done. */
+  changed: boolean;
+  strategy: Strategy;
+}
+
+/** How long a redeploy waits for the previous set to terminate. */
+const RETIRE_TIMEOUT_MS = 600_000;
+
+/**
+ * The action's deploy: manifest → plan → what runs now (by tags) → nothing to do, or the
+ * strategy (replace, update, recreate) around executeDeploy → outputs, summary, record,
+ * preview comment.
+ */
 export async function deployCommand(
   inputs: Inputs,
   reporter: Reporter,
   opts: { signal?: AbortSignal; log?: Log } = {},
-): Promise<DeployOutcome & { plan: Plan }> {
+): Promise<DeployCommandResult> {
   const core = await import('@actions/core');
   const log = opts.log ?? coreLog;
+  const signal = opts.signal;
   const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter), inputs);
   const plan = await buildPlan(deployment, {
     deploymentId: await resolveDeploymentId(inputs.deploymentId, process.env),
     identity: resolveIdentity(process.env),
     secretNames: Object.keys(inputs.secrets).sort(),
   });
+  const id = plan.deploymentId;
+  const runId = plan.identity.runId;
   log.info(
-    `deployment ${plan.deploymentId}, run ${plan.identity.runId}, manifest ${plan.manifestDigest.slice(0, 12)}: ` +
-      `${plan.regions.map((r) => `${r.count} in ${r.region}`).join(', ')}; ${plan.steps.length} remote steps`,
+    `deployment ${id}, run ${runId}, manifest ${plan.manifestDigest.slice(0, 12)}: ` +
+      `${plan.regions.map((r) => `${r.count} in ${r.region}`).join(', ')}; ${plan.steps.length} remote steps; strategy ${inputs.strategy}`,
   );
-  core.setOutput('deployment-id', plan.deploymentId);
+  core.setOutput('deployment-id', id);
   core.setOutput('manifest-digest', plan.manifestDigest);
+  if (inputs.githubToken) core.setSecret(inputs.githubToken);
+  const mask = Object.values(inputs.secrets).filter((v) => v !== '');
+  const preview = (content: PreviewContent) =>
+    updatePreview(inputs.githubToken, content, log, { mask });
   const clients = new Clients();
-  const registry = new InstanceRegistry((snapshot) =>
-    core.saveState(STATE.launched, JSON.stringify(snapshot)),
-  );
+  const clientsFor = (region: string) => clients.for(region);
   try {
-    const outcome = await executeDeploy(
-      plan,
-      {
-        minHealthy: inputs.minHealthy,
-        keepFailed: inputs.keepFailed,
-        onlineTimeoutSeconds: inputs.onlineTimeoutSeconds,
-        secrets: inputs.secrets,
-        services: deployment.services.filter((sv) => sv.start).map((sv) => sv.name),
-      },
-      {
-        clientsFor: (region) => clients.for(region),
-        log,
-        registry,
-        saveState: (name, value) => core.saveState(name, value),
-        ...(opts.signal ? { signal: opts.signal } : {}),
-        ...(plan.steps.some((s) => s.kind === 'secrets') ? { sealer: await loadSealer() } : {}),
-      },
+    // Where the deployment runs now: the plan's regions, the `regions` input and the last record's.
+    const restored = await restoreRecord(id);
+    if (restored.warning) log.info(restored.warning);
+    const regions = regionsToSearch(
+      [...plan.regions.map((r) => r.region), ...inputs.regions],
+      restored.record,
     );
-    setInstanceOutputs(plan.deploymentId, outcome.records, outcome.regions);
+    const sctx: StrategyContext = {
+      clientsFor,
+      log,
+      clock: realClock,
+      poll: POLL,
+      ...(signal ? { signal } : {}),
+      regions,
+      deploymentId: id,
+      runId,
+      serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com',
+    };
+    const found = await log.group(`Look for ${id} in ${regions.join(', ')}`, async () => {
+      const f = await survey(clientsFor, regions, id, signal);
+      log.info(
+        f.length === 0
+          ? 'no live instance: a first deploy'
+          : `${f.length} live instance${f.length === 1 ? '' : 's'}: ${f.map((i) => `${i.id} (${i.region}, ${i.state}, ${i.tags[TAG.phase] ?? 'ready'}, manifest ${(i.tags[TAG.digest] ?? '').slice(0, 12)})`).join(', ')}`,
+      );
+      return f;
+    });
+
+    // Another run at work on this deployment: stop before changing anything.
+    const rivals = others(holders(found, realClock.now()), runId);
+    if (rivals.length > 0) {
+      const message = busyMessage(id, rivals, sctx.serverUrl);
+      await writeSummary(`## Spot deploy \`${id}\`: not started\n\n${message}\n`);
+      throw new DeployError(message);
+    }
+
+    // Nothing changed: the instances run this plan and are Online.
+    if (!inputs.force) {
+      const why = differences(found, plan) ?? (await offline(clientsFor, found, signal));
+      if (why === undefined) return await unchanged(plan, found, inputs.strategy, log, preview);
+      log.info(`deploying: ${why}`);
+    } else {
+      log.info('force: deploying whether or not anything changed');
+    }
+
+    const live = found.filter((f) => f.state === 'running' || f.state === 'pending');
+    const inPlace = inputs.strategy === 'update' && live.length > 0;
+    // An update with nothing to update launches a new set, as replace does.
+    const strategy: Strategy =
+      inputs.strategy === 'update' && !inPlace ? 'replace' : inputs.strategy;
+    if (strategy !== inputs.strategy) {
+      log.info('update: the deployment has no running instance to update; launching a new set');
+    }
+    const notes: string[] = [];
+    if (strategy === 'recreate' && found.length > 0) {
+      notes.push(
+        await log.group('Terminate the previous instances (strategy recreate)', () =>
+          retire(sctx, found, 'recreate', RETIRE_TIMEOUT_MS),
+        ),
+      );
+    }
+
+    const registry = new InstanceRegistry((snapshot) =>
+      core.saveState(STATE.launched, JSON.stringify(snapshot)),
+    );
+    const check = concurrencyCheck(sctx);
+    const deployOpts: DeployOptions = {
+      minHealthy: inputs.minHealthy,
+      keepFailed: inputs.keepFailed,
+      onlineTimeoutSeconds: inputs.onlineTimeoutSeconds,
+      secrets: inputs.secrets,
+      services: deployment.services.filter((sv) => sv.start).map((sv) => sv.name),
+    };
+    const deps: DeployDeps = {
+      clientsFor,
+      log,
+      registry,
+      saveState: (name, value) => core.saveState(name, value),
+      ...(signal ? { signal } : {}),
+      ...(plan.steps.some((s) => s.kind === 'secrets') ? { sealer: await loadSealer() } : {}),
+    };
+
+    let outcome: DeployOutcome;
+    if (inPlace) {
+      for (const c of updateCaveats(live, plan)) {
+        log.warning(
+          `update: ${c}; an update delivers to the existing instances as they are (strategy replace or recreate applies it)`,
+        );
+      }
+      // Mark the instances as being updated by this run, then check nobody else is at it.
+      const mark = `${UPDATING_PREFIX}${runId}`;
+      await tagInstances(sctx, live, { [mark]: new Date(realClock.now()).toISOString() });
+      try {
+        outcome = await executeDeploy(
+          plan,
+          { ...deployOpts, inPlace: live.map(asLaunched) },
+          {
+            ...deps,
+            hooks: {
+              afterLaunch: check,
+              beforeDeliver: check,
+              onHealthy: (members) => tagInstances(sctx, members, updatedTags(plan)),
+            },
+          },
+        );
+      } finally {
+        // On its own short deadline: the deploy's signal may be aborted (cancellation).
+        await untagInstances({ clientsFor, signal: AbortSignal.timeout(10_000) }, live, [
+          mark,
+        ]).catch((err: unknown) =>
+          log.warning(
+            `could not remove the tag ${mark} from ${live.map((l) => l.id).join(', ')}: ${describeAwsError(err)}; ` +
+              `other deploys of ${id} wait for it until ${new Date(realClock.now() + LOCK_WINDOW_MS).toISOString()}`,
+          ),
+        );
+      }
+    } else {
+      outcome = await executeDeploy(plan, deployOpts, {
+        ...deps,
+        hooks: {
+          afterLaunch: check,
+          beforeDeliver: check,
+          onHealthy: (members) => tagInstances(sctx, members, { [TAG.phase]: PHASE.ready }),
+          onKept: (kept) =>
+            tagInstances(
+              sctx,
+              Object.entries(kept).flatMap(([region, ids]) => ids.map((i) => ({ id: i, region }))),
+              { [TAG.phase]: PHASE.failed },
+            ),
+        },
+      });
+    }
+    setInstanceOutputs(id, outcome.records, outcome.regions);
+    core.setOutput('changed', 'true');
+
+    let retireError: string | undefined;
+    if (outcome.ok) {
+      // From here on the post step leaves this run's instances alone.
+      core.saveState(STATE.result, 'success');
+      if (strategy === 'replace' && found.length > 0) {
+        try {
+          notes.push(
+            await log.group('Terminate the previous instances (strategy replace)', async () =>
+              retire(sctx, await previousSet(sctx), 'replace', RETIRE_TIMEOUT_MS),
+            ),
+          );
+        } catch (err) {
+          retireError = `the new instances are healthy and serving, but ${errorMessage(err)}`;
+          notes.push(retireError);
+        }
+      }
+      const saved = await saveRecord({
+        version: 1,
+        deploymentId: id,
+        instances: outcome.records.map((r) => ({ id: r.id, region: r.region })),
+        regions: [...new Set([...plan.regions.map((r) => r.region), ...outcome.regions])],
+        manifestDigest: plan.manifestDigest,
+        savedAt: new Date().toISOString(),
+        runId,
+      });
+      if (saved.warning)
+        (process.env.GITHUB_ACTIONS === 'true' ? log.warning : log.info)(saved.warning);
+    } else if (found.length > 0 && !inPlace && strategy === 'replace') {
+      notes.push(
+        `replace: the previous ${found.length} instance${found.length === 1 ? '' : 's'} keep serving`,
+      );
+    }
+    outcome.report.cleanup.push(...notes);
     await writeSummary(renderDeploySummary(outcome.report));
+    await preview(
+      outcome.ok
+        ? {
+            status: 'deployed',
+            deploymentId: id,
+            instances: previewInstances(outcome.records),
+            sha: plan.identity.sha,
+            manifestDigest: plan.manifestDigest,
+          }
+        : {
+            status: 'failed',
+            deploymentId: id,
+            reason: outcome.error?.split('\n')[0] ?? 'unknown error',
+            // What serves now: the previous set (replace, update) or nothing (recreate).
+            instances: previewInstances(
+              inPlace
+                ? outcome.records
+                : strategy === 'recreate'
+                  ? []
+                  : found.map((f) => foundRecord(f, 'unknown')),
+            ),
+            sha: plan.identity.sha,
+          },
+    );
     if (!outcome.ok)
       throw new DeployError(
         `deploy ${outcome.report.outcome}: ${outcome.error ?? 'unknown error'}`,
       );
-    core.saveState(STATE.result, 'success');
-    const saved = await saveRecord({
-      version: 1,
-      deploymentId: plan.deploymentId,
-      instances: outcome.records.map((r) => ({ id: r.id, region: r.region })),
-      regions: plan.regions.map((r) => r.region),
-      manifestDigest: plan.manifestDigest,
-      savedAt: new Date().toISOString(),
-      runId: plan.identity.runId,
-    });
-    if (saved.warning)
-      (process.env.GITHUB_ACTIONS === 'true' ? log.warning : log.info)(saved.warning);
+    if (retireError) throw new DeployError(retireError);
     log.info(
-      `deployed ${outcome.records.length} instance${outcome.records.length === 1 ? '' : 's'}: ${outcome.records.map((r) => r.id).join(', ')}`,
+      `deployed ${outcome.records.length} instance${outcome.records.length === 1 ? '' : 's'}` +
+        `${inPlace ? ' (updated in place)' : ''}: ${outcome.records.map((r) => r.id).join(', ')}`,
     );
-    return { ...outcome, plan };
+    return { ...outcome, plan, changed: true, strategy };
   } finally {
     clients.close();
   }
+}
+
+/** The first instance not Online in SSM, as a reason to deploy; undefined when all are. */
+async function offline(
+  clientsFor: (region: string) => { ssm: SSMClient },
+  found: readonly FoundInstance[],
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const groups = new Map<string, string[]>();
+  for (const f of found) groups.set(f.region, [...(groups.get(f.region) ?? []), f.id]);
+  for (const [region, ids] of groups) {
+    const online = await onlineIds(clientsFor(region).ssm, ids, signal);
+    const missing = ids.filter((i) => !online.has(i));
+    if (missing.length > 0) return `not Online in SSM: ${missing.join(', ')}`;
+  }
+  return undefined;
+}
+
+function foundRecord(f: FoundInstance, health: string): InstanceRecord {
+  return {
+    id: f.id,
+    region: f.region,
+    zone: f.zone ?? '',
+    type: f.instanceType,
+    lifecycle: f.lifecycle,
+    state: f.state,
+    'public-ip': f.publicIp ?? '',
+    'private-ip': f.privateIp ?? '',
+    health,
+  };
+}
+
+/** Nothing to do: say so, and still give the outputs, the summary and the comment. */
+async function unchanged(
+  plan: Plan,
+  found: readonly FoundInstance[],
+  strategy: Strategy,
+  log: Log,
+  preview: (c: PreviewContent) => Promise<unknown>,
+): Promise<DeployCommandResult> {
+  const core = await import('@actions/core');
+  // Healthy as far as this run can tell without a command: the deploy that launched (or
+  // updated) them found them healthy and tagged them ready, and SSM has them Online now.
+  const records = found.map((f) => foundRecord(f, 'healthy'));
+  const regions = [...new Set(records.map((r) => r.region))];
+  setInstanceOutputs(plan.deploymentId, records, regions);
+  core.setOutput('changed', 'false');
+  const line =
+    `nothing to deploy: the ${records.length} instance${records.length === 1 ? '' : 's'} of ${plan.deploymentId} ` +
+    `already run manifest ${plan.manifestDigest.slice(0, 12)} and are Online in SSM; ` +
+    'set force: true to deploy anyway (e.g. after rotating a secret)';
+  log.info(line);
+  await writeSummary(
+    [
+      `## Spot deploy \`${plan.deploymentId}\`: unchanged`,
+      '',
+      line[0]?.toUpperCase() + line.slice(1) + '.',
+      '',
+      instanceTable(records),
+      '',
+    ].join('\n'),
+  );
+  await preview({
+    status: 'deployed',
+    deploymentId: plan.deploymentId,
+    instances: previewInstances(records),
+    sha: plan.identity.sha,
+    manifestDigest: plan.manifestDigest,
+  });
+  return {
+    ok: true,
+    plan,
+    changed: false,
+    strategy,
+    records,
+    regions,
+    report: {
+      deploymentId: plan.deploymentId,
+      outcome: 'succeeded',
+      requested: records.length,
+      instances: records,
+      steps: [],
+      phases: [],
+      launch: [],
+      costNotes: [],
+      cleanup: [line],
+    },
+  };
 }
 
 /** The secrets sealing of src/plan/secrets.ts, loaded only when a plan delivers secrets. */

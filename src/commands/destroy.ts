@@ -8,6 +8,7 @@ import { Clients } from '../aws/clients.ts';
 import { DeployError } from '../aws/errors.ts';
 import { POLL, realClock } from '../aws/poll.ts';
 import { destroyTagged } from '../destroy/destroy.ts';
+import { updatePreview } from '../github/preview.ts';
 import { restoreRecord, regionsToSearch } from '../github/record.ts';
 import { resolveDeploymentId } from '../identity.ts';
 import type { Inputs } from '../inputs.ts';
@@ -55,12 +56,14 @@ export async function searchRegions(
 }
 
 export async function destroyCommand(
-  inputs: Inputs,
+  inputs: Pick<Inputs, 'path' | 'regions' | 'deploymentId'> & { githubToken?: string },
   opts: { signal?: AbortSignal; log?: Log } = {},
 ): Promise<{ deploymentId: string; terminated: string[]; regions: string[] }> {
   const log = opts.log ?? coreLog;
   const deploymentId = await resolveDeploymentId(inputs.deploymentId, process.env);
   core.setOutput('deployment-id', deploymentId);
+  const token = inputs.githubToken ?? '';
+  if (token) core.setSecret(token);
   const regions = await searchRegions(inputs, deploymentId, log);
   const clients = new Clients();
   try {
@@ -119,6 +122,15 @@ export async function destroyCommand(
       );
     }
     await writeSummary(lines.join('\n') + '\n');
+    // The pull request's preview comment says it is gone (only an existing comment is edited).
+    if (res.remaining.length === 0) {
+      await updatePreview(
+        token,
+        { status: 'destroyed', deploymentId, terminated: res.terminated.length },
+        log,
+        { createIfMissing: false },
+      );
+    }
     if (res.remaining.length > 0) {
       throw new DeployError(
         `${res.remaining.length} instance${res.remaining.length === 1 ? ' is' : 's are'} not terminated after ${DESTROY_TIMEOUT_SECONDS} s: ` +

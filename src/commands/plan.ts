@@ -3,13 +3,22 @@ import { buildPlan } from '../plan/plan.ts';
 import type { Plan } from '../plan/types.ts';
 import { writePlan } from '../plan/write.ts';
 import { resolveIdentity, resolveDeploymentId } from '../identity.ts';
+import { applyInputOverrides, type Inputs } from '../inputs.ts';
 import { loadOrThrow, type Reporter } from './validate.ts';
 
+/** The plan `deploy` would execute: the same manifest, amended by the same inputs
+ * (instance-profile, ttl, max-price, on-demand-fallback), hence the same digest. */
 export async function planCommand(
-  inputs: { path: string; planOut: string; deploymentId: string; secrets: Record<string, string> },
+  inputs: Pick<Inputs, 'path' | 'planOut' | 'deploymentId' | 'secrets'> &
+    Partial<Pick<Inputs, 'instanceProfile' | 'ttl' | 'maxPrice' | 'onDemandFallback'>>,
   reporter: Reporter,
 ): Promise<{ plan: Plan; dir: string }> {
-  const deployment = await loadOrThrow(inputs.path, reporter);
+  const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter), {
+    instanceProfile: inputs.instanceProfile ?? '',
+    ttl: inputs.ttl ?? '',
+    maxPrice: inputs.maxPrice ?? '',
+    ...(inputs.onDemandFallback !== undefined ? { onDemandFallback: inputs.onDemandFallback } : {}),
+  });
   const identity = resolveIdentity(process.env);
   const plan = await buildPlan(deployment, {
     deploymentId: await resolveDeploymentId(inputs.deploymentId, process.env),

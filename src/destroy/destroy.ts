@@ -74,3 +74,38 @@ export async function destroyTagged(
   }
   return result;
 }
+
+/**
+ * Terminates the given instances (found earlier, e.g. the previous set of a deployment) and
+ * waits for them, region by region.
+ */
+export async function terminateInstances(
+  ctx: DestroyContext,
+  instances: ReadonlyArray<{ id: string; region: string }>,
+): Promise<Pick<DestroyResult, 'terminated' | 'remaining'>> {
+  const regions = new Map<string, string[]>();
+  for (const i of instances) regions.set(i.region, [...(regions.get(i.region) ?? []), i.id]);
+  const per = await Promise.all(
+    [...regions].map(async ([region, ids]) => {
+      const tctx = {
+        ec2: ctx.clientsFor(region).ec2,
+        clock: ctx.clock,
+        poll: ctx.poll,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      };
+      ctx.log.info(
+        `${region}: terminating ${ids.length} instance${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
+      );
+      await requestTermination(tctx, ids);
+      const waited = await waitTerminated(tctx, ids, ctx.timeoutMs);
+      return {
+        terminated: waited.terminated,
+        remaining: waited.remaining.map((r) => ({ ...r, region })),
+      };
+    }),
+  );
+  return {
+    terminated: per.flatMap((p) => p.terminated),
+    remaining: per.flatMap((p) => p.remaining),
+  };
+}

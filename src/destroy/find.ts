@@ -19,6 +19,8 @@ export interface FoundInstance {
   zone?: string;
   publicIp?: string;
   privateIp?: string;
+  /** ISO 8601 launch time, as EC2 reports it. */
+  launchTime?: string;
   tags: Record<string, string>;
 }
 
@@ -50,6 +52,7 @@ export function toFound(region: string, i: Instance): FoundInstance {
     ...(i.Placement?.AvailabilityZone ? { zone: i.Placement.AvailabilityZone } : {}),
     ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}),
     ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}),
+    ...(i.LaunchTime ? { launchTime: new Date(i.LaunchTime).toISOString() } : {}),
     tags,
   };
 }

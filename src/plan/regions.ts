@@ -56,6 +56,7 @@ export function planRegions(cloud: CloudConfig, opts: RegionPlanOptions): Region
     [TAG.sha]: opts.identity.sha,
     [TAG.digest]: opts.manifestDigest,
     [TAG.managedBy]: 'portable-spot-deployer',
+    [TAG.phase]: 'deploying',
   };
   return cloud.regions
     .map((r, i): RegionPlan => {

@@ -13,6 +13,8 @@ export const TAG = {
   sha: 'spot-deployer:sha',
   digest: 'spot-deployer:manifest-digest',
   managedBy: 'spot-deployer:managed-by',
+  /** 'deploying' from creation until the deploy found the instance healthy, then 'ready'. */
+  phase: 'spot-deployer:phase',
 } as const;
 
 export interface RunIdentity {
