@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readProbe, type ProbeResult } from './probe.ts';
 
 export interface ActionRun {
   code: number | null;
@@ -20,6 +21,8 @@ export interface ActionRun {
   summary: string;
   /** The `::error::` messages (what core.setFailed reported). */
   errors: string[];
+  /** Peak RSS and CPU time of the action process (when run with a probe). */
+  probe?: ProbeResult;
 }
 
 /** The runner's file-command format: `name<<DELIM\nvalue\nDELIM` lines (and `name=value`). */
@@ -52,6 +55,8 @@ export interface RunOptions {
   cloudUrl?: string;
   /** GITHUB_RUN_ID. */
   runId: string;
+  /** A preload module from writeProbe(): the run then reports peak RSS and CPU time. */
+  probe?: string;
 }
 
 export async function runAction(o: RunOptions): Promise<ActionRun> {
@@ -86,13 +91,15 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
       AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
       ...(o.cloudUrl ? { AWS_ENDPOINT_URL_EC2: o.cloudUrl, AWS_ENDPOINT_URL_SSM: o.cloudUrl } : {}),
+      BENCH_PROBE_OUT: join(dir, 'probe.json'),
     };
     for (const [name, value] of Object.entries(o.inputs)) {
       env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
     }
     const startedAt = Date.now();
     const t0 = performance.now();
-    const child = spawn(process.execPath, [join(o.dist, 'index.js')], {
+    const args = [...(o.probe ? ['--import', o.probe] : []), join(o.dist, 'index.js')];
+    const child = spawn(process.execPath, args, {
       cwd: o.workspace,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -126,6 +133,7 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
         .split('\n')
         .filter((l) => l.startsWith('::error'))
         .map((l) => l.replace(/^::error[^:]*::/, '').replace(/%0A/g, '\n')),
+      ...(o.probe ? { probe: readProbe(join(dir, 'probe.json')) } : {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,9 @@ export interface CallCounts {
   ok: boolean;
   error?: string;
   wallMs: number;
+  /** CPU time and peak RSS of the action process. */
+  cpuMs?: number;
+  maxRssMiB?: number;
   total: number;
   errors: number;
   byOperation: Record<string, number>;
@@ -28,6 +31,8 @@ export function callCounts(p: PhaseRun): CallCounts {
     ok: p.ok,
     ...(p.error !== undefined ? { error: p.error } : {}),
     wallMs: Math.round(p.ms),
+    ...(p.cpuMs !== undefined ? { cpuMs: Math.round(p.cpuMs) } : {}),
+    ...(p.maxRssMiB !== undefined ? { maxRssMiB: Math.round(p.maxRssMiB * 10) / 10 } : {}),
     total: p.calls.length,
     errors: errorsOf(p.calls),
     byOperation: countByOperation(p.calls),
@@ -67,6 +72,8 @@ export function apiRow(r: ScenarioResult): ApiRow {
 
 export interface OverheadRun {
   wallMs: number;
+  /** CPU time of the action process (user + system). */
+  cpuMs: number;
   /** The configured latencies on the critical path: boot/running, Online, each command round. */
   simulatedMs: number;
   overheadMs: number;
@@ -101,6 +108,7 @@ export function overheadOf(r: ScenarioResult, lat: Latencies): OverheadRun {
   const wall = d.ms;
   return {
     wallMs: Math.round(wall),
+    cpuMs: Math.round(d.cpuMs ?? NaN),
     simulatedMs: waitSim + commandSim,
     overheadMs: Math.round(wall - waitSim - commandSim),
     startupMs: first - d.startedAt,
@@ -116,6 +124,7 @@ export interface OverheadRow {
   runs: OverheadRun[];
   wallMs: Stats;
   overheadMs: Stats;
+  cpuMs: Stats;
   /** The run with the median overhead, for its breakdown. */
   median: OverheadRun;
   failures: string[];
@@ -130,6 +139,7 @@ export function overheadRow(instances: number, results: ScenarioResult[], lat: L
     runs,
     wallMs: stats(runs.map((r) => r.wallMs)),
     overheadMs: stats(runs.map((r) => r.overheadMs)),
+    cpuMs: stats(runs.map((r) => r.cpuMs)),
     median: sorted[Math.floor((sorted.length - 1) / 2)] as OverheadRun,
     failures: results.filter((r) => !r.deploy.ok).map((r) => r.deploy.error ?? 'failed'),
   };

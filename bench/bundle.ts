@@ -1,7 +1,7 @@
 // The bundle under test. By default the project's own bundle script (scripts/bundle.ts, i.e.
-// `npm run bundle`) builds the current sources into a temp dir, so the benchmark measures
-// the sources as they are without touching the checkout's dist/. `--dist DIR` measures an
-// existing bundle instead.
+// `npm run bundle`) builds the committed sources into a temp dir, so the benchmark measures
+// them without touching the checkout's dist/. `--worktree` bundles the checkout's sources
+// with their uncommitted edits; `--dist DIR` measures an existing bundle instead.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
@@ -18,9 +18,34 @@ export interface Bundle {
   buildMs?: number;
 }
 
-/** Runs scripts/bundle.ts with a temp working directory whose src/ links to the sources. */
-export function buildBundle(tmp: string): Bundle {
-  symlinkSync(join(ROOT, 'src'), join(tmp, 'src'));
+/**
+ * Runs scripts/bundle.ts in a temp working directory holding the sources: the committed ones
+ * (`git archive HEAD src schema`, the default) or the checkout's as they are now (a link to
+ * src/, with whatever uncommitted edits it holds).
+ */
+export function buildBundle(tmp: string, from: 'head' | 'worktree'): Bundle {
+  let origin: string;
+  if (from === 'head') {
+    const commit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short=12', 'HEAD'], {
+      encoding: 'utf8',
+    }).trim();
+    const tar = execFileSync('git', [
+      '-C',
+      ROOT,
+      'archive',
+      '--format=tar',
+      'HEAD',
+      'src',
+      'schema',
+    ]);
+    execFileSync('tar', ['-x', '-C', tmp], { input: tar });
+    symlinkSync(join(ROOT, 'node_modules'), join(tmp, 'node_modules'));
+    origin = `src/ of commit ${commit}, bundled into a temp dir by scripts/bundle.ts (as \`npm run bundle\`)`;
+  } else {
+    symlinkSync(join(ROOT, 'src'), join(tmp, 'src'));
+    origin =
+      'src/ of the checkout as it is (uncommitted edits included), bundled into a temp dir by scripts/bundle.ts';
+  }
   const t0 = performance.now();
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.ts')], {
     cwd: tmp,
@@ -28,9 +53,10 @@ export function buildBundle(tmp: string): Bundle {
   });
   return {
     dir: join(tmp, 'dist'),
-    origin: 'built from src/ into a temp dir by scripts/bundle.ts (what `npm run bundle` does)',
-    // esbuild names modules relative to its working directory ("// src/main.ts" in a normal
-    // build, "// ../../work/main/src/main.ts" here); sizes below take that difference out.
+    origin,
+    // esbuild names modules relative to its working directory ("// node_modules/yaml/..." in
+    // a normal build, "// ../../work/main/node_modules/yaml/..." here, through the link);
+    // sizes below take that difference out.
     pathPrefix: relative(tmp, ROOT) + '/',
     buildMs: performance.now() - t0,
   };

@@ -63,6 +63,12 @@ function apiTable(rows: ApiRow[], which: 'deploy' | 'destroy'): string {
   }
   body.push(['wall time', ...rows.map((r) => s(r[which].wallMs))]);
   body.push([
+    'action CPU time · peak RSS',
+    ...rows.map(
+      (r) => `${s(r[which].cpuMs ?? NaN)} · ${Math.round(r[which].maxRssMiB ?? NaN)} MiB`,
+    ),
+  ]);
+  body.push([
     'outcome',
     ...rows.map((r) =>
       r[which].ok
@@ -79,6 +85,7 @@ export function renderMarkdown(r: Results): string {
   const lat = r.latencies;
   const out: string[] = [];
   out.push(`Taken ${r.takenAt.slice(0, 16).replace('T', ' ')} UTC on ${machineLine(r.machine)}.`);
+  out.push(`The action measured: ${r.bundle.origin}.`);
   out.push('');
 
   out.push('#### API calls by operation (local cloud, simulated instances)');
@@ -110,6 +117,7 @@ export function renderMarkdown(r: Results): string {
         'N (1 region)',
         'runs',
         'deploy wall (median)',
+        'CPU time (median)',
         'simulated',
         '**overhead** median (min–max)',
         'start-up → 1st call',
@@ -122,6 +130,7 @@ export function renderMarkdown(r: Results): string {
         String(o.instances),
         String(o.runs.length) + (o.failures.length ? ` (+${o.failures.length} failed)` : ''),
         s(o.wallMs.median),
+        s(o.cpuMs.median),
         s(o.median.simulatedMs),
         `**${s(o.overheadMs.median)}** (${s(o.overheadMs.min)}–${s(o.overheadMs.max)})`,
         ms(o.median.startupMs),

@@ -2,8 +2,9 @@
 // Prints Markdown tables and writes bench/results/latest.json. Not a test: figures with the
 // goals beside them, no pass or fail. Writes nothing but temp dirs and bench/results/.
 //
-//   node bench/run.ts [--quick] [--dist DIR] [--runs N]
+//   node bench/run.ts [--quick] [--worktree | --dist DIR] [--runs N]
 //     --quick    fewer scenarios and runs (to try the benchmark itself)
+//     --worktree bundle the checkout's src/ as it is, not the committed one (git HEAD)
 //     --dist     measure this bundle instead of building the sources into a temp dir
 //     --runs     timed start-up runs (default 20)
 //   node bench/run.ts --render bench/results/latest.json
@@ -30,6 +31,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     dist: { type: 'string' },
+    worktree: { type: 'boolean', default: false },
     runs: { type: 'string' },
     render: { type: 'string' },
   },
@@ -77,7 +79,7 @@ try {
     bundle = { dir: resolve(values.dist), origin: `given: ${values.dist}` };
   } else {
     log('bundling the sources into a temp dir');
-    bundle = buildBundle(tmp);
+    bundle = buildBundle(tmp, values.worktree ? 'worktree' : 'head');
   }
 
   const dist = bundle.dir;

@@ -12,6 +12,7 @@ import type { Plan } from '../src/plan/types.ts';
 import { TAG } from '../src/plan/types.ts';
 import { failureOf, runAction, type ActionRun } from './action.ts';
 import { simulatedStdout } from './agent.ts';
+import { writeProbe } from './probe.ts';
 import { makeProject, type Payload } from './project.ts';
 
 /** The latencies the local cloud is told to simulate, in ms. */
@@ -86,6 +87,9 @@ export interface PhaseRun {
   ms: number;
   startedAt: number;
   endedAt: number;
+  /** CPU time and peak RSS of the action process. */
+  cpuMs?: number;
+  maxRssMiB?: number;
   calls: CallRecord[];
 }
 
@@ -112,6 +116,7 @@ function phase(r: ActionRun, calls: CallRecord[]): PhaseRun {
     ms: r.ms,
     startedAt: r.startedAt,
     endedAt: r.endedAt,
+    ...(r.probe ? { cpuMs: r.probe.cpuMs, maxRssMiB: r.probe.maxRssMiB } : {}),
     calls,
   };
 }
@@ -128,6 +133,7 @@ export async function runScenario(
   lat: Latencies,
 ): Promise<ScenarioResult> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-project-'));
+  const probeDir = mkdtempSync(join(tmpdir(), 'bench-probe-'));
   const cloud = await newCloud(lat);
   try {
     const payload = makeProject(dir, {
@@ -142,7 +148,7 @@ export async function runScenario(
       'instance-profile': 'bench-ssm',
       ...(s.secret ? { secrets: s.secret } : {}),
     };
-    const base = { dist, workspace: dir, cloudUrl: cloud.url };
+    const base = { dist, workspace: dir, cloudUrl: cloud.url, probe: writeProbe(probeDir) };
     const planned = await runAction({
       ...base,
       runId: `${process.pid}${runs}0`,
@@ -192,6 +198,7 @@ export async function runScenario(
   } finally {
     await closeCloud(cloud);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(probeDir, { recursive: true, force: true });
   }
 }
 

@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadNow } from './machine.ts';
+import { readProbe, writeProbe } from './probe.ts';
 import { EXAMPLE } from './project.ts';
 
 export interface Stats {
@@ -47,20 +48,6 @@ export interface StartupResult {
   /** 1-minute load average when this measurement started. */
   load: number;
 }
-
-// VmHWM is the peak resident set of this process image. process.resourceUsage().maxRSS is not
-// used: Linux carries the parent's peak across fork and exec into it, so a child of this
-// (large) benchmark process would report at least the benchmark's own size.
-const PROBE_RSS = `import { readFileSync, writeFileSync } from 'node:fs';
-process.on('exit', () => {
-  const u = process.resourceUsage();
-  const hwm = /^VmHWM:\\s+(\\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  writeFileSync(
-    process.env.BENCH_PROBE_OUT,
-    JSON.stringify({ maxRssKiB: Number(hwm?.[1] ?? NaN), cpuUs: u.userCPUTime + u.systemCPUTime }),
-  );
-});
-`;
 
 const PROBE_MODULES = `import { writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
@@ -100,10 +87,9 @@ export async function measureStartup(
   runs: number,
 ): Promise<StartupResult> {
   const load = loadNow();
-  const rssProbe = join(tmp, 'probe-rss.mjs');
+  const rssProbe = writeProbe(tmp);
   const modulesProbe = join(tmp, 'probe-modules.mjs');
   const probeOut = join(tmp, 'probe.json');
-  writeFileSync(rssProbe, PROBE_RSS);
   writeFileSync(modulesProbe, PROBE_MODULES);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -133,17 +119,16 @@ export async function measureStartup(
   const baseRss: number[] = [];
   const cpu: number[] = [];
   const baseCpu: number[] = [];
-  const probe = () =>
-    JSON.parse(readFileSync(probeOut, 'utf8')) as { maxRssKiB: number; cpuUs: number };
+  const probe = () => readProbe(probeOut);
   for (let i = 0; i < Math.max(5, Math.floor(runs / 2)); i++) {
     await runNode(['--import', rssProbe, ...action], env, cwd);
     const a = probe();
-    rss.push(a.maxRssKiB / 1024);
-    cpu.push(a.cpuUs / 1000);
+    rss.push(a.maxRssMiB);
+    cpu.push(a.cpuMs);
     await runNode(['--import', rssProbe, ...baseline], env, cwd);
     const b = probe();
-    baseRss.push(b.maxRssKiB / 1024);
-    baseCpu.push(b.cpuUs / 1000);
+    baseRss.push(b.maxRssMiB);
+    baseCpu.push(b.cpuMs);
   }
   await runNode(['--import', modulesProbe, ...action], env, cwd);
   const urls = (JSON.parse(readFileSync(probeOut, 'utf8')) as { urls: string[] }).urls;
@@ -171,7 +156,7 @@ export async function measureStartup(
         : ['--import', rssProbe, '-e', '0'];
       const ms = (await runNode(args, env, cwd)).ms;
       samples[k]?.t.push(ms);
-      samples[k]?.m.push(probe().maxRssKiB / 1024);
+      samples[k]?.m.push(probe().maxRssMiB);
     }
   }
   const imports: StartupResult['imports'] = targets.map((file, k) => ({
