@@ -89,27 +89,31 @@ export function bundleFiles(b: Bundle): BundleFile[] {
   return out;
 }
 
-/** The packages (or source folders) a bundle file holds most modules of, from esbuild's
- * `// path` comments: e.g. "undici, tunnel". */
+/** The packages (or source folders) that make up most of a bundle file's bytes, from the
+ * `// path` comment esbuild writes before each module: e.g. "undici, tunnel". */
 export function contents(b: Bundle, file: string, top = 3): string {
-  const counts = new Map<string, number>();
-  const text = readFileSync(join(b.dir, file), 'utf8');
-  for (const m of text.matchAll(/^\/\/ (\S+)$/gm)) {
-    let path = m[1] ?? '';
-    if (b.pathPrefix && path.startsWith(b.pathPrefix)) path = path.slice(b.pathPrefix.length);
-    const parts = path.split('/');
-    const i = parts.lastIndexOf('node_modules');
-    const name =
-      i >= 0
-        ? (parts[i + 1] ?? '').startsWith('@')
-          ? `${parts[i + 1]}/${parts[i + 2]}`
-          : (parts[i + 1] ?? '')
-        : parts.slice(0, Math.min(2, parts.length - 1)).join('/') || path;
-    counts.set(name, (counts.get(name) ?? 0) + 1);
+  const bytes = new Map<string, number>();
+  let current = '';
+  for (const line of readFileSync(join(b.dir, file), 'utf8').split('\n')) {
+    const m = /^\/\/ (\S+)$/.exec(line);
+    if (m) {
+      current = packageOf(m[1] ?? '', b.pathPrefix);
+      continue;
+    }
+    if (current) bytes.set(current, (bytes.get(current) ?? 0) + line.length + 1);
   }
-  return [...counts]
-    .sort((a, b) => b[1] - a[1])
+  return [...bytes]
+    .sort((x, y) => y[1] - x[1])
     .slice(0, top)
     .map(([n]) => n)
     .join(', ');
+}
+
+function packageOf(path: string, prefix: string | undefined): string {
+  const p = prefix && path.startsWith(prefix) ? path.slice(prefix.length) : path;
+  const parts = p.split('/');
+  const i = parts.lastIndexOf('node_modules');
+  if (i < 0) return parts.slice(0, Math.min(2, parts.length - 1)).join('/') || p;
+  const name = parts[i + 1] ?? '';
+  return name.startsWith('@') ? `${name}/${parts[i + 2] ?? ''}` : name;
 }
