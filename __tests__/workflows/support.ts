@@ -3,6 +3,8 @@
 // calls one run made, and edits to a copy of the fixture app.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startCloud, type RunningCloud, type StartOptions } from '../../cloud/server.ts';
 import type { CallRecord } from '../../cloud/cloud.ts';
@@ -43,4 +45,51 @@ export function moveRegion(appDir: string, from: string, to: string): void {
     if (!t.includes(`${from}:`)) throw new Error(`config.yaml has no region ${from}`);
     return t.replace(`${from}:`, `${to}:`);
   });
+}
+
+/**
+ * An HTTP proxy in front of the local cloud that can hold requests: `gate(body)` returns a
+ * promise to wait for before the request goes on, or undefined to pass it at once. Lets a
+ * test decide the order in which two runs reach the cloud (e.g. both past their checks
+ * before either launches).
+ */
+export async function gatedProxy(
+  target: string,
+  gate: (body: string) => Promise<void> | undefined,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      void (async () => {
+        await gate(body.toString('utf8'));
+        const out = request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: req.headers,
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        out.on('error', () => res.destroy());
+        out.end(body);
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
