@@ -6,6 +6,7 @@
 // statement.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,20 @@ const used = new Map<string, Set<string>>();
 
 let cloud: RunningCloud;
 before(async () => {
-  cloud = await simulatedCloud({ simulated: { failCommands: /name=failing-setup/ } });
+  // Simulated instances answer the secrets key command with a real public key.
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  cloud = await simulatedCloud({
+    simulated: {
+      failCommands: /name=failing-setup/,
+      stdout: (script) =>
+        script.includes('spot-deployer secrets-key')
+          ? pem
+          : script.includes('systemctl is-active')
+            ? 'site=active\n'
+            : '',
+    },
+  });
 });
 after(async () => {
   await cloud?.close();
@@ -78,10 +92,16 @@ test(
       assert.deepEqual([...ops], [], `${command} calls AWS`);
     }
 
-    let { r } = await deploy('deploy (first)');
+    let { r } = await deploy('deploy (first)', { secrets: 'API_TOKEN=first-value' });
     assert.equal(r.code, 0, explain(r));
-    ({ r } = await deploy('deploy (unchanged)'));
+    // A rotated secret alone is no change: its value is in neither the digest nor a tag.
+    ({ r } = await deploy('deploy (unchanged)', { secrets: 'API_TOKEN=second-value' }));
     assert.equal(r.outputs.changed, 'false', explain(r));
+    const tagValues = JSON.stringify(cloud.instances().map((i) => i.tags));
+    for (const v of ['first-value', 'second-value']) {
+      assert.ok(!tagValues.includes(v));
+      assert.ok(!tagValues.includes(createHash('sha256').update(v).digest('hex').slice(0, 12)));
+    }
     for (const [label, strategy] of [
       ['deploy (update)', 'update'],
       ['deploy (replace)', 'replace'],
@@ -92,8 +112,13 @@ test(
       assert.equal(r.code, 0, explain(r));
       assert.equal(r.outputs.changed, 'true');
     }
-    ({ r } = await deploy('deploy (forced update)', { force: 'true', strategy: 'update' }));
+    ({ r } = await deploy('deploy (forced update)', {
+      force: 'true',
+      strategy: 'update',
+      secrets: 'API_TOKEN=second-value',
+    }));
     assert.equal(r.code, 0, explain(r));
+    assert.equal(r.outputs.changed, 'true');
 
     const status = await run('status', {
       runId: newRunId(),
@@ -283,9 +308,14 @@ test(
 
     const deployed = await action(cloud, {
       runId: newRunId(),
-      inputs: { ...inputs, ...overrides, command: 'deploy' },
+      inputs: { ...inputs, ...overrides, command: 'deploy', strategy: 'update' },
     });
     assert.equal(deployed.code, 0, explain(deployed));
+    // An update of a deployment without instances launches them.
+    assert.match(
+      deployed.stdout,
+      /update: the deployment has no running instance to update; launching a new set/,
+    );
     assert.equal(deployed.outputs['manifest-digest'], amended.r.outputs['manifest-digest']);
     const launched = cloud
       .instances()
