@@ -13,7 +13,7 @@ export interface RegionClients {
 }
 
 /** Retry policy for every client: adaptive rate limiting, at most this many attempts per call. */
-export const RETRY = { retryMode: 'adaptive', maxAttempts: 6 } as const;
+export const RETRY = { retryMode: 'adaptive', maxAttempts: 10 } as const;
 
 export class Clients {
   readonly #byRegion = new Map<string, RegionClients>();

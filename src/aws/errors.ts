@@ -23,6 +23,22 @@ export function awsErrorCode(err: unknown): string {
   return 'Error';
 }
 
+/** Codes AWS answers when a caller sends too many requests (EC2, SSM and the SDK's own). */
+export const THROTTLING_CODES: ReadonlySet<string> = new Set([
+  'RequestLimitExceeded',
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+]);
+
+/** Still throttled after the SDK's retries: a poll can simply ask again at its next turn. */
+export function isThrottlingError(err: unknown): boolean {
+  return THROTTLING_CODES.has(awsErrorCode(err));
+}
+
 export function isCapacityError(err: unknown): boolean {
   return CAPACITY_CODES.has(awsErrorCode(err));
 }

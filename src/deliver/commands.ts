@@ -10,7 +10,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { abortable } from '../aws/clients.ts';
-import { awsErrorCode, describeAwsError, DeployError } from '../aws/errors.ts';
+import { awsErrorCode, describeAwsError, DeployError, isThrottlingError } from '../aws/errors.ts';
 import { backoff, chunk, type BackoffOptions, type Clock } from '../aws/poll.ts';
 
 /** SendCommand takes at most 50 instance ids. */
@@ -81,15 +81,22 @@ export async function followCommand(
   for (;;) {
     let NextToken: string | undefined;
     do {
-      const page = await ctx.ssm.send(
-        new ListCommandInvocationsCommand({
-          CommandId: commandId,
-          Details: true,
-          MaxResults: 50,
-          ...(NextToken ? { NextToken } : {}),
-        }),
-        abortable(ctx.signal),
-      );
+      let page;
+      try {
+        page = await ctx.ssm.send(
+          new ListCommandInvocationsCommand({
+            CommandId: commandId,
+            Details: true,
+            MaxResults: 50,
+            ...(NextToken ? { NextToken } : {}),
+          }),
+          abortable(ctx.signal),
+        );
+      } catch (err) {
+        // Throttled past the SDK's retries: ask again at the next poll (the deadline bounds it).
+        if (isThrottlingError(err)) break;
+        throw err;
+      }
       for (const inv of page.CommandInvocations ?? []) {
         if (!inv.InstanceId || !inv.Status || !TERMINAL.has(inv.Status)) continue;
         const plugin = inv.CommandPlugins?.[0];

@@ -4,7 +4,7 @@
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { abortable } from '../aws/clients.ts';
-import { awsErrorCode, describeAwsError, DeployError } from '../aws/errors.ts';
+import { awsErrorCode, describeAwsError, DeployError, isThrottlingError } from '../aws/errors.ts';
 import { backoff, chunk, type BackoffOptions, type Clock } from '../aws/poll.ts';
 import type { Log } from '../report/log.ts';
 import type { Fleet, Member } from './fleet.ts';
@@ -66,6 +66,11 @@ export function goneReason(m: Member, i: Instance): string {
   return `instance is ${state}${code ? ` (${code}${msg && msg !== code ? `: ${msg}` : ''})` : ''}`;
 }
 
+/** A poll throttled past the SDK's retries is skipped, not fatal: the wait's deadline bounds it. */
+function throttled(ctx: WaitContext, region: string, operation: string): void {
+  ctx.log.info(`${region}: ${operation} throttled; asking again at the next poll`);
+}
+
 /**
  * Polls until every healthy instance is running. Instances that end up shutting down or
  * terminated drop out (named spot interruptions); those still pending at the deadline too.
@@ -90,6 +95,8 @@ export async function waitRunning(
         } catch (err) {
           // Just launched: EC2 may not list the ids yet (eventual consistency).
           if (awsErrorCode(err) === 'InvalidInstanceID.NotFound') return;
+          // Throttled past the SDK's retries: this poll saw nothing; the next one asks again.
+          if (isThrottlingError(err)) return throttled(ctx, region, 'DescribeInstances');
           throw new DeployError(`${region}: DescribeInstances failed: ${describeAwsError(err)}`);
         }
         for (const i of seen) {
@@ -173,6 +180,7 @@ export async function waitOnline(ctx: WaitContext, fleet: Fleet, timeoutMs: numb
         const { ec2, ssm } = ctx.clientsFor(region);
         const [online, seen] = await Promise.all([
           onlineIds(ssm, ids, ctx.signal).catch((err: unknown) => {
+            if (isThrottlingError(err)) return undefined;
             throw new DeployError(
               `${region}: DescribeInstanceInformation failed: ${describeAwsError(err)}` +
                 (awsErrorCode(err) === 'AccessDeniedException'
@@ -182,9 +190,17 @@ export async function waitOnline(ctx: WaitContext, fleet: Fleet, timeoutMs: numb
           }),
           describeInstances(ec2, ids, ctx.signal).catch((err: unknown) => {
             if (awsErrorCode(err) === 'InvalidInstanceID.NotFound') return [];
+            if (isThrottlingError(err)) return undefined;
             throw new DeployError(`${region}: DescribeInstances failed: ${describeAwsError(err)}`);
           }),
         ]);
+        if (!online || !seen) {
+          return throttled(
+            ctx,
+            region,
+            !online ? 'DescribeInstanceInformation' : 'DescribeInstances',
+          );
+        }
         for (const i of seen) {
           const m = i.InstanceId ? fleet.get(i.InstanceId) : undefined;
           if (!m) continue;
