@@ -3,10 +3,10 @@
 // and the standard endpoint variables pointing at a local cloud. Timed from spawn to exit.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProbe, type ProbeResult } from './probe.ts';
+import { tempDir, track } from './temp.ts';
 
 export interface ActionRun {
   code: number | null;
@@ -60,7 +60,7 @@ export interface RunOptions {
 }
 
 export async function runAction(o: RunOptions): Promise<ActionRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-run-'));
+  const dir = tempDir('run-');
   try {
     const files = {
       output: join(dir, 'output'),
@@ -99,11 +99,9 @@ export async function runAction(o: RunOptions): Promise<ActionRun> {
     const startedAt = Date.now();
     const t0 = performance.now();
     const args = [...(o.probe ? ['--import', o.probe] : []), join(o.dist, 'index.js')];
-    const child = spawn(process.execPath, args, {
-      cwd: o.workspace,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = track(
+      spawn(process.execPath, args, { cwd: o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -10,8 +10,7 @@
 //   node bench/run.ts --render bench/results/latest.json
 //     print the tables of earlier results again, measuring nothing
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiRow, deliveryRow, overheadRow } from './analyse.ts';
@@ -26,6 +25,7 @@ import {
   type ScenarioResult,
 } from './scenarios.ts';
 import { measureStartup } from './startup.ts';
+import { killChildren, removeTemp, tempDir } from './temp.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,14 +47,15 @@ const started = performance.now();
 const log = (line: string) =>
   process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
 
-const tmp = mkdtempSync(join(tmpdir(), 'bench-'));
+const tmp = tempDir('work-');
 let stopping = false;
 const stop = (sig: NodeJS.Signals) => {
   if (stopping) return;
   stopping = true;
-  log(`${sig}: closing the local clouds`);
+  log(`${sig}: stopping the action runs and closing the local clouds`);
+  killChildren();
   void closeAll().finally(() => {
-    rmSync(tmp, { recursive: true, force: true });
+    removeTemp();
     process.exit(130);
   });
 };
@@ -159,5 +160,5 @@ try {
   log(`done in ${results.seconds} s; wrote bench/results/${quick ? 'quick' : 'latest'}.json`);
 } finally {
   await closeAll();
-  rmSync(tmp, { recursive: true, force: true });
+  removeTemp();
 }

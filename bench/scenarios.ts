@@ -2,8 +2,7 @@
 // every API call (operation, region, start time, duration, parameters) and every Run Command
 // invocation (when it started and ended on its instance).
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallRecord } from '../cloud/cloud.ts';
 import { startCloud, type RunningCloud } from '../cloud/server.ts';
@@ -13,6 +12,7 @@ import { TAG } from '../src/plan/types.ts';
 import { failureOf, runAction, type ActionRun } from './action.ts';
 import { simulatedStdout } from './agent.ts';
 import { writeProbe } from './probe.ts';
+import { tempDir } from './temp.ts';
 import { makeProject, type Payload } from './project.ts';
 
 /** The latencies the local cloud is told to simulate, in ms. */
@@ -132,8 +132,8 @@ export async function runScenario(
   dist: string,
   lat: Latencies,
 ): Promise<ScenarioResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-project-'));
-  const probeDir = mkdtempSync(join(tmpdir(), 'bench-probe-'));
+  const dir = tempDir('project-');
+  const probeDir = tempDir('probe-');
   const cloud = await newCloud(lat);
   try {
     const payload = makeProject(dir, {

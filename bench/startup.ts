@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadNow } from './machine.ts';
 import { readProbe, writeProbe } from './probe.ts';
+import { track } from './temp.ts';
 import { EXAMPLE } from './project.ts';
 
 export interface Stats {
@@ -72,7 +73,9 @@ interface ChildResult {
 function runNode(args: string[], env: Record<string, string>, cwd: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(
+      spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.resume();
