@@ -5,7 +5,7 @@ import {
   errorMessage,
   formatDiagnostic
 } from "./chunks/chunk-4G5IXWVH.js";
-import "./chunks/chunk-5RNFVK3I.js";
+import "./chunks/chunk-SLSPYRCZ.js";
 
 // src/cli.ts
 import { parseArgs } from "node:util";
@@ -47,7 +47,7 @@ ${USAGE}
   try {
     switch (command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-5X5ACXF6.js");
+        const { validateCommand } = await import("./chunks/validate-LJJ6VD6O.js");
         await validateCommand({ path: dir }, reporter);
         return 0;
       }
@@ -58,7 +58,7 @@ ${USAGE}
 `);
           return 2;
         }
-        const { planCommand } = await import("./chunks/plan-BOGKHQMT.js");
+        const { planCommand } = await import("./chunks/plan-VDZLD5KV.js");
         await planCommand(
           { path: dir, planOut: parsed.values.out, deploymentId: "", secrets: {} },
           reporter
@@ -66,7 +66,7 @@ ${USAGE}
         return 0;
       }
       case "generate": {
-        const { generateCommand } = await import("./chunks/generate-LVZKFLHH.js");
+        const { generateCommand } = await import("./chunks/generate-Z6GPBBKO.js");
         await generateCommand({ path: dir, force: parsed.values.force }, reporter);
         return 0;
       }

@@ -1,17 +1,17 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
+  DeployError
+} from "./chunks/chunk-CPITSMUT.js";
+import {
   InputError,
   readInputs
-} from "./chunks/chunk-K5UF5MAW.js";
-import {
-  DeployError
-} from "./chunks/chunk-J6PNY4N6.js";
+} from "./chunks/chunk-IZ7OECAG.js";
 import {
   UserError,
   errorMessage,
   formatDiagnostic
 } from "./chunks/chunk-4G5IXWVH.js";
-import "./chunks/chunk-5RNFVK3I.js";
+import "./chunks/chunk-SLSPYRCZ.js";
 
 // src/runner.ts
 import { randomUUID } from "node:crypto";
@@ -105,12 +105,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-5X5ACXF6.js");
+        const { validateCommand } = await import("./chunks/validate-LJJ6VD6O.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-BOGKHQMT.js");
+        const { planCommand } = await import("./chunks/plan-VDZLD5KV.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -118,19 +118,19 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-426CFSJX.js");
+        const { deployCommand } = await import("./chunks/deploy-OFQ3D4DH.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-JHVZO7GQ.js");
+        const { destroyCommand } = await import("./chunks/destroy-OH62BDOV.js");
         await withCancellation((signal) => destroyCommand(inputs, { signal }));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-J4NEPTUT.js");
+        const { statusCommand } = await import("./chunks/status-YKIWCP4U.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

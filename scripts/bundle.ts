@@ -16,6 +16,9 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // Prefer each package's ESM build: the AWS SDK's CommonJS build bundles into one large
+  // chunk that costs the deploy about 0.5 s of CPU and 60 MiB more (measured by the bench).
+  mainFields: ['module', 'main'],
   target: 'node24',
   sourcemap: true,
   sourcesContent: false,

@@ -10,12 +10,12 @@ import {
   info,
   setFailed,
   warning
-} from "../chunks/chunk-WREZP46J.js";
-import "../chunks/chunk-KSW4INBU.js";
+} from "../chunks/chunk-CMHIBFCU.js";
+import "../chunks/chunk-HJLEWWHE.js";
 import {
   errorMessage
 } from "../chunks/chunk-4G5IXWVH.js";
-import "../chunks/chunk-5RNFVK3I.js";
+import "../chunks/chunk-SLSPYRCZ.js";
 
 // src/post.ts
 async function runCleanup() {
@@ -41,9 +41,9 @@ async function runCleanup() {
       return;
     }
     const [{ Clients }, { destroyTagged }, { POLL, realClock }] = await Promise.all([
-      import("../chunks/clients-YUIOHYCZ.js"),
-      import("../chunks/destroy-EYP25PZD.js"),
-      import("../chunks/poll-VPH7SYU3.js")
+      import("../chunks/clients-EUTKVCVU.js"),
+      import("../chunks/destroy-VMQQFI7U.js"),
+      import("../chunks/poll-XBEGXVX2.js")
     ]);
     const clients = new Clients();
     try {

@@ -1,0 +1,23 @@
+import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
+import {
+  destroyTagged,
+  terminateInstances
+} from "./chunk-AQ3KD542.js";
+import "./chunk-DTPRKKXX.js";
+import "./chunk-7WFD3UC7.js";
+import "./chunk-VHTXZ2YU.js";
+import "./chunk-ZZ2SNOZL.js";
+import "./chunk-26QGXXSG.js";
+import "./chunk-2KBZCNNM.js";
+import "./chunk-5UZIY2RH.js";
+import "./chunk-CPITSMUT.js";
+import "./chunk-JVXDG6VL.js";
+import "./chunk-4G5IXWVH.js";
+import "./chunk-DOESRUQL.js";
+import "./chunk-5JFPBMIT.js";
+import "./chunk-SLSPYRCZ.js";
+export {
+  destroyTagged,
+  terminateInstances
+};
+//# sourceMappingURL=destroy-VMQQFI7U.js.map

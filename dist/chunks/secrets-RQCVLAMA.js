@@ -1,0 +1,142 @@
+import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
+import {
+  COMMAND_BUDGET,
+  CONFIG_DIR,
+  SECRETS_FILE,
+  STATE_DIR,
+  envFile,
+  jsonBytes,
+  sh
+} from "./chunk-Y6VPRU5M.js";
+import "./chunk-SLSPYRCZ.js";
+
+// src/plan/secrets.ts
+import {
+  constants,
+  createCipheriv,
+  createHmac,
+  pbkdf2Sync,
+  publicEncrypt,
+  randomBytes
+} from "node:crypto";
+var SECRETS_KEY = `${STATE_DIR}/secrets-key.pem`;
+var MAGIC = "spot-seal-1";
+var PBKDF2_ITER = 1e4;
+var HEAD = [
+  "set -euo pipefail",
+  "umask 077",
+  "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  `S=${STATE_DIR}`,
+  `key=${SECRETS_KEY}`,
+  `fail() { printf 'spot-deployer: %s\\n' "$*" >&2; exit 1; }`,
+  'command -v openssl >/dev/null 2>&1 || fail "openssl is needed on the instance to receive secrets"'
+];
+function secretsKeyScript() {
+  return [
+    "#!/bin/bash",
+    "# spot-deployer secrets-key: create (once) the key secrets are sealed to; print its public half",
+    ...HEAD,
+    'install -d -m 0700 -- "$S"',
+    'if [ ! -s "$key" ]; then',
+    '  rm -f -- "$key.tmp"',
+    '  if ! err=$(openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$key.tmp" 2>&1); then',
+    '    fail "cannot create the secrets key: $err"',
+    "  fi",
+    '  mv -f -- "$key.tmp" "$key"',
+    "fi",
+    'chown root:root -- "$key"',
+    'chmod 0600 -- "$key"',
+    'openssl pkey -in "$key" -pubout'
+  ].join("\n") + "\n";
+}
+function sealSecrets(publicKeyPem, secrets) {
+  const plain = Buffer.from(
+    envFile(secrets, "secrets delivered by spot-deployer (root only; do not edit)"),
+    "utf8"
+  );
+  const password = randomBytes(32).toString("hex");
+  const macKey = randomBytes(32).toString("hex");
+  const wrapped = publicEncrypt(
+    { key: publicKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+    Buffer.from(`${password}
+${macKey}
+`, "ascii")
+  );
+  const salt = randomBytes(8);
+  const keyIv = pbkdf2Sync(password, salt, PBKDF2_ITER, 48, "sha256");
+  const cipher = createCipheriv("aes-256-ctr", keyIv.subarray(0, 32), keyIv.subarray(32, 48));
+  const payload = Buffer.concat([
+    Buffer.from("Salted__", "ascii"),
+    salt,
+    cipher.update(plain),
+    cipher.final()
+  ]);
+  const mac = createHmac("sha256", Buffer.from(macKey, "hex")).update(wrapped).update(payload).digest();
+  return [
+    MAGIC,
+    wrapped.toString("base64"),
+    payload.toString("base64"),
+    mac.toString("base64")
+  ].join(".");
+}
+function secretsInstallScript(sealed) {
+  if (!/^[A-Za-z0-9+/=.-]+$/.test(sealed) || !sealed.startsWith(`${MAGIC}.`)) {
+    throw new Error("sealed secrets are not in the expected format (use sealSecrets)");
+  }
+  const script = [
+    "#!/bin/bash",
+    `# spot-deployer secrets: install ${SECRETS_FILE} (sealed to this instance's key)`,
+    ...HEAD,
+    '[ -s "$key" ] || fail "no secrets key on this instance (run the secrets-key command first)"',
+    `sealed=${sh(sealed)}`,
+    `dest=${SECRETS_FILE}`,
+    // leftovers of a command that was killed (SIGKILL runs no trap)
+    'rm -rf -- "$S"/seal.* "$dest".*.tmp',
+    'work=$(mktemp -d "$S/seal.XXXXXX")',
+    `trap 'rm -rf -- "$work"' EXIT`,
+    'IFS=. read -r magic wrapped payload mac <<<"$sealed"',
+    `[ "$magic" = ${MAGIC} ] || fail "unknown sealed secrets format"`,
+    `printf '%s' "$wrapped" | base64 -d >"$work/wrapped"`,
+    `printf '%s' "$payload" | base64 -d >"$work/payload"`,
+    'openssl pkeyutl -decrypt -inkey "$key" -pkeyopt rsa_padding_mode:oaep \\',
+    "  -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 \\",
+    '  -in "$work/wrapped" -out "$work/keys" 2>/dev/null ||',
+    '  fail "cannot open the sealed secrets: they were sealed to another key"',
+    '{ read -r password && read -r mackey; } <"$work/keys" || fail "sealed secrets are damaged"',
+    `printf '%s\\n' "$password" >"$work/password"`,
+    // The MAC key is on openssl's command line for an instant; it only authenticates this
+    // one message, which has been received already, so seeing it gains nothing.
+    'got=$(cat -- "$work/wrapped" "$work/payload" |',
+    '  openssl dgst -sha256 -mac HMAC -macopt "hexkey:$mackey" -binary | base64 -w0)',
+    '[ "$got" = "$mac" ] || fail "sealed secrets failed their integrity check"',
+    `openssl enc -d -aes-256-ctr -pbkdf2 -iter ${PBKDF2_ITER} -md sha256 \\`,
+    '  -pass "file:$work/password" -in "$work/payload" -out "$work/plain" ||',
+    '  fail "cannot decrypt the sealed secrets"',
+    // An identical file stays as it is (not even its directory is touched).
+    `if [ -f "$dest" ] && [ ! -L "$dest" ] && [ "$(stat -c '%a %u %g' -- "$dest")" = "600 0 0" ] &&`,
+    '  [ "$(sha256sum <"$dest")" = "$(sha256sum <"$work/plain")" ]; then',
+    '  echo "secrets unchanged in $dest"',
+    "  exit 0",
+    "fi",
+    `install -d -m 0755 -- ${CONFIG_DIR}`,
+    'tmp="$dest.$$.tmp"',
+    'cat -- "$work/plain" >"$tmp"',
+    'chown root:root -- "$tmp"',
+    'chmod 0600 -- "$tmp"',
+    'mv -fT -- "$tmp" "$dest"',
+    'echo "secrets installed in $dest"'
+  ].join("\n") + "\n";
+  if (jsonBytes(script) > COMMAND_BUDGET) {
+    throw new Error(
+      `the secrets are too large to deliver in one command (${jsonBytes(script)} bytes, limit ${COMMAND_BUDGET})`
+    );
+  }
+  return script;
+}
+export {
+  SECRETS_KEY,
+  sealSecrets,
+  secretsInstallScript,
+  secretsKeyScript
+};
+//# sourceMappingURL=secrets-RQCVLAMA.js.map
