@@ -147,8 +147,18 @@ export async function runCommand(
       try {
         commandId = await sendCommand(ctx, batch, spec);
       } catch (err) {
-        // SSM refuses the whole batch when any instance is not (or no longer) managed.
+        // SSM refuses the whole batch when any instance is not (or no longer) managed, e.g.
+        // reclaimed since the last step: halve the batch until the refused ones are alone,
+        // so that the others still get the command.
         if (awsErrorCode(err) === 'InvalidInstanceId') {
+          if (batch.length > 1) {
+            const half = Math.ceil(batch.length / 2);
+            const halves = await Promise.all([
+              runCommand(ctx, batch.slice(0, half), spec),
+              runCommand(ctx, batch.slice(half), spec),
+            ]);
+            return new Map(halves.flatMap((h) => [...h]));
+          }
           return new Map(
             batch.map((id) => [
               id,
