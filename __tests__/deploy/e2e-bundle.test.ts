@@ -29,13 +29,13 @@ test(
       assert.equal(deployed.code, 0, explain(deployed));
       assert.equal(JSON.parse(deployed.outputs['instance-ids'] ?? '[]').length, 1);
 
-      // A second run killed outright (no chance to clean up) right after its launch: the post
-      // step finds its instance by the run tag.
+      // A second run (forced: the manifest is unchanged) killed outright, with no chance to
+      // clean up, right after its launch: the post step finds its instance by the run tag.
       const runId = newRunId();
       const killed = await action(cloud, {
         bundle: true,
         runId,
-        inputs: { ...inputs, command: 'deploy' },
+        inputs: { ...inputs, command: 'deploy', force: 'true' },
         onSpawn: (child) => {
           const timer = setInterval(() => {
             if (instancesOfRun(cloud, runId).length > 0) {
