@@ -7,6 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProbe, type ProbeResult } from './probe.ts';
 import { tempDir, track } from './temp.ts';
+import { parseFileCommands } from '../__fixtures__/action.ts';
 
 export interface ActionRun {
   code: number | null;
@@ -23,26 +24,6 @@ export interface ActionRun {
   errors: string[];
   /** Peak RSS and CPU time of the action process (when run with a probe). */
   probe?: ProbeResult;
-}
-
-/** The runner's file-command format: `name<<DELIM\nvalue\nDELIM` lines (and `name=value`). */
-export function parseFileCommands(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const name = heredoc[1] ?? '';
-      const delim = heredoc[2] ?? '';
-      const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i] ?? '');
-      out[name] = value.join('\n');
-    } else if (line.includes('=')) {
-      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-    }
-  }
-  return out;
 }
 
 export interface RunOptions {
