@@ -78,14 +78,19 @@ const BASH_RESERVED = new Set([
   'FUNCNAME',
 ]);
 
+/** Why `name` cannot be an environment variable bash and systemd both pass on, or undefined. */
+export function envNameProblem(name: string): string | undefined {
+  if (!ENV_NAME.test(name)) return `not a valid environment variable name: ${describe(name)}`;
+  if (BASH_RESERVED.has(name) || name.startsWith('BASH_')) {
+    return `environment variable ${name} is reserved by bash`;
+  }
+  return undefined;
+}
+
 /** Throws unless `name` can be an environment variable both bash and systemd pass on as set. */
 export function assertEnvName(name: string): void {
-  if (!ENV_NAME.test(name)) {
-    throw new UnsafeValueError(`not a valid environment variable name: ${describe(name)}`);
-  }
-  if (BASH_RESERVED.has(name) || name.startsWith('BASH_')) {
-    throw new UnsafeValueError(`environment variable ${name} is reserved by bash`);
-  }
+  const problem = envNameProblem(name);
+  if (problem) throw new UnsafeValueError(problem);
 }
 
 /**

@@ -79,13 +79,16 @@ function readTemplate(deployment: Deployment, path: string): CloudConfig {
   if (rel.startsWith('..') || isAbsolute(rel)) {
     throw new Error(`template ${path}: resolves to ${real}, outside the repository`);
   }
-  const doc: unknown = parse(text);
+  // cloud-init reads YAML 1.1 (PyYAML): `yes`, `off`, `0644`, `12:30` mean what they mean there.
+  const doc: unknown = parse(text, { version: '1.1' });
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new Error(`template ${path}: a #cloud-config file must be a mapping`);
   }
   return doc as CloudConfig;
 }
+
+const YAML_OUT = { lineWidth: 0, version: '1.1' } as const;
 
 function asList(value: unknown, what: string): unknown[] {
   if (value === undefined || value === null) return [];
@@ -182,7 +185,9 @@ function build(deployment: Deployment, opts: UserDataOptions, withPackages: bool
 }
 
 function serialise(config: CloudConfig): string {
-  return '#cloud-config\n' + stringify(config, { lineWidth: 0 });
+  // YAML 1.1, as cloud-init reads it: strings such as `no`, `on` or `12:30` are quoted, else
+  // PyYAML would read a package named `no` as false and `12:30` as 750.
+  return '#cloud-config\n' + stringify(config, YAML_OUT);
 }
 
 function encode(text: string, limit: number): Omit<UserData, 'deferredPackages'> | undefined {
@@ -221,7 +226,7 @@ export function renderUserData(deployment: Deployment, opts: UserDataOptions): U
 
   // Nothing fits: name the largest part.
   const sizes = Object.entries(lean.config)
-    .map(([k, v]) => ({ k, bytes: Buffer.byteLength(stringify({ [k]: v }, { lineWidth: 0 })) }))
+    .map(([k, v]) => ({ k, bytes: Buffer.byteLength(stringify({ [k]: v }, YAML_OUT)) }))
     .sort((a, b) => b.bytes - a.bytes);
   const top = sizes[0];
   const gz = gzipSync(Buffer.from(leanText, 'utf8'), { level: 9 }).length;

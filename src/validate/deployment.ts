@@ -17,6 +17,7 @@ import { durationSeconds, octalMode, scalarString, SCRIPT_NAME, unitNameProblem 
 import { checkDestination, checkRepoPath, escapingLinks, type RepoContext } from './paths.ts';
 import { bool, int, isObj, scalar, str, type FileReporter } from './report.ts';
 import { checkUnitFile } from './unit.ts';
+import { ENV_NAME, envNameProblem } from '../plan/shell.ts';
 import { controlCharName, readTextFile, sourceText, type DataPath, type YamlFile } from './yaml.ts';
 
 export const SCRIPT_DEFAULTS = { workdir: '/opt/deployment', timeoutSeconds: 600, order: 0 };
@@ -56,6 +57,36 @@ async function repoPath(
     return undefined;
   }
   return res.ok;
+}
+
+/** The usable glob patterns of an upload's `exclude`; an empty or invalid one is an error
+ * at its place (picomatch, which applies them, throws on those). */
+async function excludePatterns(
+  r: FileReporter,
+  raw: unknown[],
+  at: (k: number) => DataPath,
+): Promise<string[]> {
+  const out: string[] = [];
+  let compile: ((pattern: string) => unknown) | undefined;
+  for (const [k, x] of raw.entries()) {
+    if (typeof x !== 'string') continue;
+    if (x === '') {
+      r.error(at(k), 'an exclude pattern cannot be empty');
+      continue;
+    }
+    compile ??= (await import('picomatch')).default;
+    try {
+      compile(x);
+    } catch (err) {
+      r.error(
+        at(k),
+        `not a usable glob pattern: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      continue;
+    }
+    out.push(x);
+  }
+  return out;
 }
 
 async function checkLinks(
@@ -121,6 +152,11 @@ export async function normalizeDeployment(
   const env: Record<string, string> = {};
   if (isObj(d.env)) {
     for (const [name, value] of Object.entries(d.env)) {
+      // Names bash will not set from the env file (the schema checks the form).
+      if (ENV_NAME.test(name) && envNameProblem(name)) {
+        r.error(D('env', name), `${envNameProblem(name)}; choose another name`, 'key');
+        continue;
+      }
       const v = scalar(value);
       if (v !== undefined) env[name] = scalarString(v, sourceText(y, D('env', name)));
     }
@@ -133,9 +169,9 @@ export async function normalizeDeployment(
   for (const [i, u] of raws.entries()) {
     if (!isObj(u)) continue;
     const at = (...p: Array<string | number>) => D('uploads', i, ...p);
-    const exclude = Array.isArray(u.exclude)
-      ? u.exclude.filter((x): x is string => typeof x === 'string')
-      : [];
+    const exclude = await excludePatterns(r, Array.isArray(u.exclude) ? u.exclude : [], (k) =>
+      at('exclude', k),
+    );
     const src = str(u.source);
     let ok;
     if (src !== undefined) {

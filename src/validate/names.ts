@@ -12,8 +12,10 @@ export const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Why a unit name (without .service) is not usable, or undefined when it is. */
 export function unitNameProblem(name: string): string | undefined {
   if (name === '') return 'is empty';
-  if (name.length + '.service'.length > 255)
-    return 'is longer than systemd allows (255 with .service)';
+  // The limits the deploy's scripts hold to (src/plan/render/services.ts): within systemd's
+  // 255 characters with .service, and no leading '-' that a command would take for an option.
+  if (name.length > 240) return 'is longer than 240 characters';
+  if (name.startsWith('-')) return "starts with '-', which commands would take for an option";
   if (name.endsWith('@')) return 'is a template unit without an instance (write name@instance)';
   if (!UNIT_NAME.test(name)) {
     return 'is not a valid systemd unit name (letters, digits and : _ . -, optionally @instance)';
