@@ -105,12 +105,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-LJJ6VD6O.js");
+        const { validateCommand } = await import("./chunks/validate-7LPZKEXE.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-VDZLD5KV.js");
+        const { planCommand } = await import("./chunks/plan-ZWJWNNSG.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -118,19 +118,19 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-OFQ3D4DH.js");
+        const { deployCommand } = await import("./chunks/deploy-YFIP36XE.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-OH62BDOV.js");
+        const { destroyCommand } = await import("./chunks/destroy-CU7KIQ2H.js");
         await withCancellation((signal) => destroyCommand(inputs, { signal }));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-YKIWCP4U.js");
+        const { statusCommand } = await import("./chunks/status-SE6AFEEF.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

@@ -42,8 +42,8 @@ async function runCleanup() {
     }
     const [{ Clients }, { destroyTagged }, { POLL, realClock }] = await Promise.all([
       import("../chunks/clients-EUTKVCVU.js"),
-      import("../chunks/destroy-VMQQFI7U.js"),
-      import("../chunks/poll-XBEGXVX2.js")
+      import("../chunks/destroy-S33CWLWL.js"),
+      import("../chunks/poll-HCYDV36S.js")
     ]);
     const clients = new Clients();
     try {

@@ -8,8 +8,8 @@ var realClock = {
     await delay(ms, void 0, signal ? { signal } : {});
   }
 };
-var POLL = { initialMs: 1e3, maxMs: 5e3, factor: 1.5 };
-var COMMAND_POLL = { initialMs: 250, maxMs: 5e3, factor: 1.5 };
+var POLL = { initialMs: 500, maxMs: 5e3, factor: 1.5 };
+var COMMAND_POLL = { initialMs: 150, maxMs: 4e3, factor: 1.4 };
 function* backoff(o = POLL) {
   let ms = o.initialMs;
   for (; ; ) {
@@ -54,4 +54,4 @@ export {
   groupBy,
   mapLimit
 };
-//# sourceMappingURL=chunk-7WFD3UC7.js.map
+//# sourceMappingURL=chunk-GIHDNEJT.js.map

@@ -10,14 +10,14 @@ import {
 } from "./chunk-WQIPHYH5.js";
 import {
   destroyTagged
-} from "./chunk-AQ3KD542.js";
+} from "./chunk-DYL73QB4.js";
 import {
   Clients
 } from "./chunk-DTPRKKXX.js";
 import {
   POLL,
   realClock
-} from "./chunk-7WFD3UC7.js";
+} from "./chunk-GIHDNEJT.js";
 import {
   DeployError
 } from "./chunk-CPITSMUT.js";
@@ -33,7 +33,7 @@ import {
 } from "./chunk-JVXDG6VL.js";
 import {
   loadDeployment
-} from "./chunk-2H3DWICU.js";
+} from "./chunk-JRZGXVRJ.js";
 
 // src/commands/destroy.ts
 import { resolve } from "node:path";
@@ -152,4 +152,4 @@ export {
   searchRegions,
   destroyCommand
 };
-//# sourceMappingURL=chunk-ALNQS6WD.js.map
+//# sourceMappingURL=chunk-CDYWB7LB.js.map

@@ -2,10 +2,10 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   checkServices,
   setInstanceOutputs
-} from "./chunk-WKBZKIRK.js";
+} from "./chunk-U7OMJLW6.js";
 import {
   searchRegions
-} from "./chunk-ALNQS6WD.js";
+} from "./chunk-CDYWB7LB.js";
 import {
   coreLog,
   instanceTable,
@@ -14,14 +14,14 @@ import {
 import {
   findTagged,
   onlineIds
-} from "./chunk-AQ3KD542.js";
+} from "./chunk-DYL73QB4.js";
 import {
   Clients
 } from "./chunk-DTPRKKXX.js";
 import {
   COMMAND_POLL,
   realClock
-} from "./chunk-7WFD3UC7.js";
+} from "./chunk-GIHDNEJT.js";
 import "./chunk-VHTXZ2YU.js";
 import "./chunk-ZZ2SNOZL.js";
 import "./chunk-26QGXXSG.js";
@@ -40,7 +40,8 @@ import {
 } from "./chunk-JVXDG6VL.js";
 import {
   loadDeployment
-} from "./chunk-2H3DWICU.js";
+} from "./chunk-JRZGXVRJ.js";
+import "./chunk-K2OHYL2R.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-DOESRUQL.js";
@@ -139,4 +140,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-YKIWCP4U.js.map
+//# sourceMappingURL=status-SE6AFEEF.js.map

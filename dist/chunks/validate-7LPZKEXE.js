@@ -2,8 +2,9 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   loadOrThrow,
   validateCommand
-} from "./chunk-A4QO7SXI.js";
-import "./chunk-2H3DWICU.js";
+} from "./chunk-4AJJHWQF.js";
+import "./chunk-JRZGXVRJ.js";
+import "./chunk-K2OHYL2R.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-SLSPYRCZ.js";
@@ -11,4 +12,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=validate-LJJ6VD6O.js.map
+//# sourceMappingURL=validate-7LPZKEXE.js.map

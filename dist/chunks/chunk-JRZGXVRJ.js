@@ -1,5 +1,9 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
+  ENV_NAME,
+  envNameProblem
+} from "./chunk-K2OHYL2R.js";
+import {
   config_schema_default,
   deployment_schema_default
 } from "./chunk-3OWNIHIA.js";
@@ -7356,8 +7360,8 @@ var PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 var SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 function unitNameProblem(name) {
   if (name === "") return "is empty";
-  if (name.length + ".service".length > 255)
-    return "is longer than systemd allows (255 with .service)";
+  if (name.length > 240) return "is longer than 240 characters";
+  if (name.startsWith("-")) return "starts with '-', which commands would take for an option";
   if (name.endsWith("@")) return "is a template unit without an instance (write name@instance)";
   if (!UNIT_NAME.test(name)) {
     return "is not a valid systemd unit name (letters, digits and : _ . -, optionally @instance)";
@@ -7962,6 +7966,29 @@ async function repoPath(ctx, r, path, p, kind2, what) {
   }
   return res.ok;
 }
+async function excludePatterns(r, raw, at) {
+  const out = [];
+  let compile;
+  for (const [k, x] of raw.entries()) {
+    if (typeof x !== "string") continue;
+    if (x === "") {
+      r.error(at(k), "an exclude pattern cannot be empty");
+      continue;
+    }
+    compile ??= (await import("./picomatch-MHIA4Z2B.js")).default;
+    try {
+      compile(x);
+    } catch (err) {
+      r.error(
+        at(k),
+        `not a usable glob pattern: ${err instanceof Error ? err.message : String(err)}`
+      );
+      continue;
+    }
+    out.push(x);
+  }
+  return out;
+}
 async function checkLinks(ctx, r, path, abs, exclude, what) {
   const { links, truncated } = await escapingLinks(ctx, abs, exclude);
   if (links.length > 0) {
@@ -8006,6 +8033,10 @@ async function normalizeDeployment(y, r, ctx, extra) {
   const env = {};
   if (isObj(d.env)) {
     for (const [name, value] of Object.entries(d.env)) {
+      if (ENV_NAME.test(name) && envNameProblem(name)) {
+        r.error(D("env", name), `${envNameProblem(name)}; choose another name`, "key");
+        continue;
+      }
       const v = scalar(value);
       if (v !== void 0) env[name] = scalarString(v, sourceText(y, D("env", name)));
     }
@@ -8016,7 +8047,11 @@ async function normalizeDeployment(y, r, ctx, extra) {
   for (const [i, u] of raws.entries()) {
     if (!isObj(u)) continue;
     const at = (...p) => D("uploads", i, ...p);
-    const exclude = Array.isArray(u.exclude) ? u.exclude.filter((x) => typeof x === "string") : [];
+    const exclude = await excludePatterns(
+      r,
+      Array.isArray(u.exclude) ? u.exclude : [],
+      (k) => at("exclude", k)
+    );
     const src = str(u.source);
     let ok;
     if (src !== void 0) {
@@ -11980,4 +12015,4 @@ export {
   require_dist,
   loadDeployment
 };
-//# sourceMappingURL=chunk-2H3DWICU.js.map
+//# sourceMappingURL=chunk-JRZGXVRJ.js.map

@@ -10,7 +10,7 @@ import {
 import {
   backoff,
   chunk
-} from "./chunk-7WFD3UC7.js";
+} from "./chunk-GIHDNEJT.js";
 import {
   getEndpointPlugin,
   makeBuilder
@@ -411,4 +411,4 @@ export {
   destroyTagged,
   terminateInstances
 };
-//# sourceMappingURL=chunk-AQ3KD542.js.map
+//# sourceMappingURL=chunk-DYL73QB4.js.map

@@ -3,7 +3,7 @@ import {
   _ep02 as _ep0,
   _mw02 as _mw0,
   command2 as command
-} from "./chunk-AQ3KD542.js";
+} from "./chunk-DYL73QB4.js";
 import {
   CancelCommand$,
   GetCommandInvocation$,
@@ -14,7 +14,7 @@ import {
 import {
   backoff,
   chunk
-} from "./chunk-7WFD3UC7.js";
+} from "./chunk-GIHDNEJT.js";
 import {
   DeployError,
   awsErrorCode,
@@ -145,6 +145,14 @@ async function runCommand(ctx, instanceIds, spec) {
         commandId = await sendCommand(ctx, batch, spec);
       } catch (err) {
         if (awsErrorCode(err) === "InvalidInstanceId") {
+          if (batch.length > 1) {
+            const half = Math.ceil(batch.length / 2);
+            const halves = await Promise.all([
+              runCommand(ctx, batch.slice(0, half), spec),
+              runCommand(ctx, batch.slice(half), spec)
+            ]);
+            return new Map(halves.flatMap((h) => [...h]));
+          }
           return new Map(
             batch.map((id) => [
               id,
@@ -255,4 +263,4 @@ export {
   setInstanceOutputs,
   checkServices
 };
-//# sourceMappingURL=chunk-WKBZKIRK.js.map
+//# sourceMappingURL=chunk-U7OMJLW6.js.map

@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   loadDeployment
-} from "./chunk-2H3DWICU.js";
+} from "./chunk-JRZGXVRJ.js";
 import {
   UserError
 } from "./chunk-4G5IXWVH.js";
@@ -38,4 +38,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=chunk-A4QO7SXI.js.map
+//# sourceMappingURL=chunk-4AJJHWQF.js.map

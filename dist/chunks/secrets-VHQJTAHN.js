@@ -3,11 +3,13 @@ import {
   COMMAND_BUDGET,
   CONFIG_DIR,
   SECRETS_FILE,
-  STATE_DIR,
+  STATE_DIR
+} from "./chunk-JFFMJ5FO.js";
+import {
   envFile,
   jsonBytes,
   sh
-} from "./chunk-Y6VPRU5M.js";
+} from "./chunk-K2OHYL2R.js";
 import "./chunk-SLSPYRCZ.js";
 
 // src/plan/secrets.ts
@@ -139,4 +141,4 @@ export {
   secretsInstallScript,
   secretsKeyScript
 };
-//# sourceMappingURL=secrets-RQCVLAMA.js.map
+//# sourceMappingURL=secrets-VHQJTAHN.js.map

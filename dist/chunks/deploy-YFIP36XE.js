@@ -4,7 +4,7 @@ import {
   failureDetail,
   runCommand,
   setInstanceOutputs
-} from "./chunk-WKBZKIRK.js";
+} from "./chunk-U7OMJLW6.js";
 import {
   coreLog,
   instanceTable,
@@ -35,7 +35,7 @@ import {
   waitOnline,
   waitRunning,
   waitTerminated
-} from "./chunk-AQ3KD542.js";
+} from "./chunk-DYL73QB4.js";
 import {
   Clients,
   CreateTags$,
@@ -53,7 +53,7 @@ import {
   chunk,
   mapLimit,
   realClock
-} from "./chunk-7WFD3UC7.js";
+} from "./chunk-GIHDNEJT.js";
 import "./chunk-VHTXZ2YU.js";
 import "./chunk-ZZ2SNOZL.js";
 import "./chunk-26QGXXSG.js";
@@ -73,8 +73,8 @@ import "./chunk-CMHIBFCU.js";
 import "./chunk-HJLEWWHE.js";
 import {
   buildPlan
-} from "./chunk-SRBCVPVR.js";
-import "./chunk-Y6VPRU5M.js";
+} from "./chunk-QRX5M3AW.js";
+import "./chunk-JFFMJ5FO.js";
 import {
   resolveDeploymentId,
   resolveIdentity
@@ -88,8 +88,9 @@ import {
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-A4QO7SXI.js";
-import "./chunk-2H3DWICU.js";
+} from "./chunk-4AJJHWQF.js";
+import "./chunk-JRZGXVRJ.js";
+import "./chunk-K2OHYL2R.js";
 import "./chunk-3OWNIHIA.js";
 import {
   errorMessage
@@ -1612,7 +1613,7 @@ async function unchanged(plan, found, strategy, log, preview) {
   };
 }
 async function loadSealer() {
-  const s = await import("./secrets-RQCVLAMA.js");
+  const s = await import("./secrets-VHQJTAHN.js");
   return {
     keyScript: s.secretsKeyScript,
     seal: s.sealSecrets,
@@ -1624,4 +1625,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-OFQ3D4DH.js.map
+//# sourceMappingURL=deploy-YFIP36XE.js.map

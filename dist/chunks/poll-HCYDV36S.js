@@ -7,7 +7,7 @@ import {
   groupBy,
   mapLimit,
   realClock
-} from "./chunk-7WFD3UC7.js";
+} from "./chunk-GIHDNEJT.js";
 import "./chunk-SLSPYRCZ.js";
 export {
   COMMAND_POLL,
@@ -18,4 +18,4 @@ export {
   mapLimit,
   realClock
 };
-//# sourceMappingURL=poll-XBEGXVX2.js.map
+//# sourceMappingURL=poll-HCYDV36S.js.map

@@ -1,8 +1,8 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-SRBCVPVR.js";
-import "./chunk-Y6VPRU5M.js";
+} from "./chunk-QRX5M3AW.js";
+import "./chunk-JFFMJ5FO.js";
 import {
   resolveDeploymentId,
   resolveIdentity
@@ -14,8 +14,9 @@ import {
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-A4QO7SXI.js";
-import "./chunk-2H3DWICU.js";
+} from "./chunk-4AJJHWQF.js";
+import "./chunk-JRZGXVRJ.js";
+import "./chunk-K2OHYL2R.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-SLSPYRCZ.js";
@@ -66,4 +67,4 @@ async function planCommand(inputs, reporter) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-VDZLD5KV.js.map
+//# sourceMappingURL=plan-ZWJWNNSG.js.map

@@ -6,14 +6,9 @@ import {
   ENV_FILE,
   SECRETS_FILE,
   STATE_DIR,
-  assertInstancePath,
-  envFile,
-  jsonBytes,
   planUploads,
-  sh,
-  shPath,
   stepScript
-} from "./chunk-Y6VPRU5M.js";
+} from "./chunk-JFFMJ5FO.js";
 import {
   TAG
 } from "./chunk-JVXDG6VL.js";
@@ -22,7 +17,14 @@ import {
 } from "./chunk-MGZNPMRM.js";
 import {
   require_dist
-} from "./chunk-2H3DWICU.js";
+} from "./chunk-JRZGXVRJ.js";
+import {
+  assertInstancePath,
+  envFile,
+  jsonBytes,
+  sh,
+  shPath
+} from "./chunk-K2OHYL2R.js";
 import {
   __toESM
 } from "./chunk-SLSPYRCZ.js";
@@ -3609,13 +3611,14 @@ function readTemplate(deployment, path) {
   if (rel.startsWith("..") || isAbsolute2(rel)) {
     throw new Error(`template ${path}: resolves to ${real}, outside the repository`);
   }
-  const doc = (0, import_yaml.parse)(text);
+  const doc = (0, import_yaml.parse)(text, { version: "1.1" });
   if (doc === null || doc === void 0) return {};
   if (typeof doc !== "object" || Array.isArray(doc)) {
     throw new Error(`template ${path}: a #cloud-config file must be a mapping`);
   }
   return doc;
 }
+var YAML_OUT = { lineWidth: 0, version: "1.1" };
 function asList(value, what) {
   if (value === void 0 || value === null) return [];
   if (!Array.isArray(value)) throw new Error(`template: ${what} must be a list`);
@@ -3693,7 +3696,7 @@ function build(deployment, opts, withPackages) {
   return { config, origin, packages: names };
 }
 function serialise(config) {
-  return "#cloud-config\n" + (0, import_yaml.stringify)(config, { lineWidth: 0 });
+  return "#cloud-config\n" + (0, import_yaml.stringify)(config, YAML_OUT);
 }
 function encode(text, limit) {
   const raw = Buffer.from(text, "utf8");
@@ -3725,7 +3728,7 @@ function renderUserData(deployment, opts) {
   const leanText = serialise(lean.config);
   const second = encode(leanText, limit);
   if (second) return lean.packages.length ? { ...second, deferredPackages: lean.packages } : second;
-  const sizes = Object.entries(lean.config).map(([k2, v2]) => ({ k: k2, bytes: Buffer.byteLength((0, import_yaml.stringify)({ [k2]: v2 }, { lineWidth: 0 })) })).sort((a, b2) => b2.bytes - a.bytes);
+  const sizes = Object.entries(lean.config).map(([k2, v2]) => ({ k: k2, bytes: Buffer.byteLength((0, import_yaml.stringify)({ [k2]: v2 }, YAML_OUT)) })).sort((a, b2) => b2.bytes - a.bytes);
   const top = sizes[0];
   const gz = gzipSync2(Buffer.from(leanText, "utf8"), { level: 9 }).length;
   const where = top ? `\`${top.k}\` (from ${lean.origin[top.k] || "the deployer"})` : "the document";
@@ -4042,4 +4045,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-SRBCVPVR.js.map
+//# sourceMappingURL=chunk-QRX5M3AW.js.map

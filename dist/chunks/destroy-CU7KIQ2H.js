@@ -1,0 +1,35 @@
+import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
+import {
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  manifestRegions,
+  searchRegions
+} from "./chunk-CDYWB7LB.js";
+import "./chunk-WQIPHYH5.js";
+import "./chunk-DYL73QB4.js";
+import "./chunk-DTPRKKXX.js";
+import "./chunk-GIHDNEJT.js";
+import "./chunk-VHTXZ2YU.js";
+import "./chunk-ZZ2SNOZL.js";
+import "./chunk-26QGXXSG.js";
+import "./chunk-2KBZCNNM.js";
+import "./chunk-5UZIY2RH.js";
+import "./chunk-CPITSMUT.js";
+import "./chunk-CMHIBFCU.js";
+import "./chunk-HJLEWWHE.js";
+import "./chunk-MEXPPU4T.js";
+import "./chunk-JVXDG6VL.js";
+import "./chunk-JRZGXVRJ.js";
+import "./chunk-K2OHYL2R.js";
+import "./chunk-3OWNIHIA.js";
+import "./chunk-4G5IXWVH.js";
+import "./chunk-DOESRUQL.js";
+import "./chunk-5JFPBMIT.js";
+import "./chunk-SLSPYRCZ.js";
+export {
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  manifestRegions,
+  searchRegions
+};
+//# sourceMappingURL=destroy-CU7KIQ2H.js.map
