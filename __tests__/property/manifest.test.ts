@@ -156,6 +156,7 @@ type Op =
   | { kind: 'set'; pick: number; value: unknown }
   | { kind: 'text'; pick: number; value: string }
   | { kind: 'env'; name: string; value: string }
+  | { kind: 'package'; name: string }
   | { kind: 'add'; pick: number; name: string; value: unknown }
   | { kind: 'nest'; pick: number; depth: number; list: boolean }
   | { kind: 'truncate'; at: number }
@@ -182,6 +183,35 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant('env' as const),
       name: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,12}$/),
       value: weirdString,
+    }),
+    weight: 2,
+  },
+  {
+    // Package names that mean something else to a YAML 1.1 reader (cloud-init's).
+    arbitrary: fc.record({
+      kind: fc.constant('package' as const),
+      name: fc.oneof(
+        fc.stringMatching(/^[a-z0-9][a-z0-9+.-]{1,12}$/),
+        fc.constantFrom(
+          'no',
+          'on',
+          'off',
+          'yes',
+          'y',
+          'n',
+          'null',
+          '1.5',
+          '0.10',
+          '1.0e+3',
+          '0o17',
+          '0b101',
+          '0x1f',
+          '2001-12-14',
+          '1e3',
+          '.inf',
+          'nan',
+        ),
+      ),
     }),
     weight: 2,
   },
@@ -255,6 +285,14 @@ function nest(v: unknown, depth: number, list: boolean): unknown {
 
 /** Applies a structural op to the parsed document; undefined when it does not apply. */
 function structural(data: unknown, o: Op): unknown {
+  if (o.kind === 'package') {
+    const d = (data as { deployment?: Record<string, unknown> } | null)?.deployment;
+    if (typeof d !== 'object' || d === null) return undefined;
+    const list = (d.packages ??= []) as unknown;
+    if (!Array.isArray(list)) return undefined;
+    list.push(o.name);
+    return data;
+  }
   if (o.kind === 'env') {
     const d = (data as { deployment?: Record<string, unknown> } | null)?.deployment;
     if (typeof d !== 'object' || d === null) return undefined;
@@ -336,6 +374,7 @@ function mutate(original: string, ops: readonly Op[]): Buffer {
       case 'set':
       case 'text':
       case 'env':
+      case 'package':
       case 'add':
       case 'nest': {
         let data: unknown;
