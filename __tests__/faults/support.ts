@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunningCloud, StartOptions } from '../../cloud/server.ts';
 import type { InstanceView } from '../../cloud/cloud.ts';
 import type { ActionRun } from '../../__fixtures__/action.ts';
@@ -116,4 +118,13 @@ export function watch(child: ChildProcess, fn: () => boolean): void {
     if (fn()) clearInterval(timer);
   }, 50);
   child.once('exit', () => clearInterval(timer));
+}
+
+/** Gives the app's script a `timeout:` (seconds). */
+export function setScriptTimeout(appDir: string, seconds: number): void {
+  const file = join(appDir, '.spot', 'deployment.yaml');
+  const text = readFileSync(file, 'utf8');
+  const edited = text.replace(/^( +)order: 1$/m, `$1order: 1\n$1timeout: ${seconds}`);
+  assert.notEqual(edited, text);
+  writeFileSync(file, edited);
 }
