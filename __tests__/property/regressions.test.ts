@@ -78,3 +78,17 @@ test('packages named like YAML 1.1 booleans (no, on, off, yes) reach cloud-init 
   assert.deepEqual(await validateCloudConfigs([doc]), ['']);
   assert.match(doc, /packages:\n {2}- "no"\n {2}- "on"\n {2}- "off"\n {2}- "yes"\n/);
 });
+
+test('a secret named like a variable bash reserves fails the plan, before anything is launched', async (t) => {
+  const root = await project(t, spotFiles());
+  const r = await loadDeployment(root);
+  assert.ok(r.deployment, located(r).join('\n'));
+  await assert.rejects(
+    buildPlan(r.deployment, {
+      deploymentId: 'regression',
+      identity: { repository: '', ref: '', sha: '', runId: '1-1' },
+      secretNames: ['DB_PASSWORD', 'UID'],
+    }),
+    /environment variable UID is reserved by bash/,
+  );
+});

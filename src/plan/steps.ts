@@ -33,7 +33,7 @@ import {
 } from './render/services.ts';
 import { type TarballInput, tarballBody } from './render/tarball.ts';
 import { COMMAND_BUDGET, planUploads } from './render/upload.ts';
-import { envFile, jsonBytes, sh } from './shell.ts';
+import { assertEnvName, envFile, jsonBytes, sh } from './shell.ts';
 import type { RemoteStep, StepKind, UserData } from './types.ts';
 import { renderUserData } from './userdata.ts';
 
@@ -240,6 +240,8 @@ export async function renderSteps(
   ]);
 
   if (opts.secretNames.length) {
+    // Refused here, before anything is launched, rather than when the secrets are sealed.
+    for (const name of opts.secretNames) assertEnvName(name);
     drafts.push([
       {
         name: 'secrets',
