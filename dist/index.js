@@ -105,12 +105,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-7LPZKEXE.js");
+        const { validateCommand } = await import("./chunks/validate-DI3SKSRV.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-ZWJWNNSG.js");
+        const { planCommand } = await import("./chunks/plan-OFDQMD4K.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -118,19 +118,19 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-YFIP36XE.js");
+        const { deployCommand } = await import("./chunks/deploy-UJQOYXFZ.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-CU7KIQ2H.js");
+        const { destroyCommand } = await import("./chunks/destroy-JOA5K6T4.js");
         await withCancellation((signal) => destroyCommand(inputs, { signal }));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-SE6AFEEF.js");
+        const { statusCommand } = await import("./chunks/status-UYSPV7IP.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

@@ -99,8 +99,9 @@ export {
   shPath,
   ENV_NAME,
   envNameProblem,
+  assertEnvName,
   envFile,
   heredocDelimiter,
   jsonBytes
 };
-//# sourceMappingURL=chunk-K2OHYL2R.js.map
+//# sourceMappingURL=chunk-762IFG6K.js.map

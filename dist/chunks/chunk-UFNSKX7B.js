@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   ENV_NAME,
   envNameProblem
-} from "./chunk-K2OHYL2R.js";
+} from "./chunk-762IFG6K.js";
 import {
   config_schema_default,
   deployment_schema_default
@@ -12015,4 +12015,4 @@ export {
   require_dist,
   loadDeployment
 };
-//# sourceMappingURL=chunk-JRZGXVRJ.js.map
+//# sourceMappingURL=chunk-UFNSKX7B.js.map

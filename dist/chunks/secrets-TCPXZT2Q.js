@@ -4,12 +4,12 @@ import {
   CONFIG_DIR,
   SECRETS_FILE,
   STATE_DIR
-} from "./chunk-JFFMJ5FO.js";
+} from "./chunk-BM6V3LCX.js";
 import {
   envFile,
   jsonBytes,
   sh
-} from "./chunk-K2OHYL2R.js";
+} from "./chunk-762IFG6K.js";
 import "./chunk-SLSPYRCZ.js";
 
 // src/plan/secrets.ts
@@ -141,4 +141,4 @@ export {
   secretsInstallScript,
   secretsKeyScript
 };
-//# sourceMappingURL=secrets-VHQJTAHN.js.map
+//# sourceMappingURL=secrets-TCPXZT2Q.js.map

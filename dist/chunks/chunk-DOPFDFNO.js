@@ -33,7 +33,7 @@ import {
 } from "./chunk-JVXDG6VL.js";
 import {
   loadDeployment
-} from "./chunk-JRZGXVRJ.js";
+} from "./chunk-UFNSKX7B.js";
 
 // src/commands/destroy.ts
 import { resolve } from "node:path";
@@ -152,4 +152,4 @@ export {
   searchRegions,
   destroyCommand
 };
-//# sourceMappingURL=chunk-CDYWB7LB.js.map
+//# sourceMappingURL=chunk-DOPFDFNO.js.map

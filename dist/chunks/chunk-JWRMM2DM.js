@@ -8,7 +8,7 @@ import {
   STATE_DIR,
   planUploads,
   stepScript
-} from "./chunk-JFFMJ5FO.js";
+} from "./chunk-BM6V3LCX.js";
 import {
   TAG
 } from "./chunk-JVXDG6VL.js";
@@ -17,14 +17,15 @@ import {
 } from "./chunk-MGZNPMRM.js";
 import {
   require_dist
-} from "./chunk-JRZGXVRJ.js";
+} from "./chunk-UFNSKX7B.js";
 import {
+  assertEnvName,
   assertInstancePath,
   envFile,
   jsonBytes,
   sh,
   shPath
-} from "./chunk-K2OHYL2R.js";
+} from "./chunk-762IFG6K.js";
 import {
   __toESM
 } from "./chunk-SLSPYRCZ.js";
@@ -3890,6 +3891,7 @@ async function renderSteps(deployment, opts) {
     }
   ]);
   if (opts.secretNames.length) {
+    for (const name of opts.secretNames) assertEnvName(name);
     drafts.push([
       {
         name: "secrets",
@@ -4045,4 +4047,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-QRX5M3AW.js.map
+//# sourceMappingURL=chunk-JWRMM2DM.js.map

@@ -2,9 +2,9 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   loadOrThrow,
   validateCommand
-} from "./chunk-4AJJHWQF.js";
-import "./chunk-JRZGXVRJ.js";
-import "./chunk-K2OHYL2R.js";
+} from "./chunk-PKMFFGRQ.js";
+import "./chunk-UFNSKX7B.js";
+import "./chunk-762IFG6K.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-SLSPYRCZ.js";
@@ -12,4 +12,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=validate-7LPZKEXE.js.map
+//# sourceMappingURL=validate-DI3SKSRV.js.map

@@ -5,7 +5,7 @@ import {
 } from "./chunk-U7OMJLW6.js";
 import {
   searchRegions
-} from "./chunk-CDYWB7LB.js";
+} from "./chunk-DOPFDFNO.js";
 import {
   coreLog,
   instanceTable,
@@ -40,8 +40,8 @@ import {
 } from "./chunk-JVXDG6VL.js";
 import {
   loadDeployment
-} from "./chunk-JRZGXVRJ.js";
-import "./chunk-K2OHYL2R.js";
+} from "./chunk-UFNSKX7B.js";
+import "./chunk-762IFG6K.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-DOESRUQL.js";
@@ -140,4 +140,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-SE6AFEEF.js.map
+//# sourceMappingURL=status-UYSPV7IP.js.map

@@ -1,8 +1,8 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-QRX5M3AW.js";
-import "./chunk-JFFMJ5FO.js";
+} from "./chunk-JWRMM2DM.js";
+import "./chunk-BM6V3LCX.js";
 import {
   resolveDeploymentId,
   resolveIdentity
@@ -14,9 +14,9 @@ import {
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-4AJJHWQF.js";
-import "./chunk-JRZGXVRJ.js";
-import "./chunk-K2OHYL2R.js";
+} from "./chunk-PKMFFGRQ.js";
+import "./chunk-UFNSKX7B.js";
+import "./chunk-762IFG6K.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-SLSPYRCZ.js";
@@ -67,4 +67,4 @@ async function planCommand(inputs, reporter) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-ZWJWNNSG.js.map
+//# sourceMappingURL=plan-OFDQMD4K.js.map

@@ -73,8 +73,8 @@ import "./chunk-CMHIBFCU.js";
 import "./chunk-HJLEWWHE.js";
 import {
   buildPlan
-} from "./chunk-QRX5M3AW.js";
-import "./chunk-JFFMJ5FO.js";
+} from "./chunk-JWRMM2DM.js";
+import "./chunk-BM6V3LCX.js";
 import {
   resolveDeploymentId,
   resolveIdentity
@@ -88,9 +88,9 @@ import {
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-4AJJHWQF.js";
-import "./chunk-JRZGXVRJ.js";
-import "./chunk-K2OHYL2R.js";
+} from "./chunk-PKMFFGRQ.js";
+import "./chunk-UFNSKX7B.js";
+import "./chunk-762IFG6K.js";
 import "./chunk-3OWNIHIA.js";
 import {
   errorMessage
@@ -1613,7 +1613,7 @@ async function unchanged(plan, found, strategy, log, preview) {
   };
 }
 async function loadSealer() {
-  const s = await import("./secrets-VHQJTAHN.js");
+  const s = await import("./secrets-TCPXZT2Q.js");
   return {
     keyScript: s.secretsKeyScript,
     seal: s.sealSecrets,
@@ -1625,4 +1625,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-YFIP36XE.js.map
+//# sourceMappingURL=deploy-UJQOYXFZ.js.map

@@ -4,7 +4,7 @@ import {
   destroyCommand,
   manifestRegions,
   searchRegions
-} from "./chunk-CDYWB7LB.js";
+} from "./chunk-DOPFDFNO.js";
 import "./chunk-WQIPHYH5.js";
 import "./chunk-DYL73QB4.js";
 import "./chunk-DTPRKKXX.js";
@@ -19,8 +19,8 @@ import "./chunk-CMHIBFCU.js";
 import "./chunk-HJLEWWHE.js";
 import "./chunk-MEXPPU4T.js";
 import "./chunk-JVXDG6VL.js";
-import "./chunk-JRZGXVRJ.js";
-import "./chunk-K2OHYL2R.js";
+import "./chunk-UFNSKX7B.js";
+import "./chunk-762IFG6K.js";
 import "./chunk-3OWNIHIA.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-DOESRUQL.js";
@@ -32,4 +32,4 @@ export {
   manifestRegions,
   searchRegions
 };
-//# sourceMappingURL=destroy-CU7KIQ2H.js.map
+//# sourceMappingURL=destroy-JOA5K6T4.js.map

@@ -4,7 +4,7 @@ import {
   jsonBytes,
   sh,
   shPath
-} from "./chunk-K2OHYL2R.js";
+} from "./chunk-762IFG6K.js";
 
 // src/plan/render/prelude.ts
 var STATE_DIR = "/var/lib/spot-deployer";
@@ -285,4 +285,4 @@ export {
   COMMAND_BUDGET,
   planUploads
 };
-//# sourceMappingURL=chunk-JFFMJ5FO.js.map
+//# sourceMappingURL=chunk-BM6V3LCX.js.map
