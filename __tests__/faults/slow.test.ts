@@ -7,7 +7,8 @@
 // throttled; this is the rate.) The seed is one whose fault stream throttles a single
 // call seven times running within its first calls: with the SDK's former budget of 6
 // attempts, and polls that gave up the deploy on a throttled answer, this deploy failed
-// ("DescribeInstances failed: RequestLimitExceeded").
+// ("DescribeInstances failed: RequestLimitExceeded"). Its first 200 decisions hold no longer
+// run, so with 10 attempts per call the outcome does not depend on how calls interleave.
 //
 // A command SSM itself times out (its agent never ends it): the deploy fails naming it.
 import { describe, test } from 'node:test';
