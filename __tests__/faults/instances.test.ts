@@ -96,7 +96,7 @@ test(
   { timeout: 120_000 },
   async () => {
     // Commands take long enough to be caught running.
-    const cloud = await startCloud(simulated({ simulated: { commandMs: 800 } }));
+    const cloud = await startCloud(simulated({ simulated: { commandMs: 1500 } }));
     try {
       const app = await makeApp({ total: 2 });
       const runId = newRunId();
