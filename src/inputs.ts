@@ -1,6 +1,7 @@
 // The action's inputs, read once and typed. Names match action.yml.
 
 import type { Deployment } from './manifest/model.ts';
+import { envNameProblem } from './plan/shell.ts';
 
 export const COMMANDS = ['deploy', 'destroy', 'status', 'plan', 'validate'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -81,6 +82,9 @@ export function parseSecrets(text: string): Record<string, string> {
         `input 'secrets', line ${i + 1}: expected NAME=value with NAME like [A-Za-z_][A-Za-z0-9_]*`,
       );
     }
+    // The name reaches bash and systemd on the instance: refuse what they would not pass on.
+    const problem = envNameProblem(name);
+    if (problem) throw new InputError(`input 'secrets', line ${i + 1}: ${problem}`);
     out[name] = line.slice(eq + 1);
   });
   return out;
