@@ -47,7 +47,7 @@ ${USAGE}
   try {
     switch (command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-DI3SKSRV.js");
+        const { validateCommand } = await import("./chunks/validate-ERVBBQDU.js");
         await validateCommand({ path: dir }, reporter);
         return 0;
       }
@@ -58,7 +58,7 @@ ${USAGE}
 `);
           return 2;
         }
-        const { planCommand } = await import("./chunks/plan-OFDQMD4K.js");
+        const { planCommand } = await import("./chunks/plan-J3WLK3DN.js");
         await planCommand(
           { path: dir, planOut: parsed.values.out, deploymentId: "", secrets: {} },
           reporter

@@ -5,7 +5,8 @@ import {
 import {
   InputError,
   readInputs
-} from "./chunks/chunk-IZ7OECAG.js";
+} from "./chunks/chunk-V4AE43C7.js";
+import "./chunks/chunk-762IFG6K.js";
 import {
   UserError,
   errorMessage,
@@ -105,12 +106,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-DI3SKSRV.js");
+        const { validateCommand } = await import("./chunks/validate-ERVBBQDU.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-OFDQMD4K.js");
+        const { planCommand } = await import("./chunks/plan-J3WLK3DN.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -118,19 +119,19 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-UJQOYXFZ.js");
+        const { deployCommand } = await import("./chunks/deploy-V4Z44M45.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-JOA5K6T4.js");
+        const { destroyCommand } = await import("./chunks/destroy-TUQL4WBT.js");
         await withCancellation((signal) => destroyCommand(inputs, { signal }));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-UYSPV7IP.js");
+        const { statusCommand } = await import("./chunks/status-HG6YZQCM.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

@@ -17,7 +17,7 @@ import {
 } from "./chunk-MGZNPMRM.js";
 import {
   require_dist
-} from "./chunk-UFNSKX7B.js";
+} from "./chunk-TZFXLC47.js";
 import {
   assertEnvName,
   assertInstancePath,
@@ -4047,4 +4047,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-JWRMM2DM.js.map
+//# sourceMappingURL=chunk-PSKGWT6Y.js.map

@@ -1,12 +1,12 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  ENV_NAME,
-  envNameProblem
-} from "./chunk-762IFG6K.js";
-import {
   config_schema_default,
   deployment_schema_default
 } from "./chunk-3OWNIHIA.js";
+import {
+  ENV_NAME,
+  envNameProblem
+} from "./chunk-762IFG6K.js";
 import {
   __commonJS,
   __require,
@@ -12015,4 +12015,4 @@ export {
   require_dist,
   loadDeployment
 };
-//# sourceMappingURL=chunk-UFNSKX7B.js.map
+//# sourceMappingURL=chunk-TZFXLC47.js.map

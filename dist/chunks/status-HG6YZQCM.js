@@ -5,7 +5,7 @@ import {
 } from "./chunk-U7OMJLW6.js";
 import {
   searchRegions
-} from "./chunk-DOPFDFNO.js";
+} from "./chunk-PRMRUGP6.js";
 import {
   coreLog,
   instanceTable,
@@ -40,9 +40,9 @@ import {
 } from "./chunk-JVXDG6VL.js";
 import {
   loadDeployment
-} from "./chunk-UFNSKX7B.js";
-import "./chunk-762IFG6K.js";
+} from "./chunk-TZFXLC47.js";
 import "./chunk-3OWNIHIA.js";
+import "./chunk-762IFG6K.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-DOESRUQL.js";
 import "./chunk-5JFPBMIT.js";
@@ -140,4 +140,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-UYSPV7IP.js.map
+//# sourceMappingURL=status-HG6YZQCM.js.map

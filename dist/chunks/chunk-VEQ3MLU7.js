@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   loadDeployment
-} from "./chunk-UFNSKX7B.js";
+} from "./chunk-TZFXLC47.js";
 import {
   UserError
 } from "./chunk-4G5IXWVH.js";
@@ -38,4 +38,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=chunk-PKMFFGRQ.js.map
+//# sourceMappingURL=chunk-VEQ3MLU7.js.map

@@ -1,4 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
+import {
+  envNameProblem
+} from "./chunk-762IFG6K.js";
 
 // src/inputs.ts
 var COMMANDS = ["deploy", "destroy", "status", "plan", "validate"];
@@ -31,6 +34,8 @@ function parseSecrets(text) {
         `input 'secrets', line ${i + 1}: expected NAME=value with NAME like [A-Za-z_][A-Za-z0-9_]*`
       );
     }
+    const problem = envNameProblem(name);
+    if (problem) throw new InputError(`input 'secrets', line ${i + 1}: ${problem}`);
     out[name] = line.slice(eq + 1);
   });
   return out;
@@ -118,4 +123,4 @@ export {
   applyInputOverrides,
   readInputs
 };
-//# sourceMappingURL=chunk-IZ7OECAG.js.map
+//# sourceMappingURL=chunk-V4AE43C7.js.map

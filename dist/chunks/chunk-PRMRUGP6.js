@@ -33,7 +33,7 @@ import {
 } from "./chunk-JVXDG6VL.js";
 import {
   loadDeployment
-} from "./chunk-UFNSKX7B.js";
+} from "./chunk-TZFXLC47.js";
 
 // src/commands/destroy.ts
 import { resolve } from "node:path";
@@ -152,4 +152,4 @@ export {
   searchRegions,
   destroyCommand
 };
-//# sourceMappingURL=chunk-DOPFDFNO.js.map
+//# sourceMappingURL=chunk-PRMRUGP6.js.map

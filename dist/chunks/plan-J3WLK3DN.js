@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-JWRMM2DM.js";
+} from "./chunk-PSKGWT6Y.js";
 import "./chunk-BM6V3LCX.js";
 import {
   resolveDeploymentId,
@@ -10,14 +10,14 @@ import {
 import "./chunk-JVXDG6VL.js";
 import {
   applyInputOverrides
-} from "./chunk-IZ7OECAG.js";
+} from "./chunk-V4AE43C7.js";
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-PKMFFGRQ.js";
-import "./chunk-UFNSKX7B.js";
-import "./chunk-762IFG6K.js";
+} from "./chunk-VEQ3MLU7.js";
+import "./chunk-TZFXLC47.js";
 import "./chunk-3OWNIHIA.js";
+import "./chunk-762IFG6K.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-SLSPYRCZ.js";
 
@@ -67,4 +67,4 @@ async function planCommand(inputs, reporter) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-OFDQMD4K.js.map
+//# sourceMappingURL=plan-J3WLK3DN.js.map

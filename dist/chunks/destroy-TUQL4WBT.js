@@ -4,7 +4,7 @@ import {
   destroyCommand,
   manifestRegions,
   searchRegions
-} from "./chunk-DOPFDFNO.js";
+} from "./chunk-PRMRUGP6.js";
 import "./chunk-WQIPHYH5.js";
 import "./chunk-DYL73QB4.js";
 import "./chunk-DTPRKKXX.js";
@@ -19,9 +19,9 @@ import "./chunk-CMHIBFCU.js";
 import "./chunk-HJLEWWHE.js";
 import "./chunk-MEXPPU4T.js";
 import "./chunk-JVXDG6VL.js";
-import "./chunk-UFNSKX7B.js";
-import "./chunk-762IFG6K.js";
+import "./chunk-TZFXLC47.js";
 import "./chunk-3OWNIHIA.js";
+import "./chunk-762IFG6K.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-DOESRUQL.js";
 import "./chunk-5JFPBMIT.js";
@@ -32,4 +32,4 @@ export {
   manifestRegions,
   searchRegions
 };
-//# sourceMappingURL=destroy-JOA5K6T4.js.map
+//# sourceMappingURL=destroy-TUQL4WBT.js.map

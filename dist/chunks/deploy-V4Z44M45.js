@@ -73,7 +73,7 @@ import "./chunk-CMHIBFCU.js";
 import "./chunk-HJLEWWHE.js";
 import {
   buildPlan
-} from "./chunk-JWRMM2DM.js";
+} from "./chunk-PSKGWT6Y.js";
 import "./chunk-BM6V3LCX.js";
 import {
   resolveDeploymentId,
@@ -84,14 +84,14 @@ import {
 } from "./chunk-JVXDG6VL.js";
 import {
   applyInputOverrides
-} from "./chunk-IZ7OECAG.js";
+} from "./chunk-V4AE43C7.js";
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-PKMFFGRQ.js";
-import "./chunk-UFNSKX7B.js";
-import "./chunk-762IFG6K.js";
+} from "./chunk-VEQ3MLU7.js";
+import "./chunk-TZFXLC47.js";
 import "./chunk-3OWNIHIA.js";
+import "./chunk-762IFG6K.js";
 import {
   errorMessage
 } from "./chunk-4G5IXWVH.js";
@@ -1625,4 +1625,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-UJQOYXFZ.js.map
+//# sourceMappingURL=deploy-V4Z44M45.js.map
