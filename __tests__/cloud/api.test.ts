@@ -36,6 +36,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { startCloud, type RunningCloud, type StartOptions } from '../../cloud/server.ts';
 import { pluginOutput, truncatePrefix } from '../../cloud/util.ts';
+import { until as waitFor } from './support.ts';
 
 const credentials = { accessKeyId: 'AKIDLOCALCLOUD', secretAccessKey: 'not-a-secret' };
 const UBUNTU_AMD64 =
@@ -83,19 +84,9 @@ async function amiFor(ssm: SSMClient, name = UBUNTU_AMD64): Promise<string> {
   return r.Parameter!.Value!;
 }
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Polls every 20 ms for at most `timeoutMs` (the simulated backend answers fast). */
+const until = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000) =>
+  waitFor(what, fn, timeoutMs, 20);
 
 async function rejectsWith(p: Promise<unknown>, name: string, message?: RegExp): Promise<Error> {
   try {

@@ -4,43 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { readdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { processesOf, until } from './support.ts';
 
 const run = promisify(execFile);
+const poll = <T>(what: string, fn: () => Promise<T | undefined>) => until(what, fn, 120_000, 300);
 const AWS = '/usr/bin/aws'; // Debian's awscli; another `aws` may come first on PATH
-
-function processesOf(container: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cgroup`, 'utf8').includes(`/spot-cloud/${container}/`)) {
-        found.push(Number(entry));
-      }
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 test('the Debian aws client drives the endpoint; SIGTERM stops every container', async (t) => {
   const server = spawn(
@@ -125,7 +98,7 @@ test('the Debian aws client drives the endpoint; SIGTERM stops every container',
   );
   const ids = launched.Instances.map((i) => i.InstanceId);
 
-  const running = await until('running', async () => {
+  const running = await poll('running', async () => {
     const d = (await aws(
       'ec2',
       'describe-instances',
@@ -143,7 +116,7 @@ test('the Debian aws client drives the endpoint; SIGTERM stops every container',
   assert.deepEqual(running.map((i) => i.InstanceId).sort(), [...ids].sort());
   assert.deepEqual(running[0]!.Tags, [{ Key: 'spot-deployer:deployment', Value: 'cli-test' }]);
 
-  await until('Online', async () => {
+  await poll('Online', async () => {
     const info = (await aws(
       'ssm',
       'describe-instance-information',
@@ -168,7 +141,7 @@ test('the Debian aws client drives the endpoint; SIGTERM stops every container',
     JSON.stringify({ commands: ['cat /etc/from-cli', 'id -un'] }),
   )) as { Command: { CommandId: string; Status: string } };
   assert.equal(sent.Command.Status, 'Pending');
-  const invocation = await until('command done', async () => {
+  const invocation = await poll('command done', async () => {
     try {
       const r = (await aws(
         'ssm',

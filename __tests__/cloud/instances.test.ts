@@ -21,6 +21,7 @@ import {
   type GetCommandInvocationCommandOutput,
 } from '@aws-sdk/client-ssm';
 import { startCloud } from '../../cloud/server.ts';
+import { processesOf, until } from './support.ts';
 
 const credentials = { accessKeyId: 'AKIDLOCALCLOUD', secretAccessKey: 'not-a-secret' };
 const region = 'us-east-2';
@@ -33,36 +34,6 @@ write_files:
 runcmd:
   - [sh, -c, 'echo "runcmd $(hostname)" > /opt/app/runcmd.txt']
 `;
-
-/** Host processes whose cgroup is the container's. */
-function processesOf(container: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cgroup`, 'utf8').includes(`/spot-cloud/${container}/`)) {
-        found.push(Number(entry));
-      }
-    } catch {
-      // exited while we looked
-    }
-  }
-  return found;
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('instances are containers: user data runs, commands run inside, terminate leaves nothing behind', async (t) => {
   const cloud = await startCloud({ latency: { pendingToRunningMs: 50, terminateMs: 50 } });
