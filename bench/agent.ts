@@ -1,20 +1,42 @@
 // What the simulated instances print: the local cloud's simulated backend runs no script, so
 // the benchmark answers the two commands whose output the action reads, as a healthy instance
-// would: the service check (`name=active` lines) and the secrets key command (a public key).
+// would: the service check (`name=active` lines) and the secrets key command (a public key of
+// the instance's own, so a batched install command carries one sealed entry per instance as
+// it would on real instances).
 
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
 
-export function simulatedStdout(): (script: string) => string {
-  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  return (script) => {
+/** Distinct keys, made once before any timing starts (RSA generation is slow). */
+const POOL_SIZE = 120;
+const pool: string[] = await Promise.all(
+  Array.from({ length: POOL_SIZE }, async () => {
+    const { publicKey } = await promisify(generateKeyPair)('rsa', {
+      modulusLength: 3072,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    return publicKey;
+  }),
+);
+
+export function simulatedStdout(): (script: string, instanceId: string) => string {
+  const keyOf = new Map<string, string>();
+  return (script, instanceId) => {
     if (script.includes('systemctl is-active')) {
       const list = /for s in (.*); do/.exec(script)?.[1] ?? '';
       return [...list.matchAll(/'((?:[^']|'\\'')*)'/g)]
         .map((m) => `${(m[1] ?? '').replace(/'\\''/g, "'")}=active\n`)
         .join('');
     }
-    if (script.includes('openssl pkey') && script.includes('-pubout')) return pem;
+    if (script.includes('# spot-deployer secrets-key:')) {
+      let pem = keyOf.get(instanceId);
+      if (pem === undefined) {
+        pem = pool[keyOf.size % POOL_SIZE] ?? '';
+        keyOf.set(instanceId, pem);
+      }
+      return pem;
+    }
     return '';
   };
 }

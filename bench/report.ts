@@ -91,7 +91,7 @@ export function renderMarkdown(r: Results): string {
   out.push('#### API calls by operation (local cloud, simulated instances)');
   out.push('');
   out.push(
-    `Deploy of the nodejs-app example (${r.api[0]?.rounds ?? '?'} command rounds: steps, then the service check) ` +
+    `Deploy of the nodejs-app example (${r.api[0]?.rounds ?? '?'} command rounds: the steps, the last of which checks the services' health) ` +
       'to N instances in 1 region (us-west-2) or 3 regions (us-west-2, us-east-1, eu-west-1; N split evenly).',
   );
   out.push('');

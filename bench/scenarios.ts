@@ -97,7 +97,7 @@ export interface ScenarioResult {
   scenario: Scenario;
   payload?: Payload;
   plan: Plan;
-  /** Command rounds one after another on an instance: step batches, service check, secrets key. */
+  /** Command rounds one after another on an instance (commandRounds). */
   rounds: number;
   deploy: PhaseRun;
   destroy: PhaseRun;
@@ -121,10 +121,12 @@ function phase(r: ActionRun, calls: CallRecord[]): PhaseRun {
   };
 }
 
-/** Sequential command rounds the plan makes on each instance. */
+/** Sequential command rounds the plan makes on each instance: the step batches, the secrets
+ * key command, and a service check only when no health step verifies the services. */
 export function commandRounds(plan: Plan): number {
   const secrets = plan.steps.some((s) => s.kind === 'secrets') ? 1 : 0;
-  return stepBatches(plan.steps).length + secrets + (plan.services.length > 0 ? 1 : 0);
+  const check = plan.services.length > 0 && !plan.steps.some((s) => s.kind === 'health') ? 1 : 0;
+  return stepBatches(plan.steps).length + secrets + check;
 }
 
 export async function runScenario(

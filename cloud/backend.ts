@@ -73,8 +73,9 @@ export interface SimulatedBackendOptions {
   commandMs?: number;
   /** Commands whose text matches fail with exit code 1 and this text on stderr. */
   failCommands?: RegExp;
-  /** What a successful command prints on standard output, by its script. Default: nothing. */
-  stdout?: (script: string) => string;
+  /** What a successful command prints on standard output, by its script and instance.
+   * Default: nothing. */
+  stdout?: (script: string, instanceId: string) => string;
 }
 
 export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBackend {
@@ -125,7 +126,12 @@ export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBa
           if (opts.failCommands?.test(script)) {
             return { exitCode: 1, stdout: '', stderr: 'simulated failure\n', timedOut: false };
           }
-          return { exitCode: 0, stdout: opts.stdout?.(script) ?? '', stderr: '', timedOut: false };
+          return {
+            exitCode: 0,
+            stdout: opts.stdout?.(script, req.instanceId) ?? '',
+            stderr: '',
+            timedOut: false,
+          };
         },
         async stop() {
           stopped = true;

@@ -58,7 +58,7 @@ ${USAGE}
 `);
           return 2;
         }
-        const { planCommand } = await import("./chunks/plan-J3WLK3DN.js");
+        const { planCommand } = await import("./chunks/plan-SLHNLWYQ.js");
         await planCommand(
           { path: dir, planOut: parsed.values.out, deploymentId: "", secrets: {} },
           reporter

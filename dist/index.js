@@ -111,7 +111,7 @@ async function run() {
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-J3WLK3DN.js");
+        const { planCommand } = await import("./chunks/plan-SLHNLWYQ.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -119,7 +119,7 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-V4Z44M45.js");
+        const { deployCommand } = await import("./chunks/deploy-WWAR5BCV.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
@@ -131,7 +131,7 @@ async function run() {
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-HG6YZQCM.js");
+        const { statusCommand } = await import("./chunks/status-E6GVNQCZ.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

@@ -267,7 +267,7 @@ test('fewer healthy instances than min-healthy: no further step is sent', async 
   assert.equal(fleet.healthy().length, 1);
 });
 
-test('secrets: one batched key command, then one command per instance with its sealed blob; no value in any command', async () => {
+test('secrets: key and install commands batched by 50 whatever N; sealed once; no value in any command', async () => {
   const pem = (id: string) => `-----BEGIN PUBLIC KEY-----\nKEY${id}\n-----END PUBLIC KEY-----`;
   const commands: SendCommandCommandInput[] = [];
   ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
@@ -278,43 +278,68 @@ test('secrets: one batched key command, then one command per instance with its s
     .on(ListCommandInvocationsCommand)
     .callsFake(async (input: ListCommandInvocationsCommandInput) => {
       const cmd = commands[Number(input.CommandId?.slice(4)) - 1];
+      const isKey = cmd?.Parameters?.commands?.[0] === 'print-key';
       return {
         CommandInvocations: (cmd?.InstanceIds ?? []).map((InstanceId) => ({
           InstanceId,
+          // one instance's key command prints no key: it gets no secrets and drops out
           Status: 'Success',
           CommandPlugins: [
             {
               ResponseCode: 0,
-              Output: cmd?.Parameters?.commands?.[0] === 'print-key' ? `${pem(InstanceId)}\n` : '',
+              Output: isKey && InstanceId !== 'i-00000007' ? `${pem(InstanceId)}\n` : '',
             },
           ],
         })),
       };
     });
-  const sealed: string[] = [];
+  ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StandardOutputContent: '' });
+  const seals: Array<{ keys: readonly string[]; names: string[]; maxKeys: number }> = [];
   const sealer: SecretsSealer = {
     keyScript: () => 'print-key',
-    seal: (p, s) => {
-      const blob = `sealed-for-${p.split('\n')[1]}-${Object.keys(s).join(',')}`;
-      sealed.push(blob);
-      return blob;
+    seal: (keys, s, maxKeys) => {
+      seals.push({ keys, names: Object.keys(s), maxKeys });
+      const out: Array<{ script: string; keys: number[] }> = [];
+      for (let i = 0; i < keys.length; i += maxKeys) {
+        const idx = keys.slice(i, i + maxKeys).map((_, j) => i + j);
+        out.push({
+          script: `install ${idx.map((k) => keys[k]?.split('\n')[1]).join(',')}`,
+          keys: idx,
+        });
+      }
+      return out;
     },
-    installScript: (blob) => `install ${blob}`,
   };
-  const fleet = fleetOf(3);
+  const fleet = fleetOf(120);
   await deliverSteps(
     dctx(memoryLog(), sealer, { DB_PASSWORD: 'hunter2-very-secret' }),
     fleet,
     [step('04-secrets', { kind: 'secrets', script: '' })],
-    3,
+    100,
   );
-  assert.equal(fleet.healthy().length, 3);
-  assert.equal(commands.length, 4);
-  assert.deepEqual(commands[0]?.InstanceIds, ids(3));
+  assert.equal(seals.length, 1, 'sealed once for the whole region');
+  assert.equal(seals[0]?.keys.length, 119);
+  assert.deepEqual(seals[0]?.names, ['DB_PASSWORD']);
+  assert.equal(seals[0]?.maxKeys, 50);
+  const keyCmds = commands.filter((c) => c.Parameters?.commands?.[0] === 'print-key');
+  const installs = commands.filter((c) => c.Parameters?.commands?.[0] !== 'print-key');
   assert.deepEqual(
-    commands.slice(1).map((c) => [c.InstanceIds, c.Parameters?.commands?.[0]]),
-    ids(3).map((id) => [[id], `install sealed-for-KEY${id}-DB_PASSWORD`]),
+    keyCmds.map((c) => c.InstanceIds?.length),
+    [50, 50, 20],
   );
+  assert.deepEqual(
+    installs.map((c) => c.InstanceIds?.length),
+    [50, 50, 19],
+  );
+  // each install command goes to exactly the instances whose keys it carries
+  for (const c of installs) {
+    assert.equal(
+      c.Parameters?.commands?.[0],
+      `install ${c.InstanceIds?.map((id) => `KEY${id}`).join(',')}`,
+    );
+  }
+  assert.equal(fleet.healthy().length, 119);
+  assert.match(fleet.get('i-00000007')?.failure?.cause ?? '', /printed no public key/);
   assert.ok(!JSON.stringify(commands).includes('hunter2'));
 });
 

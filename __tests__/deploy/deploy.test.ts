@@ -214,6 +214,49 @@ test('a service that is not active fails verification', async (t) => {
   assert.equal(fake.live().length, 0);
 });
 
+test('a health step that covers the services is their verification: no separate check is sent', async (t) => {
+  const plan = makePlan({
+    regions: [regionPlan('us-east-1', { count: 2 })],
+    services: ['web', 'worker'],
+    steps: [
+      step('01-services', { kind: 'services' }),
+      step('02-health', { kind: 'health', services: ['web', 'worker'] }),
+    ],
+  });
+  const { outcome, fake, log } = await deploy(
+    t,
+    plan,
+    {
+      exit: (id, script) => (script === 'echo 02-health' && id.endsWith('2') ? 1 : 0),
+    },
+    { minHealthy: { kind: 'count', n: 1 } },
+  );
+  assert.equal(outcome.ok, true, outcome.error);
+  assert.deepEqual(
+    outcome.records.map((r) => r.health),
+    ['healthy'],
+  );
+  assert.equal(fake.live().length, 1, 'the instance that failed its health step is terminated');
+  assert.equal(
+    fake.calls.filter((c) => c === 'SendCommand').length,
+    2,
+    'two steps, and no service-check command',
+  );
+  assert.match(log.text(), /i-\w+ \(us-east-1\): web active, worker active \(step 02-health\)/);
+
+  // a health step that does not cover every service leaves the separate check to run
+  const partial = makePlan({
+    services: ['web', 'worker'],
+    steps: [step('01-health', { kind: 'health', services: ['web'] })],
+  });
+  const second = await deploy(t, partial, {
+    output: (_id, script) =>
+      script.includes('systemctl is-active') ? 'web=active\nworker=failed\n' : '',
+  });
+  assert.equal(second.outcome.ok, false);
+  assert.match(second.outcome.error ?? '', /verify: service worker is failed/);
+});
+
 test('no instance profile: fails before launching anything, naming the policy', async (t) => {
   const rp = regionPlan('us-east-1');
   const plan = makePlan({

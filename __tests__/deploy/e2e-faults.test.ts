@@ -3,24 +3,11 @@
 // retries, and spot interruptions named, with min-healthy deciding the outcome.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCloud, type StartOptions } from '../../cloud/server.ts';
+import { startCloud } from '../../cloud/server.ts';
 import type { InstanceRecord } from '../../src/report/outputs.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { action, eventually, explain, instancesOfRun, newRunId } from '../../__fixtures__/e2e.ts';
-
-/** A simulated cloud whose service check says the fixture's service is active. */
-function simulated(extra: StartOptions = {}): StartOptions {
-  return {
-    ...extra,
-    backend: 'simulated',
-    simulated: {
-      bootMs: 300,
-      commandMs: 20,
-      stdout: (script) => (script.includes('systemctl is-active') ? 'site=active\n' : ''),
-      ...extra.simulated,
-    },
-  };
-}
+import { simulated } from '../faults/support.ts';
 
 test(
   'throttled API calls are retried by the SDK and the deploy succeeds',

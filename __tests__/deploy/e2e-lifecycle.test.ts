@@ -94,8 +94,10 @@ test(
     // One SendCommand per step (one region, one instance), results followed per command.
     const calls = cloud.calls().filter((c) => c.service === 'ssm' && c.operation === 'SendCommand');
     const steps = [...deployed.stdout.matchAll(/^::group::Step /gm)].length;
-    // The secrets step sends one command for the keys and one per instance with its sealed blob.
-    assert.equal(calls.length, steps + 2, 'one per step (two for secrets), plus the verification');
+    // The secrets step sends one command for the keys and one with the sealed secrets; the
+    // health step is the service verification (no separate check is sent).
+    assert.equal(calls.length, steps + 1, 'one per step, two for secrets');
+    assert.match(deployed.stdout, /i-\w+ \(us-west-2\): site active \(step \d+-health\)/);
     assert.equal(
       cloud.calls().filter((c) => c.operation === 'GetCommandInvocation').length,
       0,
@@ -156,6 +158,7 @@ test(
   'destroy of a deployment that never existed succeeds and says so',
   { timeout: 60_000 },
   async () => {
+    const before = cloud.calls().length;
     const r = await action(cloud, {
       runId: newRunId(),
       inputs: {
@@ -167,9 +170,14 @@ test(
     });
     assert.equal(r.code, 0, explain(r));
     assert.match(r.stdout, /nothing to destroy: .* in us-west-2, eu-west-1/);
-    assert.equal(
-      cloud.calls().filter((c) => c.operation === 'TerminateInstances').length > 0,
-      true,
+    const calls = cloud.calls().slice(before);
+    assert.deepEqual(
+      [
+        ...new Set(calls.filter((c) => c.operation === 'DescribeInstances').map((c) => c.region)),
+      ].sort(),
+      ['eu-west-1', 'us-west-2'],
+      'both regions were searched',
     );
+    assert.equal(calls.filter((c) => c.operation === 'TerminateInstances').length, 0);
   },
 );

@@ -12,7 +12,8 @@ import type { ActionRun } from '../../__fixtures__/action.ts';
 import { action, eventually, explain, instancesOfRun } from '../../__fixtures__/e2e.ts';
 import { TAG } from '../../src/plan/types.ts';
 
-/** Options for a cloud on the simulated backend whose service check says `site` is active. */
+/** Options for a cloud on the simulated backend: instances boot in 300 ms, every command
+ * succeeds in 20 ms (the plan's health step, which runs nothing here, passes). */
 export function simulated(extra: StartOptions = {}): StartOptions {
   return {
     ...extra,
@@ -20,7 +21,6 @@ export function simulated(extra: StartOptions = {}): StartOptions {
     simulated: {
       bootMs: 300,
       commandMs: 20,
-      stdout: (script) => (script.includes('systemctl is-active') ? 'site=active\n' : ''),
       ...extra.simulated,
     },
   };

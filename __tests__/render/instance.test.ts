@@ -131,7 +131,7 @@ async function deploy(
         if (step.kind === 'secrets') {
           const key = await c.exec(secretsKeyScript());
           assert.equal(key.exitCode, 0, key.stderr);
-          script = secretsInstallScript(sealSecrets(key.stdout, secrets));
+          script = secretsInstallScript(sealSecrets([key.stdout], secrets));
         }
         const r = await c.exec(script, { timeoutMs: step.timeoutSeconds * 1000 });
         assert.equal(r.exitCode, 0, `${step.id} failed (${r.exitCode}):\n${r.stderr}\n${r.stdout}`);
@@ -275,7 +275,7 @@ test('a deploy delivers exact files, runs scripts once in order, starts services
 
   // secrets never travelled in clear: not in any step, and not in the sealed blob
   const key = await c.exec(secretsKeyScript());
-  const sealed = sealSecrets(key.stdout, SECRETS);
+  const sealed = secretsInstallScript(sealSecrets([key.stdout], SECRETS));
   for (const v of [SECRETS.DB_PASSWORD, 'line one']) {
     assert.equal(sealed.includes(v), false);
     for (const s of steps) assert.equal(s.script.includes(v), false);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -174,9 +174,11 @@ test('every script of every kind passes bash -n and shellcheck -S warning with n
     for (const s of steps) if (s.script) scripts[`${t.name}/${s.id}`] = s.script;
   }
   // The secrets commands are built at delivery; lint them too.
-  const { secretsKeyScript, secretsInstallScript } = await import('../../src/plan/secrets.ts');
+  const { secretsKeyScript, sealForInstances } = await import('../../src/plan/secrets.ts');
   scripts['secrets-key'] = secretsKeyScript();
-  scripts['secrets-install'] = secretsInstallScript('spot-seal-1.AAAA.BBBB.CCCC');
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  scripts['secrets-install'] = sealForInstances([pem], { A: 'x' }, 50)[0]?.script ?? '';
   assert.ok(Object.keys(scripts).length > 20);
   const findings = await lintScripts(scripts);
   assert.deepEqual(findings, []);

@@ -8,19 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { startCloud, type RunningCloud, type StartOptions } from '../../cloud/server.ts';
 import type { CallRecord } from '../../cloud/cloud.ts';
+import { simulated } from '../faults/support.ts';
 
-/** A simulated cloud whose service check says the fixture's service is active. */
+/** A cloud on the simulated backend (see faults/support.ts). */
 export function simulatedCloud(extra: StartOptions = {}): Promise<RunningCloud> {
-  return startCloud({
-    ...extra,
-    backend: 'simulated',
-    simulated: {
-      bootMs: 300,
-      commandMs: 20,
-      stdout: (script) => (script.includes('systemctl is-active') ? 'site=active\n' : ''),
-      ...extra.simulated,
-    },
-  });
+  return startCloud(simulated(extra));
 }
 
 /** Calls recorded by the cloud from now on: `mark()` then `since()`. */

@@ -281,7 +281,13 @@ export async function executeDeploy(
 
     await timed('verify', () =>
       log.group('Verify services', () =>
-        verify({ ...ctx, poll: commandPoll }, fleet, plan, opts.services ?? plan.services),
+        verify(
+          { ...ctx, poll: commandPoll },
+          fleet,
+          plan,
+          opts.services ?? plan.services,
+          outcomes,
+        ),
       ),
     );
     enough('verify');
@@ -428,7 +434,10 @@ function byRegion(members: readonly Member[]): Record<string, string[]> {
 }
 
 /** Service states after delivery: an instance whose services are not all active drops out.
- * A service still activating gets two more looks, two seconds apart. */
+ * When the plan's health step ran and covers every service, its success on an instance is the
+ * verification (it proved each unit active and settled, moments ago), so no command is sent.
+ * Otherwise one check per region: a service still activating gets two more looks, two
+ * seconds apart. */
 async function verify(
   ctx: {
     clientsFor(region: string): { ssm: SSMClient };
@@ -440,9 +449,19 @@ async function verify(
   fleet: Fleet,
   plan: Plan,
   services: readonly string[],
+  outcomes: readonly StepOutcome[],
 ): Promise<void> {
   if (services.length === 0) {
     ctx.log.info('no services to verify');
+    return;
+  }
+  const health = outcomes.find((o) => o.step.kind === 'health')?.step;
+  if (health?.services && services.every((s) => health.services?.includes(s))) {
+    for (const m of fleet.healthy()) {
+      ctx.log.info(
+        `${m.id} (${m.region}): ${services.map((s) => `${s} active`).join(', ')} (step ${health.id})`,
+      );
+    }
     return;
   }
   await Promise.all(
@@ -901,7 +920,6 @@ async function loadSealer(): Promise<SecretsSealer> {
   const s = await import('../plan/secrets.ts');
   return {
     keyScript: s.secretsKeyScript,
-    seal: s.sealSecrets,
-    installScript: s.secretsInstallScript,
+    seal: s.sealForInstances,
   };
 }

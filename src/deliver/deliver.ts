@@ -11,6 +11,7 @@ import type { Log } from '../report/log.ts';
 import {
   failureDetail,
   runCommand,
+  SEND_BATCH,
   type CommandContext,
   type InvocationResult,
 } from './commands.ts';
@@ -21,10 +22,13 @@ import { describeInstances, goneReason, GONE, observe } from './wait.ts';
 export interface SecretsSealer {
   /** Script that makes (or reuses) the instance's key pair and prints its public key (PEM). */
   keyScript(): string;
-  /** Encrypts the secrets for the holder of that public key. */
-  seal(publicKeyPem: string, secrets: Record<string, string>): string | Promise<string>;
-  /** Script that decrypts the sealed blob on the instance and installs the secrets file. */
-  installScript(sealed: string): string;
+  /** Seals the secrets once for all these public keys (one per instance) and returns the
+   * install commands, each for at most `maxKeys` of them (by index) and within one command. */
+  seal(
+    publicKeysPem: readonly string[],
+    secrets: Record<string, string>,
+    maxKeys: number,
+  ): Array<{ script: string; keys: number[] }> | Promise<Array<{ script: string; keys: number[] }>>;
 }
 
 export interface DeliverContext {
@@ -85,7 +89,8 @@ function commandContext(ctx: DeliverContext, region: string): CommandContext {
 const PEM = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/;
 
 /** The secrets step: one batched command collects every instance's public key, then one
- * command per instance carries the secrets sealed for that instance alone. */
+ * command per SEND_BATCH instances carries the secrets, sealed once, with the key that opens
+ * them wrapped to each instance's own public key. */
 async function runSecretsStep(
   ctx: DeliverContext,
   step: RemoteStep,
@@ -102,15 +107,14 @@ async function runSecretsStep(
     comment,
   });
   const out = new Map<string, InvocationResult>();
-  const ready: Array<{ id: string; pem: string }> = [];
-  for (const id of ids) {
+  const ready = await mapLimit(ids, 10, async (id) => {
     const r = keys.get(id);
     if (!r || r.status !== 'Success') {
       out.set(
         id,
         r ?? { instanceId: id, status: 'Failed', statusDetails: 'no result for the key command' },
       );
-      continue;
+      return undefined;
     }
     let pem = PEM.exec(r.output ?? '')?.[0];
     if (!pem) {
@@ -124,18 +128,27 @@ async function runSecretsStep(
         status: 'Failed',
         statusDetails: 'the key command printed no public key',
       });
-      continue;
+      return undefined;
     }
-    ready.push({ id, pem });
-  }
-  await mapLimit(ready, 10, async ({ id, pem }) => {
-    const sealed = await sealer.seal(pem, ctx.secrets);
-    const res = await runCommand(cctx, [id], {
-      script: sealer.installScript(sealed),
+    return { id, pem };
+  });
+  const holders = ready.filter((x) => x !== undefined);
+  if (holders.length === 0) return out;
+  const commands = await sealer.seal(
+    holders.map((h) => h.pem),
+    ctx.secrets,
+    SEND_BATCH,
+  );
+  await mapLimit(commands, 10, async ({ script, keys: which }) => {
+    const batch = which.map((i) => holders[i]?.id).filter((id) => id !== undefined);
+    const res = await runCommand(cctx, batch, {
+      script,
       timeoutSeconds: step.timeoutSeconds,
       comment: `spot-deployer ${step.id} ${ctx.deploymentId}`,
     });
-    out.set(id, res.get(id) ?? { instanceId: id, status: 'Failed', statusDetails: 'no result' });
+    for (const id of batch) {
+      out.set(id, res.get(id) ?? { instanceId: id, status: 'Failed', statusDetails: 'no result' });
+    }
   });
   return out;
 }

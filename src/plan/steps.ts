@@ -79,6 +79,7 @@ interface Draft {
   timeoutSeconds: number;
   parallelGroup?: string;
   payloadBytes: number;
+  services?: string[];
 }
 
 function prepareBody(packages: string[], env: string, needs: string[]): string {
@@ -340,6 +341,7 @@ export async function renderSteps(
           body: healthBody(started, settle),
           timeoutSeconds: healthSeconds(started, settle) + 60,
           payloadBytes: 0,
+          services: started.map((s) => s.name),
         },
       ]);
     }
@@ -370,6 +372,7 @@ export async function renderSteps(
         timeoutSeconds: d.timeoutSeconds,
         ...(d.parallelGroup ? { parallelGroup: `${nn}-${d.parallelGroup}` } : {}),
         payloadBytes: d.payloadBytes,
+        ...(d.services ? { services: d.services } : {}),
       });
     }
   }

@@ -113,4 +113,7 @@ export interface RemoteStep {
   parallelGroup?: string;
   /** Bytes of file payload this command carries (for the benchmark and logs). */
   payloadBytes: number;
+  /** For kind 'health': the services it proves active (and settled); success of this step
+   * on an instance is its service verification, so no separate check is sent. */
+  services?: string[];
 }

@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-PSKGWT6Y.js";
+} from "./chunk-IG6ZAJZM.js";
 import "./chunk-BM6V3LCX.js";
 import {
   resolveDeploymentId,
@@ -67,4 +67,4 @@ async function planCommand(inputs, reporter) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-J3WLK3DN.js.map
+//# sourceMappingURL=plan-SLHNLWYQ.js.map

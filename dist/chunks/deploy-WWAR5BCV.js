@@ -1,10 +1,11 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
+  SEND_BATCH,
   checkServices,
   failureDetail,
   runCommand,
   setInstanceOutputs
-} from "./chunk-U7OMJLW6.js";
+} from "./chunk-SPRTBYQ4.js";
 import {
   coreLog,
   instanceTable,
@@ -73,7 +74,7 @@ import "./chunk-CMHIBFCU.js";
 import "./chunk-HJLEWWHE.js";
 import {
   buildPlan
-} from "./chunk-PSKGWT6Y.js";
+} from "./chunk-IG6ZAJZM.js";
 import "./chunk-BM6V3LCX.js";
 import {
   resolveDeploymentId,
@@ -164,15 +165,14 @@ async function runSecretsStep(ctx, step, region, ids) {
     comment
   });
   const out = /* @__PURE__ */ new Map();
-  const ready = [];
-  for (const id of ids) {
+  const ready = await mapLimit(ids, 10, async (id) => {
     const r = keys.get(id);
     if (!r || r.status !== "Success") {
       out.set(
         id,
         r ?? { instanceId: id, status: "Failed", statusDetails: "no result for the key command" }
       );
-      continue;
+      return void 0;
     }
     let pem = PEM.exec(r.output ?? "")?.[0];
     if (!pem) {
@@ -185,18 +185,27 @@ async function runSecretsStep(ctx, step, region, ids) {
         status: "Failed",
         statusDetails: "the key command printed no public key"
       });
-      continue;
+      return void 0;
     }
-    ready.push({ id, pem });
-  }
-  await mapLimit(ready, 10, async ({ id, pem }) => {
-    const sealed = await sealer.seal(pem, ctx.secrets);
-    const res = await runCommand(cctx, [id], {
-      script: sealer.installScript(sealed),
+    return { id, pem };
+  });
+  const holders2 = ready.filter((x) => x !== void 0);
+  if (holders2.length === 0) return out;
+  const commands = await sealer.seal(
+    holders2.map((h) => h.pem),
+    ctx.secrets,
+    SEND_BATCH
+  );
+  await mapLimit(commands, 10, async ({ script, keys: which }) => {
+    const batch = which.map((i) => holders2[i]?.id).filter((id) => id !== void 0);
+    const res = await runCommand(cctx, batch, {
+      script,
       timeoutSeconds: step.timeoutSeconds,
       comment: `spot-deployer ${step.id} ${ctx.deploymentId}`
     });
-    out.set(id, res.get(id) ?? { instanceId: id, status: "Failed", statusDetails: "no result" });
+    for (const id of batch) {
+      out.set(id, res.get(id) ?? { instanceId: id, status: "Failed", statusDetails: "no result" });
+    }
   });
   return out;
 }
@@ -1120,7 +1129,13 @@ ${lines.join("\n")}` + (plan.regions.some((r) => !r.market.onDemandFallback) ? "
       "verify",
       () => log.group(
         "Verify services",
-        () => verify({ ...ctx, poll: commandPoll }, fleet, plan, opts.services ?? plan.services)
+        () => verify(
+          { ...ctx, poll: commandPoll },
+          fleet,
+          plan,
+          opts.services ?? plan.services,
+          outcomes
+        )
       )
     );
     enough("verify");
@@ -1237,16 +1252,25 @@ function byRegion2(members) {
   for (const m of members) (out[m.region] ??= []).push(m.id);
   return out;
 }
-async function verify(ctx, fleet, plan, services) {
+async function verify(ctx, fleet, plan, services, outcomes) {
   if (services.length === 0) {
     ctx.log.info("no services to verify");
+    return;
+  }
+  const health = outcomes.find((o) => o.step.kind === "health")?.step;
+  if (health?.services && services.every((s) => health.services?.includes(s))) {
+    for (const m of fleet.healthy()) {
+      ctx.log.info(
+        `${m.id} (${m.region}): ${services.map((s) => `${s} active`).join(", ")} (step ${health.id})`
+      );
+    }
     return;
   }
   await Promise.all(
     [...fleet.healthyByRegion()].map(async ([region, members]) => {
       let ids = members.map((m) => m.id);
       for (let attempt = 1; ids.length > 0; attempt++) {
-        const health = await checkServices(
+        const health2 = await checkServices(
           {
             ssm: ctx.clientsFor(region).ssm,
             clock: ctx.clock,
@@ -1258,7 +1282,7 @@ async function verify(ctx, fleet, plan, services) {
           `spot-deployer verify ${plan.deploymentId}`
         );
         const again = [];
-        for (const [id, h] of health) {
+        for (const [id, h] of health2) {
           const transient = Object.values(h.services).some(
             (s) => s === "activating" || s === "reloading"
           );
@@ -1613,11 +1637,10 @@ async function unchanged(plan, found, strategy, log, preview) {
   };
 }
 async function loadSealer() {
-  const s = await import("./secrets-TCPXZT2Q.js");
+  const s = await import("./secrets-F2MFZT5J.js");
   return {
     keyScript: s.secretsKeyScript,
-    seal: s.sealSecrets,
-    installScript: s.secretsInstallScript
+    seal: s.sealForInstances
   };
 }
 export {
@@ -1625,4 +1648,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-V4Z44M45.js.map
+//# sourceMappingURL=deploy-WWAR5BCV.js.map

@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   checkServices,
   setInstanceOutputs
-} from "./chunk-U7OMJLW6.js";
+} from "./chunk-SPRTBYQ4.js";
 import {
   searchRegions
 } from "./chunk-PRMRUGP6.js";
@@ -140,4 +140,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-HG6YZQCM.js.map
+//# sourceMappingURL=status-E6GVNQCZ.js.map

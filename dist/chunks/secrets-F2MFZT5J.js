@@ -16,14 +16,17 @@ import "./chunk-SLSPYRCZ.js";
 import {
   constants,
   createCipheriv,
+  createHash,
   createHmac,
+  createPublicKey,
   pbkdf2Sync,
   publicEncrypt,
   randomBytes
 } from "node:crypto";
 var SECRETS_KEY = `${STATE_DIR}/secrets-key.pem`;
-var MAGIC = "spot-seal-1";
 var PBKDF2_ITER = 1e4;
+var BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+var FINGERPRINT = /^[0-9a-f]{64}$/;
 var HEAD = [
   "set -euo pipefail",
   "umask 077",
@@ -51,19 +54,30 @@ function secretsKeyScript() {
     'openssl pkey -in "$key" -pubout'
   ].join("\n") + "\n";
 }
-function sealSecrets(publicKeyPem, secrets) {
+function keyFingerprint(publicKeyPem) {
+  const der = createPublicKey(publicKeyPem).export({ type: "spki", format: "der" });
+  return createHash("sha256").update(der).digest("hex");
+}
+function sealSecrets(publicKeysPem, secrets) {
   const plain = Buffer.from(
     envFile(secrets, "secrets delivered by spot-deployer (root only; do not edit)"),
     "utf8"
   );
   const password = randomBytes(32).toString("hex");
   const macKey = randomBytes(32).toString("hex");
-  const wrapped = publicEncrypt(
-    { key: publicKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
-    Buffer.from(`${password}
+  const secret = Buffer.from(`${password}
 ${macKey}
-`, "ascii")
-  );
+`, "ascii");
+  const wrapped = /* @__PURE__ */ new Map();
+  for (const pem of publicKeysPem) {
+    const fp = keyFingerprint(pem);
+    if (wrapped.has(fp)) continue;
+    const w = publicEncrypt(
+      { key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+      secret
+    );
+    wrapped.set(fp, w.toString("base64"));
+  }
   const salt = randomBytes(8);
   const keyIv = pbkdf2Sync(password, salt, PBKDF2_ITER, 48, "sha256");
   const cipher = createCipheriv("aes-256-ctr", keyIv.subarray(0, 32), keyIv.subarray(32, 48));
@@ -73,43 +87,49 @@ ${macKey}
     cipher.update(plain),
     cipher.final()
   ]);
-  const mac = createHmac("sha256", Buffer.from(macKey, "hex")).update(wrapped).update(payload).digest();
-  return [
-    MAGIC,
-    wrapped.toString("base64"),
-    payload.toString("base64"),
-    mac.toString("base64")
-  ].join(".");
+  const mac = createHmac("sha256", Buffer.from(macKey, "hex")).update(payload).digest();
+  return { payload: payload.toString("base64"), mac: mac.toString("base64"), wrapped };
 }
-function secretsInstallScript(sealed) {
-  if (!/^[A-Za-z0-9+/=.-]+$/.test(sealed) || !sealed.startsWith(`${MAGIC}.`)) {
+function entry(fingerprint, wrapped) {
+  if (!FINGERPRINT.test(fingerprint) || !BASE64.test(wrapped)) {
     throw new Error("sealed secrets are not in the expected format (use sealSecrets)");
   }
-  const script = [
+  return `  ${fingerprint}) wrapped=${sh(wrapped)} ;;`;
+}
+function installScript(sealed, entries) {
+  if (!BASE64.test(sealed.payload) || !BASE64.test(sealed.mac)) {
+    throw new Error("sealed secrets are not in the expected format (use sealSecrets)");
+  }
+  return [
     "#!/bin/bash",
-    `# spot-deployer secrets: install ${SECRETS_FILE} (sealed to this instance's key)`,
+    `# spot-deployer secrets: install ${SECRETS_FILE} (sealed to each instance's own key)`,
     ...HEAD,
     '[ -s "$key" ] || fail "no secrets key on this instance (run the secrets-key command first)"',
-    `sealed=${sh(sealed)}`,
     `dest=${SECRETS_FILE}`,
+    'fp=$(openssl pkey -in "$key" -pubout -outform DER | sha256sum) ||',
+    '  fail "cannot read the secrets key of this instance"',
+    "fp=${fp%% *}",
+    'case "$fp" in',
+    ...entries,
+    `  *) fail "no secrets were sealed to this instance's key (sha256 $fp)" ;;`,
+    "esac",
+    `payload=${sh(sealed.payload)}`,
+    `mac=${sh(sealed.mac)}`,
     // leftovers of a command that was killed (SIGKILL runs no trap)
     'rm -rf -- "$S"/seal.* "$dest".*.tmp',
     'work=$(mktemp -d "$S/seal.XXXXXX")',
     `trap 'rm -rf -- "$work"' EXIT`,
-    'IFS=. read -r magic wrapped payload mac <<<"$sealed"',
-    `[ "$magic" = ${MAGIC} ] || fail "unknown sealed secrets format"`,
     `printf '%s' "$wrapped" | base64 -d >"$work/wrapped"`,
     `printf '%s' "$payload" | base64 -d >"$work/payload"`,
     'openssl pkeyutl -decrypt -inkey "$key" -pkeyopt rsa_padding_mode:oaep \\',
     "  -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256 \\",
     '  -in "$work/wrapped" -out "$work/keys" 2>/dev/null ||',
-    '  fail "cannot open the sealed secrets: they were sealed to another key"',
+    `  fail "cannot open the sealed secrets with this instance's key"`,
     '{ read -r password && read -r mackey; } <"$work/keys" || fail "sealed secrets are damaged"',
     `printf '%s\\n' "$password" >"$work/password"`,
     // The MAC key is on openssl's command line for an instant; it only authenticates this
     // one message, which has been received already, so seeing it gains nothing.
-    'got=$(cat -- "$work/wrapped" "$work/payload" |',
-    '  openssl dgst -sha256 -mac HMAC -macopt "hexkey:$mackey" -binary | base64 -w0)',
+    'got=$(openssl dgst -sha256 -mac HMAC -macopt "hexkey:$mackey" -binary <"$work/payload" | base64 -w0)',
     '[ "$got" = "$mac" ] || fail "sealed secrets failed their integrity check"',
     `openssl enc -d -aes-256-ctr -pbkdf2 -iter ${PBKDF2_ITER} -md sha256 \\`,
     '  -pass "file:$work/password" -in "$work/payload" -out "$work/plain" ||',
@@ -128,6 +148,14 @@ function secretsInstallScript(sealed) {
     'mv -fT -- "$tmp" "$dest"',
     'echo "secrets installed in $dest"'
   ].join("\n") + "\n";
+}
+function secretsInstallScript(sealed, fingerprints = [...sealed.wrapped.keys()]) {
+  const entries = [...new Set(fingerprints)].map((fp) => {
+    const w = sealed.wrapped.get(fp);
+    if (w === void 0) throw new Error(`no sealed entry for the key ${fp}`);
+    return entry(fp, w);
+  });
+  const script = installScript(sealed, entries);
   if (jsonBytes(script) > COMMAND_BUDGET) {
     throw new Error(
       `the secrets are too large to deliver in one command (${jsonBytes(script)} bytes, limit ${COMMAND_BUDGET})`
@@ -135,10 +163,37 @@ function secretsInstallScript(sealed) {
   }
   return script;
 }
+function sealForInstances(publicKeysPem, secrets, maxKeys) {
+  const sealed = sealSecrets(publicKeysPem, secrets);
+  const fps = publicKeysPem.map(keyFingerprint);
+  const empty = jsonBytes(installScript(sealed, []));
+  const out = [];
+  let group;
+  const close = () => {
+    if (!group) return;
+    out.push({ script: secretsInstallScript(sealed, [...group.fps]), keys: group.keys });
+    group = void 0;
+  };
+  fps.forEach((fp, i) => {
+    const cost = group?.fps.has(fp) ? 0 : jsonBytes(`${entry(fp, sealed.wrapped.get(fp) ?? "")}
+`);
+    if (group && (group.keys.length >= maxKeys || group.bytes + cost > COMMAND_BUDGET)) close();
+    if (!group) group = { fps: /* @__PURE__ */ new Set(), keys: [], bytes: empty };
+    if (!group.fps.has(fp)) {
+      group.fps.add(fp);
+      group.bytes += cost;
+    }
+    group.keys.push(i);
+  });
+  close();
+  return out;
+}
 export {
   SECRETS_KEY,
+  keyFingerprint,
+  sealForInstances,
   sealSecrets,
   secretsInstallScript,
   secretsKeyScript
 };
-//# sourceMappingURL=secrets-TCPXZT2Q.js.map
+//# sourceMappingURL=secrets-F2MFZT5J.js.map

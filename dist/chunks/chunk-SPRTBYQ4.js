@@ -258,9 +258,10 @@ async function checkServices(ctx, instanceIds, services, comment) {
 }
 
 export {
+  SEND_BATCH,
   runCommand,
   failureDetail,
   setInstanceOutputs,
   checkServices
 };
-//# sourceMappingURL=chunk-U7OMJLW6.js.map
+//# sourceMappingURL=chunk-SPRTBYQ4.js.map

@@ -3982,7 +3982,8 @@ async function renderSteps(deployment, opts) {
           helpers: ["report"],
           body: healthBody(started, settle),
           timeoutSeconds: healthSeconds(started, settle) + 60,
-          payloadBytes: 0
+          payloadBytes: 0,
+          services: started.map((s3) => s3.name)
         }
       ]);
     }
@@ -4007,7 +4008,8 @@ async function renderSteps(deployment, opts) {
         script,
         timeoutSeconds: d.timeoutSeconds,
         ...d.parallelGroup ? { parallelGroup: `${nn2}-${d.parallelGroup}` } : {},
-        payloadBytes: d.payloadBytes
+        payloadBytes: d.payloadBytes,
+        ...d.services ? { services: d.services } : {}
       });
     }
   }
@@ -4047,4 +4049,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-PSKGWT6Y.js.map
+//# sourceMappingURL=chunk-IG6ZAJZM.js.map
