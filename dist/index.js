@@ -15,7 +15,6 @@ import {
 import "./chunks/chunk-SLSPYRCZ.js";
 
 // src/runner.ts
-import { randomUUID } from "node:crypto";
 import { appendFileSync, existsSync } from "node:fs";
 import { EOL } from "node:os";
 var escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -62,6 +61,7 @@ function setOutput(name, value) {
     return;
   }
   if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`);
+  const { randomUUID } = process.getBuiltinModule("node:crypto");
   const delimiter = `ghadelimiter_${randomUUID()}`;
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error("Unexpected input: output name or value contains the delimiter");

