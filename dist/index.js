@@ -3,6 +3,16 @@ import {
   DeployError
 } from "./chunks/chunk-CPITSMUT.js";
 import {
+  debug,
+  error,
+  getInput,
+  info,
+  setFailed,
+  setOutput,
+  setSecret,
+  warning
+} from "./chunks/chunk-6QLUEHOR.js";
+import {
   InputError,
   readInputs
 } from "./chunks/chunk-V4AE43C7.js";
@@ -13,61 +23,6 @@ import {
   formatDiagnostic
 } from "./chunks/chunk-4G5IXWVH.js";
 import "./chunks/chunk-SLSPYRCZ.js";
-
-// src/runner.ts
-import { appendFileSync, existsSync } from "node:fs";
-import { EOL } from "node:os";
-var escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-var annotationFields = (p = {}) => [
-  ["title", p.title],
-  ["file", p.file],
-  ["line", p.startLine],
-  ["endLine", p.endLine],
-  ["col", p.startColumn],
-  ["endColumn", p.endColumn]
-];
-function issue(command, message, fields = []) {
-  const list = fields.filter(([, v]) => v !== void 0 && v !== "" && v !== 0).map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",");
-  process.stdout.write(`::${command}${list ? ` ${list}` : ""}::${escapeData(message)}${EOL}`);
-}
-function getInput(name) {
-  return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-}
-function info(message) {
-  process.stdout.write(message + EOL);
-}
-function debug(message) {
-  issue("debug", message);
-}
-function warning(message, props) {
-  issue("warning", message, annotationFields(props));
-}
-function error(message, props) {
-  issue("error", message, annotationFields(props));
-}
-function setSecret(value) {
-  issue("add-mask", value);
-}
-function setFailed(message) {
-  process.exitCode = 1;
-  error(message);
-}
-function setOutput(name, value) {
-  const file = process.env.GITHUB_OUTPUT ?? "";
-  if (file === "") {
-    process.stdout.write(EOL);
-    issue("set-output", value, [["name", name]]);
-    return;
-  }
-  if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`);
-  const { randomUUID } = process.getBuiltinModule("node:crypto");
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || value.includes(delimiter)) {
-    throw new Error("Unexpected input: output name or value contains the delimiter");
-  }
-  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, "utf8");
-}
 
 // src/main.ts
 async function withCancellation(fn) {
@@ -119,19 +74,19 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-WWAR5BCV.js");
+        const { deployCommand } = await import("./chunks/deploy-VBZI2BI4.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-TUQL4WBT.js");
+        const { destroyCommand } = await import("./chunks/destroy-R7GUGZLL.js");
         await withCancellation((signal) => destroyCommand(inputs, { signal }));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-E6GVNQCZ.js");
+        const { statusCommand } = await import("./chunks/status-H47RRKGK.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

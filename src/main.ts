@@ -1,7 +1,7 @@
 // The action's main entry: read inputs, run the command, set outputs. One try/catch that
 // ends in setFailed; user errors become annotations, never stack traces.
 // Start-up stays light: the workflow commands come from ./runner.ts, and each command's
-// module (with the AWS SDK and @actions/core where it needs them) is imported on demand.
+// module (with the AWS SDK where it needs it) is imported on demand.
 
 import * as core from './runner.ts';
 import { formatDiagnostic, UserError, errorMessage, type Diagnostic } from './diagnostics.ts';

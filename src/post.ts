@@ -3,7 +3,7 @@
 // run's id in the regions it launched in, plus every id it recorded, unless keep-failed.
 // Instances are found by tags, so even a launch whose answer never arrived is cleaned up.
 
-import * as core from '@actions/core';
+import * as core from './runner.ts';
 import { errorMessage } from './diagnostics.ts';
 import { STATE, parseLaunched, parseRunRecord } from './launch/state.ts';
 

@@ -1,13 +1,16 @@
-// The few workflow commands the action's entry needs before it knows which command runs:
-// inputs, log lines, annotations, masks, outputs and the failure status.
+// The workflow commands the action uses: inputs, log lines, groups, annotations, masks,
+// outputs, state for the post step, the job summary and the failure status.
 //
-// Why not @actions/core here: bundled, it pulls in an HTTP client (undici, for OIDC) that
-// costs about 120 ms and 26 MiB at start-up, more than `validate` takes in all. The deploy,
-// destroy and status commands still use @actions/core for everything else (summary, state,
-// groups); they load it with the AWS SDK. __tests__/unit/runner.test.ts checks that every
-// function here writes exactly what @actions/core writes for the same call.
+// Why not @actions/core: bundled, it pulls in an HTTP client (undici, for OIDC, which this
+// action never asks for) that costs about 120 ms and 26 MiB to load. For `validate` that is
+// more than the command itself; for `deploy` it sits between the start and the first AWS
+// call, where users wait. @actions/core is still the reference: __tests__/unit/runner.test.ts
+// checks that every function here writes exactly what @actions/core writes for the same call.
+// (@actions/cache and @actions/github use it themselves, when the record or the pull request
+// comment needs them.)
 
 import { appendFileSync, existsSync } from 'node:fs';
+import { access, appendFile, constants } from 'node:fs/promises';
 import { EOL } from 'node:os';
 
 export interface AnnotationProperties {
@@ -75,6 +78,18 @@ export function setFailed(message: string): void {
   error(message);
 }
 
+/** Appends a `name<<delimiter` record to the file the runner named in `variable`. */
+function fileCommand(path: string, name: string, value: string): void {
+  if (!existsSync(path)) throw new Error(`Missing file at path: ${path}`);
+  // node:crypto is loaded here, not at start-up: its module graph costs ~10 ms to load.
+  const { randomUUID } = process.getBuiltinModule('node:crypto');
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  if (name.includes(delimiter) || value.includes(delimiter)) {
+    throw new Error('Unexpected input: output name or value contains the delimiter');
+  }
+  appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
+}
+
 export function setOutput(name: string, value: string): void {
   const file = process.env.GITHUB_OUTPUT ?? '';
   if (file === '') {
@@ -82,12 +97,57 @@ export function setOutput(name: string, value: string): void {
     issue('set-output', value, [['name', name]]);
     return;
   }
-  if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`);
-  // node:crypto is loaded here, not at start-up: its module graph costs ~10 ms to load.
-  const { randomUUID } = process.getBuiltinModule('node:crypto');
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || value.includes(delimiter)) {
-    throw new Error('Unexpected input: output name or value contains the delimiter');
+  fileCommand(file, name, value);
+}
+
+/** Saves state for this action's post step (which reads it with getState). */
+export function saveState(name: string, value: string): void {
+  const file = process.env.GITHUB_STATE ?? '';
+  if (file === '') {
+    issue('save-state', value, [['name', name]]);
+    return;
   }
-  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
+  fileCommand(file, name, value);
+}
+
+/** State the main step saved, in the post step; '' when there is none. */
+export function getState(name: string): string {
+  return process.env[`STATE_${name}`] || '';
+}
+
+export function startGroup(name: string): void {
+  issue('group', name);
+}
+
+export function endGroup(): void {
+  issue('endgroup', '');
+}
+
+/** Runs `fn` inside a collapsed log group. */
+export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  startGroup(name);
+  try {
+    return await fn();
+  } finally {
+    endGroup();
+  }
+}
+
+/** Appends Markdown (and a newline) to the job summary file, as
+ * `core.summary.addRaw(markdown, true).write()` does. */
+export async function appendSummary(markdown: string): Promise<void> {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) {
+    throw new Error(
+      'Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.',
+    );
+  }
+  try {
+    await access(file, constants.R_OK | constants.W_OK);
+  } catch {
+    throw new Error(
+      `Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`,
+    );
+  }
+  await appendFile(file, markdown + EOL, { encoding: 'utf8' });
 }

@@ -102,3 +102,111 @@ test('setOutput without GITHUB_OUTPUT falls back to the set-output command like 
     if (saved !== undefined) process.env.GITHUB_OUTPUT = saved;
   }
 });
+
+/** Runs `fn` with the environment variables `vars` set (undefined: unset), then restores. */
+async function withEnv<T>(
+  vars: Record<string, string | undefined>,
+  fn: () => T,
+): Promise<Awaited<T>> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (v: Record<string, string | undefined>) => {
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) delete process.env[k];
+      else process.env[k] = x;
+    }
+  };
+  set(vars);
+  try {
+    return await fn();
+  } finally {
+    set(saved);
+  }
+}
+
+test('saveState appends the same record to GITHUB_STATE, or writes save-state without it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+  const file = join(dir, 'state');
+  await writeFile(file, '');
+  await withEnv({ GITHUB_STATE: file }, () => {
+    runner.saveState('launched', '{"us-east-1":["i-1"]}\n');
+    core.saveState('launched', '{"us-east-1":["i-1"]}\n');
+  });
+  const records = (await readFile(file, 'utf8')).replace(/ghadelimiter_[0-9a-f-]{36}/g, 'DELIM');
+  const [a, b] = records.split(/(?<=DELIM\n)(?=launched)/);
+  assert.equal(a, 'launched<<DELIM\n{"us-east-1":["i-1"]}\n\nDELIM\n');
+  assert.equal(a, b);
+  await withEnv({ GITHUB_STATE: undefined }, () =>
+    assert.deepEqual(
+      capture(() => runner.saveState('result', 'success')),
+      capture(() => core.saveState('result', 'success')),
+    ),
+  );
+  await withEnv({ GITHUB_STATE: join(dir, 'absent') }, () => {
+    assert.throws(() => runner.saveState('a', 'b'), /Missing file at path/);
+    assert.throws(() => core.saveState('a', 'b'), /Missing file at path/);
+  });
+});
+
+test('getState reads STATE_<name> as @actions/core does', async () => {
+  await withEnv({ STATE_run: '{"runId":"1"}', STATE_absent: undefined }, () => {
+    for (const n of ['run', 'absent']) assert.equal(runner.getState(n), core.getState(n));
+    assert.equal(runner.getState('run'), '{"runId":"1"}');
+  });
+});
+
+test('group writes the same group and endgroup lines, also when fn throws', async () => {
+  const lines = async (g: typeof runner.group, fail: boolean) => {
+    const write = process.stdout.write.bind(process.stdout);
+    let out = '';
+    process.stdout.write = ((c: string | Uint8Array) => {
+      out += String(c);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const r = await g('Launch: 2 in us-east-1, 100%', async () => {
+        process.stdout.write('inside\n');
+        if (fail) throw new Error('boom');
+        return 7;
+      }).catch((e: Error) => e.message);
+      return { out, r };
+    } finally {
+      process.stdout.write = write;
+    }
+  };
+  for (const fail of [false, true]) {
+    assert.deepEqual(await lines(runner.group, fail), await lines(core.group, fail));
+  }
+  assert.deepEqual(await lines(runner.group, false), {
+    out: '::group::Launch: 2 in us-east-1, 100%25\ninside\n::endgroup::\n',
+    r: 7,
+  });
+});
+
+test('appendSummary writes what core.summary.addRaw(text, true).write() writes, errors alike', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runner-'));
+  const ours = join(dir, 'ours');
+  const theirs = join(dir, 'theirs');
+  await writeFile(ours, 'before\n');
+  await writeFile(theirs, 'before\n');
+  const md = '## Spot deploy `acme/web`\n\n| a | b |\n| - | - |\n| 1 | 2 |';
+  await withEnv({ GITHUB_STEP_SUMMARY: ours }, () => runner.appendSummary(md));
+  await withEnv({ GITHUB_STEP_SUMMARY: theirs }, () => core.summary.addRaw(md, true).write());
+  assert.equal(await readFile(ours, 'utf8'), await readFile(theirs, 'utf8'));
+  assert.equal(await readFile(ours, 'utf8'), `before\n${md}\n`);
+
+  const message = async (fn: () => Promise<unknown>) =>
+    fn().then(
+      () => 'no error',
+      (e: Error) => e.message,
+    );
+  for (const value of [undefined, join(dir, 'no', 'such', 'file')]) {
+    await withEnv({ GITHUB_STEP_SUMMARY: value }, async () => {
+      const a = await message(() => runner.appendSummary(md));
+      // a fresh Summary: core.summary remembers the file it wrote to first
+      const Summary = core.summary.constructor as new () => typeof core.summary;
+      const b = await message(() => new Summary().addRaw(md, true).write());
+      assert.equal(a, b);
+      assert.notEqual(a, 'no error');
+    });
+  }
+});

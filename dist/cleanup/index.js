@@ -10,8 +10,7 @@ import {
   info,
   setFailed,
   warning
-} from "../chunks/chunk-CMHIBFCU.js";
-import "../chunks/chunk-HJLEWWHE.js";
+} from "../chunks/chunk-6QLUEHOR.js";
 import {
   errorMessage
 } from "../chunks/chunk-4G5IXWVH.js";

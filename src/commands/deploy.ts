@@ -5,6 +5,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { Clients } from '../aws/clients.ts';
+import * as core from '../runner.ts';
 import { DeployError, describeAwsError, isAbortError } from '../aws/errors.ts';
 import { COMMAND_POLL, POLL, realClock, type BackoffOptions, type Clock } from '../aws/poll.ts';
 import { deliverSteps, type SecretsSealer, type StepOutcome } from '../deliver/deliver.ts';
@@ -595,7 +596,6 @@ export async function deployCommand(
   reporter: Reporter,
   opts: { signal?: AbortSignal; log?: Log } = {},
 ): Promise<DeployCommandResult> {
-  const core = await import('@actions/core');
   const log = opts.log ?? coreLog;
   const signal = opts.signal;
   const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter), inputs);
@@ -619,13 +619,16 @@ export async function deployCommand(
   const clients = new Clients();
   const clientsFor = (region: string) => clients.for(region);
   try {
-    // Where the deployment runs now: the plan's regions, the `regions` input and the last record's.
-    const restored = await restoreRecord(id);
-    if (restored.warning) log.info(restored.warning);
-    const regions = regionsToSearch(
-      [...plan.regions.map((r) => r.region), ...inputs.regions],
-      restored.record,
-    );
+    // Where the deployment runs now: the plan's regions, the `regions` input and the last
+    // record's. The record (a cache download) is fetched while the plan's regions are
+    // searched; a region only the record names is searched after.
+    const planRegions = regionsToSearch([...plan.regions.map((r) => r.region), ...inputs.regions]);
+    const [restored, inPlanRegions] = await Promise.all([
+      restoreRecord(id),
+      survey(clientsFor, planRegions, id, signal),
+    ]);
+    const regions = regionsToSearch(planRegions, restored.record);
+    const more = regions.filter((r) => !planRegions.includes(r));
     const sctx: StrategyContext = {
       clientsFor,
       log,
@@ -638,7 +641,11 @@ export async function deployCommand(
       serverUrl: process.env.GITHUB_SERVER_URL || 'https://github.com',
     };
     const found = await log.group(`Look for ${id} in ${regions.join(', ')}`, async () => {
-      const f = await survey(clientsFor, regions, id, signal);
+      if (restored.warning) log.info(restored.warning);
+      const f =
+        more.length === 0
+          ? inPlanRegions
+          : [...inPlanRegions, ...(await survey(clientsFor, more, id, signal))];
       log.info(
         f.length === 0
           ? 'no live instance: a first deploy'
@@ -865,7 +872,6 @@ async function unchanged(
   log: Log,
   preview: (c: PreviewContent) => Promise<unknown>,
 ): Promise<DeployCommandResult> {
-  const core = await import('@actions/core');
   // Healthy as far as this run can tell without a command: the deploy that launched (or
   // updated) them found them healthy and tagged them ready, and SSM has them Online now.
   const records = found.map((f) => foundRecord(f, 'healthy'));

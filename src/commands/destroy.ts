@@ -3,7 +3,7 @@
 // waited for. Nothing found is a success that says so.
 
 import { resolve } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '../runner.ts';
 import { Clients } from '../aws/clients.ts';
 import { DeployError } from '../aws/errors.ts';
 import { POLL, realClock } from '../aws/poll.ts';

@@ -109,14 +109,36 @@ function paths(
   return { dir, file: join(dir, 'record.json') };
 }
 
-function unavailable(env: Record<string, string | undefined>, cache: CacheApi): string | undefined {
-  if (!cache.isFeatureAvailable()) {
-    return 'the GitHub Actions cache service is not available here (ACTIONS_CACHE_URL is not set: not running in GitHub Actions?)';
-  }
-  if (!env.ACTIONS_RUNTIME_TOKEN) {
-    return 'the GitHub Actions cache service is not available here (ACTIONS_RUNTIME_TOKEN is not set)';
-  }
+const NO_SERVICE =
+  'the GitHub Actions cache service is not available here (ACTIONS_CACHE_URL is not set: not running in GitHub Actions?)';
+const NO_TOKEN =
+  'the GitHub Actions cache service is not available here (ACTIONS_RUNTIME_TOKEN is not set)';
+
+/** What the environment alone says, before loading @actions/cache (about 2 MiB of code with
+ * its HTTP client): without a cache URL (ACTIONS_CACHE_URL for the v1 service,
+ * ACTIONS_RESULTS_URL for v2) or a runtime token, the library would refuse anyway. */
+function plainlyUnavailable(env: Record<string, string | undefined>): string | undefined {
+  if (!env.ACTIONS_CACHE_URL && !env.ACTIONS_RESULTS_URL) return NO_SERVICE;
+  if (!env.ACTIONS_RUNTIME_TOKEN) return NO_TOKEN;
   return undefined;
+}
+
+function unavailable(env: Record<string, string | undefined>, cache: CacheApi): string | undefined {
+  if (!cache.isFeatureAvailable()) return NO_SERVICE;
+  if (!env.ACTIONS_RUNTIME_TOKEN) return NO_TOKEN;
+  return undefined;
+}
+
+/** The cache library (or the one a test passes), or why it cannot be used here. */
+async function cacheApi(
+  deps: RecordDeps,
+  env: Record<string, string | undefined>,
+): Promise<{ cache: CacheApi } | { why: string }> {
+  const early = deps.cache ? undefined : plainlyUnavailable(env);
+  if (early) return { why: early };
+  const cache = deps.cache ?? (await import('@actions/cache'));
+  const why = unavailable(env, cache);
+  return why ? { why } : { cache };
 }
 
 function message(err: unknown): string {
@@ -137,9 +159,9 @@ export async function saveRecord(
   const consequence = "a later destroy finds instances by tags in the manifest's regions only";
   const { dir, file } = paths(deps, env);
   try {
-    const cache = deps.cache ?? (await import('@actions/cache'));
-    const why = unavailable(env, cache);
-    if (why) return { warning: `${lead}: ${why}; ${consequence}` };
+    const api = await cacheApi(deps, env);
+    if ('why' in api) return { warning: `${lead}: ${api.why}; ${consequence}` };
+    const { cache } = api;
     const key = recordKey(record);
     await mkdir(dir, { recursive: true });
     await writeFile(file, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
@@ -170,9 +192,9 @@ export async function restoreRecord(
   const consequence = "searching by tags in the manifest's regions only";
   const { file } = paths(deps, env);
   try {
-    const cache = deps.cache ?? (await import('@actions/cache'));
-    const why = unavailable(env, cache);
-    if (why) return { warning: `${lead}: ${why}; ${consequence}` };
+    const api = await cacheApi(deps, env);
+    if ('why' in api) return { warning: `${lead}: ${api.why}; ${consequence}` };
+    const { cache } = api;
     // Never read a file left over from another deployment or an earlier run.
     await rm(file, { force: true });
     const prefix = recordKeyPrefix(deploymentId);

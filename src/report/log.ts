@@ -1,7 +1,7 @@
-// Where progress goes. The action logs through @actions/core (collapsed groups per phase);
+// Where progress goes. The action logs through runner.ts (collapsed groups per phase);
 // tests pass a recording log. GitHub log groups do not nest: a group is one phase.
 
-import * as core from '@actions/core';
+import * as core from '../runner.ts';
 
 export interface Log {
   info(message: string): void;

@@ -1,6 +1,6 @@
 // Step outputs: the deployment's instances as JSON arrays, the same shape for deploy and status.
 
-import * as core from '@actions/core';
+import * as core from '../runner.ts';
 
 export interface InstanceRecord {
   id: string;

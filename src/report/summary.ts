@@ -1,7 +1,7 @@
 // The job summary (Markdown): instances with state and health, what was delivered, time per
 // phase, estimated cost. Built as text by pure functions; written once at the end.
 
-import * as core from '@actions/core';
+import * as core from '../runner.ts';
 import type { InstanceRecord } from './outputs.ts';
 
 export interface Phase {
@@ -144,7 +144,7 @@ export function renderDeploySummary(r: DeployReport): string {
 export async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    await core.summary.addRaw(markdown, true).write();
+    await core.appendSummary(markdown);
   } catch (err) {
     core.warning(
       `could not write the job summary: ${err instanceof Error ? err.message : String(err)}`,

@@ -7,7 +7,7 @@ import {
   table,
   updatePreview,
   writeSummary
-} from "./chunk-WQIPHYH5.js";
+} from "./chunk-5CXMKA3I.js";
 import {
   destroyTagged
 } from "./chunk-DYL73QB4.js";
@@ -24,7 +24,7 @@ import {
 import {
   setOutput,
   setSecret
-} from "./chunk-CMHIBFCU.js";
+} from "./chunk-6QLUEHOR.js";
 import {
   resolveDeploymentId
 } from "./chunk-MEXPPU4T.js";
@@ -152,4 +152,4 @@ export {
   searchRegions,
   destroyCommand
 };
-//# sourceMappingURL=chunk-PRMRUGP6.js.map
+//# sourceMappingURL=chunk-OHNTNPTL.js.map

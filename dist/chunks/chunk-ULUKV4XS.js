@@ -23,7 +23,7 @@ import {
 } from "./chunk-CPITSMUT.js";
 import {
   setOutput
-} from "./chunk-CMHIBFCU.js";
+} from "./chunk-6QLUEHOR.js";
 
 // src/report/outputs.ts
 function setInstanceOutputs(deploymentId, records, regions) {
@@ -264,4 +264,4 @@ export {
   setInstanceOutputs,
   checkServices
 };
-//# sourceMappingURL=chunk-SPRTBYQ4.js.map
+//# sourceMappingURL=chunk-ULUKV4XS.js.map

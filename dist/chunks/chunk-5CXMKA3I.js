@@ -1,10 +1,10 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
+  appendSummary,
   group,
   info,
-  summary,
   warning
-} from "./chunk-CMHIBFCU.js";
+} from "./chunk-6QLUEHOR.js";
 
 // src/github/comment.ts
 function commentMarker(deploymentId) {
@@ -58,7 +58,7 @@ function table(instances, maxRows) {
   }
   return lines;
 }
-function summary2(instances) {
+function summary(instances) {
   const regions = [...new Set(instances.map((i) => i.region))].sort();
   const healthy = instances.filter((i) => i.health === "healthy").length;
   const n = instances.length;
@@ -72,7 +72,7 @@ function renderPreviewComment(model, options = {}) {
   switch (model.status) {
     case "deployed": {
       lines.push(`### \u{1F680} Preview ${id} is deployed`, "");
-      if (model.instances.length > 0) lines.push(summary2(model.instances), "");
+      if (model.instances.length > 0) lines.push(summary(model.instances), "");
       lines.push(...table(model.instances, maxRows), "");
       const sha = model.sha ? `commit ${code(model.sha.slice(0, 12))}, ` : "";
       const digest = model.manifestDigest ? `, manifest ${code(model.manifestDigest.replace(/^sha256:/, "").slice(0, 12))}` : "";
@@ -82,7 +82,7 @@ function renderPreviewComment(model, options = {}) {
     case "failed": {
       lines.push(`### \u26A0\uFE0F Preview ${id}: the last deploy failed`, "");
       lines.push(`> ${escapeMarkdown(model.reason)}`, "");
-      if (model.instances.length > 0) lines.push(summary2(model.instances), "");
+      if (model.instances.length > 0) lines.push(summary(model.instances), "");
       lines.push(...table(model.instances, maxRows), "");
       const sha = model.sha ? `commit ${code(model.sha.slice(0, 12))}, ` : "";
       lines.push(`<sub>Failed ${sha}${when(model.at)}${runText(model.run)}.</sub>`);
@@ -272,14 +272,24 @@ function paths(deps, env) {
   const dir = deps.dir ?? join(env.RUNNER_TEMP || tmpdir(), "spot-deployer-record");
   return { dir, file: join(dir, "record.json") };
 }
-function unavailable(env, cache) {
-  if (!cache.isFeatureAvailable()) {
-    return "the GitHub Actions cache service is not available here (ACTIONS_CACHE_URL is not set: not running in GitHub Actions?)";
-  }
-  if (!env.ACTIONS_RUNTIME_TOKEN) {
-    return "the GitHub Actions cache service is not available here (ACTIONS_RUNTIME_TOKEN is not set)";
-  }
+var NO_SERVICE = "the GitHub Actions cache service is not available here (ACTIONS_CACHE_URL is not set: not running in GitHub Actions?)";
+var NO_TOKEN = "the GitHub Actions cache service is not available here (ACTIONS_RUNTIME_TOKEN is not set)";
+function plainlyUnavailable(env) {
+  if (!env.ACTIONS_CACHE_URL && !env.ACTIONS_RESULTS_URL) return NO_SERVICE;
+  if (!env.ACTIONS_RUNTIME_TOKEN) return NO_TOKEN;
   return void 0;
+}
+function unavailable(env, cache) {
+  if (!cache.isFeatureAvailable()) return NO_SERVICE;
+  if (!env.ACTIONS_RUNTIME_TOKEN) return NO_TOKEN;
+  return void 0;
+}
+async function cacheApi(deps, env) {
+  const early = deps.cache ? void 0 : plainlyUnavailable(env);
+  if (early) return { why: early };
+  const cache = deps.cache ?? await import("./cache-ILWVZEHM.js");
+  const why = unavailable(env, cache);
+  return why ? { why } : { cache };
 }
 function message(err) {
   return err instanceof Error ? err.message : String(err);
@@ -290,9 +300,9 @@ async function saveRecord(record, deps = {}) {
   const consequence = "a later destroy finds instances by tags in the manifest's regions only";
   const { dir, file } = paths(deps, env);
   try {
-    const cache = deps.cache ?? await import("./cache-VYIMP3ZQ.js");
-    const why = unavailable(env, cache);
-    if (why) return { warning: `${lead}: ${why}; ${consequence}` };
+    const api = await cacheApi(deps, env);
+    if ("why" in api) return { warning: `${lead}: ${api.why}; ${consequence}` };
+    const { cache } = api;
     const key = recordKey(record);
     await mkdir(dir, { recursive: true });
     await writeFile(file, JSON.stringify(record, null, 2) + "\n", { mode: 384 });
@@ -315,9 +325,9 @@ async function restoreRecord(deploymentId, deps = {}) {
   const consequence = "searching by tags in the manifest's regions only";
   const { file } = paths(deps, env);
   try {
-    const cache = deps.cache ?? await import("./cache-VYIMP3ZQ.js");
-    const why = unavailable(env, cache);
-    if (why) return { warning: `${lead}: ${why}; ${consequence}` };
+    const api = await cacheApi(deps, env);
+    if ("why" in api) return { warning: `${lead}: ${api.why}; ${consequence}` };
+    const { cache } = api;
     await rm(file, { force: true });
     const prefix = recordKeyPrefix(deploymentId);
     const key = await cache.restoreCache([file], prefix, [prefix]);
@@ -475,7 +485,7 @@ function renderDeploySummary(r) {
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    await summary.addRaw(markdown, true).write();
+    await appendSummary(markdown);
   } catch (err) {
     warning(
       `could not write the job summary: ${err instanceof Error ? err.message : String(err)}`
@@ -495,4 +505,4 @@ export {
   renderDeploySummary,
   writeSummary
 };
-//# sourceMappingURL=chunk-WQIPHYH5.js.map
+//# sourceMappingURL=chunk-5CXMKA3I.js.map

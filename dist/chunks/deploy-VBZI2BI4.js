@@ -5,7 +5,7 @@ import {
   failureDetail,
   runCommand,
   setInstanceOutputs
-} from "./chunk-SPRTBYQ4.js";
+} from "./chunk-ULUKV4XS.js";
 import {
   coreLog,
   instanceTable,
@@ -16,7 +16,7 @@ import {
   saveRecord,
   updatePreview,
   writeSummary
-} from "./chunk-WQIPHYH5.js";
+} from "./chunk-5CXMKA3I.js";
 import {
   GONE,
   _ep0,
@@ -70,8 +70,11 @@ import {
 import {
   STATE
 } from "./chunk-FGP2QIDB.js";
-import "./chunk-CMHIBFCU.js";
-import "./chunk-HJLEWWHE.js";
+import {
+  saveState,
+  setOutput,
+  setSecret
+} from "./chunk-6QLUEHOR.js";
 import {
   buildPlan
 } from "./chunk-IG6ZAJZM.js";
@@ -1359,7 +1362,6 @@ async function terminate(ctx, what) {
 }
 var RETIRE_TIMEOUT_MS = 6e5;
 async function deployCommand(inputs, reporter, opts = {}) {
-  const core = await import("./core-RUHXJ56Q.js");
   const log = opts.log ?? coreLog;
   const signal = opts.signal;
   const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter), inputs);
@@ -1373,20 +1375,21 @@ async function deployCommand(inputs, reporter, opts = {}) {
   log.info(
     `deployment ${id}, run ${runId}, manifest ${plan.manifestDigest.slice(0, 12)}: ${plan.regions.map((r) => `${r.count} in ${r.region}`).join(", ")}; ${plan.steps.length} remote steps; strategy ${inputs.strategy}`
   );
-  core.setOutput("deployment-id", id);
-  core.setOutput("manifest-digest", plan.manifestDigest);
-  if (inputs.githubToken) core.setSecret(inputs.githubToken);
+  setOutput("deployment-id", id);
+  setOutput("manifest-digest", plan.manifestDigest);
+  if (inputs.githubToken) setSecret(inputs.githubToken);
   const mask = Object.values(inputs.secrets).filter((v) => v !== "");
   const preview = (content) => updatePreview(inputs.githubToken, content, log, { mask });
   const clients = new Clients();
   const clientsFor = (region) => clients.for(region);
   try {
-    const restored = await restoreRecord(id);
-    if (restored.warning) log.info(restored.warning);
-    const regions = regionsToSearch(
-      [...plan.regions.map((r) => r.region), ...inputs.regions],
-      restored.record
-    );
+    const planRegions = regionsToSearch([...plan.regions.map((r) => r.region), ...inputs.regions]);
+    const [restored, inPlanRegions] = await Promise.all([
+      restoreRecord(id),
+      survey(clientsFor, planRegions, id, signal)
+    ]);
+    const regions = regionsToSearch(planRegions, restored.record);
+    const more = regions.filter((r) => !planRegions.includes(r));
     const sctx = {
       clientsFor,
       log,
@@ -1399,7 +1402,8 @@ async function deployCommand(inputs, reporter, opts = {}) {
       serverUrl: process.env.GITHUB_SERVER_URL || "https://github.com"
     };
     const found = await log.group(`Look for ${id} in ${regions.join(", ")}`, async () => {
-      const f = await survey(clientsFor, regions, id, signal);
+      if (restored.warning) log.info(restored.warning);
+      const f = more.length === 0 ? inPlanRegions : [...inPlanRegions, ...await survey(clientsFor, more, id, signal)];
       log.info(
         f.length === 0 ? "no live instance: a first deploy" : `${f.length} live instance${f.length === 1 ? "" : "s"}: ${f.map((i) => `${i.id} (${i.region}, ${i.state}, ${i.tags[TAG.phase] ?? "ready"}, manifest ${(i.tags[TAG.digest] ?? "").slice(0, 12)})`).join(", ")}`
       );
@@ -1437,7 +1441,7 @@ ${message}
       );
     }
     const registry = new InstanceRegistry(
-      (snapshot) => core.saveState(STATE.launched, JSON.stringify(snapshot))
+      (snapshot) => saveState(STATE.launched, JSON.stringify(snapshot))
     );
     const check = concurrencyCheck(sctx);
     const deployOpts = {
@@ -1451,7 +1455,7 @@ ${message}
       clientsFor,
       log,
       registry,
-      saveState: (name, value) => core.saveState(name, value),
+      saveState: (name, value) => saveState(name, value),
       ...signal ? { signal } : {},
       ...plan.steps.some((s) => s.kind === "secrets") ? { sealer: await loadSealer() } : {}
     };
@@ -1502,10 +1506,10 @@ ${message}
       });
     }
     setInstanceOutputs(id, outcome.records, outcome.regions);
-    core.setOutput("changed", "true");
+    setOutput("changed", "true");
     let retireError;
     if (outcome.ok) {
-      core.saveState(STATE.result, "success");
+      saveState(STATE.result, "success");
       if (strategy === "replace" && found.length > 0) {
         try {
           notes.push(
@@ -1592,11 +1596,10 @@ function foundRecord(f, health) {
   };
 }
 async function unchanged(plan, found, strategy, log, preview) {
-  const core = await import("./core-RUHXJ56Q.js");
   const records = found.map((f) => foundRecord(f, "healthy"));
   const regions = [...new Set(records.map((r) => r.region))];
   setInstanceOutputs(plan.deploymentId, records, regions);
-  core.setOutput("changed", "false");
+  setOutput("changed", "false");
   const line = `nothing to deploy: the ${records.length} instance${records.length === 1 ? "" : "s"} of ${plan.deploymentId} already run manifest ${plan.manifestDigest.slice(0, 12)} and are Online in SSM; set force: true to deploy anyway (e.g. after rotating a secret)`;
   log.info(line);
   await writeSummary(
@@ -1648,4 +1651,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-WWAR5BCV.js.map
+//# sourceMappingURL=deploy-VBZI2BI4.js.map

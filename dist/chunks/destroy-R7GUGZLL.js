@@ -4,8 +4,8 @@ import {
   destroyCommand,
   manifestRegions,
   searchRegions
-} from "./chunk-PRMRUGP6.js";
-import "./chunk-WQIPHYH5.js";
+} from "./chunk-OHNTNPTL.js";
+import "./chunk-5CXMKA3I.js";
 import "./chunk-DYL73QB4.js";
 import "./chunk-DTPRKKXX.js";
 import "./chunk-GIHDNEJT.js";
@@ -15,8 +15,7 @@ import "./chunk-26QGXXSG.js";
 import "./chunk-2KBZCNNM.js";
 import "./chunk-5UZIY2RH.js";
 import "./chunk-CPITSMUT.js";
-import "./chunk-CMHIBFCU.js";
-import "./chunk-HJLEWWHE.js";
+import "./chunk-6QLUEHOR.js";
 import "./chunk-MEXPPU4T.js";
 import "./chunk-JVXDG6VL.js";
 import "./chunk-TZFXLC47.js";
@@ -32,4 +31,4 @@ export {
   manifestRegions,
   searchRegions
 };
-//# sourceMappingURL=destroy-TUQL4WBT.js.map
+//# sourceMappingURL=destroy-R7GUGZLL.js.map

@@ -2,15 +2,15 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   checkServices,
   setInstanceOutputs
-} from "./chunk-SPRTBYQ4.js";
+} from "./chunk-ULUKV4XS.js";
 import {
   searchRegions
-} from "./chunk-PRMRUGP6.js";
+} from "./chunk-OHNTNPTL.js";
 import {
   coreLog,
   instanceTable,
   writeSummary
-} from "./chunk-WQIPHYH5.js";
+} from "./chunk-5CXMKA3I.js";
 import {
   findTagged,
   onlineIds
@@ -30,8 +30,7 @@ import "./chunk-5UZIY2RH.js";
 import {
   describeAwsError
 } from "./chunk-CPITSMUT.js";
-import "./chunk-CMHIBFCU.js";
-import "./chunk-HJLEWWHE.js";
+import "./chunk-6QLUEHOR.js";
 import {
   resolveDeploymentId
 } from "./chunk-MEXPPU4T.js";
@@ -140,4 +139,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-E6GVNQCZ.js.map
+//# sourceMappingURL=status-H47RRKGK.js.map
