@@ -74,19 +74,19 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-VBZI2BI4.js");
+        const { deployCommand } = await import("./chunks/deploy-LCVQMWUB.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-R7GUGZLL.js");
+        const { destroyCommand } = await import("./chunks/destroy-7JYNOQEM.js");
         await withCancellation((signal) => destroyCommand(inputs, { signal }));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-H47RRKGK.js");
+        const { statusCommand } = await import("./chunks/status-O5ANLKK2.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

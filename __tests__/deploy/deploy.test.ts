@@ -105,6 +105,10 @@ test('a failing step fails the deploy naming instance, step and exit code; no in
   assert.deepEqual(outcome.records, []);
   assert.equal(outcome.report.outcome, 'failed');
   assert.match(outcome.report.cleanup.join('\n'), /terminated 2 instances of this run/);
+  assert.deepEqual(
+    outcome.report.instances.map((i) => i.state),
+    ['terminated', 'terminated'],
+  );
 });
 
 test('min-healthy 50%: the failed instance drops out and is terminated; the deploy succeeds with the rest', async (t) => {
@@ -127,6 +131,12 @@ test('min-healthy 50%: the failed instance drops out and is terminated; the depl
   );
   const failed = outcome.report.instances.find((i) => i.health === 'unhealthy');
   assert.match(failed?.cause ?? '', /step 01-a: Failed, exit code 1/);
+  assert.equal(failed?.state, 'terminated', 'the report says what became of it');
+  assert.deepEqual(
+    outcome.report.instances.filter((i) => i.health === 'healthy').map((i) => i.state),
+    ['running'],
+  );
+  assert.match(renderDeploySummary(outcome.report), /terminated/);
 });
 
 test('keep-failed: a failed deploy leaves its instances running and says how to remove them', async (t) => {

@@ -12,6 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { Clients } from '../../src/aws/clients.ts';
 import { destroyTagged } from '../../src/destroy/destroy.ts';
+import { waitTerminated } from '../../src/destroy/terminate.ts';
 import { STATE } from '../../src/launch/state.ts';
 import { runCleanup } from '../../src/post.ts';
 import { TAG } from '../../src/plan/types.ts';
@@ -105,6 +106,49 @@ test('destroy terminates the tagged instances of every region given and waits fo
     ['terminated', 'terminated', 'running', 'terminated'],
   );
   assert.deepEqual(res.remaining, []);
+});
+
+test('waiting for termination: a poll still throttled after the SDK retries is skipped, not fatal', async () => {
+  const vms = world([vm('i-1', 'app/main'), vm('i-2', 'app/main')]);
+  let polls = 0;
+  ec2.on(DescribeInstancesCommand).callsFake(async (input: DescribeInstancesCommandInput) => {
+    polls++;
+    // throttled 12 polls running (more than the SDK's 10 attempts of one call), then answers
+    if (polls <= 12)
+      throw Object.assign(new Error('Request limit exceeded.'), { name: 'RequestLimitExceeded' });
+    if (polls === 13) for (const v of vms) v.state = 'terminated';
+    return {
+      Reservations: [
+        {
+          Instances: vms
+            .filter((v) => input.InstanceIds?.includes(v.id))
+            .map((v) => ({ InstanceId: v.id, State: { Name: v.state as 'terminated' } })),
+        },
+      ],
+    };
+  });
+  // one attempt per call here, so each throttled answer is a whole poll
+  const client = new EC2Client({
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
+  const res = await waitTerminated(
+    { ec2: client, clock: fakeClock(), poll: FAST_POLL },
+    ['i-1', 'i-2'],
+    600_000,
+  );
+  assert.equal(polls, 13);
+  assert.deepEqual(res, { terminated: ['i-1', 'i-2'], remaining: [] });
+
+  // any other error still stops the wait
+  ec2
+    .on(DescribeInstancesCommand)
+    .rejects(Object.assign(new Error('not allowed'), { name: 'UnauthorizedOperation' }));
+  await assert.rejects(
+    waitTerminated({ ec2: client, clock: fakeClock(), poll: FAST_POLL }, ['i-1'], 600_000),
+    /not allowed/,
+  );
 });
 
 test('never touches an instance without the deployment tag, even if the endpoint ignores the filter', async () => {

@@ -41,7 +41,7 @@ async function runCleanup() {
     }
     const [{ Clients }, { destroyTagged }, { POLL, realClock }] = await Promise.all([
       import("../chunks/clients-EUTKVCVU.js"),
-      import("../chunks/destroy-S33CWLWL.js"),
+      import("../chunks/destroy-OHFNY7TP.js"),
       import("../chunks/poll-HCYDV36S.js")
     ]);
     const clients = new Clients();

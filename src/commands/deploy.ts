@@ -343,6 +343,7 @@ export async function executeDeploy(
                   registry,
                   cancelled,
                   timeoutSeconds: opts.terminateTimeoutSeconds ?? 600,
+                  fleet,
                 },
                 failure !== undefined
                   ? { everything: true, plan }
@@ -500,6 +501,21 @@ async function verify(
   );
 }
 
+/** The states a termination saw, so the report does not call a terminated instance running. */
+function markStates(
+  fleet: Fleet,
+  res: { terminated: readonly string[]; remaining: ReadonlyArray<{ id: string; state: string }> },
+): void {
+  for (const id of res.terminated) {
+    const m = fleet.get(id);
+    if (m) m.state = 'terminated';
+  }
+  for (const r of res.remaining) {
+    const m = fleet.get(r.id);
+    if (m) m.state = r.state;
+  }
+}
+
 /** Terminates either every instance of this run (failure) or the given failed members. */
 async function terminate(
   ctx: {
@@ -510,6 +526,8 @@ async function terminate(
     registry: InstanceRegistry;
     cancelled: boolean;
     timeoutSeconds: number;
+    /** Its members' states are set to what the termination saw (for the report). */
+    fleet: Fleet;
   },
   what: { everything: true; plan: Plan } | { everything: false; members: readonly Member[] },
 ): Promise<string[]> {
@@ -538,6 +556,7 @@ async function terminate(
         { deploymentId: what.plan.deploymentId, runId: what.plan.identity.runId },
         known,
       );
+      markStates(ctx.fleet, res);
       for (const [region, ids] of Object.entries(known))
         ctx.registry.remove(
           region,
@@ -561,6 +580,7 @@ async function terminate(
       await requestTermination(tctx, ids);
       const res = await waitTerminated(tctx, ids, waitMs);
       ctx.registry.remove(region, res.terminated);
+      markStates(ctx.fleet, res);
       lines.push(
         `${region}: terminated failed instance${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`,
       );

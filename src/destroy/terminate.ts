@@ -2,7 +2,7 @@
 
 import { TerminateInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { abortable } from '../aws/clients.ts';
-import { awsErrorCode, describeAwsError, DeployError } from '../aws/errors.ts';
+import { awsErrorCode, describeAwsError, DeployError, isThrottlingError } from '../aws/errors.ts';
 import { backoff, chunk, type BackoffOptions, type Clock } from '../aws/poll.ts';
 import { describeInstances } from '../deliver/wait.ts';
 
@@ -63,7 +63,9 @@ async function describeStates(
   return out;
 }
 
-/** Polls (one DescribeInstances for all ids per poll) until every instance is terminated or the deadline. */
+/** Polls (one DescribeInstances for all ids per poll) until every instance is terminated or
+ * the deadline. A poll still throttled after the SDK's retries is skipped, not fatal: the
+ * termination was already requested, so the next poll (or the deadline) tells. */
 export async function waitTerminated(
   ctx: TerminateContext,
   ids: readonly string[],
@@ -73,9 +75,14 @@ export async function waitTerminated(
   const delays = backoff(ctx.poll);
   const remaining = new Map(ids.map((id) => [id, 'unknown']));
   for (;;) {
-    const states = await describeStates(ctx, [...remaining.keys()]);
-    for (const id of [...remaining.keys()]) {
-      const st = states.get(id);
+    let states: Map<string, string> | undefined;
+    try {
+      states = await describeStates(ctx, [...remaining.keys()]);
+    } catch (err) {
+      if (!isThrottlingError(err)) throw err;
+    }
+    for (const id of states ? [...remaining.keys()] : []) {
+      const st = states?.get(id);
       if (st === undefined || st === 'terminated') remaining.delete(id);
       else remaining.set(id, st);
     }

@@ -5,7 +5,7 @@ import {
   failureDetail,
   runCommand,
   setInstanceOutputs
-} from "./chunk-ULUKV4XS.js";
+} from "./chunk-GTVQTMJA.js";
 import {
   coreLog,
   instanceTable,
@@ -36,7 +36,7 @@ import {
   waitOnline,
   waitRunning,
   waitTerminated
-} from "./chunk-DYL73QB4.js";
+} from "./chunk-PS6MMI32.js";
 import {
   Clients,
   CreateTags$,
@@ -1187,7 +1187,8 @@ ${lines.join("\n")}` + (plan.regions.some((r) => !r.market.onDemandFallback) ? "
                   ...ctx,
                   registry,
                   cancelled,
-                  timeoutSeconds: opts.terminateTimeoutSeconds ?? 600
+                  timeoutSeconds: opts.terminateTimeoutSeconds ?? 600,
+                  fleet
                 },
                 failure !== void 0 ? { everything: true, plan } : { everything: false, members: doomed }
               )
@@ -1303,6 +1304,16 @@ async function verify(ctx, fleet, plan, services, outcomes) {
     })
   );
 }
+function markStates(fleet, res) {
+  for (const id of res.terminated) {
+    const m = fleet.get(id);
+    if (m) m.state = "terminated";
+  }
+  for (const r of res.remaining) {
+    const m = fleet.get(r.id);
+    if (m) m.state = r.state;
+  }
+}
 async function terminate(ctx, what) {
   const budgetMs = ctx.cancelled ? 6e3 : (ctx.timeoutSeconds + 60) * 1e3;
   const signal = AbortSignal.timeout(budgetMs);
@@ -1327,6 +1338,7 @@ async function terminate(ctx, what) {
         { deploymentId: what.plan.deploymentId, runId: what.plan.identity.runId },
         known
       );
+      markStates(ctx.fleet, res);
       for (const [region, ids] of Object.entries(known))
         ctx.registry.remove(
           region,
@@ -1346,6 +1358,7 @@ async function terminate(ctx, what) {
       await requestTermination(tctx, ids);
       const res = await waitTerminated(tctx, ids, waitMs);
       ctx.registry.remove(region, res.terminated);
+      markStates(ctx.fleet, res);
       lines.push(
         `${region}: terminated failed instance${ids.length === 1 ? "" : "s"} ${ids.join(", ")}`
       );
@@ -1651,4 +1664,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-VBZI2BI4.js.map
+//# sourceMappingURL=deploy-LCVQMWUB.js.map

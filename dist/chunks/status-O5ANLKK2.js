@@ -2,10 +2,10 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   checkServices,
   setInstanceOutputs
-} from "./chunk-ULUKV4XS.js";
+} from "./chunk-GTVQTMJA.js";
 import {
   searchRegions
-} from "./chunk-OHNTNPTL.js";
+} from "./chunk-XSKYZOGQ.js";
 import {
   coreLog,
   instanceTable,
@@ -14,7 +14,7 @@ import {
 import {
   findTagged,
   onlineIds
-} from "./chunk-DYL73QB4.js";
+} from "./chunk-PS6MMI32.js";
 import {
   Clients
 } from "./chunk-DTPRKKXX.js";
@@ -139,4 +139,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-H47RRKGK.js.map
+//# sourceMappingURL=status-O5ANLKK2.js.map

@@ -312,9 +312,14 @@ async function waitTerminated(ctx, ids, timeoutMs) {
   const delays = backoff(ctx.poll);
   const remaining = new Map(ids.map((id) => [id, "unknown"]));
   for (; ; ) {
-    const states = await describeStates(ctx, [...remaining.keys()]);
-    for (const id of [...remaining.keys()]) {
-      const st = states.get(id);
+    let states;
+    try {
+      states = await describeStates(ctx, [...remaining.keys()]);
+    } catch (err) {
+      if (!isThrottlingError(err)) throw err;
+    }
+    for (const id of states ? [...remaining.keys()] : []) {
+      const st = states?.get(id);
       if (st === void 0 || st === "terminated") remaining.delete(id);
       else remaining.set(id, st);
     }
@@ -411,4 +416,4 @@ export {
   destroyTagged,
   terminateInstances
 };
-//# sourceMappingURL=chunk-DYL73QB4.js.map
+//# sourceMappingURL=chunk-PS6MMI32.js.map

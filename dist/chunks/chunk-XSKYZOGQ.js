@@ -10,7 +10,7 @@ import {
 } from "./chunk-5CXMKA3I.js";
 import {
   destroyTagged
-} from "./chunk-DYL73QB4.js";
+} from "./chunk-PS6MMI32.js";
 import {
   Clients
 } from "./chunk-DTPRKKXX.js";
@@ -152,4 +152,4 @@ export {
   searchRegions,
   destroyCommand
 };
-//# sourceMappingURL=chunk-OHNTNPTL.js.map
+//# sourceMappingURL=chunk-XSKYZOGQ.js.map

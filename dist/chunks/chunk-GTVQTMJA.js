@@ -3,7 +3,7 @@ import {
   _ep02 as _ep0,
   _mw02 as _mw0,
   command2 as command
-} from "./chunk-DYL73QB4.js";
+} from "./chunk-PS6MMI32.js";
 import {
   CancelCommand$,
   GetCommandInvocation$,
@@ -264,4 +264,4 @@ export {
   setInstanceOutputs,
   checkServices
 };
-//# sourceMappingURL=chunk-ULUKV4XS.js.map
+//# sourceMappingURL=chunk-GTVQTMJA.js.map
