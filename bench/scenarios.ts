@@ -122,10 +122,10 @@ function phase(r: ActionRun, calls: CallRecord[]): PhaseRun {
 }
 
 /** Sequential command rounds the plan makes on each instance: the step batches, the secrets
- * key command, and a service check only when no health step verifies the services. */
+ * key command, and a service check only when no step checked the services' health. */
 export function commandRounds(plan: Plan): number {
   const secrets = plan.steps.some((s) => s.kind === 'secrets') ? 1 : 0;
-  const check = plan.services.length > 0 && !plan.steps.some((s) => s.kind === 'health') ? 1 : 0;
+  const check = plan.services.length > 0 && !plan.steps.some((s) => s.services) ? 1 : 0;
   return stepBatches(plan.steps).length + secrets + check;
 }
 

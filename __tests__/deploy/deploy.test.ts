@@ -224,20 +224,20 @@ test('a service that is not active fails verification', async (t) => {
   assert.equal(fake.live().length, 0);
 });
 
-test('a health step that covers the services is their verification: no separate check is sent', async (t) => {
+test("a services step that checked every service's health is their verification: no separate check is sent", async (t) => {
   const plan = makePlan({
     regions: [regionPlan('us-east-1', { count: 2 })],
     services: ['web', 'worker'],
     steps: [
-      step('01-services', { kind: 'services' }),
-      step('02-health', { kind: 'health', services: ['web', 'worker'] }),
+      step('01-script', { kind: 'script' }),
+      step('02-services', { kind: 'services', services: ['web', 'worker'] }),
     ],
   });
   const { outcome, fake, log } = await deploy(
     t,
     plan,
     {
-      exit: (id, script) => (script === 'echo 02-health' && id.endsWith('2') ? 1 : 0),
+      exit: (id, script) => (script === 'echo 02-services' && id.endsWith('2') ? 1 : 0),
     },
     { minHealthy: { kind: 'count', n: 1 } },
   );
@@ -246,18 +246,18 @@ test('a health step that covers the services is their verification: no separate 
     outcome.records.map((r) => r.health),
     ['healthy'],
   );
-  assert.equal(fake.live().length, 1, 'the instance that failed its health step is terminated');
+  assert.equal(fake.live().length, 1, 'the instance that failed its services step is terminated');
   assert.equal(
     fake.calls.filter((c) => c === 'SendCommand').length,
     2,
     'two steps, and no service-check command',
   );
-  assert.match(log.text(), /i-\w+ \(us-east-1\): web active, worker active \(step 02-health\)/);
+  assert.match(log.text(), /i-\w+ \(us-east-1\): web active, worker active \(step 02-services\)/);
 
-  // a health step that does not cover every service leaves the separate check to run
+  // a services step that did not check every service leaves the separate check to run
   const partial = makePlan({
     services: ['web', 'worker'],
-    steps: [step('01-health', { kind: 'health', services: ['web'] })],
+    steps: [step('01-services', { kind: 'services', services: ['web'] })],
   });
   const second = await deploy(t, partial, {
     output: (_id, script) =>

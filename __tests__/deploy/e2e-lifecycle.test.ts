@@ -95,9 +95,9 @@ test(
     const calls = cloud.calls().filter((c) => c.service === 'ssm' && c.operation === 'SendCommand');
     const steps = [...deployed.stdout.matchAll(/^::group::Step /gm)].length;
     // The secrets step sends one command for the keys and one with the sealed secrets; the
-    // health step is the service verification (no separate check is sent).
+    // services step's health check is the service verification (no separate check is sent).
     assert.equal(calls.length, steps + 1, 'one per step, two for secrets');
-    assert.match(deployed.stdout, /i-\w+ \(us-west-2\): site active \(step \d+-health\)/);
+    assert.match(deployed.stdout, /i-\w+ \(us-west-2\): site active \(step \d+-services\)/);
     assert.equal(
       cloud.calls().filter((c) => c.operation === 'GetCommandInvocation').length,
       0,

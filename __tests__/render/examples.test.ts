@@ -28,7 +28,7 @@ test('every example renders user data cloud-init accepts and scripts shellcheck 
       docs.push(cloudConfigText(ud));
       const steps = await renderSteps(deployment, { secretNames: ['API_TOKEN'], userData: ud });
       assert.equal(steps[0]?.kind, 'prepare', name);
-      if (deployment.services.length) assert.equal(steps.at(-1)?.kind, 'health', name);
+      if (deployment.services.length) assert.equal(steps.at(-1)?.kind, 'services', name);
       for (const s of steps) if (s.script) scripts[`${name}/${ttl ?? 0}/${s.id}`] = s.script;
     }
   }

@@ -265,7 +265,10 @@ test('a deploy delivers exact files, runs scripts once in order, starts services
   );
   const seen = JSON.parse((await c.readFile('/run/api-env.json'))?.toString() ?? '{}');
   assert.deepEqual(seen, { ...ENV, ...SECRETS });
-  assert.match([...out].find(([id]) => id.endsWith('health'))?.[1] ?? '', /all 2 services healthy/);
+  assert.match(
+    [...out].find(([id]) => id.endsWith('services'))?.[1] ?? '',
+    /all 2 services healthy/,
+  );
   const order = await sh(
     'systemctl show -p ExecMainStartTimestampMonotonic --value api.service web.service',
   );
@@ -376,9 +379,9 @@ test('an unhealthy service fails the health step naming the unit, with its journ
     }),
     { secretNames: [] },
   );
-  const health = steps.find((s) => s.kind === 'health') as RemoteStep;
-  await deploy(steps.filter((s) => s !== health));
-  const r = await c.exec(health.script);
+  const services = steps.find((s) => s.kind === 'services') as RemoteStep;
+  await deploy(steps.filter((s) => s !== services));
+  const r = await c.exec(services.script);
   assert.equal(r.exitCode, 1);
   assert.match(r.stderr, /unhealthy: crash\.service/);
   assert.match(r.stdout, /systemctl status crash\.service/);

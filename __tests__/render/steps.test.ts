@@ -200,7 +200,7 @@ test('step layout: prepare, secrets placeholder, uploads in parallel, then the r
   assert.equal(new Set(uploads.map((s) => s.parallelGroup)).size, 1);
   assert.deepEqual(
     kinds.filter((k) => k !== 'upload'),
-    ['prepare', 'secrets', 'tarball', 'script', 'script', 'script', 'services', 'health'],
+    ['prepare', 'secrets', 'tarball', 'script', 'script', 'script', 'services'],
   );
   assert.ok(
     steps.some((s) => /^\d+-assemble-1of1$/.test(s.id)),

@@ -436,8 +436,8 @@ function byRegion(members: readonly Member[]): Record<string, string[]> {
 }
 
 /** Service states after delivery: an instance whose services are not all active drops out.
- * When the plan's health step ran and covers every service, its success on an instance is the
- * verification (it proved each unit active and settled, moments ago), so no command is sent.
+ * When the plan's services step ran and checked every service, its success on an instance is
+ * the verification (it proved each unit active and settled, moments ago), so no command is sent.
  * Otherwise one check per region: a service still activating gets two more looks, two
  * seconds apart. */
 async function verify(
@@ -457,7 +457,7 @@ async function verify(
     ctx.log.info('no services to verify');
     return;
   }
-  const health = outcomes.find((o) => o.step.kind === 'health')?.step;
+  const health = outcomes.find((o) => o.step.services !== undefined)?.step;
   if (health?.services && services.every((s) => health.services?.includes(s))) {
     for (const m of fleet.healthy()) {
       ctx.log.info(

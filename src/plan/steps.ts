@@ -1,13 +1,13 @@
 // The remote steps: shell scripts sent with SSM AWS-RunShellScript, in order.
 //
 //   NN-prepare        wait for cloud-init, state directories, deferred packages, the env file
-//   NN-secrets        placeholder: built per instance at delivery (see secrets.ts)
+//   NN-secrets        placeholder: built at delivery, sealed to each instance's key (secrets.ts)
 //   NN-upload-KofN    files in base64 (parallel among themselves)
 //   NN-assemble-KofN  large files joined from their parts
 //   NN-tarball        fetch or take the archive, verify, unpack
 //   NN-script-NAME    one per script, in order, each run once per content
-//   NN-services       unit files are uploads; reload, enable, start or restart in order
-//   NN-health         active and settled, plus the manifest's probes
+//   NN-services       unit files are uploads; reload, enable, start or restart in order;
+//                     then health: active and settled, plus the manifest's probes
 //
 // Every step is idempotent: running the whole sequence again leaves the machine as it was.
 
@@ -319,32 +319,28 @@ export async function renderSteps(
 
   if (deployment.services.length) {
     const ordered = orderServices(deployment.services, (s) => unitText.get(s) ?? '');
+    // One command installs and starts the services, then checks them: active and settled,
+    // plus the manifest's probes. Its success is the deploy's service verification.
+    const started = ordered.filter((s) => s.start);
+    const names = (list: ServiceSpec[]) => list.map((s) => s.name).join(', ');
     drafts.push([
       {
         name: 'services',
         kind: 'services',
-        description: `install and start services: ${ordered.map((s) => s.name).join(', ')}`,
+        description:
+          started.length > 0
+            ? `install and start services, then check their health: ${names(ordered)}`
+            : `install services: ${names(ordered)}`,
         helpers: ['report'],
-        body: servicesBody(ordered, deliveryDigest),
-        timeoutSeconds: 120 + 120 * ordered.length,
+        body:
+          servicesBody(ordered, deliveryDigest) +
+          (started.length > 0 ? healthBody(started, settle) : ''),
+        timeoutSeconds:
+          120 + 120 * ordered.length + (started.length > 0 ? healthSeconds(started, settle) : 0),
         payloadBytes: 0,
+        ...(started.length > 0 ? { services: started.map((s) => s.name) } : {}),
       },
     ]);
-    const started = ordered.filter((s) => s.start);
-    if (started.length) {
-      drafts.push([
-        {
-          name: 'health',
-          kind: 'health',
-          description: `check health: ${started.map((s) => s.name).join(', ')}`,
-          helpers: ['report'],
-          body: healthBody(started, settle),
-          timeoutSeconds: healthSeconds(started, settle) + 60,
-          payloadBytes: 0,
-          services: started.map((s) => s.name),
-        },
-      ]);
-    }
   }
 
   // 3. Ids: NN-name, NN-name-KofN for groups; zero-padded so file names sort in run order.

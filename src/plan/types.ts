@@ -96,8 +96,7 @@ export interface UserData {
   deferredPackages?: string[];
 }
 
-export type StepKind =
-  'prepare' | 'upload' | 'tarball' | 'env' | 'secrets' | 'script' | 'services' | 'health';
+export type StepKind = 'prepare' | 'upload' | 'tarball' | 'env' | 'secrets' | 'script' | 'services';
 
 export interface RemoteStep {
   /** Stable, file-name-safe id, e.g. "03-upload-app"; `plan --out` writes commands/<id>.sh. */
@@ -106,14 +105,16 @@ export interface RemoteStep {
   /** One line for logs: what this step does (never secret). */
   description: string;
   /** The shell script sent as the AWS-RunShellScript `commands` parameter. Empty for
-   * kind 'secrets', whose command is built at delivery time per instance (see deliver/). */
+   * kind 'secrets', whose command is built at delivery time, when the instances' keys are
+   * known (see deliver/). */
   script: string;
   timeoutSeconds: number;
   /** Steps with the same group have no order among themselves (upload chunks). */
   parallelGroup?: string;
   /** Bytes of file payload this command carries (for the benchmark and logs). */
   payloadBytes: number;
-  /** For kind 'health': the services it proves active (and settled); success of this step
-   * on an instance is its service verification, so no separate check is sent. */
+  /** For kind 'services': the started services it proves active and settled (and passing
+   * their probes); success of this step on an instance is its service verification, so no
+   * separate check is sent. */
   services?: string[];
 }

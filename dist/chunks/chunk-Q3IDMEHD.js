@@ -3961,32 +3961,20 @@ async function renderSteps(deployment, opts) {
   }
   if (deployment.services.length) {
     const ordered = orderServices(deployment.services, (s3) => unitText.get(s3) ?? "");
+    const started = ordered.filter((s3) => s3.start);
+    const names = (list) => list.map((s3) => s3.name).join(", ");
     drafts.push([
       {
         name: "services",
         kind: "services",
-        description: `install and start services: ${ordered.map((s3) => s3.name).join(", ")}`,
+        description: started.length > 0 ? `install and start services, then check their health: ${names(ordered)}` : `install services: ${names(ordered)}`,
         helpers: ["report"],
-        body: servicesBody(ordered, deliveryDigest),
-        timeoutSeconds: 120 + 120 * ordered.length,
-        payloadBytes: 0
+        body: servicesBody(ordered, deliveryDigest) + (started.length > 0 ? healthBody(started, settle) : ""),
+        timeoutSeconds: 120 + 120 * ordered.length + (started.length > 0 ? healthSeconds(started, settle) : 0),
+        payloadBytes: 0,
+        ...started.length > 0 ? { services: started.map((s3) => s3.name) } : {}
       }
     ]);
-    const started = ordered.filter((s3) => s3.start);
-    if (started.length) {
-      drafts.push([
-        {
-          name: "health",
-          kind: "health",
-          description: `check health: ${started.map((s3) => s3.name).join(", ")}`,
-          helpers: ["report"],
-          body: healthBody(started, settle),
-          timeoutSeconds: healthSeconds(started, settle) + 60,
-          payloadBytes: 0,
-          services: started.map((s3) => s3.name)
-        }
-      ]);
-    }
   }
   const width = Math.max(2, String(drafts.length).length);
   const steps = [];
@@ -4049,4 +4037,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-IG6ZAJZM.js.map
+//# sourceMappingURL=chunk-Q3IDMEHD.js.map

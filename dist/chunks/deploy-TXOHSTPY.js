@@ -77,7 +77,7 @@ import {
 } from "./chunk-6QLUEHOR.js";
 import {
   buildPlan
-} from "./chunk-IG6ZAJZM.js";
+} from "./chunk-Q3IDMEHD.js";
 import "./chunk-BM6V3LCX.js";
 import {
   resolveDeploymentId,
@@ -1261,7 +1261,7 @@ async function verify(ctx, fleet, plan, services, outcomes) {
     ctx.log.info("no services to verify");
     return;
   }
-  const health = outcomes.find((o) => o.step.kind === "health")?.step;
+  const health = outcomes.find((o) => o.step.services !== void 0)?.step;
   if (health?.services && services.every((s) => health.services?.includes(s))) {
     for (const m of fleet.healthy()) {
       ctx.log.info(
@@ -1664,4 +1664,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-LCVQMWUB.js.map
+//# sourceMappingURL=deploy-TXOHSTPY.js.map
