@@ -58,7 +58,7 @@ ${USAGE}
 `);
           return 2;
         }
-        const { planCommand } = await import("./chunks/plan-FET66RE4.js");
+        const { planCommand } = await import("./chunks/plan-Y5XK4IVB.js");
         await planCommand(
           { path: dir, planOut: parsed.values.out, deploymentId: "", secrets: {} },
           reporter

@@ -66,7 +66,7 @@ async function run() {
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-FET66RE4.js");
+        const { planCommand } = await import("./chunks/plan-Y5XK4IVB.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -74,7 +74,7 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-TXOHSTPY.js");
+        const { deployCommand } = await import("./chunks/deploy-WYOJ2J4N.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );

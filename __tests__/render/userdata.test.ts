@@ -110,14 +110,20 @@ test('minimal user data: C.UTF-8 locale, metadata file, no packages, no TTL', ()
   assert.equal(JSON.parse(files[0]?.content ?? '').layout, 'spot');
 });
 
-test('ttl: a transient timer armed at boot that powers off, independent of the boot order', () => {
-  const cfg = parse(renderUserData(d({}), { ttlSeconds: 5400 }).text) as { bootcmd: string[][] };
-  const cmd = cfg.bootcmd[0] ?? [];
-  assert.equal(cmd[0], 'systemd-run');
-  assert.ok(cmd.includes('--on-boot=5400'));
-  assert.ok(cmd.includes(`--unit=${TTL_UNIT}`));
-  assert.ok(cmd.includes('--timer-property=DefaultDependencies=no'));
-  assert.deepEqual(cmd.slice(-2), ['/usr/bin/systemctl', 'poweroff']);
+test('ttl: a transient timer armed at boot for what is left of the first boot deadline', () => {
+  const cfg = parse(renderUserData(d({}), { ttlSeconds: 5400 }).text) as { bootcmd: string[] };
+  const cmd = cfg.bootcmd[0] ?? '';
+  assert.equal(typeof cmd, 'string', 'one shell entry (cloud-init runs bootcmd with /bin/sh)');
+  assert.match(cmd, /^d=\/var\/lib\/cloud\/instance\/spot-deployer-ttl-deadline$/m);
+  assert.match(cmd, /\$\(date \+%s\) \+ 5400 /);
+  assert.match(cmd, /left=5400 ;;/, 'a damaged deadline falls back to the whole TTL');
+  assert.match(
+    cmd,
+    new RegExp(
+      `^systemd-run --no-block --unit=${TTL_UNIT} --on-active="\\$left" .*--timer-property=DefaultDependencies=no .*/usr/bin/systemctl poweroff$`,
+      'm',
+    ),
+  );
   assert.throws(() => renderUserData(d({}), { ttlSeconds: 1.5 }), /ttl/);
   assert.equal(renderUserData(d({}), { ttlSeconds: 0 }).text.includes('systemd-run'), false);
 });
@@ -155,7 +161,11 @@ test('template file is merged under ours: its keys kept, lists joined, our paths
   const ours = (cfg.write_files as { path: string; content: string }[])[0];
   assert.notEqual(ours?.content, 'not theirs to write');
   const boot = cfg.bootcmd as unknown[];
-  assert.equal((boot[0] as string[])[0], 'systemd-run', 'the TTL is armed before any user bootcmd');
+  assert.match(
+    String(boot[0]),
+    /systemd-run .*poweroff$/,
+    'the TTL is armed before any user bootcmd',
+  );
   assert.equal(boot[1], 'echo user bootcmd');
   assert.deepEqual(cfg.runcmd, [['echo', 'user runcmd']]);
   assert.throws(

@@ -304,7 +304,11 @@ test(
     assert.notEqual(amended.r.outputs['manifest-digest'], plain.r.outputs['manifest-digest']);
     assert.equal(amended.plan.regions[0]?.instance.instanceProfile, 'other-ssm');
     assert.equal(amended.plan.regions[0]?.market.maxPrice, '0.02');
-    assert.match(amended.plan.userData.text, /--on-boot=7200/, 'the ttl is in the user data');
+    assert.match(
+      amended.plan.userData.text,
+      /\$\(date \+%s\) \+ 7200 /,
+      'the ttl is in the user data',
+    );
 
     const deployed = await action(cloud, {
       runId: newRunId(),

@@ -43,25 +43,32 @@ function assertPackages(packages: string[]): void {
   }
 }
 
+/** Where the first boot writes the TTL's deadline (epoch seconds). Under cloud-init's
+ * per-instance directory, so an image made from the instance does not carry it along. */
+export const TTL_DEADLINE = '/var/lib/cloud/instance/spot-deployer-ttl-deadline';
+
 /**
  * The TTL as a transient systemd timer armed by bootcmd, the earliest hook cloud-init offers
- * (before packages, before anything that could hang). DefaultDependencies=no lets the timer
+ * (before packages, before anything that could hang). The first boot writes the deadline;
+ * every boot arms the timer for what is left of it, so a reboot does not give the instance a
+ * new TTL (past the deadline, it powers off at once). DefaultDependencies=no lets the timer
  * start while cloud-init still holds up sysinit.target; with the default dependencies
- * `systemd-run` waits on a job that cannot run yet and the boot deadlocks. A reboot arms it
- * again, counted from that boot.
+ * `systemd-run` waits on a job that cannot run yet and the boot deadlocks.
  */
-function ttlBootcmd(ttl: number): string[] {
+export function ttlBootcmd(ttl: number): string {
   return [
-    'systemd-run',
-    '--no-block',
-    `--unit=${TTL_UNIT}`,
-    `--on-boot=${ttl}`,
-    '--timer-property=AccuracySec=1s',
-    '--timer-property=DefaultDependencies=no',
-    '--description=spot-deployer time to live: power off (and so terminate)',
-    '/usr/bin/systemctl',
-    'poweroff',
-  ];
+    `d=${TTL_DEADLINE}`,
+    `[ -s "$d" ] || echo "$(( $(date +%s) + ${ttl} ))" >"$d"`,
+    // An unreadable or damaged deadline falls back to the whole TTL (never to no TTL, and
+    // never an arithmetic error that would stop the bootcmd entries after this one).
+    'end=$(cat "$d" 2>/dev/null) || end=',
+    `case $end in ''|*[!0-9]*) left=${ttl} ;; *) left=$(( end - $(date +%s) )) ;; esac`,
+    '[ "$left" -gt 0 ] || left=1',
+    `systemd-run --no-block --unit=${TTL_UNIT} --on-active="$left"` +
+      ' --timer-property=AccuracySec=1s --timer-property=DefaultDependencies=no' +
+      " --description='spot-deployer time to live: power off (and so terminate)'" +
+      ' /usr/bin/systemctl poweroff',
+  ].join('\n');
 }
 
 function readTemplate(deployment: Deployment, path: string): CloudConfig {

@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-Q3IDMEHD.js";
+} from "./chunk-3XDGEYJE.js";
 import "./chunk-BM6V3LCX.js";
 import {
   resolveDeploymentId,
@@ -67,4 +67,4 @@ async function planCommand(inputs, reporter) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-FET66RE4.js.map
+//# sourceMappingURL=plan-Y5XK4IVB.js.map

@@ -3584,18 +3584,18 @@ function assertPackages(packages) {
     if (!PACKAGE_RE.test(p2)) throw new Error(`package name ${JSON.stringify(p2)} is not valid`);
   }
 }
+var TTL_DEADLINE = "/var/lib/cloud/instance/spot-deployer-ttl-deadline";
 function ttlBootcmd(ttl) {
   return [
-    "systemd-run",
-    "--no-block",
-    `--unit=${TTL_UNIT}`,
-    `--on-boot=${ttl}`,
-    "--timer-property=AccuracySec=1s",
-    "--timer-property=DefaultDependencies=no",
-    "--description=spot-deployer time to live: power off (and so terminate)",
-    "/usr/bin/systemctl",
-    "poweroff"
-  ];
+    `d=${TTL_DEADLINE}`,
+    `[ -s "$d" ] || echo "$(( $(date +%s) + ${ttl} ))" >"$d"`,
+    // An unreadable or damaged deadline falls back to the whole TTL (never to no TTL, and
+    // never an arithmetic error that would stop the bootcmd entries after this one).
+    'end=$(cat "$d" 2>/dev/null) || end=',
+    `case $end in ''|*[!0-9]*) left=${ttl} ;; *) left=$(( end - $(date +%s) )) ;; esac`,
+    '[ "$left" -gt 0 ] || left=1',
+    `systemd-run --no-block --unit=${TTL_UNIT} --on-active="$left" --timer-property=AccuracySec=1s --timer-property=DefaultDependencies=no --description='spot-deployer time to live: power off (and so terminate)' /usr/bin/systemctl poweroff`
+  ].join("\n");
 }
 function readTemplate(deployment, path) {
   const abs = resolve2(deployment.baseDir, path);
@@ -4037,4 +4037,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-Q3IDMEHD.js.map
+//# sourceMappingURL=chunk-3XDGEYJE.js.map

@@ -77,7 +77,7 @@ import {
 } from "./chunk-6QLUEHOR.js";
 import {
   buildPlan
-} from "./chunk-Q3IDMEHD.js";
+} from "./chunk-3XDGEYJE.js";
 import "./chunk-BM6V3LCX.js";
 import {
   resolveDeploymentId,
@@ -1664,4 +1664,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-TXOHSTPY.js.map
+//# sourceMappingURL=deploy-WYOJ2J4N.js.map
