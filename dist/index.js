@@ -74,7 +74,7 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-WYOJ2J4N.js");
+        const { deployCommand } = await import("./chunks/deploy-34IRJUQO.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
@@ -86,7 +86,7 @@ async function run() {
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-O5ANLKK2.js");
+        const { statusCommand } = await import("./chunks/status-UQYY63XC.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

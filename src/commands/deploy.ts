@@ -50,7 +50,7 @@ import { buildPlan } from '../plan/plan.ts';
 import { TAG, type Plan } from '../plan/types.ts';
 import { estimateHourlyCost } from '../report/cost.ts';
 import { coreLog, type Log } from '../report/log.ts';
-import { setInstanceOutputs, type InstanceRecord } from '../report/outputs.ts';
+import { instanceRecord, setInstanceOutputs, type InstanceRecord } from '../report/outputs.ts';
 import {
   instanceTable,
   renderDeploySummary,
@@ -120,15 +120,7 @@ export interface DeployOutcome {
 /** The deployment as the action's outputs describe it. */
 export function toRecord(m: Member, health: string): InstanceRecord & { cause?: string } {
   return {
-    id: m.id,
-    region: m.region,
-    zone: m.zone ?? '',
-    type: m.instanceType,
-    lifecycle: m.lifecycle,
-    state: m.state,
-    'public-ip': m.publicIp ?? '',
-    'private-ip': m.privateIp ?? '',
-    health,
+    ...instanceRecord(m, health),
     ...(m.failure ? { cause: `${m.failure.phase}: ${m.failure.cause}` } : {}),
   };
 }
@@ -834,7 +826,7 @@ export async function deployCommand(
                 ? outcome.records
                 : strategy === 'recreate'
                   ? []
-                  : found.map((f) => foundRecord(f, 'unknown')),
+                  : found.map((f) => instanceRecord(f, 'unknown')),
             ),
             sha: plan.identity.sha,
           },
@@ -870,20 +862,6 @@ async function offline(
   return undefined;
 }
 
-function foundRecord(f: FoundInstance, health: string): InstanceRecord {
-  return {
-    id: f.id,
-    region: f.region,
-    zone: f.zone ?? '',
-    type: f.instanceType,
-    lifecycle: f.lifecycle,
-    state: f.state,
-    'public-ip': f.publicIp ?? '',
-    'private-ip': f.privateIp ?? '',
-    health,
-  };
-}
-
 /** Nothing to do: say so, and still give the outputs, the summary and the comment. */
 async function unchanged(
   plan: Plan,
@@ -894,7 +872,7 @@ async function unchanged(
 ): Promise<DeployCommandResult> {
   // Healthy as far as this run can tell without a command: the deploy that launched (or
   // updated) them found them healthy and tagged them ready, and SSM has them Online now.
-  const records = found.map((f) => foundRecord(f, 'healthy'));
+  const records = found.map((f) => instanceRecord(f, 'healthy'));
   const regions = [...new Set(records.map((r) => r.region))];
   setInstanceOutputs(plan.deploymentId, records, regions);
   core.setOutput('changed', 'false');

@@ -12,7 +12,7 @@ import { resolveDeploymentId } from '../identity.ts';
 import type { Inputs } from '../inputs.ts';
 import { TAG } from '../plan/types.ts';
 import { coreLog, type Log } from '../report/log.ts';
-import { setInstanceOutputs, type InstanceRecord } from '../report/outputs.ts';
+import { instanceRecord, setInstanceOutputs, type InstanceRecord } from '../report/outputs.ts';
 import { instanceTable, writeSummary } from '../report/summary.ts';
 import { loadDeployment } from '../validate/load.ts';
 import { checkServices, type InstanceHealth } from '../verify/services.ts';
@@ -122,15 +122,7 @@ function toStatus(
         ? 'no manifest to name the services'
         : h?.detail;
   return {
-    id: f.id,
-    region: f.region,
-    zone: f.zone ?? '',
-    type: f.instanceType,
-    lifecycle: f.lifecycle,
-    state: f.state,
-    'public-ip': f.publicIp ?? '',
-    'private-ip': f.privateIp ?? '',
-    health,
+    ...instanceRecord(f, health),
     services: h?.services ?? {},
     ...(cause ? { cause } : {}),
   };

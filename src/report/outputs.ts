@@ -15,6 +15,32 @@ export interface InstanceRecord {
   health: string;
 }
 
+/** What deploy and status know of an instance, whichever way they found it. */
+export interface SeenInstance {
+  id: string;
+  region: string;
+  zone?: string;
+  instanceType: string;
+  lifecycle: 'spot' | 'on-demand';
+  state: string;
+  publicIp?: string;
+  privateIp?: string;
+}
+
+export function instanceRecord(i: SeenInstance, health: string): InstanceRecord {
+  return {
+    id: i.id,
+    region: i.region,
+    zone: i.zone ?? '',
+    type: i.instanceType,
+    lifecycle: i.lifecycle,
+    state: i.state,
+    'public-ip': i.publicIp ?? '',
+    'private-ip': i.privateIp ?? '',
+    health,
+  };
+}
+
 export function setInstanceOutputs(
   deploymentId: string,
   records: readonly InstanceRecord[],

@@ -3,9 +3,10 @@ import {
   SEND_BATCH,
   checkServices,
   failureDetail,
+  instanceRecord,
   runCommand,
   setInstanceOutputs
-} from "./chunk-GTVQTMJA.js";
+} from "./chunk-CYYYFA7I.js";
 import {
   coreLog,
   instanceTable,
@@ -983,15 +984,7 @@ async function estimateHourlyCost(clientsFor, instances, signal) {
 // src/commands/deploy.ts
 function toRecord(m, health) {
   return {
-    id: m.id,
-    region: m.region,
-    zone: m.zone ?? "",
-    type: m.instanceType,
-    lifecycle: m.lifecycle,
-    state: m.state,
-    "public-ip": m.publicIp ?? "",
-    "private-ip": m.privateIp ?? "",
-    health,
+    ...instanceRecord(m, health),
     ...m.failure ? { cause: `${m.failure.phase}: ${m.failure.cause}` } : {}
   };
 }
@@ -1567,7 +1560,7 @@ ${message}
         reason: outcome.error?.split("\n")[0] ?? "unknown error",
         // What serves now: the previous set (replace, update) or nothing (recreate).
         instances: previewInstances(
-          inPlace ? outcome.records : strategy === "recreate" ? [] : found.map((f) => foundRecord(f, "unknown"))
+          inPlace ? outcome.records : strategy === "recreate" ? [] : found.map((f) => instanceRecord(f, "unknown"))
         ),
         sha: plan.identity.sha
       }
@@ -1595,21 +1588,8 @@ async function offline(clientsFor, found, signal) {
   }
   return void 0;
 }
-function foundRecord(f, health) {
-  return {
-    id: f.id,
-    region: f.region,
-    zone: f.zone ?? "",
-    type: f.instanceType,
-    lifecycle: f.lifecycle,
-    state: f.state,
-    "public-ip": f.publicIp ?? "",
-    "private-ip": f.privateIp ?? "",
-    health
-  };
-}
 async function unchanged(plan, found, strategy, log, preview) {
-  const records = found.map((f) => foundRecord(f, "healthy"));
+  const records = found.map((f) => instanceRecord(f, "healthy"));
   const regions = [...new Set(records.map((r) => r.region))];
   setInstanceOutputs(plan.deploymentId, records, regions);
   setOutput("changed", "false");
@@ -1664,4 +1644,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-WYOJ2J4N.js.map
+//# sourceMappingURL=deploy-34IRJUQO.js.map

@@ -26,6 +26,19 @@ import {
 } from "./chunk-6QLUEHOR.js";
 
 // src/report/outputs.ts
+function instanceRecord(i, health) {
+  return {
+    id: i.id,
+    region: i.region,
+    zone: i.zone ?? "",
+    type: i.instanceType,
+    lifecycle: i.lifecycle,
+    state: i.state,
+    "public-ip": i.publicIp ?? "",
+    "private-ip": i.privateIp ?? "",
+    health
+  };
+}
 function setInstanceOutputs(deploymentId, records, regions) {
   setOutput("deployment-id", deploymentId);
   setOutput("instance-ids", JSON.stringify(records.map((r) => r.id)));
@@ -261,7 +274,8 @@ export {
   SEND_BATCH,
   runCommand,
   failureDetail,
+  instanceRecord,
   setInstanceOutputs,
   checkServices
 };
-//# sourceMappingURL=chunk-GTVQTMJA.js.map
+//# sourceMappingURL=chunk-CYYYFA7I.js.map

@@ -1,8 +1,9 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   checkServices,
+  instanceRecord,
   setInstanceOutputs
-} from "./chunk-GTVQTMJA.js";
+} from "./chunk-CYYYFA7I.js";
 import {
   searchRegions
 } from "./chunk-XSKYZOGQ.js";
@@ -123,15 +124,7 @@ function toStatus(f, h, services) {
   const health = f.state !== "running" ? "unknown" : services === void 0 ? "unknown" : h?.health ?? "unknown";
   const cause = f.state !== "running" ? `instance is ${f.state}` : services === void 0 ? "no manifest to name the services" : h?.detail;
   return {
-    id: f.id,
-    region: f.region,
-    zone: f.zone ?? "",
-    type: f.instanceType,
-    lifecycle: f.lifecycle,
-    state: f.state,
-    "public-ip": f.publicIp ?? "",
-    "private-ip": f.privateIp ?? "",
-    health,
+    ...instanceRecord(f, health),
     services: h?.services ?? {},
     ...cause ? { cause } : {}
   };
@@ -139,4 +132,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-O5ANLKK2.js.map
+//# sourceMappingURL=status-UQYY63XC.js.map
