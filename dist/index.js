@@ -74,7 +74,7 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-34IRJUQO.js");
+        const { deployCommand } = await import("./chunks/deploy-ADG4UHMA.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );

@@ -1,5 +1,5 @@
 // A small stand-in for the GitHub REST API on 127.0.0.1: the three issue-comment
-// endpoints the preview comment uses, with GitHub's pagination (per_page, page, Link
+// endpoints the preview comment uses, the workflow run attempt the concurrency check reads, with GitHub's pagination (per_page, page, Link
 // headers with absolute URLs), and a record of every call (method, path, body, auth
 // header) for tests to assert on. Point GITHUB_API_URL (or the apiUrl option) at `url`.
 
@@ -42,6 +42,9 @@ export interface FakeGitHubApi {
   comments: Map<string, FakeComment[]>;
   /** Adds comments to an issue as if other people had written them; returns them. */
   seed(issue: string, bodies: string[]): FakeComment[];
+  /** Workflow run attempts, keyed `owner/repo/<run>-<attempt>`: their status (e.g.
+   * 'in_progress', 'completed'). An attempt not here is 404. */
+  runs: Map<string, string>;
   /** Makes calls answer with an error, GitHub-style ({ message, documentation_url }). */
   fail(failure: Failure): void;
   close(): Promise<void>;
@@ -49,10 +52,12 @@ export interface FakeGitHubApi {
 
 const LIST = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
 const ONE = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/;
+const ATTEMPT = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/attempts\/(\d+)$/;
 
 export async function startFakeGitHubApi(): Promise<FakeGitHubApi> {
   const calls: RecordedCall[] = [];
   const comments = new Map<string, FakeComment[]>();
+  const runs = new Map<string, string>();
   let failure: Failure | undefined;
   let nextId = 1000;
   let url = '';
@@ -157,6 +162,17 @@ export async function startFakeGitHubApi(): Promise<FakeGitHubApi> {
       send(res, 200, c);
       return;
     }
+    const attempt = ATTEMPT.exec(full.pathname);
+    if (attempt && method === 'GET') {
+      const [, owner = '', repo = '', run = '0', n = '0'] = attempt;
+      const status = runs.get(`${owner}/${repo}/${run}-${n}`);
+      if (status === undefined) {
+        send(res, 404, { message: 'Not Found' });
+        return;
+      }
+      send(res, 200, { id: Number(run), run_attempt: Number(n), status });
+      return;
+    }
     send(res, 404, { message: 'Not Found' });
   };
 
@@ -172,6 +188,7 @@ export async function startFakeGitHubApi(): Promise<FakeGitHubApi> {
     url,
     calls,
     comments,
+    runs,
     seed(issue, bodies) {
       const m = /^([^/]+)\/([^#]+)#(\d+)$/.exec(issue);
       if (!m) throw new Error(`issue must look like owner/repo#12, got ${issue}`);

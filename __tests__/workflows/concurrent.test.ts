@@ -10,6 +10,7 @@ import { action, eventually, explain, newRunId } from '../../__fixtures__/e2e.ts
 import { TAG } from '../../src/plan/types.ts';
 import type { InstanceRecord } from '../../src/report/outputs.ts';
 import { callLog, count, gatedProxy, simulatedCloud } from './support.ts';
+import { startFakeGitHubApi } from '../support/fake-github-api.ts';
 
 const CONCURRENCY =
   /concurrency: \{ group: spot-deploy-\$\{\{ github\.repository \}\}-\$\{\{ github\.ref \}\}/;
@@ -149,6 +150,85 @@ test(
       assert.ok(records.every((r) => r.health === 'healthy' && r.state === 'running'));
     } finally {
       await proxy.close();
+      await cloud.close();
+    }
+  },
+);
+
+test(
+  'a run that ended without clearing its marks blocks only until GitHub says it has ended',
+  { timeout: 180_000 },
+  async () => {
+    const cloud = await simulatedCloud({ simulated: { commandMs: 1500 } });
+    const github = await startFakeGitHubApi();
+    try {
+      const app = await makeApp();
+      const inputs = {
+        command: 'deploy',
+        path: app.dir,
+        'deployment-id': `e2e/crashed-${process.pid}`,
+        'online-timeout': '60s',
+        'github-token': 'ghs_runsReaderToken000',
+      };
+      // The first run's runner is lost while it delivers: SIGKILL, so no cleanup and no post step.
+      const crashedRun = newRunId();
+      const crashed = await action(cloud, {
+        runId: crashedRun,
+        inputs,
+        onSpawn: (child) => {
+          const timer = setInterval(() => {
+            if (cloud.calls().some((c) => c.operation === 'SendCommand')) child.kill('SIGKILL');
+          }, 50);
+          child.on('close', () => clearInterval(timer));
+        },
+      });
+      assert.equal(crashed.code, null, 'killed');
+      const mine = (run: string) =>
+        cloud.instances().filter((i) => i.tags[TAG.run] === `${run}-1` && i.state !== 'terminated');
+      assert.deepEqual(
+        mine(crashedRun).map((i) => i.tags[TAG.phase]),
+        ['deploying'],
+        'its instance is left marked',
+      );
+      const env = { GITHUB_API_URL: github.url };
+
+      // GitHub still shows it running (or cannot say): the marks count.
+      github.runs.set(`acme/e2e/${crashedRun}-1`, 'in_progress');
+      const blocked = await action(cloud, { runId: newRunId(), inputs, env });
+      assert.equal(blocked.code, 1, explain(blocked));
+      assert.match(blocked.errors.join('\n'), /another run is deploying .* right now/);
+      assert.match(blocked.errors.join('\n'), /permissions: actions: read/);
+
+      // GitHub says it completed: its marks no longer count, and the deploy replaces its instance.
+      github.runs.set(`acme/e2e/${crashedRun}-1`, 'completed');
+      const nextRun = newRunId();
+      const next = await action(cloud, { runId: nextRun, inputs, env });
+      assert.equal(next.code, 0, explain(next));
+      assert.match(
+        next.stdout,
+        new RegExp(
+          `run ${crashedRun}-1 has ended without clearing its marks on i-[0-9a-f]+; they no longer count`,
+        ),
+      );
+      const asked = github.calls.filter((c) => c.path.includes('/actions/runs/'));
+      assert.deepEqual(
+        asked.map((c) => [c.method, c.path, c.authorization]),
+        [1, 2].map(() => [
+          'GET',
+          `/repos/acme/e2e/actions/runs/${crashedRun}/attempts/1`,
+          'token ghs_runsReaderToken000',
+        ]),
+      );
+      assert.ok(
+        await eventually(() => mine(crashedRun).length === 0),
+        "the crashed run's instance is terminated",
+      );
+      assert.deepEqual(
+        mine(nextRun).map((i) => i.tags[TAG.phase]),
+        ['ready'],
+      );
+    } finally {
+      await github.close();
       await cloud.close();
     }
   },

@@ -17,6 +17,7 @@ import { requestTermination, waitTerminated } from '../destroy/terminate.ts';
 import { errorMessage } from '../diagnostics.ts';
 import { previewInstances, updatePreview, type PreviewContent } from '../github/preview.ts';
 import { regionsToSearch, restoreRecord, saveRecord } from '../github/record.ts';
+import { endedRuns } from '../github/runs.ts';
 import { resolveDeploymentId, resolveIdentity } from '../identity.ts';
 import { applyInputOverrides, type Inputs, type MinHealthy, type Strategy } from '../inputs.ts';
 import {
@@ -666,8 +667,20 @@ export async function deployCommand(
       return f;
     });
 
-    // Another run at work on this deployment: stop before changing anything.
-    const rivals = others(holders(found, realClock.now()), runId);
+    // Another run at work on this deployment: stop before changing anything. A run GitHub
+    // says has ended (it stopped without clearing its marks) does not count.
+    let rivals = others(holders(found, realClock.now()), runId);
+    if (rivals.length > 0 && inputs.githubToken) {
+      const { ended, notes } = await endedRuns(inputs.githubToken, rivals);
+      for (const n of notes) log.info(n);
+      for (const h of rivals.filter((r) => ended.has(r.runId))) {
+        log.info(
+          `run ${h.runId} has ended without clearing its marks on ${h.instances.map((i) => i.id).join(', ')}; they no longer count`,
+        );
+      }
+      sctx.endedRuns = ended;
+      rivals = rivals.filter((r) => !ended.has(r.runId));
+    }
     if (rivals.length > 0) {
       const message = busyMessage(id, rivals, sctx.serverUrl);
       await writeSummary(`## Spot deploy \`${id}\`: not started\n\n${message}\n`);

@@ -168,7 +168,7 @@ export function busyMessage(
   return (
     `another run is deploying '${deploymentId}' right now: ${rivals.map((h) => describeHolder(h, serverUrl)).join('; ')}. ` +
     `This run stopped before launching or changing anything, so the fleet is not doubled. ${CONCURRENCY_HINT} ` +
-    `If that run is no longer running (it crashed), its marks stop counting at ${until}; or remove its instances with command: destroy.`
+    `If that run is no longer running (it crashed), its marks stop counting at ${until}, or at once for a github-token that may read the repository's runs (\`permissions: actions: read\`); or remove its instances with command: destroy.`
   );
 }
 

@@ -26,6 +26,13 @@ export interface StrategyContext {
   runId: string;
   /** For links to other runs: GITHUB_SERVER_URL. */
   serverUrl: string;
+  /** Runs GitHub said have ended: their marks do not count (github/runs.ts). */
+  endedRuns?: ReadonlySet<string>;
+}
+
+/** The runs at work on the deployment, as its tags tell, less those GitHub said have ended. */
+function liveHolders(ctx: StrategyContext, found: readonly FoundInstance[]) {
+  return holders(found, ctx.clock.now()).filter((h) => !ctx.endedRuns?.has(h.runId));
 }
 
 /**
@@ -36,7 +43,7 @@ export interface StrategyContext {
 export function concurrencyCheck(ctx: StrategyContext): () => Promise<void> {
   return async () => {
     const found = await survey(ctx.clientsFor, ctx.regions, ctx.deploymentId, ctx.signal);
-    const d = decide(holders(found, ctx.clock.now()), ctx.runId);
+    const d = decide(liveHolders(ctx, found), ctx.runId);
     if (!d.proceed) {
       throw new DeployError(lostMessage(ctx.deploymentId, d.winner, ctx.runId, ctx.serverUrl));
     }
@@ -89,7 +96,7 @@ const plural = (n: number) => `${n} instance${n === 1 ? '' : 's'}`;
 export async function previousSet(ctx: StrategyContext): Promise<FoundInstance[]> {
   const found = await survey(ctx.clientsFor, ctx.regions, ctx.deploymentId, ctx.signal);
   const rivals = new Set(
-    others(holders(found, ctx.clock.now()), ctx.runId).flatMap((h) => h.instances.map((i) => i.id)),
+    others(liveHolders(ctx, found), ctx.runId).flatMap((h) => h.instances.map((i) => i.id)),
   );
   for (const id of rivals) ctx.log.warning(`${id} belongs to another run's deploy; left alone`);
   return found.filter((f) => f.tags[TAG.run] !== ctx.runId && !rivals.has(f.id));

@@ -347,6 +347,42 @@ function minHealthyCount(spec, total) {
   }
 }
 
+// src/github/runs.ts
+async function endedRuns(token, runs, deps = {}) {
+  const out = { ended: /* @__PURE__ */ new Set(), notes: [] };
+  const checkable = runs.filter(
+    (r) => /^\d+-\d+$/.test(r.runId) && /^[^/]+\/[^/]+$/.test(r.repository)
+  );
+  if (token === "" || checkable.length === 0) return out;
+  const { getOctokit } = await import("./github-5WQ4VUVJ.js");
+  const baseUrl = (deps.apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com").replace(
+    /\/+$/,
+    ""
+  );
+  const octokit = getOctokit(token, { baseUrl });
+  await Promise.all(
+    checkable.map(async (r) => {
+      const [run, attempt] = r.runId.split("-").map(Number);
+      const [owner, repo] = r.repository.split("/");
+      try {
+        const { data } = await octokit.rest.actions.getWorkflowRunAttempt({
+          owner,
+          repo,
+          run_id: run,
+          attempt_number: attempt
+        });
+        if (data.status === "completed") out.ended.add(r.runId);
+      } catch (err) {
+        const e = err;
+        out.notes.push(
+          `could not ask GitHub whether run ${r.runId} of ${r.repository} has ended: ${e.status ? `${e.status} ` : ""}${e.message ?? String(err)}` + (e.status === 403 || e.status === 404 ? " (the github-token needs `actions: read` on that repository)" : "")
+        );
+      }
+    })
+  );
+  return out;
+}
+
 // src/launch/launch.ts
 import { randomUUID } from "node:crypto";
 
@@ -717,7 +753,7 @@ function describeHolder(h, serverUrl) {
 function busyMessage(deploymentId, rivals, serverUrl, windowMs = LOCK_WINDOW_MS) {
   const first = rivals[0];
   const until = new Date(first.since + windowMs).toISOString();
-  return `another run is deploying '${deploymentId}' right now: ${rivals.map((h) => describeHolder(h, serverUrl)).join("; ")}. This run stopped before launching or changing anything, so the fleet is not doubled. ${CONCURRENCY_HINT} If that run is no longer running (it crashed), its marks stop counting at ${until}; or remove its instances with command: destroy.`;
+  return `another run is deploying '${deploymentId}' right now: ${rivals.map((h) => describeHolder(h, serverUrl)).join("; ")}. This run stopped before launching or changing anything, so the fleet is not doubled. ${CONCURRENCY_HINT} If that run is no longer running (it crashed), its marks stop counting at ${until}, or at once for a github-token that may read the repository's runs (\`permissions: actions: read\`); or remove its instances with command: destroy.`;
 }
 function lostMessage(deploymentId, winner, myRunId, serverUrl) {
   return `run ${winner.runId} started deploying '${deploymentId}' at the same time as this run (${myRunId}); both checked before either had started, and the earlier one goes on: ${describeHolder(winner, serverUrl)}. This run withdraws: it terminates the instances it launched and changes nothing else. ${CONCURRENCY_HINT}`;
@@ -856,10 +892,13 @@ function byRegion(items) {
 }
 
 // src/launch/strategy.ts
+function liveHolders(ctx, found) {
+  return holders(found, ctx.clock.now()).filter((h) => !ctx.endedRuns?.has(h.runId));
+}
 function concurrencyCheck(ctx) {
   return async () => {
     const found = await survey(ctx.clientsFor, ctx.regions, ctx.deploymentId, ctx.signal);
-    const d = decide(holders(found, ctx.clock.now()), ctx.runId);
+    const d = decide(liveHolders(ctx, found), ctx.runId);
     if (!d.proceed) {
       throw new DeployError(lostMessage(ctx.deploymentId, d.winner, ctx.runId, ctx.serverUrl));
     }
@@ -892,7 +931,7 @@ var plural = (n) => `${n} instance${n === 1 ? "" : "s"}`;
 async function previousSet(ctx) {
   const found = await survey(ctx.clientsFor, ctx.regions, ctx.deploymentId, ctx.signal);
   const rivals = new Set(
-    others(holders(found, ctx.clock.now()), ctx.runId).flatMap((h) => h.instances.map((i) => i.id))
+    others(liveHolders(ctx, found), ctx.runId).flatMap((h) => h.instances.map((i) => i.id))
   );
   for (const id of rivals) ctx.log.warning(`${id} belongs to another run's deploy; left alone`);
   return found.filter((f) => f.tags[TAG.run] !== ctx.runId && !rivals.has(f.id));
@@ -1415,7 +1454,18 @@ async function deployCommand(inputs, reporter, opts = {}) {
       );
       return f;
     });
-    const rivals = others(holders(found, realClock.now()), runId);
+    let rivals = others(holders(found, realClock.now()), runId);
+    if (rivals.length > 0 && inputs.githubToken) {
+      const { ended, notes: notes2 } = await endedRuns(inputs.githubToken, rivals);
+      for (const n of notes2) log.info(n);
+      for (const h of rivals.filter((r) => ended.has(r.runId))) {
+        log.info(
+          `run ${h.runId} has ended without clearing its marks on ${h.instances.map((i) => i.id).join(", ")}; they no longer count`
+        );
+      }
+      sctx.endedRuns = ended;
+      rivals = rivals.filter((r) => !ended.has(r.runId));
+    }
     if (rivals.length > 0) {
       const message = busyMessage(id, rivals, sctx.serverUrl);
       await writeSummary(`## Spot deploy \`${id}\`: not started
@@ -1644,4 +1694,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-34IRJUQO.js.map
+//# sourceMappingURL=deploy-ADG4UHMA.js.map
