@@ -300,14 +300,19 @@ test('secrets: key and install commands batched by 50 whatever N; sealed once; n
     seal: (keys, s, maxKeys) => {
       seals.push({ keys, names: Object.keys(s), maxKeys });
       const out: Array<{ script: string; keys: number[] }> = [];
+      // the instance whose key is "unreadable" is reported back, and left out
+      const unreadable = keys.flatMap((k, i) => (k.includes('KEYi-00000009') ? [i] : []));
       for (let i = 0; i < keys.length; i += maxKeys) {
-        const idx = keys.slice(i, i + maxKeys).map((_, j) => i + j);
+        const idx = keys
+          .slice(i, i + maxKeys)
+          .map((_, j) => i + j)
+          .filter((k) => !unreadable.includes(k));
         out.push({
           script: `install ${idx.map((k) => keys[k]?.split('\n')[1]).join(',')}`,
           keys: idx,
         });
       }
-      return out;
+      return { commands: out, unreadable };
     },
   };
   const fleet = fleetOf(120);
@@ -329,7 +334,7 @@ test('secrets: key and install commands batched by 50 whatever N; sealed once; n
   );
   assert.deepEqual(
     installs.map((c) => c.InstanceIds?.length),
-    [50, 50, 19],
+    [49, 50, 19],
   );
   // each install command goes to exactly the instances whose keys it carries
   for (const c of installs) {
@@ -338,8 +343,9 @@ test('secrets: key and install commands batched by 50 whatever N; sealed once; n
       `install ${c.InstanceIds?.map((id) => `KEY${id}`).join(',')}`,
     );
   }
-  assert.equal(fleet.healthy().length, 119);
+  assert.equal(fleet.healthy().length, 118);
   assert.match(fleet.get('i-00000007')?.failure?.cause ?? '', /printed no public key/);
+  assert.match(fleet.get('i-00000009')?.failure?.cause ?? '', /public key that cannot be read/);
   assert.ok(!JSON.stringify(commands).includes('hunter2'));
 });
 

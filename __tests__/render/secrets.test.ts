@@ -118,7 +118,12 @@ test('one command for 50 instances: each opens its own entry, a full-size key am
   const others = await otherKeys(49);
   // this instance's key in the middle, as deliver would pass them (instance order)
   const keys = [...others.slice(0, 20), pub, ...others.slice(20)];
-  const commands = sealForInstances(keys, { SHARED: 'one value for all', N: '50' }, 50);
+  const { commands, unreadable } = sealForInstances(
+    keys,
+    { SHARED: 'one value for all', N: '50' },
+    50,
+  );
+  assert.deepEqual(unreadable, []);
   assert.equal(commands.length, 1);
   assert.deepEqual(
     commands[0]?.keys,
@@ -135,24 +140,38 @@ test('one command for 50 instances: each opens its own entry, a full-size key am
 test('packing: at most maxKeys per command, each within the command budget, every instance once', async () => {
   const keys = await otherKeys(60);
   const twice = [...keys, keys[3] ?? ''];
-  const small = sealForInstances(twice, { A: 'x' }, 50);
+  const small = sealForInstances(twice, { A: 'x' }, 50).commands;
   assert.deepEqual(
     small.map((c) => c.keys.length),
     [50, 11],
   );
   // a key met twice (a cloned image) is one entry in the command that carries both
-  const dup = sealForInstances([keys[0] ?? '', keys[1] ?? '', keys[0] ?? ''], { A: 'x' }, 50);
+  const dup = sealForInstances(
+    [keys[0] ?? '', keys[1] ?? '', keys[0] ?? ''],
+    { A: 'x' },
+    50,
+  ).commands;
   assert.equal(dup[0]?.script.match(/^ {2}[0-9a-f]{64}\) wrapped=/gm)?.length, 2);
   assert.deepEqual(dup[0]?.keys, [0, 1, 2]);
 
   // 40 KB of secrets: the payload fills most of a command, so fewer instances per command
-  const big = sealForInstances(keys, { BIG: 'y'.repeat(40_000) }, 50);
+  const big = sealForInstances(keys, { BIG: 'y'.repeat(40_000) }, 50).commands;
   assert.ok(big.length > 2, `${big.length} commands`);
   for (const c of big) assert.ok(jsonBytes(c.script) <= COMMAND_BUDGET);
   assert.deepEqual(
     big.flatMap((c) => c.keys),
     keys.map((_, i) => i),
   );
+  // a key that is not a public key (an instance printed garbage) is left out and reported
+  const broken = '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----';
+  const mixed = sealForInstances([keys[0] ?? '', broken, keys[1] ?? ''], { A: 'x' }, 50);
+  assert.deepEqual(mixed.unreadable, [1]);
+  assert.deepEqual(
+    mixed.commands.map((c) => c.keys),
+    [[0, 2]],
+  );
+  assert.deepEqual(sealForInstances([broken], { A: 'x' }, 50), { commands: [], unreadable: [0] });
+
   // too large for even one instance per command: a clear error, nothing sent
   assert.throws(
     () => sealForInstances(keys.slice(0, 1), { HUGE: 'z'.repeat(60_000) }, 50),

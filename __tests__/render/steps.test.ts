@@ -178,7 +178,7 @@ test('every script of every kind passes bash -n and shellcheck -S warning with n
   scripts['secrets-key'] = secretsKeyScript();
   const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  scripts['secrets-install'] = sealForInstances([pem], { A: 'x' }, 50)[0]?.script ?? '';
+  scripts['secrets-install'] = sealForInstances([pem], { A: 'x' }, 50).commands[0]?.script ?? '';
   assert.ok(Object.keys(scripts).length > 20);
   const findings = await lintScripts(scripts);
   assert.deepEqual(findings, []);

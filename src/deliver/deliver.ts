@@ -6,6 +6,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { BackoffOptions, Clock } from '../aws/poll.ts';
 import { mapLimit } from '../aws/poll.ts';
+import type { SealedCommands } from '../plan/secrets.ts';
 import type { RemoteStep } from '../plan/types.ts';
 import type { Log } from '../report/log.ts';
 import {
@@ -28,7 +29,7 @@ export interface SecretsSealer {
     publicKeysPem: readonly string[],
     secrets: Record<string, string>,
     maxKeys: number,
-  ): Array<{ script: string; keys: number[] }> | Promise<Array<{ script: string; keys: number[] }>>;
+  ): SealedCommands | Promise<SealedCommands>;
 }
 
 export interface DeliverContext {
@@ -134,11 +135,22 @@ async function runSecretsStep(
   });
   const holders = ready.filter((x) => x !== undefined);
   if (holders.length === 0) return out;
-  const commands = await sealer.seal(
+  const { commands, unreadable } = await sealer.seal(
     holders.map((h) => h.pem),
     ctx.secrets,
     SEND_BATCH,
   );
+  for (const i of unreadable) {
+    const h = holders[i];
+    const r = h ? keys.get(h.id) : undefined;
+    if (h && r) {
+      out.set(h.id, {
+        ...r,
+        status: 'Failed',
+        statusDetails: 'the key command printed a public key that cannot be read',
+      });
+    }
+  }
   await mapLimit(commands, 10, async ({ script, keys: which }) => {
     const batch = which.map((i) => holders[i]?.id).filter((id) => id !== undefined);
     const res = await runCommand(cctx, batch, {

@@ -211,27 +211,46 @@ export interface SecretsCommand {
   keys: number[];
 }
 
+export interface SealedCommands {
+  commands: SecretsCommand[];
+  /** Indices of keys that are not readable public keys: those instances get no secrets. */
+  unreadable: number[];
+}
+
+function fingerprintOrUndefined(pem: string): string | undefined {
+  try {
+    return keyFingerprint(pem);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Seals `secrets` once for all `publicKeysPem` (one per instance) and packs the install
  * commands: each for at most `maxKeys` instances and within one command's size, so the
- * usual case is one command per `maxKeys` instances.
+ * usual case is one command per `maxKeys` instances. A key that cannot be read is left out
+ * (and reported), so one broken instance does not stop the others.
  */
 export function sealForInstances(
   publicKeysPem: readonly string[],
   secrets: Record<string, string>,
   maxKeys: number,
-): SecretsCommand[] {
-  const sealed = sealSecrets(publicKeysPem, secrets);
-  const fps = publicKeysPem.map(keyFingerprint);
+): SealedCommands {
+  const fps = publicKeysPem.map(fingerprintOrUndefined);
+  const unreadable = fps.flatMap((fp, i) => (fp === undefined ? [i] : []));
+  const readable = publicKeysPem.filter((_, i) => fps[i] !== undefined);
+  if (readable.length === 0) return { commands: [], unreadable };
+  const sealed = sealSecrets(readable, secrets);
   const empty = jsonBytes(installScript(sealed, []));
-  const out: SecretsCommand[] = [];
+  const commands: SecretsCommand[] = [];
   let group: { fps: Set<string>; keys: number[]; bytes: number } | undefined;
   const close = () => {
     if (!group) return;
-    out.push({ script: secretsInstallScript(sealed, [...group.fps]), keys: group.keys });
+    commands.push({ script: secretsInstallScript(sealed, [...group.fps]), keys: group.keys });
     group = undefined;
   };
   fps.forEach((fp, i) => {
+    if (fp === undefined) return;
     const cost = group?.fps.has(fp) ? 0 : jsonBytes(`${entry(fp, sealed.wrapped.get(fp) ?? '')}\n`);
     if (group && (group.keys.length >= maxKeys || group.bytes + cost > COMMAND_BUDGET)) close();
     if (!group) group = { fps: new Set(), keys: [], bytes: empty };
@@ -242,5 +261,5 @@ export function sealForInstances(
     group.keys.push(i);
   });
   close();
-  return out;
+  return { commands, unreadable };
 }

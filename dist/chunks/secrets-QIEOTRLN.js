@@ -163,18 +163,29 @@ function secretsInstallScript(sealed, fingerprints = [...sealed.wrapped.keys()])
   }
   return script;
 }
+function fingerprintOrUndefined(pem) {
+  try {
+    return keyFingerprint(pem);
+  } catch {
+    return void 0;
+  }
+}
 function sealForInstances(publicKeysPem, secrets, maxKeys) {
-  const sealed = sealSecrets(publicKeysPem, secrets);
-  const fps = publicKeysPem.map(keyFingerprint);
+  const fps = publicKeysPem.map(fingerprintOrUndefined);
+  const unreadable = fps.flatMap((fp, i) => fp === void 0 ? [i] : []);
+  const readable = publicKeysPem.filter((_, i) => fps[i] !== void 0);
+  if (readable.length === 0) return { commands: [], unreadable };
+  const sealed = sealSecrets(readable, secrets);
   const empty = jsonBytes(installScript(sealed, []));
-  const out = [];
+  const commands = [];
   let group;
   const close = () => {
     if (!group) return;
-    out.push({ script: secretsInstallScript(sealed, [...group.fps]), keys: group.keys });
+    commands.push({ script: secretsInstallScript(sealed, [...group.fps]), keys: group.keys });
     group = void 0;
   };
   fps.forEach((fp, i) => {
+    if (fp === void 0) return;
     const cost = group?.fps.has(fp) ? 0 : jsonBytes(`${entry(fp, sealed.wrapped.get(fp) ?? "")}
 `);
     if (group && (group.keys.length >= maxKeys || group.bytes + cost > COMMAND_BUDGET)) close();
@@ -186,7 +197,7 @@ function sealForInstances(publicKeysPem, secrets, maxKeys) {
     group.keys.push(i);
   });
   close();
-  return out;
+  return { commands, unreadable };
 }
 export {
   SECRETS_KEY,
@@ -196,4 +207,4 @@ export {
   secretsInstallScript,
   secretsKeyScript
 };
-//# sourceMappingURL=secrets-F2MFZT5J.js.map
+//# sourceMappingURL=secrets-QIEOTRLN.js.map

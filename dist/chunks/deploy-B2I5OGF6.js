@@ -195,11 +195,22 @@ async function runSecretsStep(ctx, step, region, ids) {
   });
   const holders2 = ready.filter((x) => x !== void 0);
   if (holders2.length === 0) return out;
-  const commands = await sealer.seal(
+  const { commands, unreadable } = await sealer.seal(
     holders2.map((h) => h.pem),
     ctx.secrets,
     SEND_BATCH
   );
+  for (const i of unreadable) {
+    const h = holders2[i];
+    const r = h ? keys.get(h.id) : void 0;
+    if (h && r) {
+      out.set(h.id, {
+        ...r,
+        status: "Failed",
+        statusDetails: "the key command printed a public key that cannot be read"
+      });
+    }
+  }
   await mapLimit(commands, 10, async ({ script, keys: which }) => {
     const batch = which.map((i) => holders2[i]?.id).filter((id) => id !== void 0);
     const res = await runCommand(cctx, batch, {
@@ -1683,7 +1694,7 @@ async function unchanged(plan, found, strategy, log, preview) {
   };
 }
 async function loadSealer() {
-  const s = await import("./secrets-F2MFZT5J.js");
+  const s = await import("./secrets-QIEOTRLN.js");
   return {
     keyScript: s.secretsKeyScript,
     seal: s.sealForInstances
@@ -1694,4 +1705,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-ADG4UHMA.js.map
+//# sourceMappingURL=deploy-B2I5OGF6.js.map
