@@ -642,18 +642,8 @@ const runInstances: Handler = (cloud, region, input) => {
   const token = str(input.ClientToken);
   const key = token ? `${region}/${token}` : undefined;
   const fp = fingerprint(input);
-  if (key) {
-    const seen = cloud.clientTokens.get(key);
-    if (seen) {
-      if (seen.fingerprint !== fp) {
-        throw new AwsError(
-          'IdempotentParameterMismatch',
-          'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).',
-        );
-      }
-      return seen.result as Output;
-    }
-  }
+  const seen = replayed(cloud, key, fp);
+  if (seen) return seen;
   const spec = launchSpecFrom(cloud, region, input, [
     'instance',
     'volume',
@@ -748,6 +738,20 @@ function maxResults(input: Input, min: number, max: number, dflt: number): numbe
   return n;
 }
 
+/** The answer already given to a request with this client token (idempotency), if any; a
+ * different request under the same token is refused, as EC2 refuses it. */
+function replayed(cloud: Cloud, key: string | undefined, fp: string): Output | undefined {
+  const seen = key ? cloud.clientTokens.get(key) : undefined;
+  if (!seen) return undefined;
+  if (seen.fingerprint !== fp) {
+    throw new AwsError(
+      'IdempotentParameterMismatch',
+      'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).',
+    );
+  }
+  return seen.result as Output;
+}
+
 const invalidToken = () =>
   new AwsError('InvalidNextToken', 'The specified token is invalid or expired');
 
@@ -762,12 +766,10 @@ const describeInstances: Handler = (cloud, region, input) => {
   const filter = instanceFilter(arr(input.Filters));
   const pool = ids.length ? checkInstanceIds(cloud, region, ids) : cloud.instancesIn(region);
   const matched = pool.filter(filter);
-  const { NextToken, MaxResults: _m, ...request } = input;
   const { page, nextToken } = paginate(
     matched,
-    request,
+    input,
     maxResults(input, 5, 1000, 1000),
-    str(NextToken),
     invalidToken,
   );
   const reservations = new Map<string, Instance[]>();
@@ -903,14 +905,7 @@ const describeInstanceTypes: Handler = (_cloud, _region, input) => {
     if (!read) throw new AwsError('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
     types = types.filter((t) => read(t).some((v) => values.some((p) => wildcardMatch(p, v))));
   }
-  const { NextToken, MaxResults: _m, ...request } = input;
-  const { page, nextToken } = paginate(
-    types,
-    request,
-    maxResults(input, 5, 100, 100),
-    str(NextToken),
-    invalidToken,
-  );
+  const { page, nextToken } = paginate(types, input, maxResults(input, 5, 100, 100), invalidToken);
   return { InstanceTypes: page.map(typeShape), NextToken: nextToken };
 };
 
@@ -1101,14 +1096,7 @@ const describeSpotPriceHistory: Handler = (_cloud, region, input) => {
       }
     }
   }
-  const { NextToken, MaxResults: _m, ...request } = input;
-  const { page, nextToken } = paginate(
-    rows,
-    request,
-    maxResults(input, 1, 1000, 1000),
-    str(NextToken),
-    invalidToken,
-  );
+  const { page, nextToken } = paginate(rows, input, maxResults(input, 1, 1000, 1000), invalidToken);
   return { SpotPriceHistory: page, NextToken: nextToken ?? '' };
 };
 
@@ -1240,18 +1228,8 @@ const createFleet: Handler = (cloud, region, input) => {
   const token = str(input.ClientToken);
   const key = token ? `${region}/fleet/${token}` : undefined;
   const fp = fingerprint(input);
-  if (key) {
-    const seen = cloud.clientTokens.get(key);
-    if (seen) {
-      if (seen.fingerprint !== fp) {
-        throw new AwsError(
-          'IdempotentParameterMismatch',
-          'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).',
-        );
-      }
-      return seen.result as Output;
-    }
-  }
+  const seen = replayed(cloud, key, fp);
+  if (seen) return seen;
   interface Pool {
     config: Record<string, unknown>;
     override: Record<string, unknown>;

@@ -200,12 +200,10 @@ const describeInstanceInformation: Handler = (cloud, region, input) => {
     .filter((i) => i.agentRegisteredAt !== undefined)
     .map((i) => ({ i, s: infoShape(i) }))
     .filter(({ i, s }) => tests.every((t) => t(i, s)));
-  const { NextToken, MaxResults: _m, ...request } = input;
   const { page, nextToken } = paginate(
     registered,
-    request,
+    input,
     maxResults(input, 5, 50, 50),
-    str(NextToken),
     invalidToken,
   );
   return { InstanceInformationList: page.map((x) => x.s), NextToken: nextToken };
@@ -543,14 +541,7 @@ const listCommandInvocations: Handler = (cloud, region, input) => {
       rows.push({ cmd, inv });
     }
   }
-  const { NextToken, MaxResults: _m, ...request } = input;
-  const { page, nextToken } = paginate(
-    rows,
-    request,
-    maxResults(input, 1, 50, 50),
-    str(NextToken),
-    invalidToken,
-  );
+  const { page, nextToken } = paginate(rows, input, maxResults(input, 1, 50, 50), invalidToken);
   return {
     CommandInvocations: page.map(({ cmd, inv }) => invocationShape(cmd, inv, details, cloud)),
     NextToken: nextToken,
@@ -565,14 +556,7 @@ const listCommands: Handler = (cloud, region, input) => {
   if (cmdId) commands = commands.filter((c) => c.id === cmdId);
   if (instanceId) commands = commands.filter((c) => c.invocations.has(instanceId));
   commands = commands.filter((c) => filter(c, commandStatus(c).status));
-  const { NextToken, MaxResults: _m, ...request } = input;
-  const { page, nextToken } = paginate(
-    commands,
-    request,
-    maxResults(input, 1, 50, 50),
-    str(NextToken),
-    invalidToken,
-  );
+  const { page, nextToken } = paginate(commands, input, maxResults(input, 1, 50, 50), invalidToken);
   return { Commands: page.map(commandShape), NextToken: nextToken };
 };
 

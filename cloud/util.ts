@@ -57,16 +57,18 @@ export function wildcardMatch(pattern: string, value: string): boolean {
 }
 
 /**
- * One page of `items`. The token names the offset and is bound to the request it came from
- * (a token from another request is refused, as AWS refuses it).
+ * One page of `items` for a request `input` (its NextToken and MaxResults are read here;
+ * `maxResults` is what the operation allows for it). The token names the offset and is bound
+ * to the rest of the request (a token from another request is refused, as AWS refuses it).
  */
 export function paginate<T>(
   items: T[],
-  request: unknown,
+  input: Record<string, unknown>,
   maxResults: number,
-  nextToken: string | undefined,
   invalidToken: () => AwsError,
 ): { page: T[]; nextToken: string | undefined } {
+  const { NextToken, MaxResults: _max, ...request } = input;
+  const nextToken = typeof NextToken === 'string' && NextToken !== '' ? NextToken : undefined;
   const bind = createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 16);
   let offset = 0;
   if (nextToken) {
