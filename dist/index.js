@@ -74,7 +74,7 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-B2I5OGF6.js");
+        const { deployCommand } = await import("./chunks/deploy-VH5E6QQ2.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );

@@ -109,3 +109,39 @@ test(
     }
   },
 );
+
+test(
+  'secrets too large for one command fail the deploy before anything is launched, naming the limit',
+  { timeout: 60_000 },
+  async () => {
+    const cloud = await startCloud(simulated());
+    try {
+      const app = await makeApp();
+      const value = `huge-${process.pid}-${'s'.repeat(60_000)}`;
+      const r = await action(cloud, {
+        runId: newRunId(),
+        inputs: {
+          command: 'deploy',
+          path: app.dir,
+          'deployment-id': 'e2e/huge-secret',
+          secrets: `BIG=${value}\n`,
+        },
+      });
+      assert.equal(r.code, 1, explain(r));
+      assert.match(
+        r.errors.join('\n'),
+        /input 'secrets': the secrets are too large to deliver in one command \(\d+ bytes, limit 62000\); nothing was launched/,
+      );
+      assert.deepEqual(
+        cloud
+          .calls()
+          .filter((c) => c.operation === 'RunInstances' || c.operation === 'SendCommand'),
+        [],
+      );
+      const seen = r.stdout.replace(`::add-mask::${value}\n`, '') + r.stderr + r.summary;
+      assert.equal(seen.includes(value.slice(0, 40)), false, 'the value is not in the log');
+    } finally {
+      await cloud.close();
+    }
+  },
+);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { COMMAND_BUDGET } from '../../src/plan/render/upload.ts';
 import {
+  assertSecretsFit,
   keyFingerprint,
   SECRETS_KEY,
   sealForInstances,
@@ -218,5 +219,31 @@ test('tampered or foreign seals are refused and change nothing', async () => {
   assert.throws(
     () => sealSecrets([pub], { 'BAD NAME': 'x' }),
     /not a valid environment variable name/,
+  );
+});
+
+test('assertSecretsFit knows the limit without a key: it agrees with a real seal at the boundary', async () => {
+  const pub = (await run(secretsKeyScript())).stdout;
+  const fits = (n: number) => {
+    try {
+      assertSecretsFit({ BIG: 'v'.repeat(n) });
+      return true;
+    } catch (err) {
+      assert.match(String(err), /too large to deliver in one command \(\d+ bytes, limit 62000\)/);
+      return false;
+    }
+  };
+  let lo = 1;
+  let hi = 62_000;
+  while (lo + 1 < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  assert.ok(lo > 40_000, `about 44 KB of secrets fit in one command (found ${lo})`);
+  assert.equal(sealForInstances([pub], { BIG: 'v'.repeat(lo) }, 50).commands.length, 1);
+  assert.throws(
+    () => sealForInstances([pub], { BIG: 'v'.repeat(hi + 3) }, 50),
+    /too large to deliver in one command/,
   );
 });

@@ -730,7 +730,9 @@ export async function deployCommand(
       registry,
       saveState: (name, value) => core.saveState(name, value),
       ...(signal ? { signal } : {}),
-      ...(plan.steps.some((s) => s.kind === 'secrets') ? { sealer: await loadSealer() } : {}),
+      ...(plan.steps.some((s) => s.kind === 'secrets')
+        ? { sealer: await loadSealer(inputs.secrets) }
+        : {}),
     };
 
     let outcome: DeployOutcome;
@@ -932,9 +934,15 @@ async function unchanged(
   };
 }
 
-/** The secrets sealing of src/plan/secrets.ts, loaded only when a plan delivers secrets. */
-async function loadSealer(): Promise<SecretsSealer> {
+/** The secrets sealing of src/plan/secrets.ts, loaded only when a plan delivers secrets;
+ * secrets too large to deliver fail here, before anything is launched. */
+async function loadSealer(secrets: Record<string, string>): Promise<SecretsSealer> {
   const s = await import('../plan/secrets.ts');
+  try {
+    s.assertSecretsFit(secrets);
+  } catch (err) {
+    throw new DeployError(`input 'secrets': ${errorMessage(err)}; nothing was launched`);
+  }
   return {
     keyScript: s.secretsKeyScript,
     seal: s.sealForInstances,

@@ -35,6 +35,9 @@ import { envFile, jsonBytes, sh } from './shell.ts';
 
 export const SECRETS_KEY = `${STATE_DIR}/secrets-key.pem`;
 const PBKDF2_ITER = 10_000;
+const HEADER = 'secrets delivered by spot-deployer (root only; do not edit)';
+/** Base64 characters of an RSA-3072 OAEP block: what each instance's entry wraps. */
+const WRAPPED_CHARS = 512;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 
@@ -92,10 +95,7 @@ export function sealSecrets(
   publicKeysPem: readonly string[],
   secrets: Record<string, string>,
 ): SealedSecrets {
-  const plain = Buffer.from(
-    envFile(secrets, 'secrets delivered by spot-deployer (root only; do not edit)'),
-    'utf8',
-  );
+  const plain = Buffer.from(envFile(secrets, HEADER), 'utf8');
   const password = randomBytes(32).toString('hex');
   const macKey = randomBytes(32).toString('hex');
   const secret = Buffer.from(`${password}\n${macKey}\n`, 'ascii');
@@ -203,6 +203,21 @@ export function secretsInstallScript(
     );
   }
   return script;
+}
+
+/**
+ * Throws, as secretsInstallScript would at delivery, when `secrets` cannot reach even one
+ * instance in one command. Exact without any key: the sizes of every part are known (the
+ * payload is 16 bytes of header and salt plus the env file, in base64). Checked before
+ * anything is launched.
+ */
+export function assertSecretsFit(secrets: Record<string, string>): void {
+  const plain = Buffer.byteLength(envFile(secrets, HEADER), 'utf8');
+  secretsInstallScript({
+    payload: 'A'.repeat(4 * Math.ceil((16 + plain) / 3)),
+    mac: 'A'.repeat(44),
+    wrapped: new Map([['0'.repeat(64), 'A'.repeat(WRAPPED_CHARS)]]),
+  });
 }
 
 /** One install command and the instances it is for (indices into the keys given). */

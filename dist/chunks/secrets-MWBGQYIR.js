@@ -25,6 +25,8 @@ import {
 } from "node:crypto";
 var SECRETS_KEY = `${STATE_DIR}/secrets-key.pem`;
 var PBKDF2_ITER = 1e4;
+var HEADER = "secrets delivered by spot-deployer (root only; do not edit)";
+var WRAPPED_CHARS = 512;
 var BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 var FINGERPRINT = /^[0-9a-f]{64}$/;
 var HEAD = [
@@ -59,10 +61,7 @@ function keyFingerprint(publicKeyPem) {
   return createHash("sha256").update(der).digest("hex");
 }
 function sealSecrets(publicKeysPem, secrets) {
-  const plain = Buffer.from(
-    envFile(secrets, "secrets delivered by spot-deployer (root only; do not edit)"),
-    "utf8"
-  );
+  const plain = Buffer.from(envFile(secrets, HEADER), "utf8");
   const password = randomBytes(32).toString("hex");
   const macKey = randomBytes(32).toString("hex");
   const secret = Buffer.from(`${password}
@@ -163,6 +162,14 @@ function secretsInstallScript(sealed, fingerprints = [...sealed.wrapped.keys()])
   }
   return script;
 }
+function assertSecretsFit(secrets) {
+  const plain = Buffer.byteLength(envFile(secrets, HEADER), "utf8");
+  secretsInstallScript({
+    payload: "A".repeat(4 * Math.ceil((16 + plain) / 3)),
+    mac: "A".repeat(44),
+    wrapped: /* @__PURE__ */ new Map([["0".repeat(64), "A".repeat(WRAPPED_CHARS)]])
+  });
+}
 function fingerprintOrUndefined(pem) {
   try {
     return keyFingerprint(pem);
@@ -201,10 +208,11 @@ function sealForInstances(publicKeysPem, secrets, maxKeys) {
 }
 export {
   SECRETS_KEY,
+  assertSecretsFit,
   keyFingerprint,
   sealForInstances,
   sealSecrets,
   secretsInstallScript,
   secretsKeyScript
 };
-//# sourceMappingURL=secrets-QIEOTRLN.js.map
+//# sourceMappingURL=secrets-MWBGQYIR.js.map

@@ -1524,7 +1524,7 @@ ${message}
       registry,
       saveState: (name, value) => saveState(name, value),
       ...signal ? { signal } : {},
-      ...plan.steps.some((s) => s.kind === "secrets") ? { sealer: await loadSealer() } : {}
+      ...plan.steps.some((s) => s.kind === "secrets") ? { sealer: await loadSealer(inputs.secrets) } : {}
     };
     let outcome;
     if (inPlace) {
@@ -1693,8 +1693,13 @@ async function unchanged(plan, found, strategy, log, preview) {
     }
   };
 }
-async function loadSealer() {
-  const s = await import("./secrets-QIEOTRLN.js");
+async function loadSealer(secrets) {
+  const s = await import("./secrets-MWBGQYIR.js");
+  try {
+    s.assertSecretsFit(secrets);
+  } catch (err) {
+    throw new DeployError(`input 'secrets': ${errorMessage(err)}; nothing was launched`);
+  }
   return {
     keyScript: s.secretsKeyScript,
     seal: s.sealForInstances
@@ -1705,4 +1710,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-B2I5OGF6.js.map
+//# sourceMappingURL=deploy-VH5E6QQ2.js.map
