@@ -74,19 +74,19 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-VH5E6QQ2.js");
+        const { deployCommand } = await import("./chunks/deploy-SDC67RIY.js");
         await withCancellation(
           (signal) => deployCommand(inputs, { annotate, info }, { signal })
         );
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-7JYNOQEM.js");
+        const { destroyCommand } = await import("./chunks/destroy-ZANZ7M3P.js");
         await withCancellation((signal) => destroyCommand(inputs, { signal }));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-UQYY63XC.js");
+        const { statusCommand } = await import("./chunks/status-PQIJHBMW.js");
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }

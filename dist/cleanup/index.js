@@ -41,8 +41,8 @@ async function runCleanup() {
     }
     const [{ Clients }, { destroyTagged }, { POLL, realClock }] = await Promise.all([
       import("../chunks/clients-EUTKVCVU.js"),
-      import("../chunks/destroy-OHFNY7TP.js"),
-      import("../chunks/poll-HCYDV36S.js")
+      import("../chunks/destroy-MFU65SUM.js"),
+      import("../chunks/poll-FATXQG56.js")
     ]);
     const clients = new Clients();
     try {

@@ -50,14 +50,15 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Groups items by a key, keeping first-seen key order. */
-export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    const list = out.get(k);
-    if (list) list.push(t);
-    else out.set(k, [t]);
+/** Ids grouped by region, regions in first-seen order. */
+export function byRegion(
+  items: ReadonlyArray<{ id: string; region: string }>,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const i of items) {
+    const list = out.get(i.region);
+    if (list) list.push(i.id);
+    else out.set(i.region, [i.id]);
   }
   return out;
 }

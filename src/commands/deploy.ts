@@ -7,13 +7,19 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { Clients } from '../aws/clients.ts';
 import * as core from '../runner.ts';
 import { DeployError, describeAwsError, isAbortError } from '../aws/errors.ts';
-import { COMMAND_POLL, POLL, realClock, type BackoffOptions, type Clock } from '../aws/poll.ts';
+import {
+  byRegion,
+  COMMAND_POLL,
+  POLL,
+  realClock,
+  type BackoffOptions,
+  type Clock,
+} from '../aws/poll.ts';
 import { deliverSteps, type SecretsSealer, type StepOutcome } from '../deliver/deliver.ts';
 import { Fleet, minHealthyCount, type Member } from '../deliver/fleet.ts';
 import { onlineIds, waitOnline, waitRunning } from '../deliver/wait.ts';
-import { destroyTagged } from '../destroy/destroy.ts';
+import { destroyTagged, terminateInstances } from '../destroy/destroy.ts';
 import type { FoundInstance } from '../destroy/find.ts';
-import { requestTermination, waitTerminated } from '../destroy/terminate.ts';
 import { errorMessage } from '../diagnostics.ts';
 import { previewInstances, updatePreview, type PreviewContent } from '../github/preview.ts';
 import { regionsToSearch, restoreRecord, saveRecord } from '../github/record.ts';
@@ -309,7 +315,8 @@ export async function executeDeploy(
     }
   } else if ((failure !== undefined && launchStarted) || doomed.length > 0) {
     if (opts.keepFailed) {
-      const kept = failure !== undefined ? registry.snapshot() : byRegion(doomed);
+      const kept =
+        failure !== undefined ? registry.snapshot() : Object.fromEntries(byRegion(doomed));
       const ids = Object.values(kept).flat();
       if (ids.length > 0) {
         cleanup.push(
@@ -420,12 +427,6 @@ export async function executeDeploy(
     records,
     regions: [...new Set(live.map((m) => m.region))],
   };
-}
-
-function byRegion(members: readonly Member[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const m of members) (out[m.region] ??= []).push(m.id);
-  return out;
 }
 
 /** Service states after delivery: an instance whose services are not all active drops out.
@@ -567,18 +568,20 @@ async function terminate(
       for (const l of lines) ctx.log.info(l);
       return lines;
     }
+    const res = await terminateInstances(base, what.members);
+    markStates(ctx.fleet, res);
     const lines: string[] = [];
-    for (const [region, ids] of Object.entries(byRegion(what.members))) {
-      const tctx = { ec2: ctx.clientsFor(region).ec2, clock: ctx.clock, poll: ctx.poll, signal };
-      await requestTermination(tctx, ids);
-      const res = await waitTerminated(tctx, ids, waitMs);
-      ctx.registry.remove(region, res.terminated);
-      markStates(ctx.fleet, res);
+    for (const [region, ids] of byRegion(what.members)) {
+      ctx.registry.remove(
+        region,
+        ids.filter((id) => res.terminated.includes(id)),
+      );
       lines.push(
         `${region}: terminated failed instance${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`,
       );
-      if (res.remaining.length > 0)
-        lines.push(`${region}: still shutting down: ${res.remaining.map((r) => r.id).join(', ')}`);
+      const left = res.remaining.filter((r) => r.region === region);
+      if (left.length > 0)
+        lines.push(`${region}: still shutting down: ${left.map((r) => r.id).join(', ')}`);
     }
     for (const l of lines) ctx.log.info(l);
     return lines;
@@ -867,14 +870,14 @@ async function offline(
   found: readonly FoundInstance[],
   signal: AbortSignal | undefined,
 ): Promise<string | undefined> {
-  const groups = new Map<string, string[]>();
-  for (const f of found) groups.set(f.region, [...(groups.get(f.region) ?? []), f.id]);
-  for (const [region, ids] of groups) {
-    const online = await onlineIds(clientsFor(region).ssm, ids, signal);
-    const missing = ids.filter((i) => !online.has(i));
-    if (missing.length > 0) return `not Online in SSM: ${missing.join(', ')}`;
-  }
-  return undefined;
+  const missing = await Promise.all(
+    [...byRegion(found)].map(async ([region, ids]) => {
+      const online = await onlineIds(clientsFor(region).ssm, ids, signal);
+      return ids.filter((i) => !online.has(i));
+    }),
+  );
+  const first = missing.find((m) => m.length > 0);
+  return first ? `not Online in SSM: ${first.join(', ')}` : undefined;
 }
 
 /** Nothing to do: say so, and still give the outputs, the summary and the comment. */

@@ -5,7 +5,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { BackoffOptions, Clock } from '../aws/poll.ts';
-import { mapLimit } from '../aws/poll.ts';
+import { byRegion, mapLimit } from '../aws/poll.ts';
 import type { SealedCommands } from '../plan/secrets.ts';
 import type { RemoteStep } from '../plan/types.ts';
 import type { Log } from '../report/log.ts';
@@ -171,11 +171,9 @@ async function runStep(
   members: Member[],
 ): Promise<StepOutcome> {
   const started = ctx.clock.now();
-  const byRegion = new Map<string, string[]>();
-  for (const m of members) byRegion.set(m.region, [...(byRegion.get(m.region) ?? []), m.id]);
   const failed: StepFailure[] = [];
   await Promise.all(
-    [...byRegion].map(async ([region, ids]) => {
+    [...byRegion(members)].map(async ([region, ids]) => {
       const results =
         step.kind === 'secrets'
           ? await runSecretsStep(ctx, step, region, ids)
@@ -226,12 +224,9 @@ async function explainGone(
   fleet: Fleet,
   failures: readonly StepFailure[],
 ): Promise<void> {
-  const byRegion = new Map<string, string[]>();
-  for (const f of failures) {
-    byRegion.set(f.region, [...(byRegion.get(f.region) ?? []), f.instanceId]);
-  }
+  const failed = failures.map((f) => ({ id: f.instanceId, region: f.region }));
   await Promise.all(
-    [...byRegion].map(async ([region, ids]) => {
+    [...byRegion(failed)].map(async ([region, ids]) => {
       let seen: Awaited<ReturnType<typeof describeInstances>>;
       try {
         seen = await describeInstances(ctx.clientsFor(region).ec2, ids, ctx.signal);

@@ -2,7 +2,7 @@
 // (and the run tag, for a run's cleanup), terminate them in batches, wait until terminated.
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { BackoffOptions, Clock } from '../aws/poll.ts';
+import { byRegion, type BackoffOptions, type Clock } from '../aws/poll.ts';
 import type { Log } from '../report/log.ts';
 import { findTagged, type FoundInstance, type TagQuery } from './find.ts';
 import { requestTermination, waitTerminated } from './terminate.ts';
@@ -40,31 +40,17 @@ export async function destroyTagged(
   const result: DestroyResult = { regions: [...regions], found: [], terminated: [], remaining: [] };
   const perRegion = await Promise.all(
     regions.map(async (region) => {
-      const tctx = {
-        ec2: ctx.clientsFor(region).ec2,
-        clock: ctx.clock,
-        poll: ctx.poll,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      };
-      const found = await findTagged(tctx.ec2, region, q, ctx.signal);
+      const found = await findTagged(ctx.clientsFor(region).ec2, region, q, ctx.signal);
       const ids = [...new Set([...found.map((f) => f.id), ...(knownIds[region] ?? [])])];
       if (ids.length === 0) return { found, terminated: [] as string[], remaining: [] };
-      ctx.log.info(
-        `${region}: terminating ${ids.length} instance${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
-      );
-      await requestTermination(tctx, ids);
-      const waited = await waitTerminated(tctx, ids, ctx.timeoutMs);
+      const waited = await terminateIn(ctx, region, ids);
       ctx.log.info(
         `${region}: ${waited.terminated.length} terminated` +
           (waited.remaining.length > 0
             ? `, ${waited.remaining.length} not yet: ${waited.remaining.map((r) => `${r.id} (${r.state})`).join(', ')}`
             : ''),
       );
-      return {
-        found,
-        terminated: waited.terminated,
-        remaining: waited.remaining.map((r) => ({ ...r, region })),
-      };
+      return { found, ...waited };
     }),
   );
   for (const r of perRegion) {
@@ -83,29 +69,34 @@ export async function terminateInstances(
   ctx: DestroyContext,
   instances: ReadonlyArray<{ id: string; region: string }>,
 ): Promise<Pick<DestroyResult, 'terminated' | 'remaining'>> {
-  const regions = new Map<string, string[]>();
-  for (const i of instances) regions.set(i.region, [...(regions.get(i.region) ?? []), i.id]);
   const per = await Promise.all(
-    [...regions].map(async ([region, ids]) => {
-      const tctx = {
-        ec2: ctx.clientsFor(region).ec2,
-        clock: ctx.clock,
-        poll: ctx.poll,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      };
-      ctx.log.info(
-        `${region}: terminating ${ids.length} instance${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
-      );
-      await requestTermination(tctx, ids);
-      const waited = await waitTerminated(tctx, ids, ctx.timeoutMs);
-      return {
-        terminated: waited.terminated,
-        remaining: waited.remaining.map((r) => ({ ...r, region })),
-      };
-    }),
+    [...byRegion(instances)].map(([region, ids]) => terminateIn(ctx, region, ids)),
   );
   return {
     terminated: per.flatMap((p) => p.terminated),
     remaining: per.flatMap((p) => p.remaining),
+  };
+}
+
+/** Terminates `ids` of one region (logged) and waits for them until the context's deadline. */
+async function terminateIn(
+  ctx: DestroyContext,
+  region: string,
+  ids: readonly string[],
+): Promise<Pick<DestroyResult, 'terminated' | 'remaining'>> {
+  const tctx = {
+    ec2: ctx.clientsFor(region).ec2,
+    clock: ctx.clock,
+    poll: ctx.poll,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+  ctx.log.info(
+    `${region}: terminating ${ids.length} instance${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
+  );
+  await requestTermination(tctx, ids);
+  const waited = await waitTerminated(tctx, ids, ctx.timeoutMs);
+  return {
+    terminated: waited.terminated,
+    remaining: waited.remaining.map((r) => ({ ...r, region })),
   };
 }

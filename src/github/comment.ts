@@ -7,6 +7,8 @@
 // thin layer that talks to the GitHub REST API. Nothing secret ever goes in: the model
 // holds ids, regions, types, addresses and health only, and free text can be masked.
 
+import { octokitFor } from './api.ts';
+
 /** What the comment shows for one instance. */
 export interface PreviewInstance {
   id: string;
@@ -255,12 +257,7 @@ export async function upsertPreviewComment(req: UpsertRequest): Promise<UpsertRe
         warning: `no github-token: the preview comment on ${where} was not written`,
       };
     }
-    const { getOctokit } = await import('@actions/github');
-    const baseUrl = (req.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(
-      /\/+$/,
-      '',
-    );
-    const octokit = getOctokit(req.token, { baseUrl });
+    const octokit = await octokitFor(req.token, req.apiUrl);
     const params = { owner: req.owner, repo: req.repo, issue_number: req.issueNumber };
 
     let found: { id: number; body?: string | undefined; html_url: string } | undefined;

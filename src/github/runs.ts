@@ -6,6 +6,8 @@
 // `completed` holds nothing any more. Any doubt (no token, an error, another repository's
 // run, a local run id) leaves the run counted as running: blocking is the safe side.
 
+import { octokitFor } from './api.ts';
+
 /** A run as the tags name it: `<run id>-<attempt>`, and the repository its instances carry. */
 export interface RunRef {
   runId: string;
@@ -34,12 +36,7 @@ export async function endedRuns(
     (r) => /^\d+-\d+$/.test(r.runId) && /^[^/]+\/[^/]+$/.test(r.repository),
   );
   if (token === '' || checkable.length === 0) return out;
-  const { getOctokit } = await import('@actions/github');
-  const baseUrl = (deps.apiUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com').replace(
-    /\/+$/,
-    '',
-  );
-  const octokit = getOctokit(token, { baseUrl });
+  const octokit = await octokitFor(token, deps.apiUrl);
   await Promise.all(
     checkable.map(async (r) => {
       const [run, attempt] = r.runId.split('-').map(Number) as [number, number];

@@ -33,16 +33,3 @@ export async function removeTags(
     await ec2.send(new DeleteTagsCommand({ Resources: batch, Tags }), abortable(signal));
   }
 }
-
-/** Ids grouped by region. */
-export function byRegion<T extends { id: string; region: string }>(
-  items: readonly T[],
-): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const i of items) {
-    const list = out.get(i.region);
-    if (list) list.push(i.id);
-    else out.set(i.region, [i.id]);
-  }
-  return out;
-}

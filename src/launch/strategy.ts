@@ -5,14 +5,14 @@
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { DeployError, describeAwsError } from '../aws/errors.ts';
-import type { BackoffOptions, Clock } from '../aws/poll.ts';
+import { byRegion, type BackoffOptions, type Clock } from '../aws/poll.ts';
 import { terminateInstances } from '../destroy/destroy.ts';
 import type { FoundInstance } from '../destroy/find.ts';
 import { TAG, type Plan } from '../plan/types.ts';
 import type { Log } from '../report/log.ts';
 import { decide, holders, lostMessage, others } from './concurrency.ts';
 import { survey } from './existing.ts';
-import { byRegion, removeTags, setTags } from './phase.ts';
+import { removeTags, setTags } from './phase.ts';
 
 export interface StrategyContext {
   clientsFor(region: string): { ec2: EC2Client };

@@ -1,34 +1,23 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  DESTROY_TIMEOUT_SECONDS,
-  destroyCommand,
-  manifestRegions,
-  searchRegions
-} from "./chunk-XSKYZOGQ.js";
-import "./chunk-5CXMKA3I.js";
-import "./chunk-PS6MMI32.js";
+  destroyTagged,
+  terminateInstances
+} from "./chunk-2HABILYQ.js";
 import "./chunk-DTPRKKXX.js";
-import "./chunk-GIHDNEJT.js";
+import "./chunk-PGOONENN.js";
 import "./chunk-VHTXZ2YU.js";
 import "./chunk-ZZ2SNOZL.js";
 import "./chunk-26QGXXSG.js";
 import "./chunk-2KBZCNNM.js";
 import "./chunk-5UZIY2RH.js";
 import "./chunk-CPITSMUT.js";
-import "./chunk-6QLUEHOR.js";
-import "./chunk-MEXPPU4T.js";
 import "./chunk-JVXDG6VL.js";
-import "./chunk-TZFXLC47.js";
-import "./chunk-3OWNIHIA.js";
-import "./chunk-762IFG6K.js";
 import "./chunk-4G5IXWVH.js";
 import "./chunk-DOESRUQL.js";
 import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
 export {
-  DESTROY_TIMEOUT_SECONDS,
-  destroyCommand,
-  manifestRegions,
-  searchRegions
+  destroyTagged,
+  terminateInstances
 };
-//# sourceMappingURL=destroy-7JYNOQEM.js.map
+//# sourceMappingURL=destroy-MFU65SUM.js.map

@@ -6,6 +6,16 @@ import {
   warning
 } from "./chunk-6QLUEHOR.js";
 
+// src/github/api.ts
+async function octokitFor(token, apiUrl) {
+  const { getOctokit } = await import("./github-5WQ4VUVJ.js");
+  const baseUrl = (apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com").replace(
+    /\/+$/,
+    ""
+  );
+  return getOctokit(token, { baseUrl });
+}
+
 // src/github/comment.ts
 function commentMarker(deploymentId) {
   return `<!-- portable-spot-deployer:deployment=${deploymentId} -->`;
@@ -127,12 +137,7 @@ ${req.body}`;
         warning: `no github-token: the preview comment on ${where} was not written`
       };
     }
-    const { getOctokit } = await import("./github-5WQ4VUVJ.js");
-    const baseUrl = (req.apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com").replace(
-      /\/+$/,
-      ""
-    );
-    const octokit = getOctokit(req.token, { baseUrl });
+    const octokit = await octokitFor(req.token, req.apiUrl);
     const params = { owner: req.owner, repo: req.repo, issue_number: req.issueNumber };
     let found;
     const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
@@ -494,6 +499,7 @@ async function writeSummary(markdown) {
 }
 
 export {
+  octokitFor,
   previewInstances,
   updatePreview,
   regionsToSearch,
@@ -505,4 +511,4 @@ export {
   renderDeploySummary,
   writeSummary
 };
-//# sourceMappingURL=chunk-5CXMKA3I.js.map
+//# sourceMappingURL=chunk-4DJKKYXP.js.map

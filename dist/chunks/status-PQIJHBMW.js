@@ -3,26 +3,26 @@ import {
   checkServices,
   instanceRecord,
   setInstanceOutputs
-} from "./chunk-CYYYFA7I.js";
+} from "./chunk-GIBJ2NAJ.js";
 import {
   searchRegions
-} from "./chunk-XSKYZOGQ.js";
+} from "./chunk-F54O7WJV.js";
 import {
   coreLog,
   instanceTable,
   writeSummary
-} from "./chunk-5CXMKA3I.js";
+} from "./chunk-4DJKKYXP.js";
 import {
   findTagged,
   onlineIds
-} from "./chunk-PS6MMI32.js";
+} from "./chunk-2HABILYQ.js";
 import {
   Clients
 } from "./chunk-DTPRKKXX.js";
 import {
   COMMAND_POLL,
   realClock
-} from "./chunk-GIHDNEJT.js";
+} from "./chunk-PGOONENN.js";
 import "./chunk-VHTXZ2YU.js";
 import "./chunk-ZZ2SNOZL.js";
 import "./chunk-26QGXXSG.js";
@@ -132,4 +132,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-UQYY63XC.js.map
+//# sourceMappingURL=status-PQIJHBMW.js.map

@@ -22,13 +22,12 @@ function chunk(items, size) {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-function groupBy(items, key) {
+function byRegion(items) {
   const out = /* @__PURE__ */ new Map();
-  for (const t of items) {
-    const k = key(t);
-    const list = out.get(k);
-    if (list) list.push(t);
-    else out.set(k, [t]);
+  for (const i of items) {
+    const list = out.get(i.region);
+    if (list) list.push(i.id);
+    else out.set(i.region, [i.id]);
   }
   return out;
 }
@@ -51,7 +50,7 @@ export {
   COMMAND_POLL,
   backoff,
   chunk,
-  groupBy,
+  byRegion,
   mapLimit
 };
-//# sourceMappingURL=chunk-GIHDNEJT.js.map
+//# sourceMappingURL=chunk-PGOONENN.js.map

@@ -9,8 +9,9 @@ import {
 } from "./chunk-DTPRKKXX.js";
 import {
   backoff,
+  byRegion,
   chunk
-} from "./chunk-GIHDNEJT.js";
+} from "./chunk-PGOONENN.js";
 import {
   getEndpointPlugin,
   makeBuilder
@@ -144,9 +145,9 @@ async function waitRunning(ctx, fleet, timeoutMs) {
   const waiting = new Set(fleet.healthy().map((m) => m.id));
   const delays = backoff(ctx.poll);
   for (; ; ) {
-    const byRegion = fleet.healthyByRegion();
+    const byRegion2 = fleet.healthyByRegion();
     await Promise.all(
-      [...byRegion].map(async ([region, members]) => {
+      [...byRegion2].map(async ([region, members]) => {
         const ids = members.filter((m) => waiting.has(m.id)).map((m) => m.id);
         if (ids.length === 0) return;
         let seen;
@@ -337,28 +338,14 @@ async function destroyTagged(ctx, regions, q, knownIds = {}) {
   const result = { regions: [...regions], found: [], terminated: [], remaining: [] };
   const perRegion = await Promise.all(
     regions.map(async (region) => {
-      const tctx = {
-        ec2: ctx.clientsFor(region).ec2,
-        clock: ctx.clock,
-        poll: ctx.poll,
-        ...ctx.signal ? { signal: ctx.signal } : {}
-      };
-      const found = await findTagged(tctx.ec2, region, q, ctx.signal);
+      const found = await findTagged(ctx.clientsFor(region).ec2, region, q, ctx.signal);
       const ids = [.../* @__PURE__ */ new Set([...found.map((f) => f.id), ...knownIds[region] ?? []])];
       if (ids.length === 0) return { found, terminated: [], remaining: [] };
-      ctx.log.info(
-        `${region}: terminating ${ids.length} instance${ids.length === 1 ? "" : "s"}: ${ids.join(", ")}`
-      );
-      await requestTermination(tctx, ids);
-      const waited = await waitTerminated(tctx, ids, ctx.timeoutMs);
+      const waited = await terminateIn(ctx, region, ids);
       ctx.log.info(
         `${region}: ${waited.terminated.length} terminated` + (waited.remaining.length > 0 ? `, ${waited.remaining.length} not yet: ${waited.remaining.map((r) => `${r.id} (${r.state})`).join(", ")}` : "")
       );
-      return {
-        found,
-        terminated: waited.terminated,
-        remaining: waited.remaining.map((r) => ({ ...r, region }))
-      };
+      return { found, ...waited };
     })
   );
   for (const r of perRegion) {
@@ -369,30 +356,29 @@ async function destroyTagged(ctx, regions, q, knownIds = {}) {
   return result;
 }
 async function terminateInstances(ctx, instances) {
-  const regions = /* @__PURE__ */ new Map();
-  for (const i of instances) regions.set(i.region, [...regions.get(i.region) ?? [], i.id]);
   const per = await Promise.all(
-    [...regions].map(async ([region, ids]) => {
-      const tctx = {
-        ec2: ctx.clientsFor(region).ec2,
-        clock: ctx.clock,
-        poll: ctx.poll,
-        ...ctx.signal ? { signal: ctx.signal } : {}
-      };
-      ctx.log.info(
-        `${region}: terminating ${ids.length} instance${ids.length === 1 ? "" : "s"}: ${ids.join(", ")}`
-      );
-      await requestTermination(tctx, ids);
-      const waited = await waitTerminated(tctx, ids, ctx.timeoutMs);
-      return {
-        terminated: waited.terminated,
-        remaining: waited.remaining.map((r) => ({ ...r, region }))
-      };
-    })
+    [...byRegion(instances)].map(([region, ids]) => terminateIn(ctx, region, ids))
   );
   return {
     terminated: per.flatMap((p) => p.terminated),
     remaining: per.flatMap((p) => p.remaining)
+  };
+}
+async function terminateIn(ctx, region, ids) {
+  const tctx = {
+    ec2: ctx.clientsFor(region).ec2,
+    clock: ctx.clock,
+    poll: ctx.poll,
+    ...ctx.signal ? { signal: ctx.signal } : {}
+  };
+  ctx.log.info(
+    `${region}: terminating ${ids.length} instance${ids.length === 1 ? "" : "s"}: ${ids.join(", ")}`
+  );
+  await requestTermination(tctx, ids);
+  const waited = await waitTerminated(tctx, ids, ctx.timeoutMs);
+  return {
+    terminated: waited.terminated,
+    remaining: waited.remaining.map((r) => ({ ...r, region }))
   };
 }
 
@@ -411,9 +397,7 @@ export {
   onlineIds,
   waitOnline,
   findTagged,
-  requestTermination,
-  waitTerminated,
   destroyTagged,
   terminateInstances
 };
-//# sourceMappingURL=chunk-PS6MMI32.js.map
+//# sourceMappingURL=chunk-2HABILYQ.js.map

@@ -3,7 +3,7 @@ import {
   _ep02 as _ep0,
   _mw02 as _mw0,
   command2 as command
-} from "./chunk-PS6MMI32.js";
+} from "./chunk-2HABILYQ.js";
 import {
   CancelCommand$,
   GetCommandInvocation$,
@@ -14,7 +14,7 @@ import {
 import {
   backoff,
   chunk
-} from "./chunk-GIHDNEJT.js";
+} from "./chunk-PGOONENN.js";
 import {
   DeployError,
   awsErrorCode,
@@ -278,4 +278,4 @@ export {
   setInstanceOutputs,
   checkServices
 };
-//# sourceMappingURL=chunk-CYYYFA7I.js.map
+//# sourceMappingURL=chunk-GIBJ2NAJ.js.map

@@ -7,17 +7,17 @@ import {
   table,
   updatePreview,
   writeSummary
-} from "./chunk-5CXMKA3I.js";
+} from "./chunk-4DJKKYXP.js";
 import {
   destroyTagged
-} from "./chunk-PS6MMI32.js";
+} from "./chunk-2HABILYQ.js";
 import {
   Clients
 } from "./chunk-DTPRKKXX.js";
 import {
   POLL,
   realClock
-} from "./chunk-GIHDNEJT.js";
+} from "./chunk-PGOONENN.js";
 import {
   DeployError
 } from "./chunk-CPITSMUT.js";
@@ -152,4 +152,4 @@ export {
   searchRegions,
   destroyCommand
 };
-//# sourceMappingURL=chunk-XSKYZOGQ.js.map
+//# sourceMappingURL=chunk-F54O7WJV.js.map

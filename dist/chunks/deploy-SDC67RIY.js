@@ -6,10 +6,11 @@ import {
   instanceRecord,
   runCommand,
   setInstanceOutputs
-} from "./chunk-CYYYFA7I.js";
+} from "./chunk-GIBJ2NAJ.js";
 import {
   coreLog,
   instanceTable,
+  octokitFor,
   previewInstances,
   regionsToSearch,
   renderDeploySummary,
@@ -17,7 +18,7 @@ import {
   saveRecord,
   updatePreview,
   writeSummary
-} from "./chunk-5CXMKA3I.js";
+} from "./chunk-4DJKKYXP.js";
 import {
   GONE,
   _ep0,
@@ -32,12 +33,10 @@ import {
   goneReason,
   observe,
   onlineIds,
-  requestTermination,
   terminateInstances,
   waitOnline,
-  waitRunning,
-  waitTerminated
-} from "./chunk-PS6MMI32.js";
+  waitRunning
+} from "./chunk-2HABILYQ.js";
 import {
   Clients,
   CreateTags$,
@@ -52,10 +51,11 @@ import {
 import {
   COMMAND_POLL,
   POLL,
+  byRegion,
   chunk,
   mapLimit,
   realClock
-} from "./chunk-GIHDNEJT.js";
+} from "./chunk-PGOONENN.js";
 import "./chunk-VHTXZ2YU.js";
 import "./chunk-ZZ2SNOZL.js";
 import "./chunk-26QGXXSG.js";
@@ -226,11 +226,9 @@ async function runSecretsStep(ctx, step, region, ids) {
 }
 async function runStep(ctx, step, members) {
   const started = ctx.clock.now();
-  const byRegion3 = /* @__PURE__ */ new Map();
-  for (const m of members) byRegion3.set(m.region, [...byRegion3.get(m.region) ?? [], m.id]);
   const failed = [];
   await Promise.all(
-    [...byRegion3].map(async ([region, ids]) => {
+    [...byRegion(members)].map(async ([region, ids]) => {
       const results = step.kind === "secrets" ? await runSecretsStep(ctx, step, region, ids) : await runCommand(commandContext(ctx, region), ids, {
         script: step.script,
         timeoutSeconds: step.timeoutSeconds,
@@ -267,12 +265,9 @@ ${detail.stderrTail || "(empty)"}`);
   }
 }
 async function explainGone(ctx, fleet, failures) {
-  const byRegion3 = /* @__PURE__ */ new Map();
-  for (const f of failures) {
-    byRegion3.set(f.region, [...byRegion3.get(f.region) ?? [], f.instanceId]);
-  }
+  const failed = failures.map((f) => ({ id: f.instanceId, region: f.region }));
   await Promise.all(
-    [...byRegion3].map(async ([region, ids]) => {
+    [...byRegion(failed)].map(async ([region, ids]) => {
       let seen;
       try {
         seen = await describeInstances(ctx.clientsFor(region).ec2, ids, ctx.signal);
@@ -365,12 +360,7 @@ async function endedRuns(token, runs, deps = {}) {
     (r) => /^\d+-\d+$/.test(r.runId) && /^[^/]+\/[^/]+$/.test(r.repository)
   );
   if (token === "" || checkable.length === 0) return out;
-  const { getOctokit } = await import("./github-5WQ4VUVJ.js");
-  const baseUrl = (deps.apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com").replace(
-    /\/+$/,
-    ""
-  );
-  const octokit = getOctokit(token, { baseUrl });
+  const octokit = await octokitFor(token, deps.apiUrl);
   await Promise.all(
     checkable.map(async (r) => {
       const [run, attempt] = r.runId.split("-").map(Number);
@@ -892,15 +882,6 @@ async function removeTags(ec2, ids, keys, signal) {
     await ec2.send(new DeleteTagsCommand({ Resources: batch, Tags }), abortable(signal));
   }
 }
-function byRegion(items) {
-  const out = /* @__PURE__ */ new Map();
-  for (const i of items) {
-    const list = out.get(i.region);
-    if (list) list.push(i.id);
-    else out.set(i.region, [i.id]);
-  }
-  return out;
-}
 
 // src/launch/strategy.ts
 function liveHolders(ctx, found) {
@@ -1205,7 +1186,7 @@ ${lines.join("\n")}` + (plan.regions.some((r) => !r.market.onDemandFallback) ? "
     }
   } else if (failure !== void 0 && launchStarted || doomed.length > 0) {
     if (opts.keepFailed) {
-      const kept = failure !== void 0 ? registry.snapshot() : byRegion2(doomed);
+      const kept = failure !== void 0 ? registry.snapshot() : Object.fromEntries(byRegion(doomed));
       const ids = Object.values(kept).flat();
       if (ids.length > 0) {
         cleanup.push(
@@ -1294,11 +1275,6 @@ ${lines.join("\n")}` + (plan.regions.some((r) => !r.market.onDemandFallback) ? "
     regions: [...new Set(live.map((m) => m.region))]
   };
 }
-function byRegion2(members) {
-  const out = {};
-  for (const m of members) (out[m.region] ??= []).push(m.id);
-  return out;
-}
 async function verify(ctx, fleet, plan, services, outcomes) {
   if (services.length === 0) {
     ctx.log.info("no services to verify");
@@ -1375,38 +1351,40 @@ async function terminate(ctx, what) {
       const regions = [
         .../* @__PURE__ */ new Set([...what.plan.regions.map((r) => r.region), ...Object.keys(known)])
       ];
-      const res = await destroyTagged(
+      const res2 = await destroyTagged(
         base,
         regions,
         { deploymentId: what.plan.deploymentId, runId: what.plan.identity.runId },
         known
       );
-      markStates(ctx.fleet, res);
+      markStates(ctx.fleet, res2);
       for (const [region, ids] of Object.entries(known))
         ctx.registry.remove(
           region,
-          ids.filter((id) => res.terminated.includes(id))
+          ids.filter((id) => res2.terminated.includes(id))
         );
-      const total = res.terminated.length + res.remaining.length;
+      const total = res2.terminated.length + res2.remaining.length;
       const plural2 = (n) => `${n} instance${n === 1 ? "" : "s"}`;
-      const lines2 = res.remaining.length === 0 ? [`terminated ${plural2(total)} of this run`] : [
-        `termination requested for ${plural2(total)} of this run: ${res.terminated.length} terminated, still shutting down: ${res.remaining.map((r) => `${r.id} (${r.state})`).join(", ")}`
+      const lines2 = res2.remaining.length === 0 ? [`terminated ${plural2(total)} of this run`] : [
+        `termination requested for ${plural2(total)} of this run: ${res2.terminated.length} terminated, still shutting down: ${res2.remaining.map((r) => `${r.id} (${r.state})`).join(", ")}`
       ];
       for (const l of lines2) ctx.log.info(l);
       return lines2;
     }
+    const res = await terminateInstances(base, what.members);
+    markStates(ctx.fleet, res);
     const lines = [];
-    for (const [region, ids] of Object.entries(byRegion2(what.members))) {
-      const tctx = { ec2: ctx.clientsFor(region).ec2, clock: ctx.clock, poll: ctx.poll, signal };
-      await requestTermination(tctx, ids);
-      const res = await waitTerminated(tctx, ids, waitMs);
-      ctx.registry.remove(region, res.terminated);
-      markStates(ctx.fleet, res);
+    for (const [region, ids] of byRegion(what.members)) {
+      ctx.registry.remove(
+        region,
+        ids.filter((id) => res.terminated.includes(id))
+      );
       lines.push(
         `${region}: terminated failed instance${ids.length === 1 ? "" : "s"} ${ids.join(", ")}`
       );
-      if (res.remaining.length > 0)
-        lines.push(`${region}: still shutting down: ${res.remaining.map((r) => r.id).join(", ")}`);
+      const left = res.remaining.filter((r) => r.region === region);
+      if (left.length > 0)
+        lines.push(`${region}: still shutting down: ${left.map((r) => r.id).join(", ")}`);
     }
     for (const l of lines) ctx.log.info(l);
     return lines;
@@ -1640,14 +1618,14 @@ ${message}
   }
 }
 async function offline(clientsFor, found, signal) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const f of found) groups.set(f.region, [...groups.get(f.region) ?? [], f.id]);
-  for (const [region, ids] of groups) {
-    const online = await onlineIds(clientsFor(region).ssm, ids, signal);
-    const missing = ids.filter((i) => !online.has(i));
-    if (missing.length > 0) return `not Online in SSM: ${missing.join(", ")}`;
-  }
-  return void 0;
+  const missing = await Promise.all(
+    [...byRegion(found)].map(async ([region, ids]) => {
+      const online = await onlineIds(clientsFor(region).ssm, ids, signal);
+      return ids.filter((i) => !online.has(i));
+    })
+  );
+  const first = missing.find((m) => m.length > 0);
+  return first ? `not Online in SSM: ${first.join(", ")}` : void 0;
 }
 async function unchanged(plan, found, strategy, log, preview) {
   const records = found.map((f) => instanceRecord(f, "healthy"));
@@ -1710,4 +1688,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-VH5E6QQ2.js.map
+//# sourceMappingURL=deploy-SDC67RIY.js.map

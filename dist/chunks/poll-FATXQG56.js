@@ -3,19 +3,19 @@ import {
   COMMAND_POLL,
   POLL,
   backoff,
+  byRegion,
   chunk,
-  groupBy,
   mapLimit,
   realClock
-} from "./chunk-GIHDNEJT.js";
+} from "./chunk-PGOONENN.js";
 import "./chunk-SLSPYRCZ.js";
 export {
   COMMAND_POLL,
   POLL,
   backoff,
+  byRegion,
   chunk,
-  groupBy,
   mapLimit,
   realClock
 };
-//# sourceMappingURL=poll-HCYDV36S.js.map
+//# sourceMappingURL=poll-FATXQG56.js.map
