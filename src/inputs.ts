@@ -1,5 +1,6 @@
 // The action's inputs, read once and typed. Names match action.yml.
 
+import { ActionError } from './diagnostics.ts';
 import type { Deployment } from './manifest/model.ts';
 import { envNameProblem } from './plan/shell.ts';
 
@@ -49,9 +50,10 @@ export interface Inputs {
 export type MinHealthy =
   { kind: 'all' } | { kind: 'count'; n: number } | { kind: 'percent'; p: number };
 
-export class InputError extends Error {
+/** An input that cannot be used (an ActionError of kind `input`). */
+export class InputError extends ActionError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'InputError';
   }
 }

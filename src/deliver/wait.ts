@@ -6,7 +6,7 @@ import { DescribeInstanceInformationCommand, type SSMClient } from '@aws-sdk/cli
 import { abortable } from '../aws/clients.ts';
 import { awsErrorCode, describeAwsError, DeployError, isThrottlingError } from '../aws/errors.ts';
 import { backoff, chunk, type BackoffOptions, type Clock } from '../aws/poll.ts';
-import type { Log } from '../report/log.ts';
+import type { Log } from '../log.ts';
 import type { Fleet, Member } from './fleet.ts';
 
 export interface WaitContext {

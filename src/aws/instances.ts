@@ -7,7 +7,7 @@ import {
   type Filter,
   type Instance,
 } from '@aws-sdk/client-ec2';
-import { abortable } from '../aws/clients.ts';
+import { abortable } from './clients.ts';
 import { TAG } from '../plan/types.ts';
 
 export interface FoundInstance {
