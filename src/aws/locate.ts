@@ -5,12 +5,9 @@
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { findTagged, type FoundInstance, type TagQuery } from './instances.ts';
+import { regionsToSearch, type RegionHint } from './regions.ts';
 
-/** What a deployment record says about where the deployment ran. */
-export interface RegionHint {
-  regions: readonly string[];
-  instances: ReadonlyArray<{ region: string }>;
-}
+export { regionsToSearch, type RegionHint } from './regions.ts';
 
 export interface Located {
   /** Every region searched, in order: the given ones, then the record's. */
@@ -23,16 +20,6 @@ export interface Located {
 export interface LocateContext {
   clientsFor(region: string): { ec2: EC2Client };
   signal?: AbortSignal;
-}
-
-/** The regions to search: the given ones, then those the record names that they do not. */
-export function regionsToSearch(given: readonly string[], record?: RegionHint): string[] {
-  const all = [
-    ...given,
-    ...(record?.regions ?? []),
-    ...(record?.instances.map((i) => i.region) ?? []),
-  ];
-  return [...new Set(all.filter((r) => r !== ''))];
 }
 
 /** Every live instance matching `q` in these regions (one search per region, in parallel). */

@@ -86,7 +86,7 @@ export function recordKey(record: DeploymentRecord): string {
 }
 
 /** The regions destroy and status search: the manifest's, then those the record names. */
-export { regionsToSearch } from '../aws/locate.ts';
+export { regionsToSearch } from '../aws/regions.ts';
 
 function paths(
   deps: RecordDeps,
