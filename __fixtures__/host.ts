@@ -30,15 +30,18 @@ export interface FakeHostOptions {
   /** The record a restore answers with. */
   record?: DeploymentRecord;
   env?: Record<string, string>;
+  /** Clients of the test's own (e.g. for the local cloud); default: the SDK's from the environment. */
+  clientsFor?: Host['clientsFor'];
+  poll?: Host['poll'];
 }
 
 export function fakeHost(o: FakeHostOptions = {}): FakeHost {
   const clients = new Clients();
   const [run, attempt] = (o.runId ?? '4242-1').split('-');
   const host: FakeHost = {
-    clientsFor: (region) => clients.for(region),
+    clientsFor: o.clientsFor ?? ((region) => clients.for(region)),
     clock: o.clock ?? fakeClock(),
-    poll: { instances: FAST_POLL, commands: FAST_POLL },
+    poll: o.poll ?? { instances: FAST_POLL, commands: FAST_POLL },
     log: memoryLog(),
     annotate: (d) => void host.annotations.push(d),
     output: (name, value) => void host.outputs.set(name, value),

@@ -35,6 +35,8 @@ export interface Inputs {
   keepFailed: boolean;
   /** Seconds to wait for instances to be running and Online in SSM. */
   onlineTimeoutSeconds: number;
+  /** Seconds the whole deploy may take; then it cleans up and fails (every wait draws from it). */
+  timeoutSeconds: number;
   /** USD per hour; '' keeps the manifest's. */
   maxPrice: string;
   /** undefined keeps the manifest's choice. */
@@ -178,6 +180,7 @@ export function readInputs(read: InputReader): Inputs {
     minHealthy: parseMinHealthy(read('min-healthy')),
     keepFailed: parseBoolean('keep-failed', read('keep-failed')) ?? false,
     onlineTimeoutSeconds: parseDuration('online-timeout', read('online-timeout').trim() || '10m'),
+    timeoutSeconds: parseDuration('timeout', read('timeout').trim() || '45m', 'm'),
     maxPrice: parseMaxPrice(read('max-price')),
     ...(onDemandFallback !== undefined ? { onDemandFallback } : {}),
     strategy: parseStrategy(read('strategy')),

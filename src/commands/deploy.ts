@@ -6,8 +6,6 @@
 // Each phase takes what the previous ones produced and returns a value.
 
 import { DeployError } from '../aws/errors.ts';
-import type { FoundInstance } from '../aws/instances.ts';
-import { locateDeployment, type Located } from '../aws/locate.ts';
 import { errorMessage } from '../diagnostics.ts';
 import { previewInstances, type PreviewContent } from '../github/preview.ts';
 import { setInstanceOutputs, type Host } from '../host.ts';
@@ -18,10 +16,12 @@ import { STATE } from '../launch/state.ts';
 import type { StrategyContext } from '../launch/strategy.ts';
 import type { Deployment } from '../manifest/model.ts';
 import { buildPlan } from '../plan/plan.ts';
-import { TAG, type Plan } from '../plan/types.ts';
+import type { Plan } from '../plan/types.ts';
 import { renderDeploySummary } from '../report/summary.ts';
 import { executeDeploy, type DeployDeps, type DeployOutcome } from '../pipeline/execute.ts';
+import { startDeadline, type Deadline } from '../pipeline/deadline.ts';
 import { decide, loadSealer, type Decision } from '../pipeline/decide.ts';
+import { locate } from '../pipeline/locate.ts';
 import type { RedeployStrategy, StrategyInput } from '../pipeline/strategies/index.ts';
 import { loadOrThrow } from './validate.ts';
 
@@ -53,14 +53,25 @@ export interface Prepared {
 
 /** The action's deploy: manifest → plan → what runs now → nothing to do, or the strategy
  * around executeDeploy → outputs, summary, record, preview comment. */
-export async function deployCommand(inputs: Inputs, host: Host): Promise<DeployCommandResult> {
-  const prepared = await prepare(inputs, host);
-  const located = await locate(prepared, host);
-  const decision = await decide(prepared, located, host);
+export async function deployCommand(inputs: Inputs, outer: Host): Promise<DeployCommandResult> {
+  // One deadline (input timeout): every wait of every phase draws from its signal.
+  const deadline = startDeadline(inputs.timeoutSeconds * 1000, outer.signal);
+  const host: Host = { ...outer, signal: deadline.signal };
+  const phase = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
+    fn().catch((err: unknown) => {
+      throw deadline.explain(err, what);
+    });
+  const prepared = await phase('planning', () => prepare(inputs, host));
+  const located = await phase("looking for the deployment's instances", () =>
+    locate(prepared, host),
+  );
+  const decision = await phase('checking what runs now', () => decide(prepared, located, host));
   if (decision.kind === 'unchanged') return decision.result;
-  const outcome = await execute(prepared, decision, host);
-  const retired = await retirePrevious(prepared, decision, outcome.outcome, outcome.launched, host);
-  return report(prepared, decision, outcome.outcome, retired, host);
+  const run = await phase('starting the deploy', () => execute(prepared, decision, host, deadline));
+  const retired = await phase('retiring the previous instances', () =>
+    retirePrevious(prepared, decision, run.outcome, run.launched, host),
+  );
+  return report(prepared, decision, run.outcome, retired, host);
 }
 
 async function prepare(inputs: Inputs, host: Host): Promise<Prepared> {
@@ -95,39 +106,12 @@ async function prepare(inputs: Inputs, host: Host): Promise<Prepared> {
   return { inputs, deployment, plan, ctx, preview };
 }
 
-/** Where the deployment runs now: the plan's regions, the `regions` input and the last
- * record's (fetched while the plan's regions are searched). */
-async function locate(p: Prepared, host: Host): Promise<Located> {
-  const id = p.plan.deploymentId;
-  const located = await locateDeployment(
-    host,
-    { deploymentId: id },
-    {
-      regions: [...p.plan.regions.map((r) => r.region), ...p.inputs.regions],
-      record: () => host.records.restore(id),
-    },
-  );
-  await host.log.group(`Look for ${id} in ${located.regions.join(', ')}`, async () => {
-    for (const w of located.warnings) host.log.info(w);
-    host.log.info(describeFound(located.instances));
-  });
-  return located;
-}
-
-function describeFound(f: readonly FoundInstance[]): string {
-  if (f.length === 0) return 'no live instance: a first deploy';
-  const list = f.map(
-    (i) =>
-      `${i.id} (${i.region}, ${i.state}, ${i.tags[TAG.phase] ?? 'ready'}, manifest ${(i.tags[TAG.digest] ?? '').slice(0, 12)})`,
-  );
-  return `${f.length} live instance${f.length === 1 ? '' : 's'}: ${list.join(', ')}`;
-}
-
 /** The strategy's launch (or in-place delivery), deliver and verify, with its hooks. */
 async function execute(
   p: Prepared,
   d: Extract<Decision, { kind: 'deploy' }>,
   host: Host,
+  deadline: Deadline,
 ): Promise<{ outcome: DeployOutcome; launched: ReadonlySet<string> }> {
   const { strategy, input } = d;
   const prepared = await strategy.prepare(input);
@@ -148,6 +132,7 @@ async function execute(
     poll: host.poll.instances,
     commandPoll: host.poll.commands,
     ...(host.signal ? { signal: host.signal } : {}),
+    deadline,
     ...(plan.steps.some((s) => s.kind === 'secrets')
       ? { sealer: await loadSealer(inputs.secrets) }
       : {}),

@@ -97,10 +97,16 @@ export async function applyCleanup(
   return { decision, notes, live, timing: { name: 'cleanup', ms: run.clock.now() - t0 } };
 }
 
-/** The deploy failed because it was cancelled (its signal aborted). */
+/** The deploy failed because its deadline (input timeout) ran out. */
+export function isTimedOut(run: Run, result: PhasesResult): boolean {
+  return result.failure !== undefined && run.deps.deadline?.expired() === true;
+}
+
+/** The deploy failed because it was cancelled (its signal aborted, not by the deadline). */
 export function isCancelled(run: Run, result: PhasesResult): boolean {
   return (
     result.failure !== undefined &&
+    !isTimedOut(run, result) &&
     (isAbortError(result.failure.error) || run.deps.signal?.aborted === true)
   );
 }

@@ -15,7 +15,7 @@ import { STATE, type RunRecord } from '../launch/state.ts';
 import type { Plan } from '../plan/types.ts';
 import type { Phase } from '../report/summary.ts';
 import { verifyFleet } from '../verify/fleet.ts';
-import { applyCleanup, decideCleanup, isCancelled } from './cleanup.ts';
+import { applyCleanup, decideCleanup, isCancelled, isTimedOut } from './cleanup.ts';
 import { buildOutcome, priceLive } from './outcome.ts';
 import type {
   DeployDeps,
@@ -46,7 +46,14 @@ export async function executeDeploy(
   });
   const cleanup = await applyCleanup(run, decision, result);
   const cost = await priceLive(deps.clientsFor, cleanup.live, deps.signal);
-  return buildOutcome({ run, result, cleanup, cost, cancelled: isCancelled(run, result) });
+  return buildOutcome({
+    run,
+    result,
+    cleanup,
+    cost,
+    cancelled: isCancelled(run, result),
+    timedOut: isTimedOut(run, result),
+  });
 }
 
 export function resolveRun(plan: Plan, opts: DeployOptions, deps: DeployDeps): Run {

@@ -3,13 +3,14 @@
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { describeAwsError } from '../aws/errors.ts';
-import type { Member } from '../deliver/fleet.ts';
+import type { Fleet, Member } from '../deliver/fleet.ts';
 import { errorMessage } from '../diagnostics.ts';
 import { formatAttempts } from '../launch/launch.ts';
 import { estimateHourlyCost } from '../report/cost.ts';
 import { instanceRecord, type InstanceRecord } from '../report/outputs.ts';
 import type { DeployReport } from '../report/summary.ts';
 import type { CleanupResult } from './cleanup.ts';
+import { timeoutMessage } from './deadline.ts';
 import type { DeployOutcome, PhasesResult, Run } from './types.ts';
 
 type Cost = Awaited<ReturnType<typeof estimateHourlyCost>>;
@@ -44,12 +45,31 @@ export async function priceLive(
   }));
 }
 
+/** What a phase waits for, in words, with the instances it still waits on. */
+const WAITING: Record<string, string> = {
+  planning: 'planning',
+  launch: 'launching the instances',
+  'concurrency check': 'checking for another run of this deployment',
+  running: 'waiting for the instances to be running',
+  'ssm online': 'waiting for the instances to be Online in SSM',
+  deliver: 'delivering the steps',
+  verify: 'verifying the services',
+  tag: 'tagging the healthy instances',
+};
+
+export function waitingFor(phase: string, fleet: Fleet): string {
+  const ids = fleet.healthy().map((m) => m.id);
+  const on = ids.length > 0 && phase !== 'planning' && phase !== 'launch';
+  return `${WAITING[phase] ?? phase}${on ? ` (${ids.join(', ')})` : ''}`;
+}
+
 export function buildOutcome(o: {
   run: Run;
   result: PhasesResult;
   cleanup: CleanupResult;
   cost: Cost;
   cancelled: boolean;
+  timedOut: boolean;
 }): DeployOutcome {
   const { run, result, cleanup, cost } = o;
   const { fleet, launch, outcomes } = result.progress;
@@ -57,9 +77,11 @@ export function buildOutcome(o: {
   const error =
     failure === undefined
       ? undefined
-      : o.cancelled
-        ? `cancelled during ${failure.phase}`
-        : errorMessage(failure.error);
+      : o.timedOut
+        ? timeoutMessage(run.deps.deadline?.ms ?? 0, waitingFor(failure.phase, fleet))
+        : o.cancelled
+          ? `cancelled during ${failure.phase}`
+          : errorMessage(failure.error);
   const report: DeployReport = {
     deploymentId: run.plan.deploymentId,
     outcome: failure === undefined ? 'succeeded' : o.cancelled ? 'cancelled' : 'failed',

@@ -24,8 +24,12 @@ export interface DeployDeps {
   poll?: BackoffOptions;
   /** Polls of command results (default COMMAND_POLL). */
   commandPoll?: BackoffOptions;
-  /** Aborts everything in flight (cancellation); the cleanup then runs on its own clock. */
+  /** Aborts everything in flight (cancellation, or the deadline); the cleanup then runs on
+   * its own clock. */
   signal?: AbortSignal;
+  /** The deploy's overall deadline (input timeout), when `signal` carries one: a failure
+   * once it expired is reported as a timeout, and cleaned up with the normal budget. */
+  deadline?: { ms: number; expired(): boolean };
   sealer?: SecretsSealer;
   /** Called at the points where a concurrent run of the same deployment is checked for; a
    * hook that throws fails the deploy the way any phase does (this run's instances are
