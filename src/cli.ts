@@ -6,7 +6,7 @@
 // Exit status: 0 ok, 1 the manifest (or the command's input) is wrong, 2 usage, 3 internal error.
 
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, UserError, errorMessage, type Diagnostic } from './diagnostics.ts';
+import { ActionError, formatDiagnostic, errorMessage, type Diagnostic } from './diagnostics.ts';
 
 const USAGE = `usage:
   spot-deployer validate [DIR]
@@ -75,7 +75,7 @@ export async function cli(
         return 2;
     }
   } catch (e) {
-    if (e instanceof UserError) {
+    if (e instanceof ActionError) {
       for (const d of e.diagnostics) err.write(formatDiagnostic(d) + '\n');
       err.write(`error: ${e.message}\n`);
       return 1;
