@@ -304,3 +304,21 @@ test('update with nothing running launches a new set, as replace', async (t) => 
   assert.equal(fake.live().length, 2);
   assert.match(host.log.text(), /update: the deployment has no running instance to update/);
 });
+
+test('status and destroy on the same host: what runs, then nothing left; a second destroy finds nothing', async (t) => {
+  const { fake, app, previous } = await deployed(t);
+  const { statusCommand } = await import('../../src/commands/status.ts');
+  const { destroyCommand } = await import('../../src/commands/destroy.ts');
+  const host = fakeHost();
+  t.after(() => host.close());
+  const status = await statusCommand(inputs(app.dir, { command: 'status' }), host);
+  assert.deepEqual(status.instances.map((i) => i.id).sort(), previous);
+  assert.deepEqual(JSON.parse(host.outputs.get('instance-ids') ?? '[]').sort(), previous);
+  const gone = await destroyCommand(inputs(app.dir, { command: 'destroy' }), host);
+  assert.deepEqual(gone.terminated.sort(), previous);
+  assert.deepEqual(fake.live(), []);
+  assert.equal(host.previews.at(-1)?.status, 'destroyed');
+  const again = await destroyCommand(inputs(app.dir, { command: 'destroy' }), host);
+  assert.deepEqual(again.terminated, []);
+  assert.match(host.summaries.at(-1) ?? '', /Nothing to destroy/);
+});
