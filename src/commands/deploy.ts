@@ -14,13 +14,14 @@ import { applyInputOverrides, type Inputs, type Strategy } from '../inputs.ts';
 import { InstanceRegistry } from '../launch/registry.ts';
 import { STATE } from '../launch/state.ts';
 import type { StrategyContext } from '../launch/strategy.ts';
-import type { Deployment } from '../manifest/model.ts';
 import { buildPlan } from '../plan/plan.ts';
 import type { Plan } from '../plan/types.ts';
 import { renderDeploySummary } from '../report/summary.ts';
 import { executeDeploy, type DeployDeps, type DeployOutcome } from '../pipeline/execute.ts';
 import { startDeadline, type Deadline } from '../pipeline/deadline.ts';
-import { decide, loadSealer, type Decision } from '../pipeline/decide.ts';
+import { decide, loadSealer, type Decision, type Prepared } from '../pipeline/decide.ts';
+
+export type { Prepared } from '../pipeline/decide.ts';
 import { locate } from '../pipeline/locate.ts';
 import type { RedeployStrategy, StrategyInput } from '../pipeline/strategies/index.ts';
 import { loadOrThrow } from './validate.ts';
@@ -39,16 +40,6 @@ export interface DeployCommandResult extends DeployOutcome {
   /** false when the deployment already ran the plan and nothing was done. */
   changed: boolean;
   strategy: Strategy;
-}
-
-/** What the later phases of the command share: the inputs, the manifest, the plan. */
-export interface Prepared {
-  inputs: Inputs;
-  deployment: Deployment;
-  plan: Plan;
-  /** The world as the strategies see it (regions are filled in by locate). */
-  ctx: StrategyContext;
-  preview(content: PreviewContent): Promise<unknown>;
 }
 
 /** The action's deploy: manifest → plan → what runs now → nothing to do, or the strategy

@@ -16,6 +16,7 @@ import type { Inputs, Strategy } from '../inputs.ts';
 import { busyMessage, holders, others } from '../launch/concurrency.ts';
 import { differences } from '../launch/existing.ts';
 import type { StrategyContext } from '../launch/strategy.ts';
+import type { Deployment } from '../manifest/model.ts';
 import type { Plan } from '../plan/types.ts';
 import { instanceRecord } from '../report/outputs.ts';
 import { instanceTable } from '../report/summary.ts';
@@ -38,9 +39,12 @@ export type Decision =
       notes: string[];
     };
 
-interface Prepared {
+/** What the later phases of the command share: the inputs, the manifest, the plan. */
+export interface Prepared {
   inputs: Inputs;
+  deployment: Deployment;
   plan: Plan;
+  /** The world as the strategies see it (regions are filled in by locate). */
   ctx: StrategyContext;
   preview(content: PreviewContent): Promise<unknown>;
 }
