@@ -6,28 +6,7 @@ import { DeployError } from '../../src/aws/errors.ts';
 import { ActionError, UserError } from '../../src/diagnostics.ts';
 import { InputError } from '../../src/inputs.ts';
 import { reportFailure } from '../../src/main.ts';
-
-/** The workflow commands `fn` writes to stdout, and the exit code it sets. */
-function capture(fn: () => void): { out: string; exitCode: unknown } {
-  const saved = process.exitCode;
-  const chunks: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    if (typeof chunk === 'string') {
-      chunks.push(chunk);
-      return true;
-    }
-    return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
-  }) as typeof process.stdout.write;
-  try {
-    fn();
-  } finally {
-    process.stdout.write = write;
-  }
-  const exitCode = process.exitCode;
-  process.exitCode = saved;
-  return { out: chunks.join(''), exitCode };
-}
+import { captureStdout } from '../../__fixtures__/stdout.ts';
 
 test('the three kinds are one type', () => {
   assert.equal(new UserError('m').kind, 'manifest');
@@ -37,7 +16,7 @@ test('the three kinds are one type', () => {
     assert.ok(e instanceof ActionError);
 });
 
-test('reportFailure: located problems as annotations, then the message; the step fails', () => {
+test('reportFailure: located problems as annotations, then the message; the step fails', async () => {
   const d = {
     file: '.spot/config.yaml',
     line: 3,
@@ -45,20 +24,24 @@ test('reportFailure: located problems as annotations, then the message; the step
     severity: 'error' as const,
     message: 'bad',
   };
-  const { out, exitCode } = capture(() => reportFailure(new UserError('1 error', [d])));
+  const { stdout: out, exitCode } = await captureStdout(() =>
+    reportFailure(new UserError('1 error', [d])),
+  );
   assert.match(out, /^::error file=\.spot\/config\.yaml,line=3,col=5::bad$/m);
   assert.match(out, /^\.spot\/config\.yaml:3:5: error: bad$/m);
   assert.match(out, /^::error::1 error$/m);
   assert.equal(exitCode, 1);
   for (const e of [new InputError("input 'x' is wrong"), new DeployError('no capacity')]) {
-    const r = capture(() => reportFailure(e));
-    assert.equal(r.out.trim(), `::error::${e.message}`);
+    const r = await captureStdout(() => reportFailure(e));
+    assert.equal(r.stdout.trim(), `::error::${e.message}`);
     assert.equal(r.exitCode, 1);
   }
 });
 
-test('reportFailure: anything else is a bug, said as one, with its stack in the debug log', () => {
-  const { out, exitCode } = capture(() => reportFailure(new TypeError('x is undefined')));
+test('reportFailure: anything else is a bug, said as one, with its stack in the debug log', async () => {
+  const { stdout: out, exitCode } = await captureStdout(() =>
+    reportFailure(new TypeError('x is undefined')),
+  );
   assert.match(out, /^::error::unexpected error: x is undefined$/m);
   assert.match(out, /^::debug::TypeError: x is undefined/m);
   assert.equal(exitCode, 1);
