@@ -4,6 +4,7 @@
 // region always has the same image ids, subnets and prices.
 
 import { createHash } from 'node:crypto';
+import { wildcardMatch } from './util.ts';
 
 export const ACCOUNT_ID = '123456789012';
 
@@ -132,6 +133,32 @@ for (const [family, [largePrice, memFactor, sizes]] of Object.entries(FAMILIES))
       burstable: family.startsWith('t'),
     });
   }
+}
+
+/**
+ * Where types are not offered (offerings differ by region and by zone): `TYPE@REGION` or
+ * `TYPE@ZONE`, TYPE may hold `*`. The newest generations are missing from one region, and
+ * two zones lack one family each, as real regions' newer zones and older ones do.
+ */
+export const NOT_OFFERED: readonly string[] = [
+  '*7g.*@sa-east-1',
+  '*7i.*@sa-east-1',
+  'c7i.*@us-west-2c',
+  'm7i.*@us-east-1c',
+];
+
+/** Whether `type` is offered in the region (zone undefined) or in that zone of it. */
+export function isOffered(
+  rules: readonly string[],
+  type: string,
+  region: string,
+  zone?: string,
+): boolean {
+  return !rules.some((r) => {
+    const at = r.lastIndexOf('@');
+    const where = r.slice(at + 1);
+    return wildcardMatch(r.slice(0, at), type) && (where === region || where === zone);
+  });
 }
 
 /** Regions differ a little in price; the spot price also differs per zone and is ~30% of on-demand. */

@@ -24,7 +24,42 @@ export interface LatencyOptions {
   terminateMs?: number;
 }
 
+/**
+ * Behaviours AWS documents that an API client must cope with. Each is on by default, with a
+ * window short enough for tests; each can be tuned or switched off (cloud/README.md, the
+ * fidelity table, names the AWS documentation of each).
+ */
+export interface FidelityOptions {
+  /** HTTP status of capacity errors: EC2 lists them among its server errors (5xx). Default 500. */
+  capacityErrorStatus?: number;
+  /** For this long after RunInstances, DescribeInstances by id, CreateTags and
+   * TerminateInstances answer InvalidInstanceID.NotFound for the new ids. Default 500 ms. */
+  consistencyMs?: number;
+  /** For this long after an agent registered, SendCommand refuses its instance with
+   * InvalidInstanceId. Default 1000 ms. */
+  registrationLagMs?: number;
+  /** An invocation whose instance goes away stays InProgress until its execution timeout
+   * (true, as on AWS) or fails at once (false). Default true. */
+  lostInvocationsStayInProgress?: boolean;
+  /** SendCommand requests served at once per region; more are answered ThrottlingException.
+   * Default 20. */
+  sendCommandConcurrency?: number;
+  /** Time SendCommand takes to answer. Default 50 ms. */
+  sendCommandLatencyMs?: number;
+  /** The account has no AWSServiceRoleForEC2Spot and the caller may not create it: spot
+   * launches fail with AuthFailure.ServiceLinkedRoleCreationNotPermitted. Default false. */
+  noSpotServiceLinkedRole?: boolean;
+  /** Instance profiles created just now: RunInstances refuses each (InvalidParameterValue)
+   * for this many ms after the cloud started, as IAM propagates it. Default none. */
+  propagatingProfiles?: Record<string, number>;
+  /** Offerings: `TYPE@REGION` or `TYPE@ZONE` (TYPE may hold `*`) that are not offered there.
+   * Default: NOT_OFFERED (catalog.ts). */
+  notOffered?: string[];
+}
+
 export interface CloudOptions {
+  /** AWS behaviours on by default (see FidelityOptions). */
+  fidelity?: FidelityOptions;
   /** 'container' (default): every instance is a systemd-nspawn container. */
   backend?: 'container' | 'simulated';
   simulated?: SimulatedBackendOptions;
@@ -245,6 +280,9 @@ export class Cloud {
   readonly records: CallRecord[] = [];
   #seq = 0;
   #launched = 0;
+  readonly startedAt = Date.now();
+  /** SendCommand requests being served, per region. */
+  readonly sendsInFlight = new Map<string, number>();
   #closed = false;
   readonly hang: RegExp | undefined;
 
@@ -271,6 +309,23 @@ export class Cloud {
         : typeof options.hangCommands === 'string'
           ? new RegExp(options.hangCommands)
           : options.hangCommands;
+  }
+
+  /** The fidelity options with their defaults filled in. */
+  get fidelity(): Required<Omit<FidelityOptions, 'notOffered' | 'propagatingProfiles'>> &
+    Pick<FidelityOptions, 'notOffered' | 'propagatingProfiles'> {
+    const f = this.options.fidelity ?? {};
+    return {
+      capacityErrorStatus: f.capacityErrorStatus ?? 500,
+      consistencyMs: f.consistencyMs ?? 500,
+      registrationLagMs: f.registrationLagMs ?? 1000,
+      lostInvocationsStayInProgress: f.lostInvocationsStayInProgress ?? true,
+      sendCommandConcurrency: f.sendCommandConcurrency ?? 20,
+      sendCommandLatencyMs: f.sendCommandLatencyMs ?? 50,
+      noSpotServiceLinkedRole: f.noSpotServiceLinkedRole ?? false,
+      ...(f.propagatingProfiles ? { propagatingProfiles: f.propagatingProfiles } : {}),
+      ...(f.notOffered ? { notOffered: f.notOffered } : {}),
+    };
   }
 
   log(line: string): void {

@@ -29,6 +29,7 @@ import { applyInputOverrides, type Inputs, type MinHealthy, type Strategy } from
 import {
   formatAttempts,
   launchAll,
+  shortfallCause,
   shortfallReport,
   type LaunchedInstance,
   type LaunchResult,
@@ -234,7 +235,7 @@ export async function executeDeploy(
         const lines = shortfallReport(launch);
         if (launch.instances.length < minHealthy || launch.instances.length === 0) {
           throw new DeployError(
-            `not enough capacity: launched ${launch.instances.length} of ${requested}, ${minHealthy} needed\n${lines.join('\n')}` +
+            `${shortfallCause(launch)}: launched ${launch.instances.length} of ${requested}, ${minHealthy} needed\n${lines.join('\n')}` +
               (plan.regions.some((r) => !r.market.onDemandFallback)
                 ? '\n(on-demand fallback is off)'
                 : ''),
