@@ -209,6 +209,8 @@ export interface Invocation {
   startedAt: Date | undefined;
   endedAt: Date | undefined;
   visibleAt: number;
+  /** The instance went away while it ran: what the machine says no longer counts. */
+  lost?: boolean;
   abort: AbortController;
   done: Promise<void>;
 }
@@ -491,17 +493,47 @@ export class Cloud {
     return inst.terminating;
   }
 
-  /** Invocations still running on an instance that went away end as Failed. */
+  /**
+   * Invocations still running on an instance that went away: as on AWS, they stay InProgress
+   * (the agent cannot report any more) until their execution timeout, then TimedOut; with
+   * `lostInvocationsStayInProgress: false` they end as Failed at once.
+   */
   #endInvocations(inst: Instance): void {
     for (const cmd of this.commands.values()) {
       const inv = cmd.invocations.get(inst.id);
       if (!inv || !isActive(inv.status)) continue;
+      if (this.fidelity.lostInvocationsStayInProgress) {
+        this.#loseInvocation(cmd, inv);
+        continue;
+      }
       inv.status = 'Failed';
       inv.statusDetails = 'Failed';
       inv.responseCode = -1;
       inv.endedAt = new Date();
       inv.abort.abort();
     }
+  }
+
+  readonly #lostTimers = new Set<NodeJS.Timeout>();
+
+  #loseInvocation(cmd: Command, inv: Invocation): void {
+    inv.lost = true;
+    inv.abort.abort();
+    const execMs = Number(cmd.parameters.executionTimeout?.[0] ?? 3600) * 1000;
+    const left = (inv.startedAt?.getTime() ?? Date.now()) + execMs - Date.now();
+    const t = setTimeout(
+      () => {
+        this.#lostTimers.delete(t);
+        if (!isActive(inv.status)) return;
+        inv.status = 'TimedOut';
+        inv.statusDetails = 'ExecutionTimedOut';
+        inv.responseCode = -1;
+        inv.endedAt = new Date();
+      },
+      Math.max(0, left),
+    );
+    t.unref();
+    this.#lostTimers.add(t);
   }
 
   /** Runs one invocation on its instance, as the agent would. */
@@ -519,7 +551,7 @@ export class Cloud {
       out = '',
       err = '',
     ) => {
-      if (!isActive(inv.status)) return; // already ended (instance gone)
+      if (!isActive(inv.status) || inv.lost) return; // already ended, or the instance is gone
       inv.status = status;
       inv.statusDetails = details;
       inv.responseCode = code;
@@ -594,6 +626,8 @@ export class Cloud {
     await Promise.all(
       [...this.commands.values()].flatMap((c) => [...c.invocations.values()].map((i) => i.done)),
     );
+    for (const t of this.#lostTimers) clearTimeout(t);
+    this.#lostTimers.clear();
     this.instances.clear();
     this.commands.clear();
     this.clientTokens.clear();

@@ -759,7 +759,9 @@ function checkInstanceIds(cloud: Cloud, region: string, ids: string[]): Instance
       throw new AwsError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
     }
     const inst = cloud.instances.get(id);
-    if (!inst || inst.region !== region) missing.push(id);
+    // Eventual consistency: ids RunInstances returned moments ago are not known yet here.
+    const young = inst && Date.now() - inst.launchTime.getTime() < cloud.fidelity.consistencyMs;
+    if (!inst || inst.region !== region || young) missing.push(id);
     else found.push(inst);
   }
   if (missing.length === 1) {
