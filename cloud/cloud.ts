@@ -13,6 +13,7 @@ import {
 } from './backend.ts';
 import { ACCOUNT_ID, type ImageInfo, type InstanceTypeInfo, type Zone } from './catalog.ts';
 import { STOPPED_EXIT_CODE, rootfsPath } from './container.ts';
+import { Networks, releasePrivateIp, reservePrivateIp } from './network.ts';
 import { Rng } from './util.ts';
 
 export interface LatencyOptions {
@@ -66,10 +67,16 @@ export interface CloudOptions {
   /** Root file system for containers (default: $SPOT_ROOTFS or the newest cached one). */
   rootfs?: string;
   /**
-   * Containers get a loopback-only network instead of the host's (default false): services on
-   * one port in several instances stop colliding, but cloud-init `packages:` cannot download.
+   * Containers get a loopback-only network (default false): no address the host can reach,
+   * and no apt. Overrides `network`.
    */
   privateNetwork?: boolean;
+  /**
+   * Containers' network: `namespace` (default) gives each instance its own network namespace
+   * at its private IP, reachable from the host, apt through the cloud's proxy to the Debian
+   * mirror (network.ts); `host` shares the host's network (one port per machine).
+   */
+  network?: 'namespace' | 'host';
   /** Seed for ids and injected throttling, so runs repeat. Default 1. */
   seed?: number;
   latency?: LatencyOptions;
@@ -287,6 +294,8 @@ export class Cloud {
   readonly sendsInFlight = new Map<string, number>();
   #closed = false;
   readonly hang: RegExp | undefined;
+  /** Per-instance network namespaces (container backend, `network: 'namespace'`). */
+  readonly networks: Networks | undefined;
 
   constructor(options: CloudOptions = {}) {
     this.options = options;
@@ -300,9 +309,15 @@ export class Cloud {
         throw new Error('the container backend boots systemd-nspawn containers and needs root');
       }
       // Fail now, not at the first launch, when there is no root file system to boot.
+      const privateNetwork = options.privateNetwork ?? false;
+      if (!privateNetwork && (options.network ?? 'namespace') === 'namespace') {
+        this.networks = new Networks();
+        void Networks.removeStale();
+      }
       this.backend = containerBackend({
         rootfs: options.rootfs ?? rootfsPath(),
-        privateNetwork: options.privateNetwork ?? false,
+        privateNetwork,
+        ...(this.networks ? { networks: this.networks } : {}),
       });
     }
     this.hang =
@@ -348,6 +363,28 @@ export class Cloud {
     return this.faults.next() < t.rate;
   }
 
+  /**
+   * The private IP of the nth instance in a zone's subnet. With per-instance networks the
+   * address is reserved machine-wide (the host routes it to that instance), so the next free
+   * one is taken when another cloud on this machine holds it.
+   */
+  privateIpFor(zone: Zone, nth: number): string {
+    const at = (k: number) => {
+      const host = 4 + (k % 4000);
+      return `172.31.${zone.index * 16 + Math.floor(host / 256)}.${host % 256}`;
+    };
+    if (!this.networks) return at(nth);
+    for (let k = nth; k < nth + 4000; k++) {
+      const ip = at(k);
+      if (reservePrivateIp(ip)) return ip;
+    }
+    throw new Error(`no free private address in ${zone.name}`);
+  }
+
+  #releaseIp(inst: Instance): void {
+    if (this.networks) releasePrivateIp(inst.privateIp);
+  }
+
   nextOrdinal(): number {
     return ++this.#launched;
   }
@@ -380,6 +417,7 @@ export class Cloud {
         hostname: `ip-${inst.privateIp.replace(/\./g, '-')}`,
         region: inst.region,
         userData: inst.userData,
+        privateIp: inst.privateIp,
       })
       .then(
         (machine) => {
@@ -400,6 +438,7 @@ export class Cloud {
             inst.terminating = Promise.resolve();
             this.#timer(inst, lat.terminateMs ?? 300, () => {
               inst.state = 'terminated';
+              this.#releaseIp(inst);
             });
           }
         },
@@ -488,6 +527,7 @@ export class Cloud {
       });
       await minimum;
       inst.state = 'terminated';
+      this.#releaseIp(inst);
       this.log(`${inst.region} ${inst.id} terminated`);
     })();
     return inst.terminating;
@@ -638,6 +678,7 @@ export class Cloud {
   async close(): Promise<void> {
     await this.reset();
     this.#closed = true;
+    await this.networks?.close();
   }
 }
 

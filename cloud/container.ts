@@ -66,6 +66,10 @@ export interface BootOptions {
    * on the same port in several containers then do not collide, but apt cannot reach a mirror.
    */
   privateNetwork?: boolean;
+  /** A network namespace (path for `nsenter --net=`) the container runs in, instead. */
+  netnsPath?: string;
+  /** Host files bound read-only into the container: [host path, container path]. */
+  bindReadOnly?: Array<[string, string]>;
 }
 
 export interface ExecResult {
@@ -320,6 +324,7 @@ export class Container {
       '--machine',
       opts.name,
       `--hostname=${hostname}`,
+      ...(opts.bindReadOnly ?? []).map(([from, to]) => `--bind-ro=${from}:${to}`),
       ...(opts.privateNetwork ? ['--private-network'] : []),
       '--boot',
     ];
@@ -327,9 +332,12 @@ export class Container {
     const logFd = openSync(logPath, 'a');
     // setpriv --pdeathsig: if this Node process dies without stopping the container (a crash,
     // SIGKILL), nspawn gets SIGTERM and shuts the container down instead of leaking it.
+    const enter = opts.netnsPath ? ['nsenter', `--net=${opts.netnsPath}`] : [];
     const child = spawn(
-      'setpriv',
+      enter[0] ?? 'setpriv',
       [
+        ...enter.slice(1),
+        ...(enter.length > 0 ? ['setpriv'] : []),
         '--pdeathsig',
         'SIGTERM',
         'unshare',

@@ -449,8 +449,7 @@ function newInstance(
 ): Instance {
   const id = `i-0${cloud.ids.hex(16)}`;
   const nth = cloud.nextOrdinal();
-  const host = 4 + (nth % 4000);
-  const privateIp = `172.31.${zone.index * 16 + Math.floor(host / 256)}.${host % 256}`;
+  const privateIp = cloud.privateIpFor(zone, nth);
   const wantsPublic = spec.publicIp ?? true; // default subnets map public IPs on launch
   const publicIp = wantsPublic ? `198.51.${100 + ((nth >> 8) % 4)}.${nth % 256}` : undefined;
   const mappings = spec.blockDeviceMappings.length

@@ -23,7 +23,8 @@ const USAGE = `usage: npm run cloud -- [flags]
   --sim-boot-ms N          simulated backend: boot time (default 200)
   --sim-command-ms N       simulated backend: command time (default 20)
   --sim-fail REGEX         simulated backend: commands matching REGEX fail
-  --private-network        containers get loopback only (no port clashes, no apt)
+  --private-network        containers get loopback only (no address the host reaches, no apt)
+  --host-network           containers share the host's network (default: each its own namespace)
  AWS behaviours (on by default; see the fidelity table in cloud/README.md):
   --capacity-status N      HTTP status of capacity errors (default 500, as EC2)
   --consistency-ms N       new ids are NotFound to describe/tag/terminate this long (default 500)
@@ -71,6 +72,7 @@ export function optionsFromArgs(argv: string[]): StartOptions {
       'sim-fail': { type: 'string' },
       rootfs: { type: 'string' },
       'private-network': { type: 'boolean' },
+      'host-network': { type: 'boolean' },
       'capacity-status': { type: 'string' },
       'consistency-ms': { type: 'string' },
       'registration-lag-ms': { type: 'string' },
@@ -146,6 +148,7 @@ export function optionsFromArgs(argv: string[]): StartOptions {
   opts.simulated = sim;
   set('rootfs', values.rootfs);
   if (values['private-network']) opts.privateNetwork = true;
+  if (values['host-network']) opts.network = 'host';
   opts.fidelity = fidelityFromArgs(values);
   if (!values.quiet) opts.log = (line) => process.stderr.write(`[cloud] ${line}\n`);
   return opts;
