@@ -3,7 +3,13 @@
 
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { Container, STOPPED_EXIT_CODE, type ExecResult } from './container.ts';
+import {
+  Container,
+  STOPPED_EXIT_CODE,
+  rootfsForImage,
+  rootfsPath,
+  type ExecResult,
+} from './container.ts';
 import type { InstanceNetwork, Networks } from './network.ts';
 
 export interface BootRequest {
@@ -15,6 +21,8 @@ export interface BootRequest {
   userData: Buffer;
   /** The instance's private address (its own network namespace holds it). */
   privateIp: string;
+  /** The image it boots (the container backend picks the root file system from it). */
+  image: { platformName: string; platformVersion: string };
 }
 
 export interface RunningInstance {
@@ -62,7 +70,7 @@ export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBa
           instanceId: req.instanceId,
           hostname: req.hostname,
           region: req.region,
-          ...(opts.rootfs ? { rootfs: opts.rootfs } : {}),
+          rootfs: rootfsForImage(req.image, opts.rootfs ?? rootfsPath()),
           ...(opts.privateNetwork ? { privateNetwork: true } : {}),
           ...(net
             ? {

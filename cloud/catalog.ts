@@ -255,6 +255,17 @@ const IMAGE_FAMILIES: ImageFamily[] = [
     platformVersion: '12',
     parameters: (arch) => [`/aws/service/debian/release/12/latest/${debArch(arch)}`],
   },
+  {
+    key: 'debian-13',
+    name: (arch) => `debian-13-${debArch(arch)}-20250814-2204`,
+    description: () => 'Debian 13 (20250814-2204)',
+    ownerId: '136693071363',
+    ownerAlias: '',
+    rootDeviceName: '/dev/xvda',
+    platformName: 'Debian GNU/Linux',
+    platformVersion: '13',
+    parameters: (arch) => [`/aws/service/debian/release/13/latest/${debArch(arch)}`],
+  },
 ];
 
 const imagesByRegion = new Map<string, ImageInfo[]>();

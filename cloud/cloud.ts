@@ -418,6 +418,7 @@ export class Cloud {
         region: inst.region,
         userData: inst.userData,
         privateIp: inst.privateIp,
+        image: inst.image,
       })
       .then(
         (machine) => {

@@ -53,6 +53,31 @@ export function rootfsPath(): string {
   return best.path;
 }
 
+/**
+ * The root file system an image boots: Debian 13 images boot the Debian 13 one
+ * ($SPOT_ROOTFS_DEBIAN13, else the cached debian13-rootfs-*), every other image the default.
+ */
+export function rootfsForImage(
+  image: { platformName: string; platformVersion: string },
+  fallback: string,
+): string {
+  if (image.platformName !== 'Debian GNU/Linux' || image.platformVersion !== '13') return fallback;
+  const fromEnv = process.env.SPOT_ROOTFS_DEBIAN13;
+  if (fromEnv && existsSync(join(fromEnv, 'usr'))) return fromEnv;
+  const cache = process.env.SPOT_CACHE ?? join(homedir(), '.cache', 'spot-deployer');
+  let names: string[];
+  try {
+    names = readdirSync(cache).filter((n) => /^debian13-rootfs-[0-9a-f]+$/.test(n));
+  } catch {
+    names = [];
+  }
+  const found = names.map((n) => join(cache, n)).find((p) => existsSync(join(p, 'usr')));
+  if (!found) {
+    throw new Error('no Debian 13 root file system; run `npm run setup` to build it');
+  }
+  return found;
+}
+
 export interface BootOptions {
   name: string;
   userData: string | Buffer;
