@@ -12,8 +12,9 @@ const rootfs = rootfsForImage(
 );
 process.env.SPOT_RENDER_ROOTFS = rootfs;
 
-test('the instances below boot Debian 13', () => {
+// Imported before any test of this file, so that its before/after hooks are the file's own.
+await import('./instance.test.ts');
+
+test('the instances above boot Debian 13', () => {
   assert.match(readFileSync(join(rootfs, 'etc/os-release'), 'utf8'), /^VERSION_ID="13"$/m);
 });
-
-await import('./instance.test.ts');
