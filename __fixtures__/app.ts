@@ -14,6 +14,10 @@ const FIXTURE_PORT = '18080';
 export interface AppOptions {
   region?: string;
   instanceTypes?: string[];
+  /** The region's `image` (an AMI id; default auto). */
+  image?: string;
+  /** The region's `subnets` (tried in order with each type). */
+  subnets?: string[];
   total?: number;
   onDemandFallback?: boolean;
   /** Replaces scripts/setup.sh. */
@@ -50,11 +54,13 @@ export async function makeApp(o: AppOptions = {}): Promise<{ dir: string; port: 
   edit('config.yaml', (t) => {
     const c = parse(t) as {
       aws: Record<string, unknown>;
-      regions: Record<string, { instance_types: string[] }>;
+      regions: Record<string, { instance_types: string[]; subnets?: string[]; image?: string }>;
     };
     const region = o.region ?? 'us-west-2';
     const settings = Object.values(c.regions)[0] ?? { instance_types: ['t3.micro'] };
     if (o.instanceTypes) settings.instance_types = o.instanceTypes;
+    if (o.subnets) settings.subnets = o.subnets;
+    if (o.image) settings.image = o.image;
     c.regions = { [region]: { ...settings } };
     if (o.total !== undefined) c.aws.total_instances = o.total;
     if (o.onDemandFallback !== undefined) c.aws.spot = { on_demand_fallback: o.onDemandFallback };

@@ -1,7 +1,16 @@
 // What an instance runs on: a real container (default) or a simulation (for benchmarks with
 // a hundred instances and more, where only the API traffic matters).
 
-import { Container, STOPPED_EXIT_CODE, type ExecResult } from './container.ts';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import {
+  Container,
+  STOPPED_EXIT_CODE,
+  rootfsForImage,
+  rootfsPath,
+  type ExecResult,
+} from './container.ts';
+import type { InstanceNetwork, Networks } from './network.ts';
 
 export interface BootRequest {
   /** Unique on this machine (used as the container's machine name). */
@@ -10,6 +19,10 @@ export interface BootRequest {
   hostname: string;
   region: string;
   userData: Buffer;
+  /** The instance's private address (its own network namespace holds it). */
+  privateIp: string;
+  /** The image it boots (the container backend picks the root file system from it). */
+  image: { platformName: string; platformVersion: string };
 }
 
 export interface RunningInstance {
@@ -34,21 +47,48 @@ export interface InstanceBackend {
 export interface ContainerBackendOptions {
   rootfs?: string;
   privateNetwork?: boolean;
+  /** Each container in its own network namespace at its private address (network.ts). */
+  networks?: Networks;
 }
 
 export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBackend {
   return {
     kind: 'container',
     async boot(req) {
-      const c = await Container.boot({
-        name: req.name,
-        userData: req.userData,
-        instanceId: req.instanceId,
-        hostname: req.hostname,
-        region: req.region,
-        ...(opts.rootfs ? { rootfs: opts.rootfs } : {}),
-        ...(opts.privateNetwork ? { privateNetwork: true } : {}),
-      });
+      let net: InstanceNetwork | undefined;
+      if (opts.networks) {
+        net = await opts.networks.create(
+          req.privateIp,
+          join(tmpdir(), `spot-cloud-${req.name}.apt`),
+        );
+      }
+      let c: Container;
+      try {
+        c = await Container.boot({
+          name: req.name,
+          userData: req.userData,
+          instanceId: req.instanceId,
+          hostname: req.hostname,
+          region: req.region,
+          rootfs: rootfsForImage(req.image, opts.rootfs ?? rootfsPath()),
+          ...(opts.privateNetwork ? { privateNetwork: true } : {}),
+          ...(net
+            ? {
+                netnsPath: net.netnsPath,
+                bindReadOnly: [
+                  [net.aptProxyConf, '/etc/apt/apt.conf.d/90spot-cloud-proxy'],
+                ] as Array<[string, string]>,
+              }
+            : {}),
+        });
+      } catch (err) {
+        await net?.remove();
+        throw err;
+      }
+      const stop = async () => {
+        await c.stop();
+        await net?.remove();
+      };
       return {
         waitBooted: (ms) => c.waitBooted(ms),
         exec: (script, o) =>
@@ -58,7 +98,7 @@ export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBa
             ...(o.cwd ? { cwd: o.cwd } : {}),
             ...(o.commandId ? { commandId: o.commandId } : {}),
           }),
-        stop: () => c.stop(),
+        stop,
         exited: c.exited,
         describe: () => ({ container: c.name, leaderPid: c.leaderPid, running: c.running }),
       };

@@ -4,6 +4,7 @@
 // region always has the same image ids, subnets and prices.
 
 import { createHash } from 'node:crypto';
+import { wildcardMatch } from './util.ts';
 
 export const ACCOUNT_ID = '123456789012';
 
@@ -134,6 +135,32 @@ for (const [family, [largePrice, memFactor, sizes]] of Object.entries(FAMILIES))
   }
 }
 
+/**
+ * Where types are not offered (offerings differ by region and by zone): `TYPE@REGION` or
+ * `TYPE@ZONE`, TYPE may hold `*`. The newest generations are missing from one region, and
+ * two zones lack one family each, as real regions' newer zones and older ones do.
+ */
+export const NOT_OFFERED: readonly string[] = [
+  '*7g.*@sa-east-1',
+  '*7i.*@sa-east-1',
+  'c7i.*@us-west-2c',
+  'm7i.*@us-east-1c',
+];
+
+/** Whether `type` is offered in the region (zone undefined) or in that zone of it. */
+export function isOffered(
+  rules: readonly string[],
+  type: string,
+  region: string,
+  zone?: string,
+): boolean {
+  return !rules.some((r) => {
+    const at = r.lastIndexOf('@');
+    const where = r.slice(at + 1);
+    return wildcardMatch(r.slice(0, at), type) && (where === region || where === zone);
+  });
+}
+
 /** Regions differ a little in price; the spot price also differs per zone and is ~30% of on-demand. */
 function regionFactor(region: string): number {
   return region === 'us-east-1' || region === 'us-east-2' || region === 'us-west-2'
@@ -227,6 +254,17 @@ const IMAGE_FAMILIES: ImageFamily[] = [
     platformName: 'Debian GNU/Linux',
     platformVersion: '12',
     parameters: (arch) => [`/aws/service/debian/release/12/latest/${debArch(arch)}`],
+  },
+  {
+    key: 'debian-13',
+    name: (arch) => `debian-13-${debArch(arch)}-20250814-2204`,
+    description: () => 'Debian 13 (20250814-2204)',
+    ownerId: '136693071363',
+    ownerAlias: '',
+    rootDeviceName: '/dev/xvda',
+    platformName: 'Debian GNU/Linux',
+    platformVersion: '13',
+    parameters: (arch) => [`/aws/service/debian/release/13/latest/${debArch(arch)}`],
   },
 ];
 

@@ -13,6 +13,7 @@ import {
 } from './backend.ts';
 import { ACCOUNT_ID, type ImageInfo, type InstanceTypeInfo, type Zone } from './catalog.ts';
 import { STOPPED_EXIT_CODE, rootfsPath } from './container.ts';
+import { Networks, releasePrivateIp, reservePrivateIp } from './network.ts';
 import { Rng } from './util.ts';
 
 export interface LatencyOptions {
@@ -24,17 +25,58 @@ export interface LatencyOptions {
   terminateMs?: number;
 }
 
+/**
+ * Behaviours AWS documents that an API client must cope with. Each is on by default, with a
+ * window short enough for tests; each can be tuned or switched off (cloud/README.md, the
+ * fidelity table, names the AWS documentation of each).
+ */
+export interface FidelityOptions {
+  /** HTTP status of capacity errors: EC2 lists them among its server errors (5xx). Default 500. */
+  capacityErrorStatus?: number;
+  /** For this long after RunInstances, DescribeInstances by id, CreateTags and
+   * TerminateInstances answer InvalidInstanceID.NotFound for the new ids. Default 500 ms. */
+  consistencyMs?: number;
+  /** For this long after an agent registered, SendCommand refuses its instance with
+   * InvalidInstanceId. Default 1000 ms. */
+  registrationLagMs?: number;
+  /** An invocation whose instance goes away stays InProgress until its execution timeout
+   * (true, as on AWS) or fails at once (false). Default true. */
+  lostInvocationsStayInProgress?: boolean;
+  /** SendCommand requests served at once per region; more are answered ThrottlingException.
+   * Default 20. */
+  sendCommandConcurrency?: number;
+  /** Time SendCommand takes to answer. Default 50 ms. */
+  sendCommandLatencyMs?: number;
+  /** The account has no AWSServiceRoleForEC2Spot and the caller may not create it: spot
+   * launches fail with AuthFailure.ServiceLinkedRoleCreationNotPermitted. Default false. */
+  noSpotServiceLinkedRole?: boolean;
+  /** Instance profiles created just now: RunInstances refuses each (InvalidParameterValue)
+   * for this many ms after the cloud started, as IAM propagates it. Default none. */
+  propagatingProfiles?: Record<string, number>;
+  /** Offerings: `TYPE@REGION` or `TYPE@ZONE` (TYPE may hold `*`) that are not offered there.
+   * Default: NOT_OFFERED (catalog.ts). */
+  notOffered?: string[];
+}
+
 export interface CloudOptions {
+  /** AWS behaviours on by default (see FidelityOptions). */
+  fidelity?: FidelityOptions;
   /** 'container' (default): every instance is a systemd-nspawn container. */
   backend?: 'container' | 'simulated';
   simulated?: SimulatedBackendOptions;
   /** Root file system for containers (default: $SPOT_ROOTFS or the newest cached one). */
   rootfs?: string;
   /**
-   * Containers get a loopback-only network instead of the host's (default false): services on
-   * one port in several instances stop colliding, but cloud-init `packages:` cannot download.
+   * Containers get a loopback-only network (default false): no address the host can reach,
+   * and no apt. Overrides `network`.
    */
   privateNetwork?: boolean;
+  /**
+   * Containers' network: `namespace` (default) gives each instance its own network namespace
+   * at its private IP, reachable from the host, apt through the cloud's proxy to the Debian
+   * mirror (network.ts); `host` shares the host's network (one port per machine).
+   */
+  network?: 'namespace' | 'host';
   /** Seed for ids and injected throttling, so runs repeat. Default 1. */
   seed?: number;
   latency?: LatencyOptions;
@@ -174,6 +216,8 @@ export interface Invocation {
   startedAt: Date | undefined;
   endedAt: Date | undefined;
   visibleAt: number;
+  /** The instance went away while it ran: what the machine says no longer counts. */
+  lost?: boolean;
   abort: AbortController;
   done: Promise<void>;
 }
@@ -245,8 +289,13 @@ export class Cloud {
   readonly records: CallRecord[] = [];
   #seq = 0;
   #launched = 0;
+  readonly startedAt = Date.now();
+  /** SendCommand requests being served, per region. */
+  readonly sendsInFlight = new Map<string, number>();
   #closed = false;
   readonly hang: RegExp | undefined;
+  /** Per-instance network namespaces (container backend, `network: 'namespace'`). */
+  readonly networks: Networks | undefined;
 
   constructor(options: CloudOptions = {}) {
     this.options = options;
@@ -260,9 +309,15 @@ export class Cloud {
         throw new Error('the container backend boots systemd-nspawn containers and needs root');
       }
       // Fail now, not at the first launch, when there is no root file system to boot.
+      const privateNetwork = options.privateNetwork ?? false;
+      if (!privateNetwork && (options.network ?? 'namespace') === 'namespace') {
+        this.networks = new Networks();
+        void Networks.removeStale();
+      }
       this.backend = containerBackend({
         rootfs: options.rootfs ?? rootfsPath(),
-        privateNetwork: options.privateNetwork ?? false,
+        privateNetwork,
+        ...(this.networks ? { networks: this.networks } : {}),
       });
     }
     this.hang =
@@ -271,6 +326,23 @@ export class Cloud {
         : typeof options.hangCommands === 'string'
           ? new RegExp(options.hangCommands)
           : options.hangCommands;
+  }
+
+  /** The fidelity options with their defaults filled in. */
+  get fidelity(): Required<Omit<FidelityOptions, 'notOffered' | 'propagatingProfiles'>> &
+    Pick<FidelityOptions, 'notOffered' | 'propagatingProfiles'> {
+    const f = this.options.fidelity ?? {};
+    return {
+      capacityErrorStatus: f.capacityErrorStatus ?? 500,
+      consistencyMs: f.consistencyMs ?? 500,
+      registrationLagMs: f.registrationLagMs ?? 1000,
+      lostInvocationsStayInProgress: f.lostInvocationsStayInProgress ?? true,
+      sendCommandConcurrency: f.sendCommandConcurrency ?? 20,
+      sendCommandLatencyMs: f.sendCommandLatencyMs ?? 50,
+      noSpotServiceLinkedRole: f.noSpotServiceLinkedRole ?? false,
+      ...(f.propagatingProfiles ? { propagatingProfiles: f.propagatingProfiles } : {}),
+      ...(f.notOffered ? { notOffered: f.notOffered } : {}),
+    };
   }
 
   log(line: string): void {
@@ -289,6 +361,28 @@ export class Cloud {
     if (!t || t.rate <= 0) return false;
     if (t.operations && !t.operations.includes(operation)) return false;
     return this.faults.next() < t.rate;
+  }
+
+  /**
+   * The private IP of the nth instance in a zone's subnet. With per-instance networks the
+   * address is reserved machine-wide (the host routes it to that instance), so the next free
+   * one is taken when another cloud on this machine holds it.
+   */
+  privateIpFor(zone: Zone, nth: number): string {
+    const at = (k: number) => {
+      const host = 4 + (k % 4000);
+      return `172.31.${zone.index * 16 + Math.floor(host / 256)}.${host % 256}`;
+    };
+    if (!this.networks) return at(nth);
+    for (let k = nth; k < nth + 4000; k++) {
+      const ip = at(k);
+      if (reservePrivateIp(ip)) return ip;
+    }
+    throw new Error(`no free private address in ${zone.name}`);
+  }
+
+  #releaseIp(inst: Instance): void {
+    if (this.networks) releasePrivateIp(inst.privateIp);
   }
 
   nextOrdinal(): number {
@@ -323,6 +417,8 @@ export class Cloud {
         hostname: `ip-${inst.privateIp.replace(/\./g, '-')}`,
         region: inst.region,
         userData: inst.userData,
+        privateIp: inst.privateIp,
+        image: inst.image,
       })
       .then(
         (machine) => {
@@ -343,6 +439,7 @@ export class Cloud {
             inst.terminating = Promise.resolve();
             this.#timer(inst, lat.terminateMs ?? 300, () => {
               inst.state = 'terminated';
+              this.#releaseIp(inst);
             });
           }
         },
@@ -431,22 +528,53 @@ export class Cloud {
       });
       await minimum;
       inst.state = 'terminated';
+      this.#releaseIp(inst);
       this.log(`${inst.region} ${inst.id} terminated`);
     })();
     return inst.terminating;
   }
 
-  /** Invocations still running on an instance that went away end as Failed. */
+  /**
+   * Invocations still running on an instance that went away: as on AWS, they stay InProgress
+   * (the agent cannot report any more) until their execution timeout, then TimedOut; with
+   * `lostInvocationsStayInProgress: false` they end as Failed at once.
+   */
   #endInvocations(inst: Instance): void {
     for (const cmd of this.commands.values()) {
       const inv = cmd.invocations.get(inst.id);
       if (!inv || !isActive(inv.status)) continue;
+      if (this.fidelity.lostInvocationsStayInProgress) {
+        this.#loseInvocation(cmd, inv);
+        continue;
+      }
       inv.status = 'Failed';
       inv.statusDetails = 'Failed';
       inv.responseCode = -1;
       inv.endedAt = new Date();
       inv.abort.abort();
     }
+  }
+
+  readonly #lostTimers = new Set<NodeJS.Timeout>();
+
+  #loseInvocation(cmd: Command, inv: Invocation): void {
+    inv.lost = true;
+    inv.abort.abort();
+    const execMs = Number(cmd.parameters.executionTimeout?.[0] ?? 3600) * 1000;
+    const left = (inv.startedAt?.getTime() ?? Date.now()) + execMs - Date.now();
+    const t = setTimeout(
+      () => {
+        this.#lostTimers.delete(t);
+        if (!isActive(inv.status)) return;
+        inv.status = 'TimedOut';
+        inv.statusDetails = 'ExecutionTimedOut';
+        inv.responseCode = -1;
+        inv.endedAt = new Date();
+      },
+      Math.max(0, left),
+    );
+    t.unref();
+    this.#lostTimers.add(t);
   }
 
   /** Runs one invocation on its instance, as the agent would. */
@@ -464,7 +592,7 @@ export class Cloud {
       out = '',
       err = '',
     ) => {
-      if (!isActive(inv.status)) return; // already ended (instance gone)
+      if (!isActive(inv.status) || inv.lost) return; // already ended, or the instance is gone
       inv.status = status;
       inv.statusDetails = details;
       inv.responseCode = code;
@@ -539,6 +667,8 @@ export class Cloud {
     await Promise.all(
       [...this.commands.values()].flatMap((c) => [...c.invocations.values()].map((i) => i.done)),
     );
+    for (const t of this.#lostTimers) clearTimeout(t);
+    this.#lostTimers.clear();
     this.instances.clear();
     this.commands.clear();
     this.clientTokens.clear();
@@ -549,6 +679,7 @@ export class Cloud {
   async close(): Promise<void> {
     await this.reset();
     this.#closed = true;
+    await this.networks?.close();
   }
 }
 

@@ -53,6 +53,31 @@ export function rootfsPath(): string {
   return best.path;
 }
 
+/**
+ * The root file system an image boots: Debian 13 images boot the Debian 13 one
+ * ($SPOT_ROOTFS_DEBIAN13, else the cached debian13-rootfs-*), every other image the default.
+ */
+export function rootfsForImage(
+  image: { platformName: string; platformVersion: string },
+  fallback: string,
+): string {
+  if (image.platformName !== 'Debian GNU/Linux' || image.platformVersion !== '13') return fallback;
+  const fromEnv = process.env.SPOT_ROOTFS_DEBIAN13;
+  if (fromEnv && existsSync(join(fromEnv, 'usr'))) return fromEnv;
+  const cache = process.env.SPOT_CACHE ?? join(homedir(), '.cache', 'spot-deployer');
+  let names: string[];
+  try {
+    names = readdirSync(cache).filter((n) => /^debian13-rootfs-[0-9a-f]+$/.test(n));
+  } catch {
+    names = [];
+  }
+  const found = names.map((n) => join(cache, n)).find((p) => existsSync(join(p, 'usr')));
+  if (!found) {
+    throw new Error('no Debian 13 root file system; run `npm run setup` to build it');
+  }
+  return found;
+}
+
 export interface BootOptions {
   name: string;
   userData: string | Buffer;
@@ -66,6 +91,10 @@ export interface BootOptions {
    * on the same port in several containers then do not collide, but apt cannot reach a mirror.
    */
   privateNetwork?: boolean;
+  /** A network namespace (path for `nsenter --net=`) the container runs in, instead. */
+  netnsPath?: string;
+  /** Host files bound read-only into the container: [host path, container path]. */
+  bindReadOnly?: Array<[string, string]>;
 }
 
 export interface ExecResult {
@@ -320,6 +349,7 @@ export class Container {
       '--machine',
       opts.name,
       `--hostname=${hostname}`,
+      ...(opts.bindReadOnly ?? []).map(([from, to]) => `--bind-ro=${from}:${to}`),
       ...(opts.privateNetwork ? ['--private-network'] : []),
       '--boot',
     ];
@@ -327,9 +357,12 @@ export class Container {
     const logFd = openSync(logPath, 'a');
     // setpriv --pdeathsig: if this Node process dies without stopping the container (a crash,
     // SIGKILL), nspawn gets SIGTERM and shuts the container down instead of leaking it.
+    const enter = opts.netnsPath ? ['nsenter', `--net=${opts.netnsPath}`] : [];
     const child = spawn(
-      'setpriv',
+      enter[0] ?? 'setpriv',
       [
+        ...enter.slice(1),
+        ...(enter.length > 0 ? ['setpriv'] : []),
         '--pdeathsig',
         'SIGTERM',
         'unshare',

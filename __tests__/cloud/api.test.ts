@@ -45,8 +45,11 @@ const UBUNTU_ARM64 =
   '/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id';
 const AL2023_ARM64 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64';
 
+// Shapes, limits and knobs: without the windows of AWS's eventual consistency and agent
+// registration, which __tests__/cloud/fidelity.test.ts covers.
 const fast: StartOptions = {
   backend: 'simulated',
+  fidelity: { consistencyMs: 0, registrationLagMs: 0, sendCommandLatencyMs: 0 },
   latency: { pendingToRunningMs: 20, runningToOnlineMs: 0, terminateMs: 20 },
   simulated: { bootMs: 40, commandMs: 10 },
 };

@@ -36,7 +36,11 @@ runcmd:
 `;
 
 test('instances are containers: user data runs, commands run inside, terminate leaves nothing behind', async (t) => {
-  const cloud = await startCloud({ latency: { pendingToRunningMs: 50, terminateMs: 50 } });
+  // Commands right after Online: without the registration window (aws-timing.test.ts has it).
+  const cloud = await startCloud({
+    latency: { pendingToRunningMs: 50, terminateMs: 50 },
+    fidelity: { registrationLagMs: 0 },
+  });
   const ec2 = new EC2Client({ region, endpoint: cloud.url, credentials });
   const ssm = new SSMClient({ region, endpoint: cloud.url, credentials });
   t.after(async () => {

@@ -77,6 +77,27 @@ test(
 );
 
 test(
+  'a failing service with a long report: the message shows its real end, past the 24,000 characters SSM keeps',
+  { timeout: 180_000 },
+  async () => {
+    // Lines of 8,000 characters: the unit's status and journal (the services step's report)
+    // run far past what GetCommandInvocation keeps; the service's last words are at the end.
+    const app = await makeApp({
+      execStart:
+        '/bin/sh -c \'for i in $$(seq 1 12); do printf "noise %%s %%08000d\\n" $$i 0; done; ' +
+        'echo "site: the real error is widget $$((6 + 7))"; exit 1\'',
+    });
+    const runId = newRunId();
+    const r = await deploy(cloud, runId, app.dir, 'long-report');
+    assert.equal(r.code, 1, explain(r));
+    assert.match(r.errors.join('\n'), /step \d+-services: Failed, exit code 1/);
+    assert.match(r.stdout, /site: the real error is widget 13/);
+    assert.match(r.stdout, /bytes of output not shown; its last \d+ bytes follow/);
+    await assertNothingLeft(cloud, runId, r);
+  },
+);
+
+test(
   'a service that does not start fails the deploy naming the service',
   { timeout: 180_000 },
   async () => {

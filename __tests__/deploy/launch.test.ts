@@ -69,6 +69,7 @@ function ctx(registry = new InstanceRegistry(), tokens?: string[]) {
     clientsFor: (r: string) => clients.for(r),
     registry,
     log: memoryLog(),
+    profileWaitMs: 0,
     ...(tokens ? { newToken: () => tokens[n++] ?? `token-${n}` } : {}),
   };
 }

@@ -7,56 +7,25 @@
 // the inventory checks and the partial fleet.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startCloud, type RunningCloud } from '../../cloud/server.ts';
 import type { InstanceRecord } from '../../src/report/outputs.ts';
-import { makeApp, type AppOptions } from '../../__fixtures__/app.ts';
+import type { AppOptions } from '../../__fixtures__/app.ts';
 import type { ActionRun } from '../../__fixtures__/action.ts';
-import { action, explain, instancesOfRun, newRunId } from '../../__fixtures__/e2e.ts';
-import { assertExactlyAlive, assertNothingOfRun, postStep, simulated } from './support.ts';
+import { explain, instancesOfRun } from '../../__fixtures__/e2e.ts';
+import {
+  assertExactlyAlive,
+  assertNothingOfRun,
+  deployApp,
+  postStep,
+  simulated,
+  type Deployed,
+} from './support.ts';
 
-interface Deployed {
-  cloud: RunningCloud;
-  runId: string;
-  deploymentId: string;
-  r: ActionRun;
-  /** RunInstances as [type, market, answer], in order. */
-  launches: string[][];
-}
-
-async function deploy(
+function deploy(
   capacity: Record<string, number>,
   app: AppOptions,
   inputs: Record<string, string> = {},
 ): Promise<Deployed> {
-  const cloud = await startCloud(simulated({ capacity }));
-  const { dir } = await makeApp(app);
-  const runId = newRunId();
-  const deploymentId = `faults/capacity-${runId}`;
-  const r = await action(cloud, {
-    runId,
-    inputs: {
-      command: 'deploy',
-      path: dir,
-      'deployment-id': deploymentId,
-      'online-timeout': '60s',
-      ...inputs,
-    },
-  });
-  const launches = cloud
-    .calls()
-    .filter((c) => c.operation === 'RunInstances')
-    .map((c) => {
-      const p = c.params as {
-        InstanceType?: string;
-        InstanceMarketOptions?: { MarketType?: string };
-      };
-      return [
-        p.InstanceType ?? '',
-        p.InstanceMarketOptions?.MarketType ?? 'on-demand',
-        c.error ?? 'ok',
-      ];
-    });
-  return { cloud, runId, deploymentId, r, launches };
+  return deployApp(simulated({ capacity }), app, inputs);
 }
 
 const records = (r: ActionRun) => JSON.parse(r.outputs.instances ?? '[]') as InstanceRecord[];
@@ -90,6 +59,30 @@ test('the first pool has no spot capacity: the next pool serves, nothing else is
       recs.map((x) => x.id),
     );
     assert.ok(d.cloud.instances().every((i) => i.type === 't3a.micro' && i.lifecycle === 'spot'));
+  } finally {
+    await d.cloud.close();
+  }
+});
+
+test('capacity errors are HTTP 500 on EC2: each empty pool costs one RunInstances, the third pool launches', async () => {
+  const d = await deploy(
+    { 'spot:t3.micro@us-west-2': 0, 'spot:t3a.micro@us-west-2': 0 },
+    { instanceTypes: ['t3.micro', 't3a.micro', 't2.micro'], total: 1 },
+  );
+  try {
+    assert.equal(d.r.code, 0, explain(d.r));
+    const refused = d.cloud.calls().filter((c) => c.error === 'InsufficientInstanceCapacity');
+    assert.deepEqual(
+      refused.map((c) => c.status),
+      [500, 500],
+      'the local cloud answers capacity errors as EC2 does (server errors)',
+    );
+    // Not retried by the SDK: one call per empty pool, then the next pool at once.
+    assert.deepEqual(d.launches, [
+      ['t3.micro', 'spot', 'InsufficientInstanceCapacity'],
+      ['t3a.micro', 'spot', 'InsufficientInstanceCapacity'],
+      ['t2.micro', 'spot', 'ok'],
+    ]);
   } finally {
     await d.cloud.close();
   }

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningCloud, StartOptions } from '../../cloud/server.ts';
+import { startCloud, type RunningCloud, type StartOptions } from '../../cloud/server.ts';
 import type { InstanceView } from '../../cloud/cloud.ts';
 import type { ActionRun } from '../../__fixtures__/action.ts';
-import { action, eventually, explain, instancesOfRun } from '../../__fixtures__/e2e.ts';
+import { action, eventually, explain, instancesOfRun, newRunId } from '../../__fixtures__/e2e.ts';
+import { makeApp, type AppOptions } from '../../__fixtures__/app.ts';
 import { TAG } from '../../src/plan/types.ts';
 
 /** Options for a cloud on the simulated backend: instances boot in 300 ms, every command
@@ -24,6 +25,53 @@ export function simulated(extra: StartOptions = {}): StartOptions {
       ...extra.simulated,
     },
   };
+}
+
+export interface Deployed {
+  cloud: RunningCloud;
+  runId: string;
+  deploymentId: string;
+  r: ActionRun;
+  /** RunInstances as [type, market, answer], in order. */
+  launches: string[][];
+}
+
+/** Starts a cloud with `options`, deploys an app made with `app` and `inputs` on it. */
+export async function deployApp(
+  options: StartOptions,
+  app: AppOptions,
+  inputs: Record<string, string> = {},
+  name = 'faults/capacity',
+): Promise<Deployed> {
+  const cloud = await startCloud(options);
+  const { dir } = await makeApp(app);
+  const runId = newRunId();
+  const deploymentId = `${name}-${runId}`;
+  const r = await action(cloud, {
+    runId,
+    inputs: {
+      command: 'deploy',
+      path: dir,
+      'deployment-id': deploymentId,
+      'online-timeout': '60s',
+      ...inputs,
+    },
+  });
+  const launches = cloud
+    .calls()
+    .filter((c) => c.operation === 'RunInstances')
+    .map((c) => {
+      const p = c.params as {
+        InstanceType?: string;
+        InstanceMarketOptions?: { MarketType?: string };
+      };
+      return [
+        p.InstanceType ?? '',
+        p.InstanceMarketOptions?.MarketType ?? 'on-demand',
+        c.error ?? 'ok',
+      ];
+    });
+  return { cloud, runId, deploymentId, r, launches };
 }
 
 /** Not terminated: still running, billing, or on its way out. */

@@ -183,11 +183,18 @@ before(async () => {
   });
   const ud = renderUserData(dep(), { ttlSeconds: 3600 });
   const short = renderUserData(deployment(repo.root), { ttlSeconds: 4 });
+  // instance-debian13.test.ts runs this file again on the Debian 13 root file system.
+  const rootfs = process.env.SPOT_RENDER_ROOTFS ? { rootfs: process.env.SPOT_RENDER_ROOTFS } : {};
   [c, ttl] = await Promise.all([
-    Container.boot({ name: `render-${tag}`, userData: Buffer.from(ud.bytesBase64, 'base64') }),
+    Container.boot({
+      name: `render-${tag}`,
+      userData: Buffer.from(ud.bytesBase64, 'base64'),
+      ...rootfs,
+    }),
     Container.boot({
       name: `render-ttl-${tag}`,
       userData: Buffer.from(short.bytesBase64, 'base64'),
+      ...rootfs,
     }),
   ]);
   await c.waitBooted(120_000);

@@ -176,10 +176,11 @@ test(
     assert.deepEqual(missing, [], 'operations the policy does not allow');
 
     // Least privilege: every allowed action is one the action performs (iam:PassRole is
-    // checked by EC2 inside RunInstances; CancelCommand only runs for commands that outlive
-    // their timeout, see src/deliver/commands.ts).
+    // checked by EC2 inside RunInstances, and so is iam:CreateServiceLinkedRole, which EC2
+    // uses on the first spot request of an account; CancelCommand only runs for commands
+    // that outlive their timeout, see src/deliver/commands.ts).
     const all = new Set([...used.values()].flatMap((s) => [...s]));
-    const implicit = new Set(['iam:PassRole', 'ssm:CancelCommand']);
+    const implicit = new Set(['iam:PassRole', 'iam:CreateServiceLinkedRole', 'ssm:CancelCommand']);
     const src = readFileSync(join(ROOT, 'src/deliver/commands.ts'), 'utf8');
     assert.match(src, /new CancelCommandCommand\(/);
     assert.deepEqual(
@@ -189,6 +190,17 @@ test(
     );
   },
 );
+
+test('the policy lets EC2 create the spot service-linked role, and no other role', () => {
+  const slr = policy.Statement.filter((s) => allows(s, 'iam:CreateServiceLinkedRole'));
+  assert.equal(slr.length, 1);
+  const [s] = slr as [Statement];
+  assert.deepEqual(list(s.Action), ['iam:CreateServiceLinkedRole']);
+  assert.equal(s.Condition?.StringEquals?.['iam:AWSServiceName'], 'spot.amazonaws.com');
+  assert.deepEqual(list(s.Resource), [
+    'arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot',
+  ]);
+});
 
 test('the policy can only launch tagged, and only tag, command and terminate what it created', () => {
   assert.equal(policy.Version, '2012-10-17');

@@ -13,6 +13,13 @@ export const CAPACITY_CODES: ReadonlySet<string> = new Set([
   'InsufficientFreeAddressesInSubnet',
 ]);
 
+/** EC2 error codes that mean "this pool cannot be had here" (the type is not offered in that
+ * zone or region): skip the pool and go on, as for capacity. */
+export const UNOFFERED_CODES: ReadonlySet<string> = new Set(['Unsupported', 'InvalidInstanceType']);
+
+/** The account has no spot service-linked role and the caller may not create it. */
+export const SPOT_SLR_CODE = 'AuthFailure.ServiceLinkedRoleCreationNotPermitted';
+
 export function awsErrorCode(err: unknown): string {
   if (typeof err === 'object' && err !== null) {
     const e = err as { Code?: unknown; code?: unknown; name?: unknown };

@@ -13,6 +13,7 @@ import {
   failureDetail,
   runCommand,
   SEND_BATCH,
+  statusMeaning,
   type CommandContext,
   type InvocationResult,
 } from './commands.ts';
@@ -79,8 +80,10 @@ export function describeResult(r: InvocationResult): string {
 }
 
 function commandContext(ctx: DeliverContext, region: string): CommandContext {
+  const { ssm, ec2 } = ctx.clientsFor(region);
   return {
-    ssm: ctx.clientsFor(region).ssm,
+    ssm,
+    ec2,
     clock: ctx.clock,
     poll: ctx.poll,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -209,7 +212,10 @@ export async function logFailures(
     await ctx.log.group(
       `✗ ${stepId} failed on ${f.instanceId} (${f.region}): ${describeResult({ ...f.result, ...(detail.responseCode !== undefined ? { responseCode: detail.responseCode } : {}) })}`,
       async () => {
-        if (detail.statusDetails) ctx.log.info(`status details: ${detail.statusDetails}`);
+        if (detail.statusDetails) {
+          const meaning = statusMeaning(detail.statusDetails);
+          ctx.log.info(`status details: ${detail.statusDetails}${meaning ? ` (${meaning})` : ''}`);
+        }
         ctx.log.info(`--- stdout (last lines) ---\n${detail.stdoutTail || '(empty)'}`);
         ctx.log.info(`--- stderr (last lines) ---\n${detail.stderrTail || '(empty)'}`);
       },

@@ -107,8 +107,8 @@ async function terminateIn(
   ctx.log.info(
     `${region}: terminating ${ids.length} instance${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
   );
-  await requestTermination(tctx, ids);
-  const waited = await waitTerminated(tctx, ids, ctx.timeoutMs);
+  const refused = await requestTermination(tctx, ids);
+  const waited = await waitTerminated(tctx, ids, ctx.timeoutMs, refused);
   return {
     terminated: waited.terminated,
     remaining: waited.remaining.map((r) => ({ ...r, region })),

@@ -16,11 +16,16 @@ export interface TerminateContext {
   signal?: AbortSignal;
 }
 
-/** Asks EC2 to terminate; ids EC2 does not know (already long gone) are skipped. */
+/**
+ * Asks EC2 to terminate; returns the ids EC2 answered InvalidInstanceID.NotFound for. That is
+ * no proof they are gone: right after RunInstances EC2 may not know an id yet (eventual
+ * consistency), so the wait asks again for those.
+ */
 export async function requestTermination(
   ctx: TerminateContext,
   ids: readonly string[],
-): Promise<void> {
+): Promise<string[]> {
+  const notFound: string[] = [];
   for (const batch of chunk(ids, TERMINATE_BATCH)) {
     try {
       await ctx.ec2.send(
@@ -31,16 +36,20 @@ export async function requestTermination(
       if (awsErrorCode(err) !== 'InvalidInstanceID.NotFound') {
         throw new DeployError(`TerminateInstances failed: ${describeAwsError(err)}`);
       }
-      if (batch.length === 1) continue;
+      if (batch.length === 1) {
+        notFound.push(...batch);
+        continue;
+      }
       // One unknown id fails the whole call: split until it is isolated.
       const half = Math.ceil(batch.length / 2);
-      await requestTermination(ctx, batch.slice(0, half));
-      await requestTermination(ctx, batch.slice(half));
+      notFound.push(...(await requestTermination(ctx, batch.slice(0, half))));
+      notFound.push(...(await requestTermination(ctx, batch.slice(half))));
     }
   }
+  return notFound;
 }
 
-/** Current state per id; ids EC2 no longer knows are left out. */
+/** Current state per id; ids EC2 does not know (yet, or any more) are left out. */
 async function describeStates(
   ctx: TerminateContext,
   ids: readonly string[],
@@ -63,17 +72,26 @@ async function describeStates(
   return out;
 }
 
-/** Polls (one DescribeInstances for all ids per poll) until every instance is terminated or
- * the deadline. A poll still throttled after the SDK's retries is skipped, not fatal: the
- * termination was already requested, so the next poll (or the deadline) tells. */
+/** Shown for an id EC2 never listed during the wait. */
+export const NOT_FOUND_STATE = 'not found by EC2';
+
+/**
+ * Polls (one DescribeInstances for all ids per poll) until every instance is seen terminated
+ * or the deadline. An id EC2 does not know is kept, and its termination asked again, until it
+ * is seen: NotFound right after a launch only means EC2 has not caught up. A poll still
+ * throttled after the SDK's retries is skipped, not fatal: the next poll (or the deadline)
+ * tells. `refused` are ids whose termination request was answered NotFound.
+ */
 export async function waitTerminated(
   ctx: TerminateContext,
   ids: readonly string[],
   timeoutMs: number,
+  refused: readonly string[] = [],
 ): Promise<{ terminated: string[]; remaining: Array<{ id: string; state: string }> }> {
   const deadline = ctx.clock.now() + timeoutMs;
   const delays = backoff(ctx.poll);
-  const remaining = new Map(ids.map((id) => [id, 'unknown']));
+  const remaining = new Map(ids.map((id) => [id, NOT_FOUND_STATE]));
+  let unrequested = new Set(refused);
   for (;;) {
     let states: Map<string, string> | undefined;
     try {
@@ -81,13 +99,14 @@ export async function waitTerminated(
     } catch (err) {
       if (!isThrottlingError(err)) throw err;
     }
-    for (const id of states ? [...remaining.keys()] : []) {
-      const st = states?.get(id);
-      if (st === undefined || st === 'terminated') remaining.delete(id);
+    for (const [id, st] of states ?? []) {
+      if (st === 'terminated') remaining.delete(id);
       else remaining.set(id, st);
     }
     if (remaining.size === 0 || ctx.clock.now() >= deadline) break;
     await ctx.clock.sleep(delays.next().value, ctx.signal);
+    const again = [...unrequested].filter((id) => remaining.has(id));
+    if (again.length > 0) unrequested = new Set(await requestTermination(ctx, again));
   }
   return {
     terminated: ids.filter((id) => !remaining.has(id)),

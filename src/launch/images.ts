@@ -12,7 +12,7 @@ import {
 import { GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { RegionPlan } from '../plan/types.ts';
 import { abortable } from '../aws/clients.ts';
-import { DeployError, describeAwsError } from '../aws/errors.ts';
+import { awsErrorCode, DeployError, describeAwsError } from '../aws/errors.ts';
 
 export type Architecture = 'x86_64' | 'arm64';
 
@@ -33,36 +33,61 @@ export interface ResolvedImages {
 /** Where the root device is when DescribeImages cannot tell (public images of each OS). */
 const DEFAULT_ROOT_DEVICE = { ubuntu: '/dev/sda1', al2023: '/dev/xvda' } as const;
 
+/**
+ * Architectures of the instance types the region offers. DescribeInstanceTypes fails the
+ * whole call with InvalidInstanceType when one type does not exist in the region: then each
+ * type is asked alone, and those the region lacks are left out (their pools are skipped).
+ */
 export async function instanceArchitectures(
+  ec2: EC2Client,
+  types: string[],
+  signal?: AbortSignal,
+): Promise<Map<string, Architecture[]>> {
+  try {
+    return await describeArchitectures(ec2, types, signal);
+  } catch (err) {
+    if (awsErrorCode(err) !== 'InvalidInstanceType' || types.length === 0) {
+      throw new DeployError(
+        `could not look up instance types ${types.join(', ')}: ${describeAwsError(err)}`,
+      );
+    }
+  }
+  const out = new Map<string, Architecture[]>();
+  for (const type of types) {
+    try {
+      for (const [k, v] of await describeArchitectures(ec2, [type], signal)) out.set(k, v);
+    } catch (err) {
+      if (awsErrorCode(err) === 'InvalidInstanceType') continue;
+      throw new DeployError(`could not look up instance type ${type}: ${describeAwsError(err)}`);
+    }
+  }
+  return out;
+}
+
+async function describeArchitectures(
   ec2: EC2Client,
   types: string[],
   signal?: AbortSignal,
 ): Promise<Map<string, Architecture[]>> {
   const out = new Map<string, Architecture[]>();
   let NextToken: string | undefined;
-  try {
-    do {
-      const page = await ec2.send(
-        new DescribeInstanceTypesCommand({
-          InstanceTypes: types as _InstanceType[],
-          ...(NextToken ? { NextToken } : {}),
-        }),
-        abortable(signal),
-      );
-      for (const t of page.InstanceTypes ?? []) {
-        if (!t.InstanceType) continue;
-        const archs = (t.ProcessorInfo?.SupportedArchitectures ?? []).filter(
-          (a): a is Architecture => a === 'x86_64' || a === 'arm64',
-        );
-        out.set(t.InstanceType, archs);
-      }
-      NextToken = page.NextToken;
-    } while (NextToken);
-  } catch (err) {
-    throw new DeployError(
-      `could not look up instance types ${types.join(', ')}: ${describeAwsError(err)}`,
+  do {
+    const page = await ec2.send(
+      new DescribeInstanceTypesCommand({
+        InstanceTypes: types as _InstanceType[],
+        ...(NextToken ? { NextToken } : {}),
+      }),
+      abortable(signal),
     );
-  }
+    for (const t of page.InstanceTypes ?? []) {
+      if (!t.InstanceType) continue;
+      const archs = (t.ProcessorInfo?.SupportedArchitectures ?? []).filter(
+        (a): a is Architecture => a === 'x86_64' || a === 'arm64',
+      );
+      out.set(t.InstanceType, archs);
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
   return out;
 }
 

@@ -7,12 +7,16 @@ import { RunInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { CapacityPool, Plan, RegionPlan } from '../plan/types.ts';
 import {
+  CAPACITY_CODES,
   DeployError,
+  SPOT_SLR_CODE,
+  UNOFFERED_CODES,
   awsErrorCode,
   describeAwsError,
   isAbortError,
   isCapacityError,
 } from '../aws/errors.ts';
+import { backoff, realClock, type Clock } from '../aws/poll.ts';
 import type { Log } from '../log.ts';
 import { abortable } from '../aws/clients.ts';
 import { resolveImages } from './images.ts';
@@ -54,6 +58,21 @@ export interface LaunchContext {
   signal?: AbortSignal;
   /** A fresh idempotency token per request; replaceable in tests. */
   newToken?: () => string;
+  clock?: Clock;
+  /** How long a refused instance profile is asked again (IAM propagates a new one for
+   * seconds). Default PROFILE_WAIT_MS. */
+  profileWaitMs?: number;
+}
+
+/** IAM is eventually consistent: a profile created moments ago may be refused this long. */
+export const PROFILE_WAIT_MS = 30_000;
+
+/** RunInstances refused the instance profile (it does not exist, or not yet everywhere). */
+function isProfileRefusal(code: string, message: string): boolean {
+  return (
+    code.startsWith('InvalidIamInstanceProfile') ||
+    (code === 'InvalidParameterValue' && /iamInstanceProfile|instance ?profile/i.test(message))
+  );
 }
 
 export function poolLabel(p: CapacityPool): string {
@@ -83,6 +102,14 @@ function hint(code: string, message: string, rp: RegionPlan): string {
       ` The instance profile '${rp.instance.instanceProfile ?? ''}' must exist in the account and its role must ` +
       `have the AmazonSSMManagedInstanceCore policy (set it with input 'instance-profile'); ` +
       `the deploying role needs iam:PassRole on that role.`
+    );
+  }
+  if (code === SPOT_SLR_CODE) {
+    return (
+      ' The account has no service-linked role for spot instances (AWSServiceRoleForEC2Spot) and the deploying ' +
+      'role may not create it: allow iam:CreateServiceLinkedRole with the condition iam:AWSServiceName = ' +
+      'spot.amazonaws.com (docs/iam-policy.json), or create it once with ' +
+      '`aws iam create-service-linked-role --aws-service-name spot.amazonaws.com`.'
     );
   }
   if (code === 'UnauthorizedOperation') {
@@ -132,7 +159,9 @@ export async function launchRegion(
         clientToken: newToken(),
       });
       try {
-        const res = await ec2.send(new RunInstancesCommand(input), abortable(ctx.signal));
+        const res = await runInstances(ctx, ec2, (retry) =>
+          retry ? { ...input, ClientToken: newToken() } : input,
+        );
         const launched = (res.Instances ?? []).filter((i) => i.InstanceId);
         // Recorded before anything else can fail, so cleanup always knows them.
         ctx.registry.add(
@@ -160,7 +189,7 @@ export async function launchRegion(
         const code = awsErrorCode(err);
         const message = describeAwsError(err);
         result.attempts.push({ pool, market, requested: remaining, launched: 0, code, message });
-        if (isCapacityError(err)) {
+        if (isCapacityError(err) || UNOFFERED_CODES.has(code)) {
           ctx.log.info(`${rp.region}: ${market} ${poolLabel(pool)}: ${code}, trying the next pool`);
           continue;
         }
@@ -173,6 +202,62 @@ export async function launchRegion(
     }
   }
   return result;
+}
+
+/**
+ * One RunInstances; a refused instance profile is asked again with backoff (each time with a
+ * fresh token) until PROFILE_WAIT_MS, as IAM propagates a profile created moments ago.
+ */
+async function runInstances(
+  ctx: LaunchContext,
+  ec2: EC2Client,
+  input: (retry: boolean) => ReturnType<typeof runInstancesInput>,
+) {
+  const clock = ctx.clock ?? realClock;
+  const deadline = clock.now() + (ctx.profileWaitMs ?? PROFILE_WAIT_MS);
+  const delays = backoff({ initialMs: 1000, maxMs: 5000, factor: 1.5 });
+  for (let retry = false; ; retry = true) {
+    try {
+      return await ec2.send(new RunInstancesCommand(input(retry)), abortable(ctx.signal));
+    } catch (err) {
+      const again = isProfileRefusal(awsErrorCode(err), describeAwsError(err));
+      if (!again || ctx.signal?.aborted || clock.now() >= deadline) throw err;
+      ctx.log.info(`instance profile refused (IAM may still be propagating it); asking again`);
+      await clock.sleep(delays.next().value, ctx.signal);
+    }
+  }
+}
+
+/**
+ * What kept a launch short, in a few words: the one reason every pool tried gave (no image
+ * for the OS, types not offered, a quota), or else "not enough capacity".
+ */
+export function shortfallCause(result: LaunchResult): string {
+  const causes = new Set(
+    result.regions
+      .filter((r) => r.instances.length < r.requested)
+      .flatMap((r) => r.attempts.filter((a) => a.launched === 0).map(attemptCause)),
+  );
+  const [only] = causes;
+  return causes.size === 1 && only !== undefined ? only : 'not enough capacity';
+}
+
+function attemptCause(a: LaunchAttempt): string {
+  const code = a.code ?? '';
+  const message = a.message ?? '';
+  if (code === 'skipped') {
+    return / is not offered in /.test(message)
+      ? 'the instance types are not offered where asked'
+      : message;
+  }
+  if (UNOFFERED_CODES.has(code)) return 'the instance types are not offered where asked';
+  if (code === 'MaxSpotInstanceCountExceeded') {
+    return 'the account reached its spot instance quota (MaxSpotInstanceCountExceeded)';
+  }
+  if (code === 'SpotMaxPriceTooLow')
+    return 'the max price is below the spot price (SpotMaxPriceTooLow)';
+  if (CAPACITY_CODES.has(code)) return 'not enough capacity';
+  return code || 'not enough capacity';
 }
 
 export interface LaunchResult {

@@ -10,7 +10,7 @@ import { COMMAND_POLL, POLL, realClock } from '../aws/poll.ts';
 import { deliverSteps } from '../deliver/deliver.ts';
 import { Fleet, minHealthyCount, type Member } from '../deliver/fleet.ts';
 import { waitOnline, waitRunning } from '../deliver/wait.ts';
-import { launchAll, shortfallReport, type LaunchResult } from '../launch/launch.ts';
+import { launchAll, shortfallCause, shortfallReport, type LaunchResult } from '../launch/launch.ts';
 import { STATE, type RunRecord } from '../launch/state.ts';
 import type { Plan } from '../plan/types.ts';
 import type { Phase } from '../report/summary.ts';
@@ -181,7 +181,7 @@ async function capacity(run: Run, p: Progress): Promise<Progress> {
     const lines = shortfallReport(result);
     if (n < run.minHealthy || n === 0) {
       throw new DeployError(
-        `not enough capacity: launched ${n} of ${run.requested}, ${run.minHealthy} needed\n${lines.join('\n')}` +
+        `${shortfallCause(result)}: launched ${n} of ${run.requested}, ${run.minHealthy} needed\n${lines.join('\n')}` +
           (run.plan.regions.some((r) => !r.market.onDemandFallback)
             ? '\n(on-demand fallback is off)'
             : ''),

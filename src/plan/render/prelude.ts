@@ -112,6 +112,49 @@ report() {
 }`,
 };
 
+/**
+ * SSM keeps only the first 24,000 characters of a command's stdout and 8,000 of its stderr,
+ * so the end of a long output (where the error is) would be lost. The body runs in a
+ * subshell whose output streams live up to OUTPUT_HEAD bytes (what a killed command still
+ * shows) and is kept whole in a file; once it ends, its last bytes are printed, the skip
+ * said, within both limits.
+ */
+export const OUTPUT_KEEP = {
+  stdout: { head: 12_000, tail: 10_000 },
+  stderr: { head: 3_000, tail: 4_000 },
+};
+
+const OUTPUT_OPEN = `_spot_tail() { # FILE HEAD TAIL: what of FILE the first HEAD bytes did not show
+  local size
+  size=$(stat -c %s -- "$1" 2>/dev/null) || return 0
+  [ "$size" -gt "$2" ] || return 0
+  if [ "$size" -gt $(($2 + $3)) ]; then
+    printf '\n[spot-deployer: %d bytes of output not shown; its last %d bytes follow]\n' $((size - $2 - $3)) "$3"
+    tail -c "$3" -- "$1"
+  else
+    tail -c +$(($2 + 1)) -- "$1"
+  fi
+}
+_spot_out=$(mktemp) _spot_err=$(mktemp)
+exec 8>&1 9>&2
+exec > >(tee -p -- "$_spot_out" | head -c ${OUTPUT_KEEP.stdout.head} >&8)
+_spot_pout=$!
+exec 2> >(tee -p -- "$_spot_err" | head -c ${OUTPUT_KEEP.stderr.head} >&9)
+_spot_perr=$!
+set +e
+(
+set -e`;
+
+const OUTPUT_CLOSE = `)
+_spot_rc=$?
+exec >&8 2>&9 8>&- 9>&-
+wait "$_spot_pout" "$_spot_perr" 2>/dev/null || true
+_spot_tail "$_spot_out" ${OUTPUT_KEEP.stdout.head} ${OUTPUT_KEEP.stdout.tail}
+_spot_tail "$_spot_err" ${OUTPUT_KEEP.stderr.head} ${OUTPUT_KEEP.stderr.tail} >&2
+rm -f -- "$_spot_out" "$_spot_err"
+exit "$_spot_rc"
+`;
+
 /** Longest description kept in a script's header comment. */
 export const MAX_COMMENT = 120;
 
@@ -123,7 +166,8 @@ export function preludeReserve(helpers: Helper[]): number {
 
 /**
  * A whole step script: `#!/bin/bash`, a comment naming the step, strict mode, a known PATH
- * and umask, `fail`, `$S` when used, the requested helpers, then `body`.
+ * and umask, `fail`, `$S` when used, the requested helpers, then `body` (in a subshell whose
+ * output keeps its end visible, see OUTPUT_KEEP).
  */
 export function stepScript(
   id: string,
@@ -145,6 +189,6 @@ export function stepScript(
   ];
   const helperText = helpers.map((h) => HELPERS[h]);
   if (/\$S\b|\$\{S\}/.test(helperText.join('\n') + body)) lines.push(`S=${STATE_DIR}`);
-  lines.push(...helperText);
-  return lines.join('\n') + '\n' + body;
+  lines.push(...helperText, OUTPUT_OPEN);
+  return lines.join('\n') + '\n' + body.replace(/\n?$/, '\n') + OUTPUT_CLOSE;
 }
