@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  UserError,
+  ActionError,
   errorMessage,
   formatDiagnostic
-} from "./chunks/chunk-4G5IXWVH.js";
+} from "./chunks/chunk-A4JNTSKT.js";
 import "./chunks/chunk-SLSPYRCZ.js";
 
 // src/cli.ts
@@ -47,7 +47,7 @@ ${USAGE}
   try {
     switch (command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-ERVBBQDU.js");
+        const { validateCommand } = await import("./chunks/validate-QEMVB5PL.js");
         await validateCommand({ path: dir }, reporter);
         return 0;
       }
@@ -58,7 +58,7 @@ ${USAGE}
 `);
           return 2;
         }
-        const { planCommand } = await import("./chunks/plan-Y5XK4IVB.js");
+        const { planCommand } = await import("./chunks/plan-S4RJVVVL.js");
         await planCommand(
           { path: dir, planOut: parsed.values.out, deploymentId: "", secrets: {} },
           reporter
@@ -66,7 +66,7 @@ ${USAGE}
         return 0;
       }
       case "generate": {
-        const { generateCommand } = await import("./chunks/generate-Z6GPBBKO.js");
+        const { generateCommand } = await import("./chunks/generate-6KKTKA63.js");
         await generateCommand({ path: dir, force: parsed.values.force }, reporter);
         return 0;
       }
@@ -77,7 +77,7 @@ ${USAGE}
         return 2;
     }
   } catch (e) {
-    if (e instanceof UserError) {
+    if (e instanceof ActionError) {
       for (const d of e.diagnostics) err.write(formatDiagnostic(d) + "\n");
       err.write(`error: ${e.message}
 `);

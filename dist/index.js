@@ -1,10 +1,13 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  DeployError
-} from "./chunks/chunk-CPITSMUT.js";
+  annotate
+} from "./chunks/chunk-RKHSGLTF.js";
+import {
+  readInputs
+} from "./chunks/chunk-7HBRRO2B.js";
+import "./chunks/chunk-762IFG6K.js";
 import {
   debug,
-  error,
   getInput,
   info,
   setFailed,
@@ -13,15 +16,10 @@ import {
   warning
 } from "./chunks/chunk-6QLUEHOR.js";
 import {
-  InputError,
-  readInputs
-} from "./chunks/chunk-V4AE43C7.js";
-import "./chunks/chunk-762IFG6K.js";
-import {
-  UserError,
+  ActionError,
   errorMessage,
   formatDiagnostic
-} from "./chunks/chunk-4G5IXWVH.js";
+} from "./chunks/chunk-A4JNTSKT.js";
 import "./chunks/chunk-SLSPYRCZ.js";
 
 // src/main.ts
@@ -44,14 +42,28 @@ async function withCancellation(fn) {
     process.off("SIGTERM", onSignal);
   }
 }
-function annotate(d) {
-  const props = {
-    file: d.file,
-    ...d.line > 0 ? { startLine: d.line } : {},
-    ...d.col > 0 ? { startColumn: d.col } : {}
-  };
-  if (d.severity === "error") error(d.message, props);
-  else warning(d.message, props);
+async function onActionHost(fn) {
+  const { actionHost } = await import("./chunks/action-host-KXOMY5U6.js");
+  return withCancellation(async (signal) => {
+    const host = actionHost(signal);
+    try {
+      return await fn(host);
+    } finally {
+      host.close();
+    }
+  });
+}
+function reportFailure(err) {
+  if (err instanceof ActionError) {
+    for (const d of err.diagnostics) {
+      annotate(d);
+      info(formatDiagnostic(d));
+    }
+    setFailed(err.message);
+    return;
+  }
+  setFailed(`unexpected error: ${errorMessage(err)}`);
+  if (err instanceof Error && err.stack) debug(err.stack);
 }
 async function run() {
   try {
@@ -61,12 +73,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-ERVBBQDU.js");
+        const { validateCommand } = await import("./chunks/validate-QEMVB5PL.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-Y5XK4IVB.js");
+        const { planCommand } = await import("./chunks/plan-S4RJVVVL.js");
         const result = await planCommand(inputs, { annotate, info });
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -74,36 +86,23 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-SDC67RIY.js");
-        await withCancellation(
-          (signal) => deployCommand(inputs, { annotate, info }, { signal })
-        );
+        const { deployCommand } = await import("./chunks/deploy-KFLPOVVN.js");
+        await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-ZANZ7M3P.js");
-        await withCancellation((signal) => destroyCommand(inputs, { signal }));
+        const { destroyCommand } = await import("./chunks/destroy-KY4CT6CZ.js");
+        await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-PQIJHBMW.js");
-        await withCancellation((signal) => statusCommand(inputs, { signal }));
+        const { statusCommand } = await import("./chunks/status-KARQJH7O.js");
+        await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
     }
   } catch (err) {
-    if (err instanceof UserError) {
-      for (const d of err.diagnostics) {
-        annotate(d);
-        info(formatDiagnostic(d));
-      }
-      setFailed(err.message);
-    } else if (err instanceof InputError || err instanceof DeployError) {
-      setFailed(err.message);
-    } else {
-      setFailed(`unexpected error: ${errorMessage(err)}`);
-      if (err instanceof Error && err.stack) debug(err.stack);
-    }
+    reportFailure(err);
   }
 }
 

@@ -185,15 +185,19 @@ before(async () => {
   const short = renderUserData(deployment(repo.root), { ttlSeconds: 4 });
   // instance-debian13.test.ts runs this file again on the Debian 13 root file system.
   const rootfs = process.env.SPOT_RENDER_ROOTFS ? { rootfs: process.env.SPOT_RENDER_ROOTFS } : {};
+  // Loopback of their own: this file and its Debian 13 run may run at once, and both serve
+  // on the same ports (8080, 8181); nothing here needs apt.
   [c, ttl] = await Promise.all([
     Container.boot({
       name: `render-${tag}`,
       userData: Buffer.from(ud.bytesBase64, 'base64'),
+      privateNetwork: true,
       ...rootfs,
     }),
     Container.boot({
       name: `render-ttl-${tag}`,
       userData: Buffer.from(short.bytesBase64, 'base64'),
+      privateNetwork: true,
       ...rootfs,
     }),
   ]);

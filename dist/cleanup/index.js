@@ -13,7 +13,7 @@ import {
 } from "../chunks/chunk-6QLUEHOR.js";
 import {
   errorMessage
-} from "../chunks/chunk-4G5IXWVH.js";
+} from "../chunks/chunk-A4JNTSKT.js";
 import "../chunks/chunk-SLSPYRCZ.js";
 
 // src/post.ts
@@ -39,21 +39,20 @@ async function runCleanup() {
       );
       return;
     }
-    const [{ Clients }, { destroyTagged }, { POLL, realClock }] = await Promise.all([
-      import("../chunks/clients-EUTKVCVU.js"),
-      import("../chunks/destroy-MFU65SUM.js"),
-      import("../chunks/poll-FATXQG56.js")
+    const [{ actionHost }, { destroyTagged }] = await Promise.all([
+      import("../chunks/action-host-KXOMY5U6.js"),
+      import("../chunks/destroy-MVAVSEFT.js")
     ]);
-    const clients = new Clients();
+    const host = actionHost();
     try {
       const res = await group(
         `Clean up run ${run.runId} of ${run.deploymentId}`,
         () => destroyTagged(
           {
-            clientsFor: (r) => clients.for(r),
+            clientsFor: host.clientsFor,
             log: { info, warning, group: (_t, fn) => fn() },
-            clock: realClock,
-            poll: POLL,
+            clock: host.clock,
+            poll: host.poll.instances,
             timeoutMs: 3e5
           },
           regions,
@@ -76,7 +75,7 @@ async function runCleanup() {
         );
       }
     } finally {
-      clients.close();
+      host.close();
     }
   } catch (err) {
     setFailed(
