@@ -614,7 +614,10 @@ export async function deployCommand(
 ): Promise<DeployCommandResult> {
   const log = opts.log ?? coreLog;
   const signal = opts.signal;
-  const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter), inputs);
+  const deployment = applyInputOverrides(
+    await loadOrThrow(inputs.path, reporter, inputs.regions),
+    inputs,
+  );
   const plan = await buildPlan(deployment, {
     deploymentId: await resolveDeploymentId(inputs.deploymentId, process.env),
     identity: resolveIdentity(process.env),

@@ -15,15 +15,21 @@ import type { Inputs } from '../inputs.ts';
 import { TAG } from '../plan/types.ts';
 import { coreLog, type Log } from '../report/log.ts';
 import { instanceTable, table, writeSummary } from '../report/summary.ts';
-import { loadDeployment } from '../validate/load.ts';
+import { fallbackRegion, loadDeployment } from '../validate/load.ts';
 
 /** How long destroy waits for `terminated`. */
 export const DESTROY_TIMEOUT_SECONDS = 600;
 
 /** The manifest's regions, when there is a readable manifest; destroy works without one. */
-export async function manifestRegions(path: string, log: Log): Promise<string[]> {
+export async function manifestRegions(
+  path: string,
+  log: Log,
+  regions: readonly string[] = [],
+): Promise<string[]> {
   try {
-    const res = await loadDeployment(resolve(path));
+    const res = await loadDeployment(resolve(path), {
+      fallbackRegion: fallbackRegion(process.env, regions),
+    });
     if (res.deployment) return res.deployment.cloud.regions.map((r) => r.name);
     log.info(
       `no usable manifest at '${path}' (${res.diagnostics.filter((d) => d.severity === 'error').length} errors); searching the other regions`,
@@ -42,7 +48,7 @@ export async function searchRegions(
   deploymentId: string,
   log: Log,
 ): Promise<string[]> {
-  const fromManifest = await manifestRegions(inputs.path, log);
+  const fromManifest = await manifestRegions(inputs.path, log, inputs.regions);
   const restored = await restoreRecord(deploymentId);
   if (restored.warning) log.info(restored.warning);
   const regions = regionsToSearch([...fromManifest, ...inputs.regions], restored.record);

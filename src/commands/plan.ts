@@ -10,10 +10,10 @@ import { loadOrThrow, type Reporter } from './validate.ts';
  * (instance-profile, ttl, max-price, on-demand-fallback), hence the same digest. */
 export async function planCommand(
   inputs: Pick<Inputs, 'path' | 'planOut' | 'deploymentId' | 'secrets'> &
-    Partial<Pick<Inputs, 'instanceProfile' | 'ttl' | 'maxPrice' | 'onDemandFallback'>>,
+    Partial<Pick<Inputs, 'instanceProfile' | 'ttl' | 'maxPrice' | 'onDemandFallback' | 'regions'>>,
   reporter: Reporter,
 ): Promise<{ plan: Plan; dir: string }> {
-  const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter), {
+  const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter, inputs.regions), {
     instanceProfile: inputs.instanceProfile ?? '',
     ttl: inputs.ttl ?? '',
     maxPrice: inputs.maxPrice ?? '',

@@ -14,7 +14,7 @@ import { TAG } from '../plan/types.ts';
 import { coreLog, type Log } from '../report/log.ts';
 import { instanceRecord, setInstanceOutputs, type InstanceRecord } from '../report/outputs.ts';
 import { instanceTable, writeSummary } from '../report/summary.ts';
-import { loadDeployment } from '../validate/load.ts';
+import { fallbackRegion, loadDeployment } from '../validate/load.ts';
 import { checkServices, type InstanceHealth } from '../verify/services.ts';
 import { searchRegions } from './destroy.ts';
 
@@ -23,9 +23,14 @@ export interface StatusRecord extends InstanceRecord {
   cause?: string;
 }
 
-async function serviceNames(path: string): Promise<string[] | undefined> {
+async function serviceNames(
+  path: string,
+  regions: readonly string[],
+): Promise<string[] | undefined> {
   try {
-    const res = await loadDeployment(resolve(path));
+    const res = await loadDeployment(resolve(path), {
+      fallbackRegion: fallbackRegion(process.env, regions),
+    });
     // Services the manifest does not start are not expected to be active.
     return res.deployment?.services.filter((s) => s.start).map((s) => s.name);
   } catch {
@@ -41,7 +46,7 @@ export async function statusCommand(
   const signal = opts.signal;
   const deploymentId = await resolveDeploymentId(inputs.deploymentId, process.env);
   const regions = await searchRegions(inputs, deploymentId, log);
-  const services = await serviceNames(inputs.path);
+  const services = await serviceNames(inputs.path, inputs.regions);
   const clients = new Clients();
   try {
     const perRegion = await log.group(`Status of ${deploymentId} in ${regions.join(', ')}`, () =>

@@ -12,7 +12,7 @@
 //   services  services/*.service, systemd/*.service, *.service at the top
 
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { ScriptSpec, ServiceSpec, UploadSpec } from '../manifest/model.ts';
 import type { DeploymentParts } from '../validate/deployment.ts';
@@ -44,6 +44,13 @@ export const CONVENTION_UPLOADS: ReadonlyArray<{
   { source: '.env', destination: '/opt/deployment/.env', mode: '0600' },
 ];
 export const CONVENTION_ROOT_DESTINATION = '/opt/deployment';
+/** The files/ directory the original tool's `generate` writes beside deployment/, and where
+ * the README it puts there says its files go. */
+export const GENERATED_FILES_UPLOAD = {
+  source: '../files/',
+  destination: '/opt/uploaded_files',
+  mode: '0644',
+};
 /** Left out of the whole-directory upload: they go separately, with restrictive modes. */
 export const CONVENTION_ROOT_EXCLUDE = ['.env', 'secrets', 'secrets/**'];
 
@@ -188,6 +195,13 @@ export async function scanConvention(
       if (!(await usable(u.source, isDir ? 'dir' : 'file', name))) continue;
       uploads.push({ source: u.source, destination: u.destination, mode: u.mode, exclude: [] });
     }
+  }
+
+  if (
+    (await entries(dirname(ctx.baseDir))).some((e) => e.name === 'files' && e.isDir) &&
+    (await usable(GENERATED_FILES_UPLOAD.source, 'dir', 'files'))
+  ) {
+    uploads.push({ ...GENERATED_FILES_UPLOAD, exclude: [] });
   }
 
   // services

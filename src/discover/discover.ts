@@ -20,7 +20,8 @@ export type Discovered =
       layout: 'convention';
       baseDir: string;
       baseRel: 'deployment';
-      configFile: string;
+      /** Absent when neither config.yaml is there: the cloud settings then default. */
+      configFile?: string;
     };
 
 export const SPOT_DIR = '.spot';
@@ -108,18 +109,13 @@ export async function discover(
     let configFile: string | undefined;
     if (hasConfig) configFile = `${SPOT_DIR}/config.yaml`;
     else if ((await kind(join(root, 'config.yaml'))) === 'file') configFile = 'config.yaml';
-    if (configFile === undefined) {
-      return {
-        diagnostics: [
-          problem(
-            CONVENTION_DIR,
-            'the deployment/ layout needs cloud settings (at least regions:) in config.yaml next to deployment/ or in .spot/config.yaml',
-          ),
-        ],
-      };
-    }
     return {
-      found: { layout: 'convention', baseDir: conv, baseRel: CONVENTION_DIR, configFile },
+      found: {
+        layout: 'convention',
+        baseDir: conv,
+        baseRel: CONVENTION_DIR,
+        ...(configFile !== undefined ? { configFile } : {}),
+      },
       diagnostics: [],
     };
   }

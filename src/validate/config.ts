@@ -66,7 +66,9 @@ function priceText(y: YamlFile, path: DataPath, v: unknown, r: FileReporter): st
 
 export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
   const data = isObj(y.data) ? y.data : {};
-  const aws: AwsSettings = isObj(data.aws) ? (data.aws as AwsSettings) : {};
+  const aws: NonNullable<AwsSettings> = isObj(data.aws)
+    ? (data.aws as NonNullable<AwsSettings>)
+    : {};
   const entries = regionEntries(data.regions, r);
 
   const regions: RegionSpec[] = entries.map(({ name, settings, path }) => {
@@ -142,7 +144,9 @@ export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
   }
 
   // Spot price: the original spot_price_limit or the native spot.max_price, not both.
-  const spot: SpotSettings = isObj(aws.spot) ? (aws.spot as SpotSettings) : {};
+  const spot: NonNullable<SpotSettings> = isObj(aws.spot)
+    ? (aws.spot as NonNullable<SpotSettings>)
+    : {};
   let maxPrice: string | undefined;
   if (aws.spot_price_limit !== undefined && spot.max_price !== undefined) {
     r.error(
@@ -200,5 +204,19 @@ export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
     rootVolumeGb: int(aws.instance_storage_gb) ?? DEFAULTS.rootVolumeGb,
     ...(profile !== undefined ? { instanceProfile: profile } : {}),
     ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
+  };
+}
+
+/** The cloud settings of a convention deployment that has none: one instance of the
+ * default type and image in `region`. */
+export function defaultCloudConfig(region: string): CloudConfig {
+  return {
+    totalInstances: 1,
+    regions: [{ name: region, instanceTypes: [DEFAULTS.instanceType], image: 'auto', subnets: [] }],
+    tags: {},
+    os: DEFAULTS.os,
+    onDemandFallback: DEFAULTS.onDemandFallback,
+    associatePublicIp: DEFAULTS.associatePublicIp,
+    rootVolumeGb: DEFAULTS.rootVolumeGb,
   };
 }

@@ -310,7 +310,7 @@ export async function normalizeDeployment(
     }
     serviceNames.set(name, namePath);
     const health = isObj(s.health)
-      ? normalizeHealth(y, r, at('health'), s.health as RawHealth)
+      ? normalizeHealth(y, r, at('health'), s.health as NonNullable<RawHealth>)
       : undefined;
     if (ok) {
       services.push({
@@ -394,7 +394,7 @@ function normalizeHealth(
   y: YamlFile,
   r: FileReporter,
   path: DataPath,
-  h: RawHealth,
+  h: NonNullable<RawHealth>,
 ): HealthCheck | undefined {
   const common = {
     retries: int(h.retries) ?? HEALTH_DEFAULTS.retries,

@@ -158,7 +158,10 @@ export function describeValue(v: unknown): string {
 }
 
 function typeMessage(types: string[], value: unknown): string {
-  const words = [...new Set(types.map((t) => TYPE_WORDS[t] ?? t))];
+  // An optional list or map may also be left empty (null: "none"); the message names
+  // only what a value must be when it is written.
+  const written = types.length > 1 ? types.filter((t) => t !== 'null') : types;
+  const words = [...new Set(written.map((t) => TYPE_WORDS[t] ?? t))];
   return `must be ${orList(words)}, not ${describeValue(value)}`;
 }
 
