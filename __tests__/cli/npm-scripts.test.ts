@@ -33,7 +33,7 @@ function oldPath(t: { after: (fn: () => void) => void }): string {
 const STACK = /^\s+at .+:\d+:\d+\)?$|^Node\.js v\d+|ERR_UNKNOWN_FILE_EXTENSION/m;
 
 function run(path: string, name: string, args: string[]) {
-  const env = { ...process.env, PATH: path };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: path };
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT; // a test runner's own, not for the scripts'
   const res = spawnSync('npm', ['run', '--silent', name, ...(args.length ? ['--', ...args] : [])], {
@@ -110,7 +110,7 @@ test(
   'npm run cloud comes up under an old Node, answers, and stops',
   { timeout: 120_000 },
   async (t) => {
-    const env = { ...process.env, PATH: oldPath(t) };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: oldPath(t) };
     delete env.NODE_OPTIONS;
     delete env.NODE_TEST_CONTEXT; // a test runner's own, not for the scripts'
     const child = spawn(
