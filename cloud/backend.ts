@@ -10,6 +10,8 @@ export interface BootRequest {
   hostname: string;
   region: string;
   userData: Buffer;
+  /** cloud.cfg.d snippet naming the image's default user (cloud/users.ts). */
+  defaultUserConfig?: string;
 }
 
 export interface RunningInstance {
@@ -48,6 +50,9 @@ export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBa
         region: req.region,
         ...(opts.rootfs ? { rootfs: opts.rootfs } : {}),
         ...(opts.privateNetwork ? { privateNetwork: true } : {}),
+        ...(req.defaultUserConfig !== undefined
+          ? { defaultUserConfig: req.defaultUserConfig }
+          : {}),
       });
       return {
         waitBooted: (ms) => c.waitBooted(ms),

@@ -13,6 +13,7 @@ import {
 } from './backend.ts';
 import { ACCOUNT_ID, type ImageInfo, type InstanceTypeInfo, type Zone } from './catalog.ts';
 import { STOPPED_EXIT_CODE, rootfsPath } from './container.ts';
+import { defaultUserConfig, defaultUserOf } from './users.ts';
 import { Rng } from './util.ts';
 
 export interface LatencyOptions {
@@ -323,6 +324,7 @@ export class Cloud {
         hostname: `ip-${inst.privateIp.replace(/\./g, '-')}`,
         region: inst.region,
         userData: inst.userData,
+        ...bootUser(inst.image),
       })
       .then(
         (machine) => {
@@ -569,4 +571,10 @@ export function isActive(status: InvocationStatus): boolean {
     status === 'Delayed' ||
     status === 'Cancelling'
   );
+}
+
+/** The image's default user, for the machine to create at boot (cloud/users.ts). */
+function bootUser(image: ImageInfo): { defaultUserConfig?: string } {
+  const user = defaultUserOf(image);
+  return user ? { defaultUserConfig: defaultUserConfig(user) } : {};
 }

@@ -66,6 +66,8 @@ export interface BootOptions {
    * on the same port in several containers then do not collide, but apt cannot reach a mirror.
    */
   privateNetwork?: boolean;
+  /** cloud.cfg.d snippet naming the image's default user (cloud/users.ts). */
+  defaultUserConfig?: string;
 }
 
 export interface ExecResult {
@@ -297,6 +299,8 @@ export class Container {
       join(seed, 'meta-data'),
       `instance-id: ${JSON.stringify(instanceId)}\nlocal-hostname: ${JSON.stringify(hostname)}\n`,
     );
+    const userConfig = join(workDir, 'default-user.cfg');
+    if (opts.defaultUserConfig !== undefined) await writeFile(userConfig, opts.defaultUserConfig);
     const cgroups = cgroupDirs(opts.name);
     // Move this shell into the container's own cgroups, give it a private /run, then become nspawn.
     const script = [
@@ -315,6 +319,9 @@ export class Container {
       '--volatile=overlay',
       '--console=read-only',
       `--bind-ro=${seed}:/var/lib/cloud/seed/nocloud`,
+      ...(opts.defaultUserConfig !== undefined
+        ? [`--bind-ro=${userConfig}:/etc/cloud/cloud.cfg.d/90_default_user.cfg`]
+        : []),
       '-D',
       rootfs,
       '--machine',
