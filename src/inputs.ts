@@ -1,7 +1,7 @@
 // The action's inputs, read once and typed. Names match action.yml.
 
 import type { Deployment } from './manifest/model.ts';
-import { envNameProblem } from './plan/shell.ts';
+import { envNameProblem } from './manifest/names.ts';
 
 export const COMMANDS = ['deploy', 'destroy', 'status', 'plan', 'validate'] as const;
 export type Command = (typeof COMMANDS)[number];

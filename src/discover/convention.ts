@@ -17,7 +17,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { ScriptSpec, ServiceSpec, UploadSpec } from '../manifest/model.ts';
 import type { DeploymentParts } from '../validate/deployment.ts';
 import { SCRIPT_DEFAULTS } from '../validate/deployment.ts';
-import { PACKAGE_NAME, SCRIPT_NAME, unitNameProblem } from '../validate/names.ts';
+import { PACKAGE_NAME, SCRIPT_NAME, unitNameProblem } from '../manifest/names.ts';
 import { checkRepoPath, escapingLinks, type RepoContext } from '../validate/paths.ts';
 import { checkUnitFile } from '../validate/unit.ts';
 import { readTextFile } from '../validate/yaml.ts';

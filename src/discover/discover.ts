@@ -5,8 +5,9 @@
 // A tarball deployment is a .spot/ whose deployment.yaml names tarball_url or tarball_source.
 
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
+import { inside } from '../manifest/paths.ts';
 
 export type Discovered =
   | {
@@ -44,8 +45,7 @@ function problem(file: string, message: string): Diagnostic {
 
 async function staysInside(root: string, p: string): Promise<boolean> {
   try {
-    const r = relative(await realpath(root), await realpath(p));
-    return !r.startsWith('..') && !isAbsolute(r);
+    return inside(await realpath(root), await realpath(p));
   } catch {
     return false;
   }

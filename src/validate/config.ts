@@ -3,7 +3,7 @@
 
 import type { CloudConfig, OsName, RegionSpec } from '../manifest/model.ts';
 import type { AwsSettings, SpotSettings } from '../manifest/schema-types.ts';
-import { durationSeconds, scalarString } from './names.ts';
+import { durationSeconds, scalarString } from '../manifest/names.ts';
 import { bool, int, isObj, scalar, str, type FileReporter } from './report.ts';
 import { sourceText, type DataPath, type YamlFile } from './yaml.ts';
 

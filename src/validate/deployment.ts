@@ -13,11 +13,18 @@ import type {
   UploadSpec,
 } from '../manifest/model.ts';
 import type { DeploymentSection, HealthCheck as RawHealth } from '../manifest/schema-types.ts';
-import { durationSeconds, octalMode, scalarString, SCRIPT_NAME, unitNameProblem } from './names.ts';
+import {
+  durationSeconds,
+  ENV_NAME,
+  envNameProblem,
+  octalMode,
+  scalarString,
+  SCRIPT_NAME,
+  unitNameProblem,
+} from '../manifest/names.ts';
 import { checkDestination, checkRepoPath, escapingLinks, type RepoContext } from './paths.ts';
 import { bool, int, isObj, scalar, str, type FileReporter } from './report.ts';
 import { checkUnitFile } from './unit.ts';
-import { ENV_NAME, envNameProblem } from '../plan/shell.ts';
 import { controlCharName, readTextFile, sourceText, type DataPath, type YamlFile } from './yaml.ts';
 
 export const SCRIPT_DEFAULTS = { workdir: '/opt/deployment', timeoutSeconds: 600, order: 0 };

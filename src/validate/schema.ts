@@ -7,7 +7,7 @@ import deploymentSchemaJson from '../../schema/deployment.schema.json' with { ty
 import type { Diagnostic } from '../diagnostics.ts';
 import { closest, didYouMean } from './suggest.ts';
 import * as generated from './validators.generated.ts';
-import { displayPath, locate, type DataPath, type YamlFile } from './yaml.ts';
+import { displayPath, locate, pointerOf, type DataPath, type YamlFile } from './yaml.ts';
 
 export type SchemaKind = 'config' | 'deployment';
 type JsonSchema = { [key: string]: unknown };
@@ -193,9 +193,6 @@ function pruneAnyOf(errors: ErrorObject[]): ErrorObject[] {
   }
   return out;
 }
-
-const pointerOf = (path: DataPath) =>
-  path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 
 /**
  * For a key unknown at the top of a file: the section it belongs in (possibly misspelt),

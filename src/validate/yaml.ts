@@ -28,6 +28,10 @@ export const MAX_FLOW_DEPTH = 64;
 /** A path into parsed data: map keys and sequence indices. */
 export type DataPath = ReadonlyArray<string | number>;
 
+/** A data path as a JSON Pointer (RFC 6901), as the schema validator reports paths. */
+export const pointerOf = (path: DataPath): string =>
+  path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+
 export interface Position {
   line: number;
   col: number;
