@@ -3,7 +3,7 @@
 
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { scanConvention } from '../discover/convention.ts';
+import { normalizeConvention } from './convention.ts';
 import { CONVENTION_DIR, discover } from '../discover/discover.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { CloudConfig, Deployment } from '../manifest/model.ts';
@@ -141,7 +141,7 @@ export async function loadDeployment(root: string, options: LoadOptions = {}): P
     files.push(found.deploymentFile);
     parts = await readSpotDeployment(ctx, found.deploymentFile, diagnostics);
   } else {
-    const scanned = await scanConvention(ctx, diagnostics);
+    const scanned = await normalizeConvention(ctx, diagnostics);
     files.push(...scanned.files);
     parts = scanned;
   }
