@@ -51,6 +51,64 @@ async function staysInside(root: string, p: string): Promise<boolean> {
   }
 }
 
+/** A .spot/ without both files: which are missing, and a hint for .yml spellings. */
+async function incompleteSpot(
+  spot: string,
+  hasConfig: boolean,
+  hasDeployment: boolean,
+): Promise<Diagnostic> {
+  const missing: string[] = [];
+  const hints: string[] = [];
+  for (const [name, present] of [
+    ['config.yaml', hasConfig],
+    ['deployment.yaml', hasDeployment],
+  ] as const) {
+    if (present) continue;
+    missing.push(name);
+    const yml = name.replace(/\.yaml$/, '.yml');
+    if ((await kind(join(spot, yml))) === 'file')
+      hints.push(`rename .spot/${yml} to .spot/${name}`);
+  }
+  return problem(
+    SPOT_DIR,
+    `.spot/ needs config.yaml and deployment.yaml; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing` +
+      (hints.length > 0 ? ` (${hints.join('; ')})` : ''),
+  );
+}
+
+/** The convention layout's main script, when deployment/ has one. */
+async function mainScript(conv: string): Promise<string | undefined> {
+  for (const m of MAIN_SCRIPTS) if ((await kind(join(conv, m))) === 'file') return m;
+  return undefined;
+}
+
+/** The convention layout, with its cloud settings' file when there is one. */
+async function conventionFound(
+  root: string,
+  conv: string,
+  hasSpotConfig: boolean,
+): Promise<{ found?: Discovered; diagnostics: Diagnostic[] }> {
+  if (!(await staysInside(root, conv))) {
+    return {
+      diagnostics: [
+        problem(CONVENTION_DIR, 'deployment is a symbolic link that leads outside the repository'),
+      ],
+    };
+  }
+  let configFile: string | undefined;
+  if (hasSpotConfig) configFile = `${SPOT_DIR}/config.yaml`;
+  else if ((await kind(join(root, 'config.yaml'))) === 'file') configFile = 'config.yaml';
+  return {
+    found: {
+      layout: 'convention',
+      baseDir: conv,
+      baseRel: CONVENTION_DIR,
+      ...(configFile !== undefined ? { configFile } : {}),
+    },
+    diagnostics: [],
+  };
+}
+
 /** Finds the layout under `root` (absolute), or says what was looked for. */
 export async function discover(
   root: string,
@@ -65,15 +123,7 @@ export async function discover(
   const hasConfig = spotIsDir && (await kind(join(spot, 'config.yaml'))) === 'file';
   const hasDeployment = spotIsDir && (await kind(join(spot, 'deployment.yaml'))) === 'file';
   const convIsDir = (await kind(conv)) === 'dir';
-  let main: string | undefined;
-  if (convIsDir) {
-    for (const m of MAIN_SCRIPTS) {
-      if ((await kind(join(conv, m))) === 'file') {
-        main = m;
-        break;
-      }
-    }
-  }
+  const main = convIsDir ? await mainScript(conv) : undefined;
 
   if (hasConfig && hasDeployment) {
     if (!(await staysInside(root, spot))) {
@@ -95,54 +145,9 @@ export async function discover(
     };
   }
 
-  if (main !== undefined) {
-    if (!(await staysInside(root, conv))) {
-      return {
-        diagnostics: [
-          problem(
-            CONVENTION_DIR,
-            'deployment is a symbolic link that leads outside the repository',
-          ),
-        ],
-      };
-    }
-    let configFile: string | undefined;
-    if (hasConfig) configFile = `${SPOT_DIR}/config.yaml`;
-    else if ((await kind(join(root, 'config.yaml'))) === 'file') configFile = 'config.yaml';
-    return {
-      found: {
-        layout: 'convention',
-        baseDir: conv,
-        baseRel: CONVENTION_DIR,
-        ...(configFile !== undefined ? { configFile } : {}),
-      },
-      diagnostics: [],
-    };
-  }
+  if (main !== undefined) return conventionFound(root, conv, hasConfig);
 
-  if (spotIsDir) {
-    const missing: string[] = [];
-    const hints: string[] = [];
-    for (const [name, present] of [
-      ['config.yaml', hasConfig],
-      ['deployment.yaml', hasDeployment],
-    ] as const) {
-      if (present) continue;
-      missing.push(name);
-      const yml = name.replace(/\.yaml$/, '.yml');
-      if ((await kind(join(spot, yml))) === 'file')
-        hints.push(`rename .spot/${yml} to .spot/${name}`);
-    }
-    return {
-      diagnostics: [
-        problem(
-          SPOT_DIR,
-          `.spot/ needs config.yaml and deployment.yaml; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing` +
-            (hints.length > 0 ? ` (${hints.join('; ')})` : ''),
-        ),
-      ],
-    };
-  }
+  if (spotIsDir) return { diagnostics: [await incompleteSpot(spot, hasConfig, hasDeployment)] };
 
   if (convIsDir) {
     return {
