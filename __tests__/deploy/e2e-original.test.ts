@@ -45,6 +45,21 @@ os.makedirs('/opt/myapp/run', exist_ok=True)
 http.server.HTTPServer(('127.0.0.1', ${port}), http.server.SimpleHTTPRequestHandler).serve_forever()
 `;
 
+/** Deploys `dir` as `deploymentId` with the instance profile the cloud knows. */
+function deploy(dir: string, deploymentId: string, env: Record<string, string> = {}) {
+  return action(cloud, {
+    runId: newRunId(),
+    env,
+    inputs: {
+      path: dir,
+      'deployment-id': deploymentId,
+      command: 'deploy',
+      'instance-profile': 'spot-deployer-ssm',
+      'online-timeout': '240s',
+    },
+  });
+}
+
 async function destroy(dir: string, deploymentId: string, env: Record<string, string> = {}) {
   const destroyed = await action(cloud, {
     runId: newRunId(),
@@ -79,16 +94,7 @@ echo "Setup complete!"
     });
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const deploymentId = `e2e/original-${process.pid}`;
-    const deployed = await action(cloud, {
-      runId: newRunId(),
-      inputs: {
-        path: dir,
-        'deployment-id': deploymentId,
-        command: 'deploy',
-        'instance-profile': 'spot-deployer-ssm',
-        'online-timeout': '120s',
-      },
-    });
+    const deployed = await deploy(dir, deploymentId);
     assert.equal(deployed.code, 0, explain(deployed));
     assert.deepEqual(deployed.errors, []);
     const [inst] = instancesOfDeployment(cloud, deploymentId);
@@ -117,17 +123,7 @@ test(
     });
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const deploymentId = `e2e/no-config-${process.pid}`;
-    const deployed = await action(cloud, {
-      runId: newRunId(),
-      env: { AWS_REGION: 'eu-west-1' },
-      inputs: {
-        path: dir,
-        'deployment-id': deploymentId,
-        command: 'deploy',
-        'instance-profile': 'spot-deployer-ssm',
-        'online-timeout': '120s',
-      },
-    });
+    const deployed = await deploy(dir, deploymentId, { AWS_REGION: 'eu-west-1' });
     assert.equal(deployed.code, 0, explain(deployed));
     assert.match(
       deployed.stdout,
@@ -155,16 +151,7 @@ test(
     });
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const deploymentId = `e2e/original-spot-${process.pid}`;
-    const deployed = await action(cloud, {
-      runId: newRunId(),
-      inputs: {
-        path: dir,
-        'deployment-id': deploymentId,
-        command: 'deploy',
-        'instance-profile': 'spot-deployer-ssm',
-        'online-timeout': '240s',
-      },
-    });
+    const deployed = await deploy(dir, deploymentId);
     assert.equal(deployed.code, 0, explain(deployed));
     assert.match(deployed.stdout, /Step \d+-script-setup/);
     const [inst] = instancesOfDeployment(cloud, deploymentId);
