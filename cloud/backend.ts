@@ -23,6 +23,8 @@ export interface BootRequest {
   privateIp: string;
   /** The image it boots (the container backend picks the root file system from it). */
   image: { platformName: string; platformVersion: string };
+  /** cloud.cfg.d snippet naming the image's default user (cloud/users.ts). */
+  defaultUserConfig?: string;
 }
 
 export interface RunningInstance {
@@ -72,6 +74,9 @@ export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBa
           region: req.region,
           rootfs: rootfsForImage(req.image, opts.rootfs ?? rootfsPath()),
           ...(opts.privateNetwork ? { privateNetwork: true } : {}),
+          ...(req.defaultUserConfig !== undefined
+            ? { defaultUserConfig: req.defaultUserConfig }
+            : {}),
           ...(net
             ? {
                 netnsPath: net.netnsPath,

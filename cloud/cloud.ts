@@ -14,6 +14,7 @@ import {
 import { ACCOUNT_ID, type ImageInfo, type InstanceTypeInfo, type Zone } from './catalog.ts';
 import { STOPPED_EXIT_CODE, rootfsPath } from './container.ts';
 import { Networks, releasePrivateIp, reservePrivateIp } from './network.ts';
+import { defaultUserConfig, defaultUserOf } from './users.ts';
 import { Rng } from './util.ts';
 
 export interface LatencyOptions {
@@ -419,6 +420,7 @@ export class Cloud {
         userData: inst.userData,
         privateIp: inst.privateIp,
         image: inst.image,
+        ...bootUser(inst.image),
       })
       .then(
         (machine) => {
@@ -700,4 +702,10 @@ export function isActive(status: InvocationStatus): boolean {
     status === 'Delayed' ||
     status === 'Cancelling'
   );
+}
+
+/** The image's default user, for the machine to create at boot (cloud/users.ts). */
+function bootUser(image: ImageInfo): { defaultUserConfig?: string } {
+  const user = defaultUserOf(image);
+  return user ? { defaultUserConfig: defaultUserConfig(user) } : {};
 }

@@ -95,6 +95,8 @@ export interface BootOptions {
   netnsPath?: string;
   /** Host files bound read-only into the container: [host path, container path]. */
   bindReadOnly?: Array<[string, string]>;
+  /** cloud.cfg.d snippet naming the image's default user (cloud/users.ts). */
+  defaultUserConfig?: string;
 }
 
 export interface ExecResult {
@@ -326,6 +328,8 @@ export class Container {
       join(seed, 'meta-data'),
       `instance-id: ${JSON.stringify(instanceId)}\nlocal-hostname: ${JSON.stringify(hostname)}\n`,
     );
+    const userConfig = join(workDir, 'default-user.cfg');
+    if (opts.defaultUserConfig !== undefined) await writeFile(userConfig, opts.defaultUserConfig);
     const cgroups = cgroupDirs(opts.name);
     // Move this shell into the container's own cgroups, give it a private /run, then become nspawn.
     const script = [
@@ -344,6 +348,9 @@ export class Container {
       '--volatile=overlay',
       '--console=read-only',
       `--bind-ro=${seed}:/var/lib/cloud/seed/nocloud`,
+      ...(opts.defaultUserConfig !== undefined
+        ? [`--bind-ro=${userConfig}:/etc/cloud/cloud.cfg.d/90_default_user.cfg`]
+        : []),
       '-D',
       rootfs,
       '--machine',

@@ -1,17 +1,20 @@
-// Bundles each entry point into dist/ with esbuild. Run: npm run bundle
+// Bundles each entry point into dist/ with esbuild. Run: npm run bundle [-- --outdir DIR]
 // The AWS SDK is loaded with dynamic import() from the deploy path only, so code
 // splitting keeps it out of what `validate` and `plan` load at start-up.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 
-await rm('dist', { recursive: true, force: true });
+const outdir = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } }).values
+  .outdir;
+await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: {
     index: 'src/index.ts',
     'cleanup/index': 'src/cleanup.ts',
     cli: 'src/cli.ts',
   },
-  outdir: 'dist',
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',

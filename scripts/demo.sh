@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 eval "$(bash scripts/setup.sh --env)"
 [ -f dist/index.js ] || npm run bundle
-exec node scripts/demo.ts
+exec node scripts/demo.ts "$@"

@@ -8,6 +8,13 @@ import { startCloud } from '../cloud/server.ts';
 import { runAction, type ActionRun, type RunOptions } from '../__fixtures__/action.ts';
 import { TAG } from '../src/plan/types.ts';
 
+if (process.argv.includes('--help')) {
+  process.stdout.write(
+    'usage: npm run demo\n  deploys examples/nodejs-app (or $DEMO_EXAMPLE) through dist/ to a local cloud, then destroys it\n',
+  );
+  process.exit(0);
+}
+
 const example = process.env.DEMO_EXAMPLE ?? 'examples/nodejs-app';
 const deploymentId = 'demo/nodejs-app';
 const runId = String(Date.now());

@@ -104,6 +104,12 @@ export async function generateAll(): Promise<Record<string, string>> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const [file, text] of Object.entries(await generateAll())) {
+    // Unchanged files are left alone (tests read them while the suite runs).
+    const before = await readFile(join(ROOT, file), 'utf8').catch(() => undefined);
+    if (before === text) {
+      console.log(`${file} is up to date`);
+      continue;
+    }
     await writeFile(join(ROOT, file), text);
     console.log(`wrote ${file} (${text.length} bytes)`);
   }

@@ -10,5 +10,6 @@ export function annotate(d: Diagnostic): void {
     ...(d.col > 0 ? { startColumn: d.col } : {}),
   };
   if (d.severity === 'error') core.error(d.message, props);
+  else if (d.severity === 'notice') core.notice(d.message, props);
   else core.warning(d.message, props);
 }

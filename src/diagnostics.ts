@@ -12,7 +12,8 @@ export interface Location {
 }
 
 export interface Diagnostic extends Location {
-  severity: 'error' | 'warning';
+  /** A notice says what the action chose for the user, and how to choose otherwise. */
+  severity: 'error' | 'warning' | 'notice';
   message: string;
 }
 

@@ -2,7 +2,7 @@
 
 import { ActionError } from './diagnostics.ts';
 import type { Deployment } from './manifest/model.ts';
-import { envNameProblem } from './plan/shell.ts';
+import { envNameProblem } from './manifest/names.ts';
 
 export const COMMANDS = ['deploy', 'destroy', 'status', 'plan', 'validate'] as const;
 export type Command = (typeof COMMANDS)[number];

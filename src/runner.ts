@@ -64,6 +64,10 @@ export function warning(message: string, props?: AnnotationProperties): void {
   issue('warning', message, annotationFields(props));
 }
 
+export function notice(message: string, props?: AnnotationProperties): void {
+  issue('notice', message, annotationFields(props));
+}
+
 export function error(message: string, props?: AnnotationProperties): void {
   issue('error', message, annotationFields(props));
 }

@@ -8,7 +8,7 @@ import {
   PACKAGE_NAME,
   scalarString,
   unitNameProblem,
-} from '../../src/validate/names.ts';
+} from '../../src/manifest/names.ts';
 import { checkDestination } from '../../src/validate/paths.ts';
 
 test('destinations: absolute and normalized, trailing slash dropped', () => {

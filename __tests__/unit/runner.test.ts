@@ -46,7 +46,7 @@ for (const name of ['info', 'debug', 'setSecret', 'setFailed'] as const) {
   });
 }
 
-for (const name of ['warning', 'error'] as const) {
+for (const name of ['warning', 'notice', 'error'] as const) {
   test(`${name} annotations are written as @actions/core writes them`, () => {
     for (const m of messages) {
       for (const p of props) {

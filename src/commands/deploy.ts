@@ -24,6 +24,7 @@ import { decide, loadSealer, type Decision, type Prepared } from '../pipeline/de
 export type { Prepared } from '../pipeline/decide.ts';
 import { locate } from '../pipeline/locate.ts';
 import type { RedeployStrategy, StrategyInput } from '../pipeline/strategies/index.ts';
+import { fallbackRegion } from '../validate/load.ts';
 import { loadOrThrow } from './validate.ts';
 
 export {
@@ -67,7 +68,10 @@ export async function deployCommand(inputs: Inputs, outer: Host): Promise<Deploy
 
 async function prepare(inputs: Inputs, host: Host): Promise<Prepared> {
   const reporter = { annotate: host.annotate, info: host.log.info };
-  const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter), inputs);
+  const deployment = applyInputOverrides(
+    await loadOrThrow(inputs.path, reporter, fallbackRegion(host.env, inputs.regions)),
+    inputs,
+  );
   const plan = await buildPlan(deployment, {
     deploymentId: await resolveDeploymentId(inputs.deploymentId, host.env),
     identity: resolveIdentity(host.env),

@@ -12,15 +12,19 @@ import type { Inputs } from '../inputs.ts';
 import type { Log } from '../log.ts';
 import { TAG } from '../plan/types.ts';
 import { instanceTable, table } from '../report/summary.ts';
-import { loadDeployment } from '../validate/load.ts';
+import { fallbackRegion, loadDeployment, type FallbackRegion } from '../validate/load.ts';
 
 /** How long destroy waits for `terminated`. */
 export const DESTROY_TIMEOUT_SECONDS = 600;
 
 /** The manifest's regions, when there is a readable manifest; destroy works without one. */
-export async function manifestRegions(path: string, log: Log): Promise<string[]> {
+export async function manifestRegions(
+  path: string,
+  log: Log,
+  fallback: FallbackRegion | undefined,
+): Promise<string[]> {
   try {
-    const res = await loadDeployment(resolve(path));
+    const res = await loadDeployment(resolve(path), { fallbackRegion: fallback });
     if (res.deployment) return res.deployment.cloud.regions.map((r) => r.name);
     log.info(
       `no usable manifest at '${path}' (${res.diagnostics.filter((d) => d.severity === 'error').length} errors); searching the other regions`,
@@ -42,7 +46,10 @@ export async function searchDeployment(
   deploymentId: string,
   host: Host,
 ): Promise<Located> {
-  const given = [...(await manifestRegions(inputs.path, host.log)), ...inputs.regions];
+  const given = [
+    ...(await manifestRegions(inputs.path, host.log, fallbackRegion(host.env, inputs.regions))),
+    ...inputs.regions,
+  ];
   const located = await locateDeployment(
     host,
     { deploymentId },

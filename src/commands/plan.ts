@@ -4,21 +4,27 @@ import type { Plan } from '../plan/types.ts';
 import { writePlan } from '../plan/write.ts';
 import { resolveIdentity, resolveDeploymentId } from '../identity.ts';
 import { applyInputOverrides, type Inputs } from '../inputs.ts';
+import { fallbackRegion } from '../validate/load.ts';
 import { loadOrThrow, type Reporter } from './validate.ts';
 
 /** The plan `deploy` would execute: the same manifest, amended by the same inputs
  * (instance-profile, ttl, max-price, on-demand-fallback), hence the same digest. */
 export async function planCommand(
   inputs: Pick<Inputs, 'path' | 'planOut' | 'deploymentId' | 'secrets'> &
-    Partial<Pick<Inputs, 'instanceProfile' | 'ttl' | 'maxPrice' | 'onDemandFallback'>>,
+    Partial<Pick<Inputs, 'instanceProfile' | 'ttl' | 'maxPrice' | 'onDemandFallback' | 'regions'>>,
   reporter: Reporter,
 ): Promise<{ plan: Plan; dir: string }> {
-  const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter), {
-    instanceProfile: inputs.instanceProfile ?? '',
-    ttl: inputs.ttl ?? '',
-    maxPrice: inputs.maxPrice ?? '',
-    ...(inputs.onDemandFallback !== undefined ? { onDemandFallback: inputs.onDemandFallback } : {}),
-  });
+  const deployment = applyInputOverrides(
+    await loadOrThrow(inputs.path, reporter, fallbackRegion(process.env, inputs.regions ?? [])),
+    {
+      instanceProfile: inputs.instanceProfile ?? '',
+      ttl: inputs.ttl ?? '',
+      maxPrice: inputs.maxPrice ?? '',
+      ...(inputs.onDemandFallback !== undefined
+        ? { onDemandFallback: inputs.onDemandFallback }
+        : {}),
+    },
+  );
   const identity = resolveIdentity(process.env);
   const plan = await buildPlan(deployment, {
     deploymentId: await resolveDeploymentId(inputs.deploymentId, process.env),

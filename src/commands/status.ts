@@ -13,7 +13,7 @@ import type { Inputs } from '../inputs.ts';
 import { TAG } from '../plan/types.ts';
 import { instanceRecord, type InstanceRecord } from '../report/outputs.ts';
 import { instanceTable } from '../report/summary.ts';
-import { loadDeployment } from '../validate/load.ts';
+import { fallbackRegion, loadDeployment, type FallbackRegion } from '../validate/load.ts';
 import { checkServices, type InstanceHealth } from '../verify/services.ts';
 import { searchDeployment } from './destroy.ts';
 
@@ -22,9 +22,12 @@ export interface StatusRecord extends InstanceRecord {
   cause?: string;
 }
 
-async function serviceNames(path: string): Promise<string[] | undefined> {
+async function serviceNames(
+  path: string,
+  fallback: FallbackRegion | undefined,
+): Promise<string[] | undefined> {
   try {
-    const res = await loadDeployment(resolve(path));
+    const res = await loadDeployment(resolve(path), { fallbackRegion: fallback });
     // Services the manifest does not start are not expected to be active.
     return res.deployment?.services.filter((s) => s.start).map((s) => s.name);
   } catch {
@@ -40,7 +43,7 @@ export async function statusCommand(
   const deploymentId = await resolveDeploymentId(inputs.deploymentId, host.env);
   const located = await searchDeployment(inputs, deploymentId, host);
   const regions = located.regions;
-  const services = await serviceNames(inputs.path);
+  const services = await serviceNames(inputs.path, fallbackRegion(host.env, inputs.regions));
   const perRegion = await log.group(`Status of ${deploymentId} in ${regions.join(', ')}`, () =>
     Promise.all(
       regions.map(async (region) => {

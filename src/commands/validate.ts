@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UserError, type Diagnostic } from '../diagnostics.ts';
 import type { Deployment } from '../manifest/model.ts';
-import { loadDeployment } from '../validate/load.ts';
+import { fallbackRegion, loadDeployment, type FallbackRegion } from '../validate/load.ts';
 
 export interface Reporter {
   annotate(d: Diagnostic): void;
@@ -18,12 +18,17 @@ function fromCwd(path: string, d: Diagnostic): Diagnostic {
   return { ...d, file: rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? abs : rel };
 }
 
-/** Loads and validates; throws UserError (with every diagnostic) when anything is wrong. */
-export async function loadOrThrow(path: string, reporter: Reporter): Promise<Deployment> {
-  const result = await loadDeployment(resolve(path));
+/** Loads and validates; throws UserError (with every diagnostic) when anything is wrong.
+ * `fallback` (see fallbackRegion) is where a deployment without cloud settings runs. */
+export async function loadOrThrow(
+  path: string,
+  reporter: Reporter,
+  fallback: FallbackRegion | undefined,
+): Promise<Deployment> {
+  const result = await loadDeployment(resolve(path), { fallbackRegion: fallback });
   const diagnostics = result.diagnostics.map((d) => fromCwd(path, d));
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  for (const w of diagnostics.filter((d) => d.severity === 'warning')) reporter.annotate(w);
+  for (const w of diagnostics.filter((d) => d.severity !== 'error')) reporter.annotate(w);
   if (errors.length > 0 || !result.deployment) {
     throw new UserError(
       `the deployment manifest has ${errors.length} error${errors.length === 1 ? '' : 's'}`,
@@ -34,10 +39,14 @@ export async function loadOrThrow(path: string, reporter: Reporter): Promise<Dep
 }
 
 export async function validateCommand(
-  inputs: { path: string },
+  inputs: { path: string; regions?: string[] },
   reporter: Reporter,
 ): Promise<Deployment> {
-  const deployment = await loadOrThrow(inputs.path, reporter);
+  const deployment = await loadOrThrow(
+    inputs.path,
+    reporter,
+    fallbackRegion(process.env, inputs.regions),
+  );
   reporter.info(
     `valid: ${deployment.layout === 'spot' ? '.spot/' : 'deployment/'} layout, ` +
       `${deployment.cloud.totalInstances} instance(s) in ${deployment.cloud.regions.map((r) => r.name).join(', ')}`,

@@ -1,6 +1,7 @@
 // The convention layout: a deployment/ directory described by its files instead of a
-// manifest. The original tool's scanner rules, minus its defects (its services were
-// silently skipped; here they are installed and checked like a manifest's).
+// manifest. The original tool's rules, minus its defects (its services were silently
+// skipped; here they are installed and checked like a manifest's). This finds the files;
+// src/validate/convention.ts checks them and turns them into the manifest's sections.
 //
 //   packages  requirements.txt → python3 python3-pip; package.json → nodejs npm;
 //             Gemfile → ruby bundler; go.mod → golang; Cargo.toml → cargo;
@@ -8,19 +9,13 @@
 //   scripts   setup.sh, else init.sh; then scripts/*.sh sorted; install.sh; start.sh
 //   uploads   the whole directory → /opt/deployment (its own file modes);
 //             configs/ → /opt/configs (0644); files/ → /opt/files (0644);
-//             secrets/ → /opt/secrets (0600); .env → /opt/deployment/.env (0600)
+//             secrets/ → /opt/secrets (0600); .env → /opt/deployment/.env (0600);
+//             files/ beside deployment/ (as the original's generate writes it) →
+//             /opt/uploaded_files (0644)
 //   services  services/*.service, systemd/*.service, *.service at the top
 
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Diagnostic } from '../diagnostics.ts';
-import type { ScriptSpec, ServiceSpec, UploadSpec } from '../manifest/model.ts';
-import type { DeploymentParts } from '../validate/deployment.ts';
-import { SCRIPT_DEFAULTS } from '../validate/deployment.ts';
-import { PACKAGE_NAME, SCRIPT_NAME, unitNameProblem } from '../validate/names.ts';
-import { checkRepoPath, escapingLinks, type RepoContext } from '../validate/paths.ts';
-import { checkUnitFile } from '../validate/unit.ts';
-import { readTextFile } from '../validate/yaml.ts';
+import { dirname, join } from 'node:path';
 import { MAIN_SCRIPTS } from './discover.ts';
 
 export const MARKER_PACKAGES: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -33,11 +28,14 @@ export const MARKER_PACKAGES: ReadonlyArray<readonly [string, readonly string[]]
   ['docker-compose.yaml', ['docker.io', 'docker-compose']],
 ];
 
-export const CONVENTION_UPLOADS: ReadonlyArray<{
+export interface ConventionUpload {
+  /** Relative to deployment/; a directory when it ends in '/'. */
   source: string;
   destination: string;
   mode: string;
-}> = [
+}
+
+export const CONVENTION_UPLOADS: readonly ConventionUpload[] = [
   { source: 'configs/', destination: '/opt/configs', mode: '0644' },
   { source: 'files/', destination: '/opt/files', mode: '0644' },
   { source: 'secrets/', destination: '/opt/secrets', mode: '0600' },
@@ -46,10 +44,37 @@ export const CONVENTION_UPLOADS: ReadonlyArray<{
 export const CONVENTION_ROOT_DESTINATION = '/opt/deployment';
 /** Left out of the whole-directory upload: they go separately, with restrictive modes. */
 export const CONVENTION_ROOT_EXCLUDE = ['.env', 'secrets', 'secrets/**'];
+/** The files/ directory the original tool's `generate` writes beside deployment/, and where
+ * the README it puts there says its files go. */
+export const GENERATED_FILES_UPLOAD: ConventionUpload = {
+  source: '../files/',
+  destination: '/opt/uploaded_files',
+  mode: '0644',
+};
 
-async function entries(
-  dir: string,
-): Promise<Array<{ name: string; isFile: boolean; isDir: boolean }>> {
+/** What a deployment/ directory holds that the convention gives a meaning. */
+export interface ConventionFiles {
+  /** Packages its marker files imply, in order, once each. */
+  markerPackages: string[];
+  /** Whether it has a packages.txt to read. */
+  packagesTxt: boolean;
+  /** Scripts in run order (relative to deployment/). */
+  scripts: string[];
+  /** Main scripts that are there but do not run (init.sh beside setup.sh). */
+  ignoredMains: string[];
+  /** The uploads whose sources are there, besides the whole directory. */
+  uploads: ConventionUpload[];
+  /** Unit files (relative to deployment/). */
+  units: string[];
+}
+
+interface Entry {
+  name: string;
+  isFile: boolean;
+  isDir: boolean;
+}
+
+async function entries(dir: string): Promise<Entry[]> {
   try {
     const list = await readdir(dir, { withFileTypes: true });
     return list
@@ -64,168 +89,52 @@ async function entries(
   }
 }
 
-export async function scanConvention(
-  ctx: RepoContext,
-  out: Diagnostic[],
-): Promise<DeploymentParts & { files: string[] }> {
-  const rel = (p: string) => `${ctx.baseRel}/${p}`;
-  const problem = (
-    file: string,
-    message: string,
-    line = 0,
-    col = 0,
-    severity: Diagnostic['severity'] = 'error',
-  ) => out.push({ file, line, col, severity, message });
-  const top = await entries(ctx.baseDir);
-  const has = (name: string) => top.some((e) => e.name === name && e.isFile);
-  const hasDir = (name: string) => top.some((e) => e.name === name && e.isDir);
-  const files: string[] = [];
+const isFileIn = (list: Entry[], name: string) => list.some((e) => e.name === name && e.isFile);
+const isDirIn = (list: Entry[], name: string) => list.some((e) => e.name === name && e.isDir);
 
-  // The whole directory is uploaded: no symbolic link in it may lead out of the repository.
-  const { links, truncated } = await escapingLinks(ctx, ctx.baseDir, []);
-  for (const link of links.slice(0, 10)) {
-    problem(rel(link), 'is a symbolic link that leads outside the repository (or nowhere)');
-  }
-  if (links.length > 10)
-    problem(ctx.baseRel, `holds ${links.length - 10} more such symbolic links`);
-  if (truncated)
-    problem(
-      ctx.baseRel,
-      'holds too many files to check them all for symbolic links',
-      0,
-      0,
-      'warning',
-    );
-
-  // Each file the scanner uses must be a real file inside the repository.
-  const usable = async (p: string, kind: 'file' | 'dir' | 'any', what: string) => {
-    if (links.includes(p.replace(/\/$/, ''))) return false; // reported above
-    const res = await checkRepoPath(ctx, p, kind, what);
-    if ('error' in res) {
-      problem(rel(p.replace(/\/$/, '')), res.error);
-      return false;
-    }
-    return true;
-  };
-
-  // packages
-  const packages: string[] = [];
-  const add = (p: string) => {
-    if (!packages.includes(p)) packages.push(p);
-  };
-  for (const [marker, pkgs] of MARKER_PACKAGES) if (has(marker)) pkgs.forEach(add);
-  if (has('packages.txt') && (await usable('packages.txt', 'file', 'packages.txt'))) {
-    const file = rel('packages.txt');
-    files.push(file);
-    const read = await readTextFile(join(ctx.baseDir, 'packages.txt'), file, file);
-    out.push(...read.diagnostics);
-    (read.text ?? '').split(/\r?\n/).forEach((line, i) => {
-      const body = line.replace(/(^|\s)#.*$/, '');
-      for (const m of body.matchAll(/\S+/g)) {
-        if (PACKAGE_NAME.test(m[0])) add(m[0]);
-        else {
-          problem(
-            file,
-            `'${m[0]}' is not a valid package name (lower-case letters, digits and + . -, at least 2 characters)`,
-            i + 1,
-            (m.index ?? 0) + 1,
-          );
-        }
-      }
-    });
-  }
-
-  // scripts
-  const scriptFiles: string[] = [];
-  const main = MAIN_SCRIPTS.find(has);
-  if (main) {
-    scriptFiles.push(main);
-    for (const other of MAIN_SCRIPTS.filter((m) => m !== main && has(m))) {
-      problem(
-        rel(other),
-        `${other} is not run: ${main} is the main script and runs instead`,
-        0,
-        0,
-        'warning',
-      );
-    }
-  }
-  for (const e of await entries(join(ctx.baseDir, 'scripts'))) {
+async function scripts(baseDir: string, top: Entry[]) {
+  const main = MAIN_SCRIPTS.find((m) => isFileIn(top, m));
+  const found = main ? [main] : [];
+  const ignoredMains = main ? MAIN_SCRIPTS.filter((m) => m !== main && isFileIn(top, m)) : [];
+  for (const e of await entries(join(baseDir, 'scripts'))) {
     if (e.isFile && e.name.endsWith('.sh') && !e.name.startsWith('.') && !e.name.endsWith('~')) {
-      scriptFiles.push(`scripts/${e.name}`);
+      found.push(`scripts/${e.name}`);
     }
   }
-  for (const extra of ['install.sh', 'start.sh']) if (has(extra)) scriptFiles.push(extra);
-  const scripts: ScriptSpec[] = [];
-  const names = new Set<string>();
-  for (const p of scriptFiles) {
-    if (!(await usable(p, 'file', 'script'))) continue;
-    const base = p.slice(p.lastIndexOf('/') + 1).replace(/\.sh$/, '');
-    let name = base.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'script';
-    if (names.has(name)) name = `scripts-${name}`;
-    if (!SCRIPT_NAME.test(name)) name = name.slice(0, 64);
-    names.add(name);
-    scripts.push({
-      name,
-      path: p,
-      order: scripts.length,
-      workdir: SCRIPT_DEFAULTS.workdir,
-      timeoutSeconds: SCRIPT_DEFAULTS.timeoutSeconds,
-    });
-  }
+  for (const extra of ['install.sh', 'start.sh']) if (isFileIn(top, extra)) found.push(extra);
+  return { scripts: found, ignoredMains };
+}
 
-  // uploads
-  const uploads: UploadSpec[] = [];
-  uploads.push({
-    source: '.',
-    destination: CONVENTION_ROOT_DESTINATION,
-    exclude: [...CONVENTION_ROOT_EXCLUDE],
-  });
-  for (const u of CONVENTION_UPLOADS) {
-    const isDir = u.source.endsWith('/');
-    const name = u.source.replace(/\/$/, '');
-    if (isDir ? hasDir(name) : has(name)) {
-      if (!(await usable(u.source, isDir ? 'dir' : 'file', name))) continue;
-      uploads.push({ source: u.source, destination: u.destination, mode: u.mode, exclude: [] });
-    }
-  }
-
-  // services
-  const services: ServiceSpec[] = [];
-  const seen = new Map<string, string>();
-  const unitFiles: string[] = [];
+async function units(baseDir: string, top: Entry[]): Promise<string[]> {
+  const found: string[] = [];
   for (const dir of ['services', 'systemd']) {
-    for (const e of await entries(join(ctx.baseDir, dir))) {
-      if (e.isFile && e.name.endsWith('.service')) unitFiles.push(`${dir}/${e.name}`);
+    for (const e of await entries(join(baseDir, dir))) {
+      if (e.isFile && e.name.endsWith('.service')) found.push(`${dir}/${e.name}`);
     }
   }
-  for (const e of top) if (e.isFile && e.name.endsWith('.service')) unitFiles.push(e.name);
-  for (const p of unitFiles) {
-    const file = rel(p);
-    if (!(await usable(p, 'file', 'unit file'))) continue;
-    const name = p.slice(p.lastIndexOf('/') + 1).replace(/\.service$/, '');
-    const bad = unitNameProblem(name);
-    if (bad) {
-      problem(file, `service name '${name}' (from the file name) ${bad}`);
-      continue;
-    }
-    const first = seen.get(name);
-    if (first) {
-      problem(file, `service '${name}' is also defined by ${first}; rename one of them`);
-      continue;
-    }
-    seen.set(name, file);
-    out.push(...(await checkUnitFile(join(ctx.baseDir, p), file, true)));
-    services.push({ name, file: p, enabled: true, start: true });
-  }
+  for (const e of top) if (e.isFile && e.name.endsWith('.service')) found.push(e.name);
+  return found;
+}
 
+/** Lists what the convention uses in `baseDir` (the deployment/ directory). */
+export async function scanConvention(baseDir: string): Promise<ConventionFiles> {
+  const top = await entries(baseDir);
+  const markerPackages: string[] = [];
+  for (const [marker, pkgs] of MARKER_PACKAGES) {
+    if (isFileIn(top, marker)) {
+      for (const p of pkgs) if (!markerPackages.includes(p)) markerPackages.push(p);
+    }
+  }
+  const uploads = CONVENTION_UPLOADS.filter((u) => {
+    const name = u.source.replace(/\/$/, '');
+    return u.source.endsWith('/') ? isDirIn(top, name) : isFileIn(top, name);
+  });
+  if (isDirIn(await entries(dirname(baseDir)), 'files')) uploads.push(GENERATED_FILES_UPLOAD);
   return {
-    packages,
-    template: { kind: 'minimal' },
-    env: {},
+    markerPackages,
+    packagesTxt: isFileIn(top, 'packages.txt'),
+    ...(await scripts(baseDir, top)),
     uploads,
-    scripts,
-    services,
-    files,
+    units: await units(baseDir, top),
   };
 }

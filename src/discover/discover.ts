@@ -5,8 +5,9 @@
 // A tarball deployment is a .spot/ whose deployment.yaml names tarball_url or tarball_source.
 
 import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
+import { inside } from '../manifest/paths.ts';
 
 export type Discovered =
   | {
@@ -20,7 +21,8 @@ export type Discovered =
       layout: 'convention';
       baseDir: string;
       baseRel: 'deployment';
-      configFile: string;
+      /** Absent when neither config.yaml is there: the cloud settings then default. */
+      configFile?: string;
     };
 
 export const SPOT_DIR = '.spot';
@@ -43,11 +45,68 @@ function problem(file: string, message: string): Diagnostic {
 
 async function staysInside(root: string, p: string): Promise<boolean> {
   try {
-    const r = relative(await realpath(root), await realpath(p));
-    return !r.startsWith('..') && !isAbsolute(r);
+    return inside(await realpath(root), await realpath(p));
   } catch {
     return false;
   }
+}
+
+/** A .spot/ without both files: which are missing, and a hint for .yml spellings. */
+async function incompleteSpot(
+  spot: string,
+  hasConfig: boolean,
+  hasDeployment: boolean,
+): Promise<Diagnostic> {
+  const missing: string[] = [];
+  const hints: string[] = [];
+  for (const [name, present] of [
+    ['config.yaml', hasConfig],
+    ['deployment.yaml', hasDeployment],
+  ] as const) {
+    if (present) continue;
+    missing.push(name);
+    const yml = name.replace(/\.yaml$/, '.yml');
+    if ((await kind(join(spot, yml))) === 'file')
+      hints.push(`rename .spot/${yml} to .spot/${name}`);
+  }
+  return problem(
+    SPOT_DIR,
+    `.spot/ needs config.yaml and deployment.yaml; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing` +
+      (hints.length > 0 ? ` (${hints.join('; ')})` : ''),
+  );
+}
+
+/** The convention layout's main script, when deployment/ has one. */
+async function mainScript(conv: string): Promise<string | undefined> {
+  for (const m of MAIN_SCRIPTS) if ((await kind(join(conv, m))) === 'file') return m;
+  return undefined;
+}
+
+/** The convention layout, with its cloud settings' file when there is one. */
+async function conventionFound(
+  root: string,
+  conv: string,
+  hasSpotConfig: boolean,
+): Promise<{ found?: Discovered; diagnostics: Diagnostic[] }> {
+  if (!(await staysInside(root, conv))) {
+    return {
+      diagnostics: [
+        problem(CONVENTION_DIR, 'deployment is a symbolic link that leads outside the repository'),
+      ],
+    };
+  }
+  let configFile: string | undefined;
+  if (hasSpotConfig) configFile = `${SPOT_DIR}/config.yaml`;
+  else if ((await kind(join(root, 'config.yaml'))) === 'file') configFile = 'config.yaml';
+  return {
+    found: {
+      layout: 'convention',
+      baseDir: conv,
+      baseRel: CONVENTION_DIR,
+      ...(configFile !== undefined ? { configFile } : {}),
+    },
+    diagnostics: [],
+  };
 }
 
 /** Finds the layout under `root` (absolute), or says what was looked for. */
@@ -64,15 +123,7 @@ export async function discover(
   const hasConfig = spotIsDir && (await kind(join(spot, 'config.yaml'))) === 'file';
   const hasDeployment = spotIsDir && (await kind(join(spot, 'deployment.yaml'))) === 'file';
   const convIsDir = (await kind(conv)) === 'dir';
-  let main: string | undefined;
-  if (convIsDir) {
-    for (const m of MAIN_SCRIPTS) {
-      if ((await kind(join(conv, m))) === 'file') {
-        main = m;
-        break;
-      }
-    }
-  }
+  const main = convIsDir ? await mainScript(conv) : undefined;
 
   if (hasConfig && hasDeployment) {
     if (!(await staysInside(root, spot))) {
@@ -94,59 +145,9 @@ export async function discover(
     };
   }
 
-  if (main !== undefined) {
-    if (!(await staysInside(root, conv))) {
-      return {
-        diagnostics: [
-          problem(
-            CONVENTION_DIR,
-            'deployment is a symbolic link that leads outside the repository',
-          ),
-        ],
-      };
-    }
-    let configFile: string | undefined;
-    if (hasConfig) configFile = `${SPOT_DIR}/config.yaml`;
-    else if ((await kind(join(root, 'config.yaml'))) === 'file') configFile = 'config.yaml';
-    if (configFile === undefined) {
-      return {
-        diagnostics: [
-          problem(
-            CONVENTION_DIR,
-            'the deployment/ layout needs cloud settings (at least regions:) in config.yaml next to deployment/ or in .spot/config.yaml',
-          ),
-        ],
-      };
-    }
-    return {
-      found: { layout: 'convention', baseDir: conv, baseRel: CONVENTION_DIR, configFile },
-      diagnostics: [],
-    };
-  }
+  if (main !== undefined) return conventionFound(root, conv, hasConfig);
 
-  if (spotIsDir) {
-    const missing: string[] = [];
-    const hints: string[] = [];
-    for (const [name, present] of [
-      ['config.yaml', hasConfig],
-      ['deployment.yaml', hasDeployment],
-    ] as const) {
-      if (present) continue;
-      missing.push(name);
-      const yml = name.replace(/\.yaml$/, '.yml');
-      if ((await kind(join(spot, yml))) === 'file')
-        hints.push(`rename .spot/${yml} to .spot/${name}`);
-    }
-    return {
-      diagnostics: [
-        problem(
-          SPOT_DIR,
-          `.spot/ needs config.yaml and deployment.yaml; ${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} missing` +
-            (hints.length > 0 ? ` (${hints.join('; ')})` : ''),
-        ),
-      ],
-    };
-  }
+  if (spotIsDir) return { diagnostics: [await incompleteSpot(spot, hasConfig, hasDeployment)] };
 
   if (convIsDir) {
     return {

@@ -2,64 +2,9 @@
 // change the schema and run `npm run gen:types`.
 
 /**
- * Obsolete: instances are reached over SSM Run Command, never SSH. Accepted and ignored.
- */
-export type ObsoleteSsh = unknown;
-/**
- * Obsolete: no VPC is created or looked up by tag; list `subnets` per region to choose the network.
- */
-export type ObsoleteNetwork = unknown;
-/**
- * Obsolete: a setting of the original tool's Bacalhau-specific layout. Use .spot/deployment.yaml (uploads, scripts, services) instead.
- */
-export type ObsoleteLayout = unknown;
-/**
- * @minItems 1
- */
-export type RegionList = [RegionListEntry, ...RegionListEntry[]];
-/**
- * Settings of one region. May be left empty for the defaults.
- */
-export type RegionSettings = {
-  /**
-   * The original tool's instance type. Same as `instance_types: [this]`.
-   */
-  machine_type?: string;
-  /**
-   * Instance types to try, in order (native): when one has no spot capacity the next is tried. Default: [t3.medium].
-   *
-   * @minItems 1
-   */
-  instance_types?: [InstanceType, ...InstanceType[]];
-  /**
-   * `auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region.
-   */
-  image?: string;
-  /**
-   * Subnets to launch into, tried in order with each instance type (native). Default: the default subnet of any zone.
-   */
-  subnets?: string[];
-  /**
-   * Instances in this region (native). Regions without one share what is left of `total_instances`.
-   */
-  count?: number;
-} | null;
-export type InstanceType = string;
-
-/**
- * Cloud settings of a spot-deployer deployment (.spot/config.yaml): how many instances, where, of which types, on which image. The original tool's shape (aws: block, regions as a list of one-key maps) is accepted as it is; the native additions are marked as such.
- */
-export interface SpotConfigFile {
-  aws?: AwsSettings;
-  /**
-   * Where to launch. Either the original list of one-key maps (`- us-west-2: {machine_type: t3.medium}`) or a map from region name to settings (`us-west-2: {instance_types: [t3.micro]}`). Instances are split evenly over the regions without an explicit `count`, the remainder to the first.
-   */
-  regions: RegionList | RegionMap;
-}
-/**
  * Launch settings shared by every region.
  */
-export interface AwsSettings {
+export type AwsSettings = {
   /**
    * How many instances in all regions together. Default: the sum of the regions' `count` when every region has one, else 3 (the original tool's default).
    */
@@ -94,7 +39,7 @@ export interface AwsSettings {
    */
   tags?: {
     [k: string]: string | number | boolean | undefined;
-  };
+  } | null;
   username?: ObsoleteSsh;
   ssh_key_name?: ObsoleteSsh;
   public_ssh_key_path?: ObsoleteSsh;
@@ -115,11 +60,11 @@ export interface AwsSettings {
   bacalhau_data_dir?: ObsoleteLayout;
   bacalhau_node_dir?: ObsoleteLayout;
   bacalhau_config_template?: ObsoleteLayout;
-}
+} | null;
 /**
  * Spot market options (native).
  */
-export interface SpotSettings {
+export type SpotSettings = {
   /**
    * Maximum price in USD per hour. Absent: capped at the on-demand price.
    */
@@ -128,6 +73,61 @@ export interface SpotSettings {
    * Launch on-demand instances for what spot capacity could not fill.
    */
   on_demand_fallback?: boolean;
+} | null;
+/**
+ * Obsolete: instances are reached over SSM Run Command, never SSH. Accepted and ignored.
+ */
+export type ObsoleteSsh = unknown;
+/**
+ * Obsolete: no VPC is created or looked up by tag; list `subnets` per region to choose the network.
+ */
+export type ObsoleteNetwork = unknown;
+/**
+ * Obsolete: a setting of the original tool's Bacalhau-specific layout. Use .spot/deployment.yaml (uploads, scripts, services) instead.
+ */
+export type ObsoleteLayout = unknown;
+/**
+ * @minItems 1
+ */
+export type RegionList = [RegionListEntry, ...RegionListEntry[]];
+/**
+ * Settings of one region. May be left empty for the defaults.
+ */
+export type RegionSettings = {
+  /**
+   * The original tool's instance type. Same as `instance_types: [this]`.
+   */
+  machine_type?: string;
+  /**
+   * Instance types to try, in order (native): when one has no spot capacity the next is tried. Default: [t3.medium].
+   *
+   * @minItems 1
+   */
+  instance_types?: [InstanceType, ...InstanceType[]] | null;
+  /**
+   * `auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region.
+   */
+  image?: string;
+  /**
+   * Subnets to launch into, tried in order with each instance type (native). Default: the default subnet of any zone.
+   */
+  subnets?: string[] | null;
+  /**
+   * Instances in this region (native). Regions without one share what is left of `total_instances`.
+   */
+  count?: number;
+} | null;
+export type InstanceType = string;
+
+/**
+ * Cloud settings of a spot-deployer deployment (.spot/config.yaml): how many instances, where, of which types, on which image. The original tool's shape (aws: block, regions as a list of one-key maps) is accepted as it is; the native additions are marked as such. An optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.
+ */
+export interface SpotConfigFile {
+  aws?: AwsSettings;
+  /**
+   * Where to launch. Either the original list of one-key maps (`- us-west-2: {machine_type: t3.medium}`) or a map from region name to settings (`us-west-2: {instance_types: [t3.micro]}`). Instances are split evenly over the regions without an explicit `count`, the remainder to the first.
+   */
+  regions: RegionList | RegionMap;
 }
 /**
  * One region, as `- REGION: {settings}` (the original tool's shape).
@@ -140,7 +140,37 @@ export interface RegionMap {
 }
 
 /**
- * What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository.
+ * How to tell the service is healthy (native): an HTTP URL or a TCP port, checked on the instance after it started.
+ */
+export type HealthCheck = {
+  /**
+   * URL fetched on the instance, e.g. http://127.0.0.1:8080/healthz.
+   */
+  http?: string;
+  /**
+   * Port (or host:port) that must accept a connection on the instance.
+   */
+  tcp?: number | string;
+  /**
+   * HTTP status that means healthy.
+   */
+  expect_status?: number;
+  /**
+   * Attempts before the service is declared unhealthy.
+   */
+  retries?: number;
+  /**
+   * Seconds between attempts.
+   */
+  interval?: number;
+  /**
+   * Seconds one attempt may take.
+   */
+  timeout?: number;
+} | null;
+
+/**
+ * What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository. An optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.
  */
 export interface SpotDeploymentFile {
   /**
@@ -156,19 +186,19 @@ export interface DeploymentSection {
   /**
    * Packages installed at boot by cloud-init (apt on Ubuntu, dnf on Amazon Linux).
    */
-  packages?: string[];
+  packages?: string[] | null;
   /**
    * Shell scripts run as root over SSM after the files are in place, in `order` (ties in the order written).
    */
-  scripts?: Script[];
+  scripts?: Script[] | null;
   /**
    * Files and directories copied to the instances.
    */
-  uploads?: Upload[];
+  uploads?: Upload[] | null;
   /**
    * systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.
    */
-  services?: Service[];
+  services?: Service[] | null;
   /**
    * Base cloud-init configuration: `minimal` (default), `docker` (installs and starts Docker), or the path of a #cloud-config file of yours merged under the generated one.
    */
@@ -178,7 +208,7 @@ export interface DeploymentSection {
    */
   env?: {
     [k: string]: string | number | boolean | undefined;
-  };
+  } | null;
   /**
    * Deploy an archive downloaded by the instances (http, https or s3 URL). Needs `tarball_sha256`.
    */
@@ -242,7 +272,7 @@ export interface Upload {
   /**
    * Glob patterns, relative to a directory source, of files not to upload.
    */
-  exclude?: string[];
+  exclude?: string[] | null;
 }
 export interface Service {
   /**
@@ -262,33 +292,4 @@ export interface Service {
    */
   start?: boolean;
   health?: HealthCheck;
-}
-/**
- * How to tell the service is healthy (native): an HTTP URL or a TCP port, checked on the instance after it started.
- */
-export interface HealthCheck {
-  /**
-   * URL fetched on the instance, e.g. http://127.0.0.1:8080/healthz.
-   */
-  http?: string;
-  /**
-   * Port (or host:port) that must accept a connection on the instance.
-   */
-  tcp?: number | string;
-  /**
-   * HTTP status that means healthy.
-   */
-  expect_status?: number;
-  /**
-   * Attempts before the service is declared unhealthy.
-   */
-  retries?: number;
-  /**
-   * Seconds between attempts.
-   */
-  interval?: number;
-  /**
-   * Seconds one attempt may take.
-   */
-  timeout?: number;
 }

@@ -8,6 +8,8 @@
 // too (validation rejects them first; this is the last line of defence, and throwing beats
 // emitting a script that means something else).
 
+import { envNameProblem, quoted } from '../manifest/names.ts';
+
 /** Thrown when a value cannot be placed in a script safely. */
 export class UnsafeValueError extends Error {
   constructor(message: string) {
@@ -16,14 +18,10 @@ export class UnsafeValueError extends Error {
   }
 }
 
-function describe(value: string): string {
-  return JSON.stringify(value.length > 80 ? value.slice(0, 77) + '...' : value);
-}
-
 /** `value` as one bash word, byte for byte. Newlines are kept (inside quotes); NUL throws. */
 export function sh(value: string): string {
   if (value.includes('\0')) {
-    throw new UnsafeValueError(`cannot put a NUL byte into a shell script: ${describe(value)}`);
+    throw new UnsafeValueError(`cannot put a NUL byte into a shell script: ${quoted(value)}`);
   }
   if (/^[A-Za-z0-9_./:=@%^,+-]+$/.test(value) && !value.startsWith('-')) return value;
   return `'${value.replaceAll("'", `'\\''`)}'`;
@@ -32,20 +30,20 @@ export function sh(value: string): string {
 /** Checks an absolute path on the instance: no NUL, no newline or CR, no '.'/'..' segments. */
 export function assertInstancePath(path: string, what = 'path'): void {
   if (!path.startsWith('/')) {
-    throw new UnsafeValueError(`${what} must be absolute on the instance: ${describe(path)}`);
+    throw new UnsafeValueError(`${what} must be absolute on the instance: ${quoted(path)}`);
   }
   if (/[\0\n\r]/.test(path)) {
-    throw new UnsafeValueError(`${what} contains a newline or NUL: ${describe(path)}`);
+    throw new UnsafeValueError(`${what} contains a newline or NUL: ${quoted(path)}`);
   }
   const segments = path.split('/').slice(1);
   for (const seg of segments.slice(0, -1)) {
     if (seg === '' || seg === '.' || seg === '..') {
-      throw new UnsafeValueError(`${what} is not a normalized absolute path: ${describe(path)}`);
+      throw new UnsafeValueError(`${what} is not a normalized absolute path: ${quoted(path)}`);
     }
   }
   const last = segments[segments.length - 1];
   if (last === '.' || last === '..') {
-    throw new UnsafeValueError(`${what} is not a normalized absolute path: ${describe(path)}`);
+    throw new UnsafeValueError(`${what} is not a normalized absolute path: ${quoted(path)}`);
   }
 }
 
@@ -53,38 +51,6 @@ export function assertInstancePath(path: string, what = 'path'): void {
 export function shPath(path: string, what = 'path'): string {
   assertInstancePath(path, what);
   return sh(path);
-}
-
-/** Names of environment variables: what both bash and systemd accept. */
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Names bash will not take from a sourced file as they are (read-only or computed). */
-const BASH_RESERVED = new Set([
-  '_',
-  'UID',
-  'EUID',
-  'PPID',
-  'BASHOPTS',
-  'SHELLOPTS',
-  'BASHPID',
-  'RANDOM',
-  'SRANDOM',
-  'SECONDS',
-  'LINENO',
-  'EPOCHSECONDS',
-  'EPOCHREALTIME',
-  'HISTCMD',
-  'GROUPS',
-  'FUNCNAME',
-]);
-
-/** Why `name` cannot be an environment variable bash and systemd both pass on, or undefined. */
-export function envNameProblem(name: string): string | undefined {
-  if (!ENV_NAME.test(name)) return `not a valid environment variable name: ${describe(name)}`;
-  if (BASH_RESERVED.has(name) || name.startsWith('BASH_')) {
-    return `environment variable ${name} is reserved by bash`;
-  }
-  return undefined;
 }
 
 /** Throws unless `name` can be an environment variable both bash and systemd pass on as set. */

@@ -80,7 +80,14 @@ interface Draft {
   parallelGroup?: string;
   payloadBytes: number;
   services?: string[];
+  /** Tools the step runs that the prepare step checks for. */
+  needs?: string[];
+  /** The command is built at delivery time (it needs the instances' keys): no script now. */
+  atDelivery?: true;
 }
+
+/** Steps run one group after another; the steps of a group run in parallel. */
+type Group = Draft[];
 
 function prepareBody(packages: string[], env: string, needs: string[]): string {
   const envFileData = Buffer.from(env, 'utf8');
@@ -134,34 +141,25 @@ function prepareBody(packages: string[], env: string, needs: string[]): string {
   return lines.join('\n') + '\n';
 }
 
-export async function renderSteps(
-  deployment: Deployment,
-  opts: StepOptions,
-): Promise<RemoteStep[]> {
-  const budget = opts.commandBudget ?? COMMAND_BUDGET;
-  const settle = opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
-  const userData =
-    opts.userData ??
-    renderUserData(
-      deployment,
-      deployment.cloud.ttlSeconds !== undefined ? { ttlSeconds: deployment.cloud.ttlSeconds } : {},
-    );
+interface Delivery {
+  /** Every file delivered, one per destination, sorted by destination. */
+  files: DeliveredFile[];
+  scriptRuns: ScriptRun[];
+  unitText: Map<ServiceSpec, string>;
+  tarball?: TarballInput;
+}
 
-  // 1. Everything that will be delivered, read now.
-  const files: DeliveredFile[] = await collectUploads(deployment);
-
-  const scriptRuns: ScriptRun[] = [];
+async function readScripts(deployment: Deployment, files: DeliveredFile[]): Promise<ScriptRun[]> {
+  const runs: ScriptRun[] = [];
   for (const [i, s] of deployment.scripts.entries()) {
-    const label = `scripts[${i}] (${s.name})`;
-    const body = await readSource(deployment, s.path, label);
-    const digest = sha256Hex(body);
+    const body = await readSource(deployment, s.path, `scripts[${i}] (${s.name})`);
     const key = `${slug(s.name)}-${shortHash(s.name)}`;
     const bodyPath = `${SCRIPTS_DIR}/${key}`;
     files.push(makeFile(bodyPath, body, '0700', 'root:root', s.path));
-    scriptRuns.push({
+    runs.push({
       name: s.name,
       bodyPath,
-      digest,
+      digest: sha256Hex(body),
       key,
       workdir: s.workdir,
       timeoutSeconds: s.timeoutSeconds,
@@ -169,7 +167,13 @@ export async function renderSteps(
       body,
     });
   }
+  return runs;
+}
 
+async function readUnits(
+  deployment: Deployment,
+  files: DeliveredFile[],
+): Promise<Map<ServiceSpec, string>> {
   const unitText = new Map<ServiceSpec, string>();
   for (const [i, s] of deployment.services.entries()) {
     assertUnitName(s.name);
@@ -179,86 +183,98 @@ export async function renderSteps(
       makeFile(`/etc/systemd/system/${s.name}.service`, data, '0644', 'root:root', s.file),
     );
   }
+  return unitText;
+}
 
-  let tarball: TarballInput | undefined;
+async function readTarball(
+  deployment: Deployment,
+  files: DeliveredFile[],
+): Promise<TarballInput | undefined> {
   const t = deployment.tarball;
   if (t?.kind === 'url') {
-    tarball = {
-      kind: 'url',
-      url: t.url,
-      sha256: t.sha256.toLowerCase(),
-      destination: t.destination,
-    };
-  } else if (t?.kind === 'source') {
-    const data = await packDirectory(deployment, t.path, `tarball_source (${t.path})`);
-    const sum = sha256Hex(data);
-    const path = `${TARBALLS_DIR}/${sum.slice(0, 16)}.tar.gz`;
-    files.push(makeFile(path, data, '0600', 'root:root', t.path));
-    tarball = { kind: 'staged', path, sha256: sum, destination: t.destination };
+    return { kind: 'url', url: t.url, sha256: t.sha256.toLowerCase(), destination: t.destination };
   }
+  if (t?.kind !== 'source') return undefined;
+  const data = await packDirectory(deployment, t.path, `tarball_source (${t.path})`);
+  const sum = sha256Hex(data);
+  const path = `${TARBALLS_DIR}/${sum.slice(0, 16)}.tar.gz`;
+  files.push(makeFile(path, data, '0600', 'root:root', t.path));
+  return { kind: 'staged', path, sha256: sum, destination: t.destination };
+}
 
-  // One destination, one content: identical duplicates collapse, different ones are an error.
+/** One destination, one content: identical duplicates collapse, different ones are an error. */
+function onePerDestination(files: DeliveredFile[]): DeliveredFile[] {
   const byDest = new Map<string, DeliveredFile>();
-  const unique: DeliveredFile[] = [];
   for (const f of files) {
     const prev = byDest.get(f.dest);
-    if (!prev) {
-      byDest.set(f.dest, f);
-      unique.push(f);
-    } else if (prev.sha256 !== f.sha256 || prev.mode !== f.mode || prev.owner !== f.owner) {
+    if (!prev) byDest.set(f.dest, f);
+    else if (prev.sha256 !== f.sha256 || prev.mode !== f.mode || prev.owner !== f.owner) {
       throw new Error(`${f.dest} would be written twice, from ${prev.origin} and from ${f.origin}`);
     }
   }
-  unique.sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
+  return [...byDest.values()].sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
+}
 
-  const env = envFile(deployment.env, 'environment of the deployment (written by spot-deployer)');
+/** Everything that will be delivered, read now. */
+async function readDelivery(deployment: Deployment): Promise<Delivery> {
+  const files: DeliveredFile[] = await collectUploads(deployment);
+  const scriptRuns = await readScripts(deployment, files);
+  const unitText = await readUnits(deployment, files);
+  const tarball = await readTarball(deployment, files);
+  return { files: onePerDestination(files), scriptRuns, unitText, ...(tarball ? { tarball } : {}) };
+}
 
-  // What services restart on: every delivered byte, where and how it lands, and the env.
+/** What services restart on: every delivered byte, where and how it lands, and the env. */
+function deliveryDigest(delivery: Delivery, env: string): string {
   const digest = createHash('sha256');
-  for (const f of unique) digest.update(`${f.dest}\0${f.sha256}\0${f.mode}\0${f.owner}\n`);
+  for (const f of delivery.files) digest.update(`${f.dest}\0${f.sha256}\0${f.mode}\0${f.owner}\n`);
   digest.update(env);
-  if (tarball) digest.update(`${tarball.destination}\0${tarball.sha256}`);
-  const deliveryDigest = digest.digest('hex');
+  const t = delivery.tarball;
+  if (t) digest.update(`${t.destination}\0${t.sha256}`);
+  return digest.digest('hex');
+}
 
-  // 2. The steps, in order.
-  const drafts: Draft[][] = [];
-  const needs = ['base64', 'sha256sum', 'install', 'stat', 'timeout'];
-  if (tarball) needs.push('tar', 'gzip');
-  if (tarball?.kind === 'url' && !tarball.url.startsWith('s3:')) needs.push('curl');
-  if (deployment.services.length) needs.push('systemctl');
-  if (deployment.services.some((s) => s.health?.kind === 'http')) needs.push('curl');
-  if (opts.secretNames.length) needs.push('openssl');
-  drafts.push([
-    {
-      name: 'prepare',
-      kind: 'prepare',
-      description: 'wait for cloud-init, create state directories, write the environment',
-      helpers: ['same', 'put', 'deliver'],
-      body: prepareBody(userData.deferredPackages ?? [], env, [...new Set(needs)]),
-      timeoutSeconds: PREPARE_TIMEOUT,
-      payloadBytes: Buffer.byteLength(env),
-    },
-  ]);
+const BASE_TOOLS = ['base64', 'sha256sum', 'install', 'stat', 'timeout'];
 
-  if (opts.secretNames.length) {
-    // Refused here, before anything is launched, rather than when the secrets are sealed.
-    for (const name of opts.secretNames) assertEnvName(name);
-    drafts.push([
+function prepareStep(packages: string[], env: string, later: Group[]): Draft {
+  const needs = [...new Set([...BASE_TOOLS, ...later.flat().flatMap((d) => d.needs ?? [])])];
+  return {
+    name: 'prepare',
+    kind: 'prepare',
+    description: 'wait for cloud-init, create state directories, write the environment',
+    helpers: ['same', 'put', 'deliver'],
+    body: prepareBody(packages, env, needs),
+    timeoutSeconds: PREPARE_TIMEOUT,
+    payloadBytes: Buffer.byteLength(env),
+  };
+}
+
+function secretsSteps(secretNames: string[]): Group[] {
+  if (secretNames.length === 0) return [];
+  // Refused here, before anything is launched, rather than when the secrets are sealed.
+  for (const name of secretNames) assertEnvName(name);
+  return [
+    [
       {
         name: 'secrets',
         kind: 'secrets',
-        description: `deliver ${opts.secretNames.length} secret(s): ${opts.secretNames.join(', ')}`,
+        description: `deliver ${secretNames.length} secret(s): ${secretNames.join(', ')}`,
         helpers: [],
         body: '',
         timeoutSeconds: 120,
         payloadBytes: 0,
+        needs: ['openssl'],
+        atDelivery: true,
       },
-    ]);
-  }
+    ],
+  ];
+}
 
-  const uploads = planUploads(unique, budget);
+function uploadSteps(files: DeliveredFile[], budget: number): Group[] {
+  const uploads = planUploads(files, budget);
+  const groups: Group[] = [];
   if (uploads.carry.length) {
-    drafts.push(
+    groups.push(
       uploads.carry.map((c) => ({
         name: 'upload',
         kind: 'upload' as const,
@@ -272,7 +288,7 @@ export async function renderSteps(
     );
   }
   if (uploads.assemble.length) {
-    drafts.push(
+    groups.push(
       uploads.assemble.map((c) => ({
         name: 'assemble',
         kind: 'upload' as const,
@@ -285,9 +301,14 @@ export async function renderSteps(
       })),
     );
   }
+  return groups;
+}
 
-  if (tarball) {
-    drafts.push([
+function tarballSteps(tarball: TarballInput | undefined): Group[] {
+  if (!tarball) return [];
+  const download = tarball.kind === 'url' && !tarball.url.startsWith('s3:');
+  return [
+    [
       {
         name: 'tarball',
         kind: 'tarball',
@@ -299,31 +320,40 @@ export async function renderSteps(
         body: tarballBody(tarball),
         timeoutSeconds: 2400,
         payloadBytes: 0,
+        needs: ['tar', 'gzip', ...(download ? ['curl'] : [])],
       },
-    ]);
-  }
+    ],
+  ];
+}
 
-  for (const run of scriptRuns) {
-    drafts.push([
-      {
-        name: `script-${slug(run.name)}`,
-        kind: 'script',
-        description: `run script ${run.name}`,
-        helpers: [],
-        body: scriptBody(run),
-        timeoutSeconds: run.timeoutSeconds + 60,
-        payloadBytes: 0,
-      },
-    ]);
-  }
+function scriptSteps(runs: ScriptRun[]): Group[] {
+  return runs.map((run) => [
+    {
+      name: `script-${slug(run.name)}`,
+      kind: 'script',
+      description: `run script ${run.name}`,
+      helpers: [],
+      body: scriptBody(run),
+      timeoutSeconds: run.timeoutSeconds + 60,
+      payloadBytes: 0,
+    },
+  ]);
+}
 
-  if (deployment.services.length) {
-    const ordered = orderServices(deployment.services, (s) => unitText.get(s) ?? '');
-    // One command installs and starts the services, then checks them: active and settled,
-    // plus the manifest's probes. Its success is the deploy's service verification.
-    const started = ordered.filter((s) => s.start);
-    const names = (list: ServiceSpec[]) => list.map((s) => s.name).join(', ');
-    drafts.push([
+/** One command installs and starts the services, then checks them: active and settled, plus
+ * the manifest's probes. Its success is the deploy's service verification. */
+function servicesSteps(
+  services: ServiceSpec[],
+  unitText: Map<ServiceSpec, string>,
+  digest: string,
+  settle: number,
+): Group[] {
+  if (services.length === 0) return [];
+  const ordered = orderServices(services, (s) => unitText.get(s) ?? '');
+  const started = ordered.filter((s) => s.start);
+  const names = (list: ServiceSpec[]) => list.map((s) => s.name).join(', ');
+  return [
+    [
       {
         name: 'services',
         kind: 'services',
@@ -333,20 +363,22 @@ export async function renderSteps(
             : `install services: ${names(ordered)}`,
         helpers: ['report'],
         body:
-          servicesBody(ordered, deliveryDigest) +
-          (started.length > 0 ? healthBody(started, settle) : ''),
+          servicesBody(ordered, digest) + (started.length > 0 ? healthBody(started, settle) : ''),
         timeoutSeconds:
           120 + 120 * ordered.length + (started.length > 0 ? healthSeconds(started, settle) : 0),
         payloadBytes: 0,
         ...(started.length > 0 ? { services: started.map((s) => s.name) } : {}),
+        needs: ['systemctl', ...(services.some((s) => s.health?.kind === 'http') ? ['curl'] : [])],
       },
-    ]);
-  }
+    ],
+  ];
+}
 
-  // 3. Ids: NN-name, NN-name-KofN for groups; zero-padded so file names sort in run order.
-  const width = Math.max(2, String(drafts.length).length);
+/** Ids: NN-name, NN-name-KofN for groups; zero-padded so file names sort in run order. */
+function numberSteps(groups: Group[], budget: number): RemoteStep[] {
+  const width = Math.max(2, String(groups.length).length);
   const steps: RemoteStep[] = [];
-  for (const [n, group] of drafts.entries()) {
+  for (const [n, group] of groups.entries()) {
     const nn = String(n + 1).padStart(width, '0');
     const gw = String(group.length).length;
     for (const [k, d] of group.entries()) {
@@ -354,7 +386,7 @@ export async function renderSteps(
         group.length > 1 || d.parallelGroup
           ? `${nn}-${d.name}-${String(k + 1).padStart(gw, '0')}of${group.length}`
           : `${nn}-${d.name}`;
-      const script = d.kind === 'secrets' ? '' : stepScript(id, d.description, d.helpers, d.body);
+      const script = d.atDelivery ? '' : stepScript(id, d.description, d.helpers, d.body);
       if (jsonBytes(script) > budget) {
         throw new Error(
           `step ${id} is ${jsonBytes(script)} bytes, over the ${budget}-byte limit of one SSM command`,
@@ -373,4 +405,39 @@ export async function renderSteps(
     }
   }
   return steps;
+}
+
+export async function renderSteps(
+  deployment: Deployment,
+  opts: StepOptions,
+): Promise<RemoteStep[]> {
+  const budget = opts.commandBudget ?? COMMAND_BUDGET;
+  const userData =
+    opts.userData ??
+    renderUserData(
+      deployment,
+      deployment.cloud.ttlSeconds !== undefined ? { ttlSeconds: deployment.cloud.ttlSeconds } : {},
+    );
+  const delivery = await readDelivery(deployment);
+  const env = envFile(deployment.env, 'environment of the deployment (written by spot-deployer)');
+  const secrets = secretsSteps(opts.secretNames);
+  const uploads = uploadSteps(delivery.files, budget);
+  const tarball = tarballSteps(delivery.tarball);
+  const scripts = scriptSteps(delivery.scriptRuns);
+  const services = servicesSteps(
+    deployment.services,
+    delivery.unitText,
+    deliveryDigest(delivery, env),
+    opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
+  );
+  // The prepare step checks for the tools every later step needs, in this order.
+  const prepare = prepareStep(userData.deferredPackages ?? [], env, [
+    ...tarball,
+    ...services,
+    ...secrets,
+  ]);
+  return numberSteps(
+    [[prepare], ...secrets, ...uploads, ...tarball, ...scripts, ...services],
+    budget,
+  );
 }

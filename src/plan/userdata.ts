@@ -11,10 +11,12 @@
 // an error that names the part that is too large.
 
 import { realpathSync, readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse, stringify } from 'yaml';
 import type { Deployment } from '../manifest/model.ts';
+import { PACKAGE_NAME } from '../manifest/names.ts';
+import { inside } from '../manifest/paths.ts';
 import { DEPLOYMENT_JSON } from './render/prelude.ts';
 import type { UserData } from './types.ts';
 
@@ -34,12 +36,9 @@ export const TTL_UNIT = 'spot-deployer-ttl';
 
 type CloudConfig = Record<string, unknown>;
 
-/** Package names both apt and dnf accept, optionally pinned (`name=1.2`). */
-const PACKAGE_RE = /^[A-Za-z0-9][A-Za-z0-9+._:~=-]*$/;
-
 function assertPackages(packages: string[]): void {
   for (const p of packages) {
-    if (!PACKAGE_RE.test(p)) throw new Error(`package name ${JSON.stringify(p)} is not valid`);
+    if (!PACKAGE_NAME.test(p)) throw new Error(`package name ${JSON.stringify(p)} is not valid`);
   }
 }
 
@@ -82,8 +81,7 @@ function readTemplate(deployment: Deployment, path: string): CloudConfig {
     throw new Error(`template ${path}: cannot read ${abs}`);
   }
   const root = realpathSync(deployment.root);
-  const rel = relative(root, real);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
+  if (!inside(root, real)) {
     throw new Error(`template ${path}: resolves to ${real}, outside the repository`);
   }
   // cloud-init reads YAML 1.1 (PyYAML): `yes`, `off`, `0644`, `12:30` mean what they mean there.

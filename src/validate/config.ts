@@ -3,7 +3,7 @@
 
 import type { CloudConfig, OsName, RegionSpec } from '../manifest/model.ts';
 import type { AwsSettings, SpotSettings } from '../manifest/schema-types.ts';
-import { durationSeconds, scalarString } from './names.ts';
+import { durationSeconds, scalarString } from '../manifest/names.ts';
 import { bool, int, isObj, scalar, str, type FileReporter } from './report.ts';
 import { sourceText, type DataPath, type YamlFile } from './yaml.ts';
 
@@ -64,12 +64,8 @@ function priceText(y: YamlFile, path: DataPath, v: unknown, r: FileReporter): st
   return text;
 }
 
-export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
-  const data = isObj(y.data) ? y.data : {};
-  const aws: AwsSettings = isObj(data.aws) ? (data.aws as AwsSettings) : {};
-  const entries = regionEntries(data.regions, r);
-
-  const regions: RegionSpec[] = entries.map(({ name, settings, path }) => {
+function regionSpecs(entries: RegionEntry[], r: FileReporter): RegionSpec[] {
+  return entries.map(({ name, settings, path }) => {
     const s = isObj(settings) ? settings : {};
     const machine = str(s.machine_type);
     const listed = Array.isArray(s.instance_types)
@@ -104,31 +100,35 @@ export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
       ...(count !== undefined ? { count } : {}),
     };
   });
+}
 
-  // Instance counts: explicit counts stand; the total defaults to their sum when every
-  // region has one, else to the original tool's 3.
+/** The total: explicit counts stand; it defaults to their sum when every region has one,
+ * else to the original tool's 3. */
+function totalInstancesOf(
+  aws: NonNullable<AwsSettings>,
+  regions: RegionSpec[],
+  entries: RegionEntry[],
+  r: FileReporter,
+): number {
   const explicit = regions.map((x) => x.count);
   const fixed = explicit.reduce<number>((sum, c) => sum + (c ?? 0), 0);
   const allExplicit = regions.length > 0 && explicit.every((c) => c !== undefined);
   const givenTotal = int(aws.total_instances);
-  const totalInstances = givenTotal ?? (allExplicit ? fixed : DEFAULTS.totalInstances);
+  const total = givenTotal ?? (allExplicit ? fixed : DEFAULTS.totalInstances);
   const totalPath: DataPath = givenTotal !== undefined ? ['aws', 'total_instances'] : ['regions'];
-  if (totalInstances < 1) {
+  if (total < 1) {
     // the schema reported it
-  } else if (fixed > totalInstances) {
+  } else if (fixed > total) {
     r.error(
       totalPath,
-      `the regions' counts add up to ${fixed}, more than total_instances (${totalInstances}${givenTotal === undefined ? ', the default' : ''})`,
+      `the regions' counts add up to ${fixed}, more than total_instances (${total}${givenTotal === undefined ? ', the default' : ''})`,
       givenTotal !== undefined ? 'value' : 'key',
     );
-  } else if (allExplicit && fixed !== totalInstances) {
-    r.error(
-      totalPath,
-      `total_instances is ${totalInstances} but the regions' counts add up to ${fixed}`,
-    );
+  } else if (allExplicit && fixed !== total) {
+    r.error(totalPath, `total_instances is ${total} but the regions' counts add up to ${fixed}`);
   } else {
     const free = explicit.filter((c) => c === undefined).length;
-    const left = totalInstances - fixed;
+    const left = total - fixed;
     if (free > 0 && left < free) {
       const idle = entries.filter((_, i) => explicit[i] === undefined).slice(left);
       for (const e of idle) {
@@ -141,8 +141,16 @@ export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
     }
   }
 
-  // Spot price: the original spot_price_limit or the native spot.max_price, not both.
-  const spot: SpotSettings = isObj(aws.spot) ? (aws.spot as SpotSettings) : {};
+  return total;
+}
+
+/** The original spot_price_limit or the native spot.max_price, not both. */
+function maxPriceOf(
+  y: YamlFile,
+  aws: NonNullable<AwsSettings>,
+  spot: NonNullable<SpotSettings>,
+  r: FileReporter,
+): string | undefined {
   let maxPrice: string | undefined;
   if (aws.spot_price_limit !== undefined && spot.max_price !== undefined) {
     r.error(
@@ -156,6 +164,10 @@ export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
     maxPrice = priceText(y, ['aws', 'spot', 'max_price'], spot.max_price, r);
   }
 
+  return maxPrice;
+}
+
+function ttlOf(aws: NonNullable<AwsSettings>, r: FileReporter): number | undefined {
   let ttlSeconds: number | undefined;
   const ttl = scalar(aws.ttl);
   if (ttl !== undefined && ttl !== 'off' && typeof ttl !== 'boolean') {
@@ -167,6 +179,14 @@ export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
     } else if (seconds !== undefined) ttlSeconds = seconds;
   }
 
+  return ttlSeconds;
+}
+
+function tagsOf(
+  y: YamlFile,
+  aws: NonNullable<AwsSettings>,
+  r: FileReporter,
+): Record<string, string> {
   const tags: Record<string, string> = {};
   if (isObj(aws.tags)) {
     for (const [key, value] of Object.entries(aws.tags)) {
@@ -188,6 +208,24 @@ export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
     }
   }
 
+  return tags;
+}
+
+export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
+  const data = isObj(y.data) ? y.data : {};
+  const aws: NonNullable<AwsSettings> = isObj(data.aws)
+    ? (data.aws as NonNullable<AwsSettings>)
+    : {};
+  const entries = regionEntries(data.regions, r);
+
+  const regions = regionSpecs(entries, r);
+  const totalInstances = totalInstancesOf(aws, regions, entries, r);
+  const spot: NonNullable<SpotSettings> = isObj(aws.spot)
+    ? (aws.spot as NonNullable<SpotSettings>)
+    : {};
+  const maxPrice = maxPriceOf(y, aws, spot, r);
+  const ttlSeconds = ttlOf(aws, r);
+  const tags = tagsOf(y, aws, r);
   const profile = str(aws.instance_profile);
   return {
     totalInstances,
@@ -200,5 +238,19 @@ export function normalizeConfig(y: YamlFile, r: FileReporter): CloudConfig {
     rootVolumeGb: int(aws.instance_storage_gb) ?? DEFAULTS.rootVolumeGb,
     ...(profile !== undefined ? { instanceProfile: profile } : {}),
     ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
+  };
+}
+
+/** The cloud settings of a convention deployment that has none: one instance of the
+ * default type and image in `region`. */
+export function defaultCloudConfig(region: string): CloudConfig {
+  return {
+    totalInstances: 1,
+    regions: [{ name: region, instanceTypes: [DEFAULTS.instanceType], image: 'auto', subnets: [] }],
+    tags: {},
+    os: DEFAULTS.os,
+    onDemandFallback: DEFAULTS.onDemandFallback,
+    associatePublicIp: DEFAULTS.associatePublicIp,
+    rootVolumeGb: DEFAULTS.rootVolumeGb,
   };
 }

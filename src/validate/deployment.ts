@@ -12,15 +12,28 @@ import type {
   TemplateSpec,
   UploadSpec,
 } from '../manifest/model.ts';
+import {
+  durationSeconds,
+  ENV_NAME,
+  envNameProblem,
+  octalMode,
+  scalarString,
+  SCRIPT_NAME,
+} from '../manifest/names.ts';
 import type { DeploymentSection, HealthCheck as RawHealth } from '../manifest/schema-types.ts';
-import { durationSeconds, octalMode, scalarString, SCRIPT_NAME, unitNameProblem } from './names.ts';
-import { checkDestination, checkRepoPath, escapingLinks, type RepoContext } from './paths.ts';
+import { checkDestination, type RepoContext } from './paths.ts';
 import { bool, int, isObj, scalar, str, type FileReporter } from './report.ts';
-import { checkUnitFile } from './unit.ts';
-import { ENV_NAME, envNameProblem } from '../plan/shell.ts';
+import {
+  checkLinks,
+  SCRIPT_DEFAULTS,
+  serviceEntry,
+  sourcePath,
+  uploadEntry,
+  type Site,
+  type Taken,
+} from './sections.ts';
 import { controlCharName, readTextFile, sourceText, type DataPath, type YamlFile } from './yaml.ts';
 
-export const SCRIPT_DEFAULTS = { workdir: '/opt/deployment', timeoutSeconds: 600, order: 0 };
 /** SSM Run Command's longest execution timeout. */
 export const MAX_SCRIPT_SECONDS = 48 * 3600;
 export const HEALTH_DEFAULTS = {
@@ -41,22 +54,16 @@ export interface DeploymentParts {
   tarball?: TarballSpec;
 }
 
-/** Reports a path-check failure at `path`, or returns the checked path. */
-async function repoPath(
-  ctx: RepoContext,
-  r: FileReporter,
-  path: DataPath,
-  p: string,
-  kind: 'file' | 'dir' | 'any',
-  what: string,
-) {
-  if (controlCharName(p)) return undefined; // reported where the YAML was read
-  const res = await checkRepoPath(ctx, p, kind, what);
-  if ('error' in res) {
-    r.error(path, res.error);
-    return undefined;
-  }
-  return res.ok;
+/** The site of one entry of a YAML section: problems go to its keys. */
+function yamlSite(r: FileReporter, at: (...p: Array<string | number>) => DataPath): Site {
+  const path = (field: string | undefined) => (field === undefined ? at() : at(field));
+  return {
+    error: (field, message, mode) => r.error(path(field), message, mode),
+    warn: (field, message, mode) => r.warn(path(field), message, mode),
+    taken: (name, first, firstField) =>
+      `service '${name}' is already defined at ${first.where(firstField)}`,
+    where: (field) => `line ${r.line(path(field))}`,
+  };
 }
 
 /** The usable glob patterns of an upload's `exclude`; an empty or invalid one is an error
@@ -89,26 +96,6 @@ async function excludePatterns(
   return out;
 }
 
-async function checkLinks(
-  ctx: RepoContext,
-  r: FileReporter,
-  path: DataPath,
-  abs: string,
-  exclude: string[],
-  what: string,
-) {
-  const { links, truncated } = await escapingLinks(ctx, abs, exclude);
-  if (links.length > 0) {
-    const shown =
-      links.slice(0, 3).join(', ') + (links.length > 3 ? `, and ${links.length - 3} more` : '');
-    r.error(
-      path,
-      `${what} holds symbolic links that lead outside the repository (or nowhere): ${shown}`,
-    );
-  }
-  if (truncated) r.warn(path, `${what} holds too many files to check them all for symbolic links`);
-}
-
 function destination(r: FileReporter, path: DataPath, d: string, what: string): string | undefined {
   if (controlCharName(d)) return undefined; // reported where the YAML was read
   const res = checkDestination(d, what);
@@ -119,149 +106,191 @@ function destination(r: FileReporter, path: DataPath, d: string, what: string): 
   return res.ok;
 }
 
-export async function normalizeDeployment(
+interface Section {
+  y: YamlFile;
+  r: FileReporter;
+  ctx: RepoContext;
+  d: NonNullable<DeploymentSection>;
+  extra: Diagnostic[];
+}
+
+const D = (...p: Array<string | number>): DataPath => ['deployment', ...p];
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** minimal | docker | a #cloud-config file of the user's */
+async function normalizeTemplate({ r, ctx, d, extra }: Section): Promise<TemplateSpec> {
+  const t = str(d.template);
+  if (t === 'minimal' || t === 'docker') return { kind: t };
+  if (t === undefined) return { kind: 'minimal' };
+  const site = yamlSite(r, () => D('template'));
+  const ok = await sourcePath(ctx, site, undefined, t, 'file', 'template');
+  if (!ok) return { kind: 'minimal' };
+  const read = await readTextFile(ok.abs, ok.rel, `template ${ok.rel}`);
+  if (read.text === undefined) {
+    extra.push(...read.diagnostics);
+    return { kind: 'minimal' };
+  }
+  if (!/^#cloud-config[ \t]*\r?$/m.test(read.text.split('\n')[0] ?? '')) {
+    r.error(
+      D('template'),
+      `template '${t}' is neither minimal, docker, nor a file starting with #cloud-config`,
+    );
+    return { kind: 'minimal' };
+  }
+  return { kind: 'file', path: t };
+}
+
+function normalizeEnv({ y, r, d }: Section): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (!isObj(d.env)) return env;
+  for (const [name, value] of Object.entries(d.env)) {
+    // Names bash will not set from the env file (the schema checks the form).
+    if (ENV_NAME.test(name) && envNameProblem(name)) {
+      r.error(D('env', name), `${envNameProblem(name)}; choose another name`, 'key');
+      continue;
+    }
+    const v = scalar(value);
+    if (v !== undefined) env[name] = scalarString(v, sourceText(y, D('env', name)));
+  }
+  return env;
+}
+
+/** The upload's destination (or its alias dest), unique among the uploads. */
+function uploadDestination(
+  r: FileReporter,
+  u: Record<string, unknown>,
+  i: number,
+  destinations: Map<string, DataPath>,
+): string | undefined {
+  const at = (...p: Array<string | number>) => D('uploads', i, ...p);
+  const dest = str(u.destination);
+  const alias = str(u.dest);
+  if (dest !== undefined && alias !== undefined) {
+    r.error(at('dest'), "both 'destination' and 'dest' are set; keep 'destination'", 'key');
+    return undefined;
+  }
+  if (dest === undefined && alias === undefined) {
+    if (!r.schemaErrorUnder(at())) {
+      r.error(
+        at(),
+        `missing required key 'destination' in 'deployment.uploads[${i}]'`,
+        'container',
+      );
+    }
+    return undefined;
+  }
+  const key = dest !== undefined ? 'destination' : 'dest';
+  const target = destination(r, at(key), (dest ?? alias)!, 'destination');
+  if (target === undefined) return undefined;
+  const first = destinations.get(target);
+  if (first) {
+    r.error(
+      at(key),
+      `destination '${target}' is already used by the upload at line ${r.line(first)}`,
+    );
+    return undefined;
+  }
+  destinations.set(target, at(key));
+  return target;
+}
+
+function uploadMode(
   y: YamlFile,
   r: FileReporter,
-  ctx: RepoContext,
-  extra: Diagnostic[],
-): Promise<DeploymentParts> {
-  const root = isObj(y.data) ? y.data : {};
-  const d: DeploymentSection = isObj(root.deployment) ? (root.deployment as DeploymentSection) : {};
-  const D = (...p: Array<string | number>): DataPath => ['deployment', ...p];
-
-  const packages = Array.isArray(d.packages) ? d.packages.filter((p) => typeof p === 'string') : [];
-
-  // template: minimal | docker | a #cloud-config file of the user's
-  let template: TemplateSpec = { kind: 'minimal' };
-  const t = str(d.template);
-  if (t === 'minimal' || t === 'docker') template = { kind: t };
-  else if (t !== undefined) {
-    const ok = await repoPath(ctx, r, D('template'), t, 'file', 'template');
-    if (ok) {
-      const read = await readTextFile(ok.abs, ok.rel, `template ${ok.rel}`);
-      if (read.text === undefined) extra.push(...read.diagnostics);
-      else if (!/^#cloud-config[ \t]*\r?$/m.test(read.text.split('\n')[0] ?? '')) {
-        r.error(
-          D('template'),
-          `template '${t}' is neither minimal, docker, nor a file starting with #cloud-config`,
-        );
-      } else template = { kind: 'file', path: t };
-    }
+  path: DataPath,
+  raw: unknown,
+): string | undefined {
+  const perm = scalar(raw);
+  if (typeof perm === 'string') return octalMode(perm);
+  if (typeof perm !== 'number') return undefined;
+  const text = sourceText(y, path) ?? String(perm);
+  const mode = octalMode(text);
+  if (mode === undefined) {
+    r.error(path, `permissions ${text} is not an octal file mode such as "0644"`);
   }
+  return mode;
+}
 
-  const env: Record<string, string> = {};
-  if (isObj(d.env)) {
-    for (const [name, value] of Object.entries(d.env)) {
-      // Names bash will not set from the env file (the schema checks the form).
-      if (ENV_NAME.test(name) && envNameProblem(name)) {
-        r.error(D('env', name), `${envNameProblem(name)}; choose another name`, 'key');
-        continue;
-      }
-      const v = scalar(value);
-      if (v !== undefined) env[name] = scalarString(v, sourceText(y, D('env', name)));
-    }
-  }
-
-  // uploads
+async function normalizeUploads(sec: Section): Promise<UploadSpec[]> {
+  const { y, r, ctx } = sec;
   const uploads: UploadSpec[] = [];
   const destinations = new Map<string, DataPath>();
-  const raws = Array.isArray(d.uploads) ? d.uploads : [];
-  for (const [i, u] of raws.entries()) {
+  for (const [i, u] of list(sec.d.uploads).entries()) {
     if (!isObj(u)) continue;
     const at = (...p: Array<string | number>) => D('uploads', i, ...p);
-    const exclude = await excludePatterns(r, Array.isArray(u.exclude) ? u.exclude : [], (k) =>
-      at('exclude', k),
-    );
-    const src = str(u.source);
-    let ok;
-    if (src !== undefined) {
-      ok = await repoPath(ctx, r, at('source'), src, 'any', 'source');
-      if (ok?.isDir) await checkLinks(ctx, r, at('source'), ok.abs, exclude, `source '${src}'`);
-    }
-    const dest = str(u.destination);
-    const alias = str(u.dest);
-    let target: string | undefined;
-    if (dest !== undefined && alias !== undefined) {
-      r.error(at('dest'), "both 'destination' and 'dest' are set; keep 'destination'", 'key');
-    } else if (dest === undefined && alias === undefined) {
-      if (!r.schemaErrorUnder(at())) {
-        r.error(
-          at(),
-          `missing required key 'destination' in 'deployment.uploads[${i}]'`,
-          'container',
-        );
-      }
-    } else {
-      const key = dest !== undefined ? 'destination' : 'dest';
-      target = destination(r, at(key), (dest ?? alias)!, 'destination');
-      if (target !== undefined) {
-        const first = destinations.get(target);
-        if (first) {
-          r.error(
-            at(key),
-            `destination '${target}' is already used by the upload at line ${r.line(first)}`,
-          );
-        } else destinations.set(target, at(key));
-      }
-    }
-    let mode: string | undefined;
-    const perm = scalar(u.permissions);
-    if (typeof perm === 'number') {
-      const text = sourceText(y, at('permissions')) ?? String(perm);
-      mode = octalMode(text);
-      if (mode === undefined) {
-        r.error(at('permissions'), `permissions ${text} is not an octal file mode such as "0644"`);
-      }
-    } else if (typeof perm === 'string') mode = octalMode(perm);
+    const exclude = await excludePatterns(r, list(u.exclude), (k) => at('exclude', k));
+    const source = str(u.source);
+    const target = uploadDestination(r, u, i, destinations);
+    const mode = uploadMode(y, r, at('permissions'), u.permissions);
     const owner = str(u.owner);
-    if (ok && target !== undefined && src !== undefined) {
-      uploads.push({
-        source: src,
-        destination: target,
-        ...(mode !== undefined ? { mode } : {}),
-        ...(owner !== undefined ? { owner } : {}),
-        exclude,
-      });
+    if (source === undefined) continue;
+    const spec = await uploadEntry(ctx, yamlSite(r, at), {
+      source,
+      destination: target,
+      ...(mode !== undefined ? { mode } : {}),
+      ...(owner !== undefined ? { owner } : {}),
+      exclude,
+      checkLinks: true,
+    });
+    if (spec) uploads.push(spec);
+  }
+  return uploads;
+}
+
+function scriptTimeout(r: FileReporter, path: DataPath, raw: unknown): number {
+  const t = scalar(raw);
+  if (t === undefined || typeof t === 'boolean') return SCRIPT_DEFAULTS.timeoutSeconds;
+  const sec = durationSeconds(t);
+  if (sec === 0) r.error(path, 'timeout must be at least 1 second');
+  else if (sec !== undefined && sec > MAX_SCRIPT_SECONDS) {
+    r.error(path, 'timeout must be at most 48h (the longest SSM allows)');
+  } else if (sec !== undefined) return sec;
+  return SCRIPT_DEFAULTS.timeoutSeconds;
+}
+
+/** The script's name as written, or from its file name; unique among the scripts. */
+function scriptName(
+  r: FileReporter,
+  s: Record<string, unknown>,
+  p: string,
+  at: (...p: Array<string | number>) => DataPath,
+  names: Map<string, DataPath>,
+): string {
+  let name = str(s.name);
+  const namePath = name !== undefined ? at('name') : at('path');
+  if (name === undefined) {
+    name = basename(p).replace(/\.[^.]*$/, '');
+    if (!SCRIPT_NAME.test(name)) {
+      r.error(
+        at('path'),
+        `script file name '${basename(p)}' does not make a usable name; add name: (letters, digits and . _ -)`,
+      );
     }
   }
+  const first = names.get(name);
+  if (first) r.error(namePath, `script name '${name}' is already used at line ${r.line(first)}`);
+  else names.set(name, namePath);
+  return name;
+}
 
-  // scripts, run in `order` (stable: ties keep the written order)
+/** Scripts, run in `order` (stable: ties keep the written order). */
+async function normalizeScripts({ r, ctx, d }: Section): Promise<ScriptSpec[]> {
   const scripts: ScriptSpec[] = [];
-  const scriptNames = new Map<string, DataPath>();
-  for (const [i, s] of (Array.isArray(d.scripts) ? d.scripts : []).entries()) {
+  const names = new Map<string, DataPath>();
+  for (const [i, s] of list(d.scripts).entries()) {
     if (!isObj(s)) continue;
     const at = (...p: Array<string | number>) => D('scripts', i, ...p);
     const p = str(s.path);
     if (p === undefined) continue;
-    const ok = await repoPath(ctx, r, at('path'), p, 'file', 'script');
-    let name = str(s.name);
-    const namePath = name !== undefined ? at('name') : at('path');
-    if (name === undefined) {
-      name = basename(p).replace(/\.[^.]*$/, '');
-      if (!SCRIPT_NAME.test(name)) {
-        r.error(
-          at('path'),
-          `script file name '${basename(p)}' does not make a usable name; add name: (letters, digits and . _ -)`,
-        );
-      }
-    }
-    const first = scriptNames.get(name);
-    if (first) r.error(namePath, `script name '${name}' is already used at line ${r.line(first)}`);
-    else scriptNames.set(name, namePath);
+    const site = yamlSite(r, at);
+    const ok = await sourcePath(ctx, site, 'path', p, 'file', 'script');
+    const name = scriptName(r, s, p, at, names);
     const workdirRaw = str(s.workdir);
     const workdir =
       workdirRaw === undefined
         ? SCRIPT_DEFAULTS.workdir
         : destination(r, at('workdir'), workdirRaw, 'workdir');
-    let timeoutSeconds = SCRIPT_DEFAULTS.timeoutSeconds;
-    const tRaw = scalar(s.timeout);
-    if (tRaw !== undefined && typeof tRaw !== 'boolean') {
-      const sec = durationSeconds(tRaw);
-      if (sec === 0) r.error(at('timeout'), 'timeout must be at least 1 second');
-      else if (sec !== undefined && sec > MAX_SCRIPT_SECONDS) {
-        r.error(at('timeout'), 'timeout must be at most 48h (the longest SSM allows)');
-      } else if (sec !== undefined) timeoutSeconds = sec;
-    }
+    const timeoutSeconds = scriptTimeout(r, at('timeout'), s.timeout);
     if (ok && workdir !== undefined) {
       scripts.push({
         name,
@@ -272,59 +301,41 @@ export async function normalizeDeployment(
       });
     }
   }
-  scripts.sort((a, b) => a.order - b.order);
+  return scripts.sort((a, b) => a.order - b.order);
+}
 
-  // services
+async function normalizeServices({ y, r, ctx, d, extra }: Section): Promise<ServiceSpec[]> {
   const services: ServiceSpec[] = [];
-  const serviceNames = new Map<string, DataPath>();
-  for (const [i, s] of (Array.isArray(d.services) ? d.services : []).entries()) {
+  const taken: Taken = new Map();
+  for (const [i, s] of list(d.services).entries()) {
     if (!isObj(s)) continue;
     const at = (...p: Array<string | number>) => D('services', i, ...p);
     const file = str(s.file);
     if (file === undefined) continue;
-    const enabled = bool(s.enabled) ?? true;
-    const ok = await repoPath(ctx, r, at('file'), file, 'file', 'unit file');
-    if (ok) extra.push(...(await checkUnitFile(ok.abs, ok.rel, enabled)));
-    let name = str(s.name);
-    const namePath = name !== undefined ? at('name') : at('file');
-    if (name === undefined) {
-      if (!file.endsWith('.service')) {
-        r.error(
-          at('file'),
-          `unit file '${file}' does not end in .service; give the service a name:`,
-        );
-        continue;
-      }
-      name = basename(file);
-    }
-    name = name.replace(/\.service$/, '');
-    const problem = unitNameProblem(name);
-    if (problem) {
-      r.error(namePath, `service name '${name}' ${problem}`);
-      continue;
-    }
-    const first = serviceNames.get(name);
-    if (first) {
-      r.error(namePath, `service '${name}' is already defined at line ${r.line(first)}`);
-      continue;
-    }
-    serviceNames.set(name, namePath);
-    const health = isObj(s.health)
-      ? normalizeHealth(y, r, at('health'), s.health as RawHealth)
-      : undefined;
-    if (ok) {
-      services.push({
-        name,
+    const name = str(s.name);
+    const spec = await serviceEntry(
+      ctx,
+      yamlSite(r, at),
+      {
         file,
-        enabled,
+        ...(name !== undefined ? { name } : {}),
+        enabled: bool(s.enabled) ?? true,
         start: bool(s.start) ?? true,
-        ...(health ? { health } : {}),
-      });
-    }
+        health: () =>
+          isObj(s.health)
+            ? normalizeHealth(y, r, at('health'), s.health as NonNullable<RawHealth>)
+            : undefined,
+      },
+      taken,
+      extra,
+    );
+    if (spec) services.push(spec);
   }
+  return services;
+}
 
-  // tarball: a URL with its digest, or a local directory packed at deploy time
-  let tarball: TarballSpec | undefined;
+/** A URL with its digest, or a local directory packed at deploy time. */
+async function normalizeTarball({ r, ctx, d }: Section): Promise<TarballSpec | undefined> {
   const url = str(d.tarball_url);
   const sha = str(d.tarball_sha256);
   const tsrc = str(d.tarball_source);
@@ -333,6 +344,7 @@ export async function normalizeDeployment(
     tdestRaw === undefined
       ? TARBALL_DESTINATION
       : destination(r, D('tarball_destination'), tdestRaw, 'tarball_destination');
+  let tarball: TarballSpec | undefined;
   if (url !== undefined && tsrc !== undefined) {
     r.error(D('tarball_source'), 'set tarball_url or tarball_source, not both', 'key');
   } else if (url !== undefined) {
@@ -346,8 +358,9 @@ export async function normalizeDeployment(
       tarball = { kind: 'url', url, sha256: sha.toLowerCase(), destination: tdest };
     }
   } else if (tsrc !== undefined) {
-    const ok = await repoPath(ctx, r, D('tarball_source'), tsrc, 'dir', 'tarball_source');
-    if (ok) await checkLinks(ctx, r, D('tarball_source'), ok.abs, [], `tarball_source '${tsrc}'`);
+    const site = yamlSite(r, () => D('tarball_source'));
+    const ok = await sourcePath(ctx, site, undefined, tsrc, 'dir', 'tarball_source');
+    if (ok) await checkLinks(ctx, site, undefined, ok.abs, [], `tarball_source '${tsrc}'`);
     if (ok && tdest !== undefined) tarball = { kind: 'source', path: tsrc, destination: tdest };
   }
   if (url === undefined && d.tarball_sha256 !== undefined) {
@@ -360,41 +373,58 @@ export async function normalizeDeployment(
       'key',
     );
   }
+  return tarball;
+}
 
+function warnIfEmpty({ r, d }: Section, parts: DeploymentParts): void {
+  const written = (v: unknown) => list(v).length > 0;
   const nothing =
-    packages.length === 0 &&
-    scripts.length === 0 &&
-    uploads.length === 0 &&
-    services.length === 0 &&
-    url === undefined &&
-    tsrc === undefined &&
-    !(Array.isArray(d.uploads) && d.uploads.length > 0) &&
-    !(Array.isArray(d.scripts) && d.scripts.length > 0) &&
-    !(Array.isArray(d.services) && d.services.length > 0);
-  if (nothing && isObj(root.deployment)) {
+    parts.packages.length === 0 &&
+    parts.scripts.length === 0 &&
+    parts.uploads.length === 0 &&
+    parts.services.length === 0 &&
+    str(d.tarball_url) === undefined &&
+    str(d.tarball_source) === undefined &&
+    !written(d.uploads) &&
+    !written(d.scripts) &&
+    !written(d.services);
+  if (nothing) {
     r.warn(
       ['deployment'],
       'the deployment installs nothing: no packages, uploads, scripts, services or tarball',
       'key',
     );
   }
+}
 
-  return {
-    packages,
-    template,
-    env,
-    uploads,
-    scripts,
-    services,
+export async function normalizeDeployment(
+  y: YamlFile,
+  r: FileReporter,
+  ctx: RepoContext,
+  extra: Diagnostic[],
+): Promise<DeploymentParts> {
+  const root = isObj(y.data) ? y.data : {};
+  const d = (isObj(root.deployment) ? root.deployment : {}) as NonNullable<DeploymentSection>;
+  const sec: Section = { y, r, ctx, d, extra };
+  const tarball = await normalizeTarball(sec);
+  const parts: DeploymentParts = {
+    packages: list(d.packages).filter((p): p is string => typeof p === 'string'),
+    template: await normalizeTemplate(sec),
+    env: normalizeEnv(sec),
+    uploads: await normalizeUploads(sec),
+    scripts: await normalizeScripts(sec),
+    services: await normalizeServices(sec),
     ...(tarball ? { tarball } : {}),
   };
+  if (isObj(root.deployment)) warnIfEmpty(sec, parts);
+  return parts;
 }
 
 function normalizeHealth(
   y: YamlFile,
   r: FileReporter,
   path: DataPath,
-  h: RawHealth,
+  h: NonNullable<RawHealth>,
 ): HealthCheck | undefined {
   const common = {
     retries: int(h.retries) ?? HEALTH_DEFAULTS.retries,

@@ -3,11 +3,11 @@
 
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { scanConvention } from '../discover/convention.ts';
-import { discover } from '../discover/discover.ts';
+import { normalizeConvention } from './convention.ts';
+import { CONVENTION_DIR, discover } from '../discover/discover.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import type { Deployment } from '../manifest/model.ts';
-import { normalizeConfig } from './config.ts';
+import type { CloudConfig, Deployment } from '../manifest/model.ts';
+import { defaultCloudConfig, normalizeConfig } from './config.ts';
 import { normalizeDeployment, type DeploymentParts } from './deployment.ts';
 import type { RepoContext } from './paths.ts';
 import { fileReporter } from './report.ts';
@@ -38,7 +38,86 @@ function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
     );
 }
 
-export async function loadDeployment(root: string): Promise<LoadResult> {
+/** Where a convention deployment without cloud settings runs, and who said so. */
+export interface FallbackRegion {
+  region: string;
+  /** For the notice: AWS_REGION, AWS_DEFAULT_REGION or the 'regions' input. */
+  from: string;
+}
+
+export interface LoadOptions {
+  fallbackRegion?: FallbackRegion | undefined;
+}
+
+/** The region the credentials name (AWS_REGION, else AWS_DEFAULT_REGION), else the first
+ * of the `regions` input. */
+export function fallbackRegion(
+  env: Record<string, string | undefined>,
+  regionsInput: readonly string[] = [],
+): FallbackRegion | undefined {
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    const region = env[name]?.trim();
+    if (region) return { region, from: name };
+  }
+  const first = regionsInput[0];
+  return first !== undefined ? { region: first, from: "the 'regions' input" } : undefined;
+}
+
+const NO_CLOUD_SETTINGS =
+  'the deployment/ layout needs cloud settings (at least regions:) in config.yaml next to deployment/ or in .spot/config.yaml';
+
+/** Cloud settings for a convention deployment without config.yaml: the fallback region's
+ * defaults, with a notice saying so, or today's error when no region is known. */
+function defaultedCloud(
+  fallback: FallbackRegion | undefined,
+  diagnostics: Diagnostic[],
+): CloudConfig | undefined {
+  const at = { file: CONVENTION_DIR, line: 0, col: 0 };
+  if (!fallback) {
+    diagnostics.push({ ...at, severity: 'error', message: NO_CLOUD_SETTINGS });
+    return undefined;
+  }
+  const cloud = defaultCloudConfig(fallback.region);
+  const region = cloud.regions[0]!;
+  diagnostics.push({
+    ...at,
+    severity: 'notice',
+    message:
+      `no cloud settings (config.yaml): deploying ${cloud.totalInstances} instance of ` +
+      `${region.instanceTypes.join(', ')} with the ${cloud.os} image in ${region.name}, the region ` +
+      `${fallback.from} names. To pin them, add a config.yaml next to deployment/ with aws: ` +
+      `and regions: (for example 'regions: {${region.name}: {instance_types: [${region.instanceTypes[0]}]}}')`,
+  });
+  return cloud;
+}
+
+async function readCloud(
+  root: string,
+  configFile: string,
+  diagnostics: Diagnostic[],
+): Promise<CloudConfig | undefined> {
+  const y = await readYamlFile(join(root, configFile), configFile, CONFIG_EXPECT);
+  diagnostics.push(...y.diagnostics);
+  const schema = validateSchema(y, 'config');
+  diagnostics.push(...schema.diagnostics);
+  if (y.data === undefined) return undefined;
+  return normalizeConfig(y, fileReporter(y, diagnostics, schema.errorPaths));
+}
+
+async function readSpotDeployment(
+  ctx: RepoContext,
+  deploymentFile: string,
+  diagnostics: Diagnostic[],
+): Promise<DeploymentParts | undefined> {
+  const y = await readYamlFile(join(ctx.root, deploymentFile), deploymentFile, DEPLOYMENT_EXPECT);
+  diagnostics.push(...y.diagnostics);
+  const schema = validateSchema(y, 'deployment');
+  diagnostics.push(...schema.diagnostics);
+  if (y.data === undefined) return undefined;
+  return normalizeDeployment(y, fileReporter(y, diagnostics, schema.errorPaths), ctx, diagnostics);
+}
+
+export async function loadDeployment(root: string, options: LoadOptions = {}): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
   const { found, diagnostics: discovery } = await discover(root);
   diagnostics.push(...discovery);
@@ -50,48 +129,24 @@ export async function loadDeployment(root: string): Promise<LoadResult> {
     baseDir: found.baseDir,
     baseRel: found.baseRel,
   };
-  const files = [found.configFile];
-
-  const configYaml = await readYamlFile(
-    join(root, found.configFile),
-    found.configFile,
-    CONFIG_EXPECT,
-  );
-  diagnostics.push(...configYaml.diagnostics);
-  const configSchema = validateSchema(configYaml, 'config');
-  diagnostics.push(...configSchema.diagnostics);
-  const cloud =
-    configYaml.data !== undefined
-      ? normalizeConfig(configYaml, fileReporter(configYaml, diagnostics, configSchema.errorPaths))
-      : undefined;
+  const files: string[] = [];
+  let cloud: CloudConfig | undefined;
+  if (found.configFile !== undefined) {
+    files.push(found.configFile);
+    cloud = await readCloud(root, found.configFile, diagnostics);
+  } else cloud = defaultedCloud(options.fallbackRegion, diagnostics);
 
   let parts: DeploymentParts | undefined;
   if (found.layout === 'spot') {
     files.push(found.deploymentFile);
-    const y = await readYamlFile(
-      join(root, found.deploymentFile),
-      found.deploymentFile,
-      DEPLOYMENT_EXPECT,
-    );
-    diagnostics.push(...y.diagnostics);
-    const schema = validateSchema(y, 'deployment');
-    diagnostics.push(...schema.diagnostics);
-    if (y.data !== undefined) {
-      parts = await normalizeDeployment(
-        y,
-        fileReporter(y, diagnostics, schema.errorPaths),
-        ctx,
-        diagnostics,
-      );
-    }
+    parts = await readSpotDeployment(ctx, found.deploymentFile, diagnostics);
   } else {
-    const scanned = await scanConvention(ctx, diagnostics);
+    const scanned = await normalizeConvention(ctx, diagnostics);
     files.push(...scanned.files);
     parts = scanned;
   }
 
   const sorted = sortDiagnostics(diagnostics);
-  const warnings = sorted.filter((d) => d.severity === 'warning');
   if (sorted.some((d) => d.severity === 'error') || !cloud || !parts) {
     return { diagnostics: sorted };
   }
@@ -108,7 +163,7 @@ export async function loadDeployment(root: string): Promise<LoadResult> {
     scripts: parts.scripts,
     services: parts.services,
     ...(parts.tarball ? { tarball: parts.tarball } : {}),
-    warnings,
+    warnings: sorted.filter((d) => d.severity === 'warning'),
   };
   return { deployment, diagnostics: sorted };
 }

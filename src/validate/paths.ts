@@ -4,6 +4,7 @@
 
 import { lstat, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { inside } from '../manifest/paths.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface RepoContext {
@@ -29,11 +30,6 @@ export interface RepoPath {
 export type PathCheck = { ok: RepoPath } | { error: string };
 
 const toPosix = (p: string) => p.split(sep).join('/');
-
-function inside(parent: string, child: string): boolean {
-  const r = relative(parent, child);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
-}
 
 /** Validates a path relative to ctx.baseDir that must exist inside the repository. */
 export async function checkRepoPath(

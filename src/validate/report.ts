@@ -1,7 +1,7 @@
 // Collects located diagnostics for one manifest file.
 
 import type { Diagnostic } from '../diagnostics.ts';
-import { locate, type DataPath, type YamlFile } from './yaml.ts';
+import { locate, pointerOf, type DataPath, type YamlFile } from './yaml.ts';
 
 export type LocateMode = 'value' | 'key' | 'container';
 
@@ -14,9 +14,6 @@ export interface FileReporter {
   /** True when the schema reported something at or under `path`. */
   schemaErrorUnder(path: DataPath): boolean;
 }
-
-const pointerOf = (path: DataPath) =>
-  path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 
 /**
  * A reporter for `y` that appends to `out`. Errors at paths the schema already reported

@@ -7,7 +7,8 @@ import deploymentSchemaJson from '../../schema/deployment.schema.json' with { ty
 import type { Diagnostic } from '../diagnostics.ts';
 import { closest, didYouMean } from './suggest.ts';
 import * as generated from './validators.generated.ts';
-import { displayPath, locate, type DataPath, type YamlFile } from './yaml.ts';
+import type { LocateMode } from './report.ts';
+import { displayPath, locate, pointerOf, type DataPath, type YamlFile } from './yaml.ts';
 
 export type SchemaKind = 'config' | 'deployment';
 type JsonSchema = { [key: string]: unknown };
@@ -158,7 +159,10 @@ export function describeValue(v: unknown): string {
 }
 
 function typeMessage(types: string[], value: unknown): string {
-  const words = [...new Set(types.map((t) => TYPE_WORDS[t] ?? t))];
+  // An optional list or map may also be left empty (null: "none"); the message names
+  // only what a value must be when it is written.
+  const written = types.length > 1 ? types.filter((t) => t !== 'null') : types;
+  const words = [...new Set(written.map((t) => TYPE_WORDS[t] ?? t))];
   return `must be ${orList(words)}, not ${describeValue(value)}`;
 }
 
@@ -191,9 +195,6 @@ function pruneAnyOf(errors: ErrorObject[]): ErrorObject[] {
   return out;
 }
 
-const pointerOf = (path: DataPath) =>
-  path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-
 /**
  * For a key unknown at the top of a file: the section it belongs in (possibly misspelt),
  * e.g. `packages` → "it belongs under 'deployment:'".
@@ -210,13 +211,154 @@ function homeHint(schema: JsonSchema, key: string): string {
   return '';
 }
 
-export function validateSchema(y: YamlFile, kind: SchemaKind): SchemaResult {
-  const { schema, validate } = SCHEMAS[kind];
-  const diagnostics: Diagnostic[] = [];
-  const errorPaths = new Set<string>();
-  if (y.data === undefined) return { diagnostics, errorPaths };
-  validate(y.data);
-  let errors = pruneAnyOf([...(validate.errors ?? [])]);
+type Push = (path: DataPath, mode: LocateMode, message: string) => void;
+
+/** What a schema error is about, for its message. */
+interface ErrorContext {
+  schema: JsonSchema;
+  path: DataPath;
+  where: string;
+  subject: string;
+  value: unknown;
+  parent: JsonSchema | undefined;
+  xError: string | undefined;
+}
+
+/** Errors about keys: missing, unknown, badly named. True when `e` was one. */
+function keyError(e: ErrorObject, c: ErrorContext, push: Push): boolean {
+  const { schema, path, where, parent } = c;
+  switch (e.keyword) {
+    case 'required': {
+      const key = String(e.params.missingProperty);
+      push(path, 'container', `missing required key '${key}'${where ? ` in '${where}'` : ''}`);
+      break;
+    }
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const props = isObject(parent?.properties) ? parent.properties : {};
+      const current = Object.keys(props).filter((k) => {
+        const sub = deref(schema, isObject(props[k]) ? props[k] : undefined);
+        return sub?.deprecationMessage === undefined;
+      });
+      let hint = didYouMean(key, current);
+      if (!hint && where === '') hint = homeHint(schema, key);
+      if (!hint) hint = `; expected one of: ${current.join(', ')}`;
+      push([...path, key], 'key', `unknown key '${key}'${where ? ` in '${where}'` : ''}${hint}`);
+      break;
+    }
+    case 'propertyNames': {
+      const key = String(e.params.propertyName);
+      const nameSchema = deref(
+        schema,
+        isObject(parent?.propertyNames) ? parent.propertyNames : undefined,
+      );
+      const message =
+        typeof nameSchema?.['x-error'] === 'string'
+          ? nameSchema['x-error']
+          : 'is not an allowed name';
+      const examples = Array.isArray(nameSchema?.examples) ? nameSchema.examples.map(String) : [];
+      push(
+        [...path, key],
+        'key',
+        `'${key}' ${message}${where ? ` (in '${where}')` : ''}${didYouMean(key, examples)}`,
+      );
+      break;
+    }
+    default:
+      return false;
+  }
+  return true;
+}
+
+/** Errors about values: type, allowed values, form, limits. */
+function valueError(e: ErrorObject, c: ErrorContext, push: Push): void {
+  const { path, subject, value, parent, xError } = c;
+  switch (e.keyword) {
+    case 'type':
+      push(path, 'value', `${subject} ${typeMessage(String(e.params.type).split(','), value)}`);
+      break;
+    case 'enum': {
+      const allowed = (e.params.allowedValues as unknown[]).map(String);
+      push(
+        path,
+        'value',
+        `${subject} must be one of ${allowed.join(', ')}; got ${describeValue(value)}` +
+          (typeof value === 'string' ? didYouMean(value, allowed) : ''),
+      );
+      break;
+    }
+    case 'const':
+      push(
+        path,
+        'value',
+        `${subject} must be ${JSON.stringify(e.params.allowedValue)}; got ${describeValue(value)}`,
+      );
+      break;
+    case 'pattern': {
+      const examples = Array.isArray(parent?.examples) ? parent.examples.map(String) : [];
+      const hint = typeof value === 'string' ? didYouMean(value, examples) : '';
+      push(
+        path,
+        'value',
+        `${subject} ${xError ?? 'is not in the expected form'}; got ${describeValue(value)}${hint}`,
+      );
+      break;
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const words = {
+        minimum: 'at least',
+        maximum: 'at most',
+        exclusiveMinimum: 'more than',
+        exclusiveMaximum: 'less than',
+      }[e.keyword];
+      push(
+        path,
+        'value',
+        `${subject} must be ${words} ${String(e.params.limit)}; got ${describeValue(value)}`,
+      );
+      break;
+    }
+    case 'minItems':
+      push(
+        path,
+        'value',
+        `${subject} must list at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`,
+      );
+      break;
+    case 'uniqueItems': {
+      const later = Math.max(Number(e.params.i), Number(e.params.j));
+      const earlier = Math.min(Number(e.params.i), Number(e.params.j));
+      const item = Array.isArray(value) ? value[later] : undefined;
+      push(
+        [...path, later],
+        'value',
+        `${subject} lists ${describeValue(item)} twice (items ${earlier + 1} and ${later + 1})`,
+      );
+      break;
+    }
+    case 'minProperties':
+    case 'maxProperties': {
+      const keys = isObject(value) ? Object.keys(value) : [];
+      const found =
+        keys.length === 0 ? 'it is empty' : `found ${keys.map((k) => `'${k}'`).join(', ')}`;
+      push(
+        path,
+        'value',
+        `${subject} ${xError ?? `must have ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(e.params.limit)} entries`}; ${found}`,
+      );
+      break;
+    }
+    default:
+      push(path, 'value', `${subject} ${xError ?? e.message ?? 'is not valid'}`);
+  }
+}
+
+/** The errors worth a message: one per mistake. */
+function relevantErrors(raw: ErrorObject[]): ErrorObject[] {
+  let errors = pruneAnyOf(raw);
   // A list item with several keys where one is expected (the settings of `- us-west-2:`
   // not indented under it) fails in many ways at once; its own message says it all.
   for (const e of errors.filter((x) => x.keyword === 'maxProperties')) {
@@ -226,12 +368,6 @@ export function validateSchema(y: YamlFile, kind: SchemaKind): SchemaResult {
         !(x.instancePath === e.instancePath || x.instancePath.startsWith(e.instancePath + '/')),
     );
   }
-  const push = (path: DataPath, mode: 'value' | 'key' | 'container', message: string) => {
-    const pos = locate(y, path, mode);
-    diagnostics.push({ file: y.file, line: pos.line, col: pos.col, severity: 'error', message });
-    errorPaths.add(pointerOf(path));
-  };
-
   // A misspelt required key is one mistake: report the unknown key (with its suggestion),
   // not also the missing one.
   const misspelt = new Set(
@@ -253,133 +389,38 @@ export function validateSchema(y: YamlFile, kind: SchemaKind): SchemaResult {
       ),
   );
 
+  return errors;
+}
+
+export function validateSchema(y: YamlFile, kind: SchemaKind): SchemaResult {
+  const { schema, validate } = SCHEMAS[kind];
+  const diagnostics: Diagnostic[] = [];
+  const errorPaths = new Set<string>();
+  if (y.data === undefined) return { diagnostics, errorPaths };
+  validate(y.data);
+  const errors = relevantErrors([...(validate.errors ?? [])]);
+  const push = (path: DataPath, mode: 'value' | 'key' | 'container', message: string) => {
+    const pos = locate(y, path, mode);
+    diagnostics.push({ file: y.file, line: pos.line, col: pos.col, severity: 'error', message });
+    errorPaths.add(pointerOf(path));
+  };
+
   for (const e of errors) {
     // The inner errors of propertyNames (they carry `propertyName`) are reported through it.
     if ((e as ErrorObject & { propertyName?: string }).propertyName !== undefined) continue;
     const path = toDataPath(e.instancePath, y.data);
     const where = displayPath(path);
-    const subject = where === '' ? y.file : `'${where}'`;
-    const value = valueAt(y.data, path);
     const parent = schemaForPath(schema, y.data, path);
-    const xError = typeof parent?.['x-error'] === 'string' ? parent['x-error'] : undefined;
-
-    switch (e.keyword) {
-      case 'required': {
-        const key = String(e.params.missingProperty);
-        push(path, 'container', `missing required key '${key}'${where ? ` in '${where}'` : ''}`);
-        break;
-      }
-      case 'additionalProperties': {
-        const key = String(e.params.additionalProperty);
-        const props = isObject(parent?.properties) ? parent.properties : {};
-        const current = Object.keys(props).filter((k) => {
-          const sub = deref(schema, isObject(props[k]) ? props[k] : undefined);
-          return sub?.deprecationMessage === undefined;
-        });
-        let hint = didYouMean(key, current);
-        if (!hint && where === '') hint = homeHint(schema, key);
-        if (!hint) hint = `; expected one of: ${current.join(', ')}`;
-        push([...path, key], 'key', `unknown key '${key}'${where ? ` in '${where}'` : ''}${hint}`);
-        break;
-      }
-      case 'type':
-        push(path, 'value', `${subject} ${typeMessage(String(e.params.type).split(','), value)}`);
-        break;
-      case 'enum': {
-        const allowed = (e.params.allowedValues as unknown[]).map(String);
-        push(
-          path,
-          'value',
-          `${subject} must be one of ${allowed.join(', ')}; got ${describeValue(value)}` +
-            (typeof value === 'string' ? didYouMean(value, allowed) : ''),
-        );
-        break;
-      }
-      case 'const':
-        push(
-          path,
-          'value',
-          `${subject} must be ${JSON.stringify(e.params.allowedValue)}; got ${describeValue(value)}`,
-        );
-        break;
-      case 'pattern': {
-        const examples = Array.isArray(parent?.examples) ? parent.examples.map(String) : [];
-        const hint = typeof value === 'string' ? didYouMean(value, examples) : '';
-        push(
-          path,
-          'value',
-          `${subject} ${xError ?? 'is not in the expected form'}; got ${describeValue(value)}${hint}`,
-        );
-        break;
-      }
-      case 'propertyNames': {
-        const key = String(e.params.propertyName);
-        const nameSchema = deref(
-          schema,
-          isObject(parent?.propertyNames) ? parent.propertyNames : undefined,
-        );
-        const message =
-          typeof nameSchema?.['x-error'] === 'string'
-            ? nameSchema['x-error']
-            : 'is not an allowed name';
-        const examples = Array.isArray(nameSchema?.examples) ? nameSchema.examples.map(String) : [];
-        push(
-          [...path, key],
-          'key',
-          `'${key}' ${message}${where ? ` (in '${where}')` : ''}${didYouMean(key, examples)}`,
-        );
-        break;
-      }
-      case 'minimum':
-      case 'maximum':
-      case 'exclusiveMinimum':
-      case 'exclusiveMaximum': {
-        const words = {
-          minimum: 'at least',
-          maximum: 'at most',
-          exclusiveMinimum: 'more than',
-          exclusiveMaximum: 'less than',
-        }[e.keyword];
-        push(
-          path,
-          'value',
-          `${subject} must be ${words} ${String(e.params.limit)}; got ${describeValue(value)}`,
-        );
-        break;
-      }
-      case 'minItems':
-        push(
-          path,
-          'value',
-          `${subject} must list at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`,
-        );
-        break;
-      case 'uniqueItems': {
-        const later = Math.max(Number(e.params.i), Number(e.params.j));
-        const earlier = Math.min(Number(e.params.i), Number(e.params.j));
-        const item = Array.isArray(value) ? value[later] : undefined;
-        push(
-          [...path, later],
-          'value',
-          `${subject} lists ${describeValue(item)} twice (items ${earlier + 1} and ${later + 1})`,
-        );
-        break;
-      }
-      case 'minProperties':
-      case 'maxProperties': {
-        const keys = isObject(value) ? Object.keys(value) : [];
-        const found =
-          keys.length === 0 ? 'it is empty' : `found ${keys.map((k) => `'${k}'`).join(', ')}`;
-        push(
-          path,
-          'value',
-          `${subject} ${xError ?? `must have ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(e.params.limit)} entries`}; ${found}`,
-        );
-        break;
-      }
-      default:
-        push(path, 'value', `${subject} ${xError ?? e.message ?? 'is not valid'}`);
-    }
+    const c: ErrorContext = {
+      schema,
+      path,
+      where,
+      subject: where === '' ? y.file : `'${where}'`,
+      value: valueAt(y.data, path),
+      parent,
+      xError: typeof parent?.['x-error'] === 'string' ? parent['x-error'] : undefined,
+    };
+    if (!keyError(e, c, push)) valueError(e, c, push);
   }
   diagnostics.push(...obsoleteWarnings(y, schema));
   return { diagnostics, errorPaths };

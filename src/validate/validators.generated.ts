@@ -9,7 +9,7 @@ const schema11 = {
   $id: 'https://raw.githubusercontent.com/your-org/portable-spot-deployer/v0/schema/config.schema.json',
   title: 'SpotConfigFile',
   description:
-    "Cloud settings of a spot-deployer deployment (.spot/config.yaml): how many instances, where, of which types, on which image. The original tool's shape (aws: block, regions as a list of one-key maps) is accepted as it is; the native additions are marked as such.",
+    "Cloud settings of a spot-deployer deployment (.spot/config.yaml): how many instances, where, of which types, on which image. The original tool's shape (aws: block, regions as a list of one-key maps) is accepted as it is; the native additions are marked as such. An optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.",
   type: 'object',
   additionalProperties: false,
   required: ['regions'],
@@ -40,7 +40,7 @@ const schema11 = {
     aws: {
       title: 'AwsSettings',
       description: 'Launch settings shared by every region.',
-      type: 'object',
+      type: ['object', 'null'],
       additionalProperties: false,
       properties: {
         total_instances: {
@@ -95,7 +95,7 @@ const schema11 = {
         },
         tags: {
           description: 'Extra tags put on every instance, volume and spot request.',
-          type: 'object',
+          type: ['object', 'null'],
           propertyNames: {
             pattern: '^(?!aws:)(?!spot-deployer:)[^\\u0000-\\u001f]{1,128}$',
             'x-error':
@@ -130,7 +130,7 @@ const schema11 = {
     spot: {
       title: 'SpotSettings',
       description: 'Spot market options (native).',
-      type: 'object',
+      type: ['object', 'null'],
       additionalProperties: false,
       properties: {
         max_price: {
@@ -194,7 +194,7 @@ const schema11 = {
         instance_types: {
           description:
             'Instance types to try, in order (native): when one has no spot capacity the next is tried. Default: [t3.medium].',
-          type: 'array',
+          type: ['array', 'null'],
           minItems: 1,
           items: { $ref: '#/definitions/instanceType' },
         },
@@ -209,7 +209,7 @@ const schema11 = {
         subnets: {
           description:
             'Subnets to launch into, tried in order with each instance type (native). Default: the default subnet of any zone.',
-          type: 'array',
+          type: ['array', 'null'],
           uniqueItems: true,
           items: {
             type: 'string',
@@ -287,7 +287,7 @@ const schema31 = {
 const schema12 = {
   title: 'AwsSettings',
   description: 'Launch settings shared by every region.',
-  type: 'object',
+  type: ['object', 'null'],
   additionalProperties: false,
   properties: {
     total_instances: {
@@ -341,7 +341,7 @@ const schema12 = {
     },
     tags: {
       description: 'Extra tags put on every instance, volume and spot request.',
-      type: 'object',
+      type: ['object', 'null'],
       propertyNames: {
         pattern: '^(?!aws:)(?!spot-deployer:)[^\\u0000-\\u001f]{1,128}$',
         'x-error':
@@ -376,7 +376,7 @@ const schema12 = {
 const schema13 = {
   title: 'SpotSettings',
   description: 'Spot market options (native).',
-  type: 'object',
+  type: ['object', 'null'],
   additionalProperties: false,
   properties: {
     max_price: {
@@ -423,33 +423,30 @@ function validate11(
 ) {
   let vErrors = null;
   let errors = 0;
+  if (!(data && typeof data == 'object' && !Array.isArray(data)) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: schema12.type },
+      message: 'must be object,null',
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
   if (data && typeof data == 'object' && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!func2.call(schema12.properties, key0)) {
-        const err0 = {
+        const err1 = {
           instancePath,
           schemaPath: '#/additionalProperties',
           keyword: 'additionalProperties',
           params: { additionalProperty: key0 },
           message: 'must NOT have additional properties',
-        };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-    }
-    if (data.total_instances !== undefined) {
-      let data0 = data.total_instances;
-      if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
-        const err1 = {
-          instancePath: instancePath + '/total_instances',
-          schemaPath: '#/properties/total_instances/type',
-          keyword: 'type',
-          params: { type: 'integer' },
-          message: 'must be integer',
         };
         if (vErrors === null) {
           vErrors = [err1];
@@ -458,29 +455,32 @@ function validate11(
         }
         errors++;
       }
+    }
+    if (data.total_instances !== undefined) {
+      let data0 = data.total_instances;
+      if (!(typeof data0 == 'number' && !(data0 % 1) && !isNaN(data0) && isFinite(data0))) {
+        const err2 = {
+          instancePath: instancePath + '/total_instances',
+          schemaPath: '#/properties/total_instances/type',
+          keyword: 'type',
+          params: { type: 'integer' },
+          message: 'must be integer',
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
       if (typeof data0 == 'number' && isFinite(data0)) {
         if (data0 > 1000 || isNaN(data0)) {
-          const err2 = {
+          const err3 = {
             instancePath: instancePath + '/total_instances',
             schemaPath: '#/properties/total_instances/maximum',
             keyword: 'maximum',
             params: { comparison: '<=', limit: 1000 },
             message: 'must be <= 1000',
-          };
-          if (vErrors === null) {
-            vErrors = [err2];
-          } else {
-            vErrors.push(err2);
-          }
-          errors++;
-        }
-        if (data0 < 1 || isNaN(data0)) {
-          const err3 = {
-            instancePath: instancePath + '/total_instances',
-            schemaPath: '#/properties/total_instances/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 1 },
-            message: 'must be >= 1',
           };
           if (vErrors === null) {
             vErrors = [err3];
@@ -489,12 +489,27 @@ function validate11(
           }
           errors++;
         }
+        if (data0 < 1 || isNaN(data0)) {
+          const err4 = {
+            instancePath: instancePath + '/total_instances',
+            schemaPath: '#/properties/total_instances/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 1 },
+            message: 'must be >= 1',
+          };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
       }
     }
     if (data.os !== undefined) {
       let data1 = data.os;
       if (!(data1 === 'ubuntu-24.04' || data1 === 'ubuntu-22.04' || data1 === 'al2023')) {
-        const err4 = {
+        const err5 = {
           instancePath: instancePath + '/os',
           schemaPath: '#/properties/os/enum',
           keyword: 'enum',
@@ -502,9 +517,9 @@ function validate11(
           message: 'must be equal to one of the allowed values',
         };
         if (vErrors === null) {
-          vErrors = [err4];
+          vErrors = [err5];
         } else {
-          vErrors.push(err4);
+          vErrors.push(err5);
         }
         errors++;
       }
@@ -513,7 +528,7 @@ function validate11(
       let data2 = data.instance_profile;
       if (typeof data2 === 'string') {
         if (!pattern0.test(data2)) {
-          const err5 = {
+          const err6 = {
             instancePath: instancePath + '/instance_profile',
             schemaPath: '#/properties/instance_profile/pattern',
             keyword: 'pattern',
@@ -521,14 +536,14 @@ function validate11(
             message: 'must match pattern "' + '^[A-Za-z0-9+=,.@_-]{1,128}$' + '"',
           };
           if (vErrors === null) {
-            vErrors = [err5];
+            vErrors = [err6];
           } else {
-            vErrors.push(err5);
+            vErrors.push(err6);
           }
           errors++;
         }
       } else {
-        const err6 = {
+        const err7 = {
           instancePath: instancePath + '/instance_profile',
           schemaPath: '#/properties/instance_profile/type',
           keyword: 'type',
@@ -536,19 +551,34 @@ function validate11(
           message: 'must be string',
         };
         if (vErrors === null) {
-          vErrors = [err6];
+          vErrors = [err7];
         } else {
-          vErrors.push(err6);
+          vErrors.push(err7);
         }
         errors++;
       }
     }
     if (data.spot !== undefined) {
       let data3 = data.spot;
+      if (!(data3 && typeof data3 == 'object' && !Array.isArray(data3)) && data3 !== null) {
+        const err8 = {
+          instancePath: instancePath + '/spot',
+          schemaPath: '#/definitions/spot/type',
+          keyword: 'type',
+          params: { type: schema13.type },
+          message: 'must be object,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err8];
+        } else {
+          vErrors.push(err8);
+        }
+        errors++;
+      }
       if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
         for (const key1 in data3) {
           if (!(key1 === 'max_price' || key1 === 'on_demand_fallback')) {
-            const err7 = {
+            const err9 = {
               instancePath: instancePath + '/spot',
               schemaPath: '#/definitions/spot/additionalProperties',
               keyword: 'additionalProperties',
@@ -556,9 +586,9 @@ function validate11(
               message: 'must NOT have additional properties',
             };
             if (vErrors === null) {
-              vErrors = [err7];
+              vErrors = [err9];
             } else {
-              vErrors.push(err7);
+              vErrors.push(err9);
             }
             errors++;
           }
@@ -566,7 +596,7 @@ function validate11(
         if (data3.max_price !== undefined) {
           let data4 = data3.max_price;
           if (!(typeof data4 == 'number' && isFinite(data4)) && typeof data4 !== 'string') {
-            const err8 = {
+            const err10 = {
               instancePath: instancePath + '/spot/max_price',
               schemaPath: '#/definitions/spot/properties/max_price/type',
               keyword: 'type',
@@ -574,15 +604,15 @@ function validate11(
               message: 'must be number,string',
             };
             if (vErrors === null) {
-              vErrors = [err8];
+              vErrors = [err10];
             } else {
-              vErrors.push(err8);
+              vErrors.push(err10);
             }
             errors++;
           }
           if (typeof data4 == 'number' && isFinite(data4)) {
             if (data4 <= 0 || isNaN(data4)) {
-              const err9 = {
+              const err11 = {
                 instancePath: instancePath + '/spot/max_price',
                 schemaPath: '#/definitions/spot/properties/max_price/exclusiveMinimum',
                 keyword: 'exclusiveMinimum',
@@ -590,16 +620,16 @@ function validate11(
                 message: 'must be > 0',
               };
               if (vErrors === null) {
-                vErrors = [err9];
+                vErrors = [err11];
               } else {
-                vErrors.push(err9);
+                vErrors.push(err11);
               }
               errors++;
             }
           }
           if (typeof data4 === 'string') {
             if (!pattern1.test(data4)) {
-              const err10 = {
+              const err12 = {
                 instancePath: instancePath + '/spot/max_price',
                 schemaPath: '#/definitions/spot/properties/max_price/pattern',
                 keyword: 'pattern',
@@ -607,9 +637,9 @@ function validate11(
                 message: 'must match pattern "' + '^[0-9]+(\\.[0-9]+)?$' + '"',
               };
               if (vErrors === null) {
-                vErrors = [err10];
+                vErrors = [err12];
               } else {
-                vErrors.push(err10);
+                vErrors.push(err12);
               }
               errors++;
             }
@@ -617,7 +647,7 @@ function validate11(
         }
         if (data3.on_demand_fallback !== undefined) {
           if (typeof data3.on_demand_fallback !== 'boolean') {
-            const err11 = {
+            const err13 = {
               instancePath: instancePath + '/spot/on_demand_fallback',
               schemaPath: '#/definitions/spot/properties/on_demand_fallback/type',
               keyword: 'type',
@@ -625,33 +655,19 @@ function validate11(
               message: 'must be boolean',
             };
             if (vErrors === null) {
-              vErrors = [err11];
+              vErrors = [err13];
             } else {
-              vErrors.push(err11);
+              vErrors.push(err13);
             }
             errors++;
           }
         }
-      } else {
-        const err12 = {
-          instancePath: instancePath + '/spot',
-          schemaPath: '#/definitions/spot/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
       }
     }
     if (data.spot_price_limit !== undefined) {
       let data6 = data.spot_price_limit;
       if (!(typeof data6 == 'number' && isFinite(data6)) && typeof data6 !== 'string') {
-        const err13 = {
+        const err14 = {
           instancePath: instancePath + '/spot_price_limit',
           schemaPath: '#/properties/spot_price_limit/type',
           keyword: 'type',
@@ -659,37 +675,20 @@ function validate11(
           message: 'must be number,string',
         };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err14];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err14);
         }
         errors++;
       }
       if (typeof data6 == 'number' && isFinite(data6)) {
         if (data6 <= 0 || isNaN(data6)) {
-          const err14 = {
+          const err15 = {
             instancePath: instancePath + '/spot_price_limit',
             schemaPath: '#/properties/spot_price_limit/exclusiveMinimum',
             keyword: 'exclusiveMinimum',
             params: { comparison: '>', limit: 0 },
             message: 'must be > 0',
-          };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      }
-      if (typeof data6 === 'string') {
-        if (!pattern1.test(data6)) {
-          const err15 = {
-            instancePath: instancePath + '/spot_price_limit',
-            schemaPath: '#/properties/spot_price_limit/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^[0-9]+(\\.[0-9]+)?$' },
-            message: 'must match pattern "' + '^[0-9]+(\\.[0-9]+)?$' + '"',
           };
           if (vErrors === null) {
             vErrors = [err15];
@@ -699,11 +698,28 @@ function validate11(
           errors++;
         }
       }
+      if (typeof data6 === 'string') {
+        if (!pattern1.test(data6)) {
+          const err16 = {
+            instancePath: instancePath + '/spot_price_limit',
+            schemaPath: '#/properties/spot_price_limit/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[0-9]+(\\.[0-9]+)?$' },
+            message: 'must match pattern "' + '^[0-9]+(\\.[0-9]+)?$' + '"',
+          };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+      }
     }
     if (data.instance_storage_gb !== undefined) {
       let data7 = data.instance_storage_gb;
       if (!(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
-        const err16 = {
+        const err17 = {
           instancePath: instancePath + '/instance_storage_gb',
           schemaPath: '#/properties/instance_storage_gb/type',
           keyword: 'type',
@@ -711,35 +727,20 @@ function validate11(
           message: 'must be integer',
         };
         if (vErrors === null) {
-          vErrors = [err16];
+          vErrors = [err17];
         } else {
-          vErrors.push(err16);
+          vErrors.push(err17);
         }
         errors++;
       }
       if (typeof data7 == 'number' && isFinite(data7)) {
         if (data7 > 16384 || isNaN(data7)) {
-          const err17 = {
+          const err18 = {
             instancePath: instancePath + '/instance_storage_gb',
             schemaPath: '#/properties/instance_storage_gb/maximum',
             keyword: 'maximum',
             params: { comparison: '<=', limit: 16384 },
             message: 'must be <= 16384',
-          };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
-          errors++;
-        }
-        if (data7 < 8 || isNaN(data7)) {
-          const err18 = {
-            instancePath: instancePath + '/instance_storage_gb',
-            schemaPath: '#/properties/instance_storage_gb/minimum',
-            keyword: 'minimum',
-            params: { comparison: '>=', limit: 8 },
-            message: 'must be >= 8',
           };
           if (vErrors === null) {
             vErrors = [err18];
@@ -748,11 +749,26 @@ function validate11(
           }
           errors++;
         }
+        if (data7 < 8 || isNaN(data7)) {
+          const err19 = {
+            instancePath: instancePath + '/instance_storage_gb',
+            schemaPath: '#/properties/instance_storage_gb/minimum',
+            keyword: 'minimum',
+            params: { comparison: '>=', limit: 8 },
+            message: 'must be >= 8',
+          };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
       }
     }
     if (data.associate_public_ip !== undefined) {
       if (typeof data.associate_public_ip !== 'boolean') {
-        const err19 = {
+        const err20 = {
           instancePath: instancePath + '/associate_public_ip',
           schemaPath: '#/properties/associate_public_ip/type',
           keyword: 'type',
@@ -760,9 +776,9 @@ function validate11(
           message: 'must be boolean',
         };
         if (vErrors === null) {
-          vErrors = [err19];
+          vErrors = [err20];
         } else {
-          vErrors.push(err19);
+          vErrors.push(err20);
         }
         errors++;
       }
@@ -773,7 +789,7 @@ function validate11(
         typeof data9 !== 'string' &&
         !(typeof data9 == 'number' && !(data9 % 1) && !isNaN(data9) && isFinite(data9))
       ) {
-        const err20 = {
+        const err21 = {
           instancePath: instancePath + '/ttl',
           schemaPath: '#/properties/ttl/type',
           keyword: 'type',
@@ -781,15 +797,15 @@ function validate11(
           message: 'must be string,integer',
         };
         if (vErrors === null) {
-          vErrors = [err20];
+          vErrors = [err21];
         } else {
-          vErrors.push(err20);
+          vErrors.push(err21);
         }
         errors++;
       }
       if (typeof data9 === 'string') {
         if (!pattern3.test(data9)) {
-          const err21 = {
+          const err22 = {
             instancePath: instancePath + '/ttl',
             schemaPath: '#/properties/ttl/pattern',
             keyword: 'pattern',
@@ -797,9 +813,9 @@ function validate11(
             message: 'must match pattern "' + '^(off|[0-9]+[smhd]?)$' + '"',
           };
           if (vErrors === null) {
-            vErrors = [err21];
+            vErrors = [err22];
           } else {
-            vErrors.push(err21);
+            vErrors.push(err22);
           }
           errors++;
         }
@@ -807,12 +823,27 @@ function validate11(
     }
     if (data.tags !== undefined) {
       let data10 = data.tags;
+      if (!(data10 && typeof data10 == 'object' && !Array.isArray(data10)) && data10 !== null) {
+        const err23 = {
+          instancePath: instancePath + '/tags',
+          schemaPath: '#/properties/tags/type',
+          keyword: 'type',
+          params: { type: schema12.properties.tags.type },
+          message: 'must be object,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
       if (data10 && typeof data10 == 'object' && !Array.isArray(data10)) {
         for (const key2 in data10) {
           const _errs25 = errors;
           if (typeof key2 === 'string') {
             if (!pattern4.test(key2)) {
-              const err22 = {
+              const err24 = {
                 instancePath: instancePath + '/tags',
                 schemaPath: '#/properties/tags/propertyNames/pattern',
                 keyword: 'pattern',
@@ -824,16 +855,16 @@ function validate11(
                 propertyName: key2,
               };
               if (vErrors === null) {
-                vErrors = [err22];
+                vErrors = [err24];
               } else {
-                vErrors.push(err22);
+                vErrors.push(err24);
               }
               errors++;
             }
           }
           var valid3 = _errs25 === errors;
           if (!valid3) {
-            const err23 = {
+            const err25 = {
               instancePath: instancePath + '/tags',
               schemaPath: '#/properties/tags/propertyNames',
               keyword: 'propertyNames',
@@ -841,9 +872,9 @@ function validate11(
               message: 'property name must be valid',
             };
             if (vErrors === null) {
-              vErrors = [err23];
+              vErrors = [err25];
             } else {
-              vErrors.push(err23);
+              vErrors.push(err25);
             }
             errors++;
           }
@@ -855,7 +886,7 @@ function validate11(
             !(typeof data11 == 'number' && isFinite(data11)) &&
             typeof data11 !== 'boolean'
           ) {
-            const err24 = {
+            const err26 = {
               instancePath: instancePath + '/tags/' + key3.replace(/~/g, '~0').replace(/\//g, '~1'),
               schemaPath: '#/properties/tags/additionalProperties/type',
               keyword: 'type',
@@ -863,43 +894,15 @@ function validate11(
               message: 'must be string,number,boolean',
             };
             if (vErrors === null) {
-              vErrors = [err24];
+              vErrors = [err26];
             } else {
-              vErrors.push(err24);
+              vErrors.push(err26);
             }
             errors++;
           }
         }
-      } else {
-        const err25 = {
-          instancePath: instancePath + '/tags',
-          schemaPath: '#/properties/tags/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
       }
     }
-  } else {
-    const err26 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err26];
-    } else {
-      vErrors.push(err26);
-    }
-    errors++;
   }
   validate11.errors = vErrors;
   return errors === 0;
@@ -929,7 +932,7 @@ const schema32 = {
     instance_types: {
       description:
         'Instance types to try, in order (native): when one has no spot capacity the next is tried. Default: [t3.medium].',
-      type: 'array',
+      type: ['array', 'null'],
       minItems: 1,
       items: { $ref: '#/definitions/instanceType' },
     },
@@ -944,7 +947,7 @@ const schema32 = {
     subnets: {
       description:
         'Subnets to launch into, tried in order with each instance type (native). Default: the default subnet of any zone.',
-      type: 'array',
+      type: ['array', 'null'],
       uniqueItems: true,
       items: {
         type: 'string',
@@ -1059,9 +1062,24 @@ function validate14(
     }
     if (data.instance_types !== undefined) {
       let data1 = data.instance_types;
+      if (!Array.isArray(data1) && data1 !== null) {
+        const err4 = {
+          instancePath: instancePath + '/instance_types',
+          schemaPath: '#/properties/instance_types/type',
+          keyword: 'type',
+          params: { type: schema32.properties.instance_types.type },
+          message: 'must be array,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
       if (Array.isArray(data1)) {
         if (data1.length < 1) {
-          const err4 = {
+          const err5 = {
             instancePath: instancePath + '/instance_types',
             schemaPath: '#/properties/instance_types/minItems',
             keyword: 'minItems',
@@ -1069,9 +1087,9 @@ function validate14(
             message: 'must NOT have fewer than 1 items',
           };
           if (vErrors === null) {
-            vErrors = [err4];
+            vErrors = [err5];
           } else {
-            vErrors.push(err4);
+            vErrors.push(err5);
           }
           errors++;
         }
@@ -1080,7 +1098,7 @@ function validate14(
           let data2 = data1[i0];
           if (typeof data2 === 'string') {
             if (!pattern6.test(data2)) {
-              const err5 = {
+              const err6 = {
                 instancePath: instancePath + '/instance_types/' + i0,
                 schemaPath: '#/definitions/instanceType/pattern',
                 keyword: 'pattern',
@@ -1088,14 +1106,14 @@ function validate14(
                 message: 'must match pattern "' + '^[a-z][a-z0-9-]*\\.[a-z0-9-]+$' + '"',
               };
               if (vErrors === null) {
-                vErrors = [err5];
+                vErrors = [err6];
               } else {
-                vErrors.push(err5);
+                vErrors.push(err6);
               }
               errors++;
             }
           } else {
-            const err6 = {
+            const err7 = {
               instancePath: instancePath + '/instance_types/' + i0,
               schemaPath: '#/definitions/instanceType/type',
               keyword: 'type',
@@ -1103,27 +1121,13 @@ function validate14(
               message: 'must be string',
             };
             if (vErrors === null) {
-              vErrors = [err6];
+              vErrors = [err7];
             } else {
-              vErrors.push(err6);
+              vErrors.push(err7);
             }
             errors++;
           }
         }
-      } else {
-        const err7 = {
-          instancePath: instancePath + '/instance_types',
-          schemaPath: '#/properties/instance_types/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
       }
     }
     if (data.image !== undefined) {
@@ -1162,13 +1166,28 @@ function validate14(
     }
     if (data.subnets !== undefined) {
       let data4 = data.subnets;
+      if (!Array.isArray(data4) && data4 !== null) {
+        const err10 = {
+          instancePath: instancePath + '/subnets',
+          schemaPath: '#/properties/subnets/type',
+          keyword: 'type',
+          params: { type: schema32.properties.subnets.type },
+          message: 'must be array,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
       if (Array.isArray(data4)) {
         const len1 = data4.length;
         for (let i1 = 0; i1 < len1; i1++) {
           let data5 = data4[i1];
           if (typeof data5 === 'string') {
             if (!pattern9.test(data5)) {
-              const err10 = {
+              const err11 = {
                 instancePath: instancePath + '/subnets/' + i1,
                 schemaPath: '#/properties/subnets/items/pattern',
                 keyword: 'pattern',
@@ -1176,14 +1195,14 @@ function validate14(
                 message: 'must match pattern "' + '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$' + '"',
               };
               if (vErrors === null) {
-                vErrors = [err10];
+                vErrors = [err11];
               } else {
-                vErrors.push(err10);
+                vErrors.push(err11);
               }
               errors++;
             }
           } else {
-            const err11 = {
+            const err12 = {
               instancePath: instancePath + '/subnets/' + i1,
               schemaPath: '#/properties/subnets/items/type',
               keyword: 'type',
@@ -1191,9 +1210,9 @@ function validate14(
               message: 'must be string',
             };
             if (vErrors === null) {
-              vErrors = [err11];
+              vErrors = [err12];
             } else {
-              vErrors.push(err11);
+              vErrors.push(err12);
             }
             errors++;
           }
@@ -1209,7 +1228,7 @@ function validate14(
             }
             if (typeof indices0[item0] == 'number') {
               j0 = indices0[item0];
-              const err12 = {
+              const err13 = {
                 instancePath: instancePath + '/subnets',
                 schemaPath: '#/properties/subnets/uniqueItems',
                 keyword: 'uniqueItems',
@@ -1222,9 +1241,9 @@ function validate14(
                   ' are identical)',
               };
               if (vErrors === null) {
-                vErrors = [err12];
+                vErrors = [err13];
               } else {
-                vErrors.push(err12);
+                vErrors.push(err13);
               }
               errors++;
               break;
@@ -1232,20 +1251,6 @@ function validate14(
             indices0[item0] = i2;
           }
         }
-      } else {
-        const err13 = {
-          instancePath: instancePath + '/subnets',
-          schemaPath: '#/properties/subnets/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
       }
     }
     if (data.count !== undefined) {
@@ -1680,7 +1685,7 @@ const schema36 = {
   $id: 'https://raw.githubusercontent.com/your-org/portable-spot-deployer/v0/schema/deployment.schema.json',
   title: 'SpotDeploymentFile',
   description:
-    'What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository.',
+    "What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository. An optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.",
   type: 'object',
   additionalProperties: false,
   required: ['deployment'],
@@ -1699,7 +1704,7 @@ const schema36 = {
         packages: {
           description:
             'Packages installed at boot by cloud-init (apt on Ubuntu, dnf on Amazon Linux).',
-          type: 'array',
+          type: ['array', 'null'],
           uniqueItems: true,
           items: {
             type: 'string',
@@ -1711,18 +1716,18 @@ const schema36 = {
         scripts: {
           description:
             'Shell scripts run as root over SSM after the files are in place, in `order` (ties in the order written).',
-          type: 'array',
+          type: ['array', 'null'],
           items: { $ref: '#/definitions/script' },
         },
         uploads: {
           description: 'Files and directories copied to the instances.',
-          type: 'array',
+          type: ['array', 'null'],
           items: { $ref: '#/definitions/upload' },
         },
         services: {
           description:
             'systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.',
-          type: 'array',
+          type: ['array', 'null'],
           items: { $ref: '#/definitions/service' },
         },
         template: {
@@ -1735,7 +1740,7 @@ const schema36 = {
         env: {
           description:
             "Environment variables (native) given to every script and written to /etc/spot-deployer/env for services (EnvironmentFile=). Not for secrets: use the action's `secrets` input.",
-          type: 'object',
+          type: ['object', 'null'],
           propertyNames: {
             pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
             'x-error':
@@ -1834,7 +1839,7 @@ const schema36 = {
         },
         exclude: {
           description: 'Glob patterns, relative to a directory source, of files not to upload.',
-          type: 'array',
+          type: ['array', 'null'],
           items: { type: 'string' },
           examples: [['node_modules/**', '*.log']],
         },
@@ -1871,7 +1876,7 @@ const schema36 = {
       title: 'HealthCheck',
       description:
         'How to tell the service is healthy (native): an HTTP URL or a TCP port, checked on the instance after it started.',
-      type: 'object',
+      type: ['object', 'null'],
       additionalProperties: false,
       properties: {
         http: {
@@ -1929,7 +1934,7 @@ const schema37 = {
   properties: {
     packages: {
       description: 'Packages installed at boot by cloud-init (apt on Ubuntu, dnf on Amazon Linux).',
-      type: 'array',
+      type: ['array', 'null'],
       uniqueItems: true,
       items: {
         type: 'string',
@@ -1941,18 +1946,18 @@ const schema37 = {
     scripts: {
       description:
         'Shell scripts run as root over SSM after the files are in place, in `order` (ties in the order written).',
-      type: 'array',
+      type: ['array', 'null'],
       items: { $ref: '#/definitions/script' },
     },
     uploads: {
       description: 'Files and directories copied to the instances.',
-      type: 'array',
+      type: ['array', 'null'],
       items: { $ref: '#/definitions/upload' },
     },
     services: {
       description:
         'systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.',
-      type: 'array',
+      type: ['array', 'null'],
       items: { $ref: '#/definitions/service' },
     },
     template: {
@@ -1965,7 +1970,7 @@ const schema37 = {
     env: {
       description:
         "Environment variables (native) given to every script and written to /etc/spot-deployer/env for services (EnvironmentFile=). Not for secrets: use the action's `secrets` input.",
-      type: 'object',
+      type: ['object', 'null'],
       propertyNames: {
         pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
         'x-error':
@@ -2064,7 +2069,7 @@ const schema39 = {
     },
     exclude: {
       description: 'Glob patterns, relative to a directory source, of files not to upload.',
-      type: 'array',
+      type: ['array', 'null'],
       items: { type: 'string' },
       examples: [['node_modules/**', '*.log']],
     },
@@ -2108,7 +2113,7 @@ const schema41 = {
   title: 'HealthCheck',
   description:
     'How to tell the service is healthy (native): an HTTP URL or a TCP port, checked on the instance after it started.',
-  type: 'object',
+  type: ['object', 'null'],
   additionalProperties: false,
   properties: {
     http: {
@@ -2291,6 +2296,21 @@ function validate20(
     }
     if (data.health !== undefined) {
       let data4 = data.health;
+      if (!(data4 && typeof data4 == 'object' && !Array.isArray(data4)) && data4 !== null) {
+        const err7 = {
+          instancePath: instancePath + '/health',
+          schemaPath: '#/definitions/health/type',
+          keyword: 'type',
+          params: { type: schema41.type },
+          message: 'must be object,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
       if (data4 && typeof data4 == 'object' && !Array.isArray(data4)) {
         for (const key1 in data4) {
           if (!(
@@ -2301,7 +2321,7 @@ function validate20(
             key1 === 'interval' ||
             key1 === 'timeout'
           )) {
-            const err7 = {
+            const err8 = {
               instancePath: instancePath + '/health',
               schemaPath: '#/definitions/health/additionalProperties',
               keyword: 'additionalProperties',
@@ -2309,9 +2329,9 @@ function validate20(
               message: 'must NOT have additional properties',
             };
             if (vErrors === null) {
-              vErrors = [err7];
+              vErrors = [err8];
             } else {
-              vErrors.push(err7);
+              vErrors.push(err8);
             }
             errors++;
           }
@@ -2320,7 +2340,7 @@ function validate20(
           let data5 = data4.http;
           if (typeof data5 === 'string') {
             if (!pattern17.test(data5)) {
-              const err8 = {
+              const err9 = {
                 instancePath: instancePath + '/health/http',
                 schemaPath: '#/definitions/health/properties/http/pattern',
                 keyword: 'pattern',
@@ -2328,14 +2348,14 @@ function validate20(
                 message: 'must match pattern "' + '^https?://[^\\s]+$' + '"',
               };
               if (vErrors === null) {
-                vErrors = [err8];
+                vErrors = [err9];
               } else {
-                vErrors.push(err8);
+                vErrors.push(err9);
               }
               errors++;
             }
           } else {
-            const err9 = {
+            const err10 = {
               instancePath: instancePath + '/health/http',
               schemaPath: '#/definitions/health/properties/http/type',
               keyword: 'type',
@@ -2343,9 +2363,9 @@ function validate20(
               message: 'must be string',
             };
             if (vErrors === null) {
-              vErrors = [err9];
+              vErrors = [err10];
             } else {
-              vErrors.push(err9);
+              vErrors.push(err10);
             }
             errors++;
           }
@@ -2356,7 +2376,7 @@ function validate20(
             !(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6)) &&
             typeof data6 !== 'string'
           ) {
-            const err10 = {
+            const err11 = {
               instancePath: instancePath + '/health/tcp',
               schemaPath: '#/definitions/health/properties/tcp/type',
               keyword: 'type',
@@ -2364,35 +2384,20 @@ function validate20(
               message: 'must be integer,string',
             };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err11];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err11);
             }
             errors++;
           }
           if (typeof data6 == 'number' && isFinite(data6)) {
             if (data6 > 65535 || isNaN(data6)) {
-              const err11 = {
+              const err12 = {
                 instancePath: instancePath + '/health/tcp',
                 schemaPath: '#/definitions/health/properties/tcp/maximum',
                 keyword: 'maximum',
                 params: { comparison: '<=', limit: 65535 },
                 message: 'must be <= 65535',
-              };
-              if (vErrors === null) {
-                vErrors = [err11];
-              } else {
-                vErrors.push(err11);
-              }
-              errors++;
-            }
-            if (data6 < 1 || isNaN(data6)) {
-              const err12 = {
-                instancePath: instancePath + '/health/tcp',
-                schemaPath: '#/definitions/health/properties/tcp/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 1 },
-                message: 'must be >= 1',
               };
               if (vErrors === null) {
                 vErrors = [err12];
@@ -2401,15 +2406,13 @@ function validate20(
               }
               errors++;
             }
-          }
-          if (typeof data6 === 'string') {
-            if (!pattern18.test(data6)) {
+            if (data6 < 1 || isNaN(data6)) {
               const err13 = {
                 instancePath: instancePath + '/health/tcp',
-                schemaPath: '#/definitions/health/properties/tcp/pattern',
-                keyword: 'pattern',
-                params: { pattern: '^([A-Za-z0-9.-]+:)?[0-9]{1,5}$' },
-                message: 'must match pattern "' + '^([A-Za-z0-9.-]+:)?[0-9]{1,5}$' + '"',
+                schemaPath: '#/definitions/health/properties/tcp/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
               };
               if (vErrors === null) {
                 vErrors = [err13];
@@ -2419,11 +2422,28 @@ function validate20(
               errors++;
             }
           }
+          if (typeof data6 === 'string') {
+            if (!pattern18.test(data6)) {
+              const err14 = {
+                instancePath: instancePath + '/health/tcp',
+                schemaPath: '#/definitions/health/properties/tcp/pattern',
+                keyword: 'pattern',
+                params: { pattern: '^([A-Za-z0-9.-]+:)?[0-9]{1,5}$' },
+                message: 'must match pattern "' + '^([A-Za-z0-9.-]+:)?[0-9]{1,5}$' + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          }
         }
         if (data4.expect_status !== undefined) {
           let data7 = data4.expect_status;
           if (!(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
-            const err14 = {
+            const err15 = {
               instancePath: instancePath + '/health/expect_status',
               schemaPath: '#/definitions/health/properties/expect_status/type',
               keyword: 'type',
@@ -2431,35 +2451,20 @@ function validate20(
               message: 'must be integer',
             };
             if (vErrors === null) {
-              vErrors = [err14];
+              vErrors = [err15];
             } else {
-              vErrors.push(err14);
+              vErrors.push(err15);
             }
             errors++;
           }
           if (typeof data7 == 'number' && isFinite(data7)) {
             if (data7 > 599 || isNaN(data7)) {
-              const err15 = {
+              const err16 = {
                 instancePath: instancePath + '/health/expect_status',
                 schemaPath: '#/definitions/health/properties/expect_status/maximum',
                 keyword: 'maximum',
                 params: { comparison: '<=', limit: 599 },
                 message: 'must be <= 599',
-              };
-              if (vErrors === null) {
-                vErrors = [err15];
-              } else {
-                vErrors.push(err15);
-              }
-              errors++;
-            }
-            if (data7 < 100 || isNaN(data7)) {
-              const err16 = {
-                instancePath: instancePath + '/health/expect_status',
-                schemaPath: '#/definitions/health/properties/expect_status/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 100 },
-                message: 'must be >= 100',
               };
               if (vErrors === null) {
                 vErrors = [err16];
@@ -2468,12 +2473,27 @@ function validate20(
               }
               errors++;
             }
+            if (data7 < 100 || isNaN(data7)) {
+              const err17 = {
+                instancePath: instancePath + '/health/expect_status',
+                schemaPath: '#/definitions/health/properties/expect_status/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 100 },
+                message: 'must be >= 100',
+              };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
           }
         }
         if (data4.retries !== undefined) {
           let data8 = data4.retries;
           if (!(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
-            const err17 = {
+            const err18 = {
               instancePath: instancePath + '/health/retries',
               schemaPath: '#/definitions/health/properties/retries/type',
               keyword: 'type',
@@ -2481,35 +2501,20 @@ function validate20(
               message: 'must be integer',
             };
             if (vErrors === null) {
-              vErrors = [err17];
+              vErrors = [err18];
             } else {
-              vErrors.push(err17);
+              vErrors.push(err18);
             }
             errors++;
           }
           if (typeof data8 == 'number' && isFinite(data8)) {
             if (data8 > 1000 || isNaN(data8)) {
-              const err18 = {
+              const err19 = {
                 instancePath: instancePath + '/health/retries',
                 schemaPath: '#/definitions/health/properties/retries/maximum',
                 keyword: 'maximum',
                 params: { comparison: '<=', limit: 1000 },
                 message: 'must be <= 1000',
-              };
-              if (vErrors === null) {
-                vErrors = [err18];
-              } else {
-                vErrors.push(err18);
-              }
-              errors++;
-            }
-            if (data8 < 1 || isNaN(data8)) {
-              const err19 = {
-                instancePath: instancePath + '/health/retries',
-                schemaPath: '#/definitions/health/properties/retries/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 1 },
-                message: 'must be >= 1',
               };
               if (vErrors === null) {
                 vErrors = [err19];
@@ -2518,12 +2523,27 @@ function validate20(
               }
               errors++;
             }
+            if (data8 < 1 || isNaN(data8)) {
+              const err20 = {
+                instancePath: instancePath + '/health/retries',
+                schemaPath: '#/definitions/health/properties/retries/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
+              };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
           }
         }
         if (data4.interval !== undefined) {
           let data9 = data4.interval;
           if (!(typeof data9 == 'number' && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
-            const err20 = {
+            const err21 = {
               instancePath: instancePath + '/health/interval',
               schemaPath: '#/definitions/health/properties/interval/type',
               keyword: 'type',
@@ -2531,35 +2551,20 @@ function validate20(
               message: 'must be integer',
             };
             if (vErrors === null) {
-              vErrors = [err20];
+              vErrors = [err21];
             } else {
-              vErrors.push(err20);
+              vErrors.push(err21);
             }
             errors++;
           }
           if (typeof data9 == 'number' && isFinite(data9)) {
             if (data9 > 3600 || isNaN(data9)) {
-              const err21 = {
+              const err22 = {
                 instancePath: instancePath + '/health/interval',
                 schemaPath: '#/definitions/health/properties/interval/maximum',
                 keyword: 'maximum',
                 params: { comparison: '<=', limit: 3600 },
                 message: 'must be <= 3600',
-              };
-              if (vErrors === null) {
-                vErrors = [err21];
-              } else {
-                vErrors.push(err21);
-              }
-              errors++;
-            }
-            if (data9 < 1 || isNaN(data9)) {
-              const err22 = {
-                instancePath: instancePath + '/health/interval',
-                schemaPath: '#/definitions/health/properties/interval/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 1 },
-                message: 'must be >= 1',
               };
               if (vErrors === null) {
                 vErrors = [err22];
@@ -2568,12 +2573,27 @@ function validate20(
               }
               errors++;
             }
+            if (data9 < 1 || isNaN(data9)) {
+              const err23 = {
+                instancePath: instancePath + '/health/interval',
+                schemaPath: '#/definitions/health/properties/interval/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
+              };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
           }
         }
         if (data4.timeout !== undefined) {
           let data10 = data4.timeout;
           if (!(typeof data10 == 'number' && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
-            const err23 = {
+            const err24 = {
               instancePath: instancePath + '/health/timeout',
               schemaPath: '#/definitions/health/properties/timeout/type',
               keyword: 'type',
@@ -2581,35 +2601,20 @@ function validate20(
               message: 'must be integer',
             };
             if (vErrors === null) {
-              vErrors = [err23];
+              vErrors = [err24];
             } else {
-              vErrors.push(err23);
+              vErrors.push(err24);
             }
             errors++;
           }
           if (typeof data10 == 'number' && isFinite(data10)) {
             if (data10 > 600 || isNaN(data10)) {
-              const err24 = {
+              const err25 = {
                 instancePath: instancePath + '/health/timeout',
                 schemaPath: '#/definitions/health/properties/timeout/maximum',
                 keyword: 'maximum',
                 params: { comparison: '<=', limit: 600 },
                 message: 'must be <= 600',
-              };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
-              errors++;
-            }
-            if (data10 < 1 || isNaN(data10)) {
-              const err25 = {
-                instancePath: instancePath + '/health/timeout',
-                schemaPath: '#/definitions/health/properties/timeout/minimum',
-                keyword: 'minimum',
-                params: { comparison: '>=', limit: 1 },
-                message: 'must be >= 1',
               };
               if (vErrors === null) {
                 vErrors = [err25];
@@ -2618,22 +2623,23 @@ function validate20(
               }
               errors++;
             }
+            if (data10 < 1 || isNaN(data10)) {
+              const err26 = {
+                instancePath: instancePath + '/health/timeout',
+                schemaPath: '#/definitions/health/properties/timeout/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
+              };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
           }
         }
-      } else {
-        const err26 = {
-          instancePath: instancePath + '/health',
-          schemaPath: '#/definitions/health/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
       }
     }
   } else {
@@ -2680,13 +2686,28 @@ function validate19(
     }
     if (data.packages !== undefined) {
       let data0 = data.packages;
+      if (!Array.isArray(data0) && data0 !== null) {
+        const err1 = {
+          instancePath: instancePath + '/packages',
+          schemaPath: '#/properties/packages/type',
+          keyword: 'type',
+          params: { type: schema37.properties.packages.type },
+          message: 'must be array,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
       if (Array.isArray(data0)) {
         const len0 = data0.length;
         for (let i0 = 0; i0 < len0; i0++) {
           let data1 = data0[i0];
           if (typeof data1 === 'string') {
             if (!pattern11.test(data1)) {
-              const err1 = {
+              const err2 = {
                 instancePath: instancePath + '/packages/' + i0,
                 schemaPath: '#/properties/packages/items/pattern',
                 keyword: 'pattern',
@@ -2694,14 +2715,14 @@ function validate19(
                 message: 'must match pattern "' + '^[a-z0-9][a-z0-9+.-]+$' + '"',
               };
               if (vErrors === null) {
-                vErrors = [err1];
+                vErrors = [err2];
               } else {
-                vErrors.push(err1);
+                vErrors.push(err2);
               }
               errors++;
             }
           } else {
-            const err2 = {
+            const err3 = {
               instancePath: instancePath + '/packages/' + i0,
               schemaPath: '#/properties/packages/items/type',
               keyword: 'type',
@@ -2709,9 +2730,9 @@ function validate19(
               message: 'must be string',
             };
             if (vErrors === null) {
-              vErrors = [err2];
+              vErrors = [err3];
             } else {
-              vErrors.push(err2);
+              vErrors.push(err3);
             }
             errors++;
           }
@@ -2727,7 +2748,7 @@ function validate19(
             }
             if (typeof indices0[item0] == 'number') {
               j0 = indices0[item0];
-              const err3 = {
+              const err4 = {
                 instancePath: instancePath + '/packages',
                 schemaPath: '#/properties/packages/uniqueItems',
                 keyword: 'uniqueItems',
@@ -2740,9 +2761,9 @@ function validate19(
                   ' are identical)',
               };
               if (vErrors === null) {
-                vErrors = [err3];
+                vErrors = [err4];
               } else {
-                vErrors.push(err3);
+                vErrors.push(err4);
               }
               errors++;
               break;
@@ -2750,31 +2771,32 @@ function validate19(
             indices0[item0] = i1;
           }
         }
-      } else {
-        const err4 = {
-          instancePath: instancePath + '/packages',
-          schemaPath: '#/properties/packages/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
       }
     }
     if (data.scripts !== undefined) {
       let data2 = data.scripts;
+      if (!Array.isArray(data2) && data2 !== null) {
+        const err5 = {
+          instancePath: instancePath + '/scripts',
+          schemaPath: '#/properties/scripts/type',
+          keyword: 'type',
+          params: { type: schema37.properties.scripts.type },
+          message: 'must be array,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err5];
+        } else {
+          vErrors.push(err5);
+        }
+        errors++;
+      }
       if (Array.isArray(data2)) {
         const len1 = data2.length;
         for (let i2 = 0; i2 < len1; i2++) {
           let data3 = data2[i2];
           if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
             if (data3.path === undefined) {
-              const err5 = {
+              const err6 = {
                 instancePath: instancePath + '/scripts/' + i2,
                 schemaPath: '#/definitions/script/required',
                 keyword: 'required',
@@ -2782,9 +2804,9 @@ function validate19(
                 message: "must have required property '" + 'path' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err5];
+                vErrors = [err6];
               } else {
-                vErrors.push(err5);
+                vErrors.push(err6);
               }
               errors++;
             }
@@ -2796,7 +2818,7 @@ function validate19(
                 key1 === 'workdir' ||
                 key1 === 'timeout'
               )) {
-                const err6 = {
+                const err7 = {
                   instancePath: instancePath + '/scripts/' + i2,
                   schemaPath: '#/definitions/script/additionalProperties',
                   keyword: 'additionalProperties',
@@ -2804,9 +2826,9 @@ function validate19(
                   message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err6];
+                  vErrors = [err7];
                 } else {
-                  vErrors.push(err6);
+                  vErrors.push(err7);
                 }
                 errors++;
               }
@@ -2815,7 +2837,7 @@ function validate19(
               let data4 = data3.name;
               if (typeof data4 === 'string') {
                 if (!pattern12.test(data4)) {
-                  const err7 = {
+                  const err8 = {
                     instancePath: instancePath + '/scripts/' + i2 + '/name',
                     schemaPath: '#/definitions/script/properties/name/pattern',
                     keyword: 'pattern',
@@ -2823,33 +2845,16 @@ function validate19(
                     message: 'must match pattern "' + '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' + '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err7];
+                    vErrors = [err8];
                   } else {
-                    vErrors.push(err7);
+                    vErrors.push(err8);
                   }
                   errors++;
                 }
               } else {
-                const err8 = {
+                const err9 = {
                   instancePath: instancePath + '/scripts/' + i2 + '/name',
                   schemaPath: '#/definitions/script/properties/name/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err8];
-                } else {
-                  vErrors.push(err8);
-                }
-                errors++;
-              }
-            }
-            if (data3.path !== undefined) {
-              if (typeof data3.path !== 'string') {
-                const err9 = {
-                  instancePath: instancePath + '/scripts/' + i2 + '/path',
-                  schemaPath: '#/definitions/script/properties/path/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string',
@@ -2862,15 +2867,14 @@ function validate19(
                 errors++;
               }
             }
-            if (data3.order !== undefined) {
-              let data6 = data3.order;
-              if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+            if (data3.path !== undefined) {
+              if (typeof data3.path !== 'string') {
                 const err10 = {
-                  instancePath: instancePath + '/scripts/' + i2 + '/order',
-                  schemaPath: '#/definitions/script/properties/order/type',
+                  instancePath: instancePath + '/scripts/' + i2 + '/path',
+                  schemaPath: '#/definitions/script/properties/path/type',
                   keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
+                  params: { type: 'string' },
+                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err10];
@@ -2880,9 +2884,27 @@ function validate19(
                 errors++;
               }
             }
+            if (data3.order !== undefined) {
+              let data6 = data3.order;
+              if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+                const err11 = {
+                  instancePath: instancePath + '/scripts/' + i2 + '/order',
+                  schemaPath: '#/definitions/script/properties/order/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err11];
+                } else {
+                  vErrors.push(err11);
+                }
+                errors++;
+              }
+            }
             if (data3.workdir !== undefined) {
               if (typeof data3.workdir !== 'string') {
-                const err11 = {
+                const err12 = {
                   instancePath: instancePath + '/scripts/' + i2 + '/workdir',
                   schemaPath: '#/definitions/script/properties/workdir/type',
                   keyword: 'type',
@@ -2890,9 +2912,9 @@ function validate19(
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err11];
+                  vErrors = [err12];
                 } else {
-                  vErrors.push(err11);
+                  vErrors.push(err12);
                 }
                 errors++;
               }
@@ -2903,7 +2925,7 @@ function validate19(
                 !(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8)) &&
                 typeof data8 !== 'string'
               ) {
-                const err12 = {
+                const err13 = {
                   instancePath: instancePath + '/scripts/' + i2 + '/timeout',
                   schemaPath: '#/definitions/script/properties/timeout/type',
                   keyword: 'type',
@@ -2911,37 +2933,20 @@ function validate19(
                   message: 'must be integer,string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err12];
+                  vErrors = [err13];
                 } else {
-                  vErrors.push(err12);
+                  vErrors.push(err13);
                 }
                 errors++;
               }
               if (typeof data8 == 'number' && isFinite(data8)) {
                 if (data8 < 1 || isNaN(data8)) {
-                  const err13 = {
+                  const err14 = {
                     instancePath: instancePath + '/scripts/' + i2 + '/timeout',
                     schemaPath: '#/definitions/script/properties/timeout/minimum',
                     keyword: 'minimum',
                     params: { comparison: '>=', limit: 1 },
                     message: 'must be >= 1',
-                  };
-                  if (vErrors === null) {
-                    vErrors = [err13];
-                  } else {
-                    vErrors.push(err13);
-                  }
-                  errors++;
-                }
-              }
-              if (typeof data8 === 'string') {
-                if (!pattern13.test(data8)) {
-                  const err14 = {
-                    instancePath: instancePath + '/scripts/' + i2 + '/timeout',
-                    schemaPath: '#/definitions/script/properties/timeout/pattern',
-                    keyword: 'pattern',
-                    params: { pattern: '^[0-9]+[smh]?$' },
-                    message: 'must match pattern "' + '^[0-9]+[smh]?$' + '"',
                   };
                   if (vErrors === null) {
                     vErrors = [err14];
@@ -2951,9 +2956,26 @@ function validate19(
                   errors++;
                 }
               }
+              if (typeof data8 === 'string') {
+                if (!pattern13.test(data8)) {
+                  const err15 = {
+                    instancePath: instancePath + '/scripts/' + i2 + '/timeout',
+                    schemaPath: '#/definitions/script/properties/timeout/pattern',
+                    keyword: 'pattern',
+                    params: { pattern: '^[0-9]+[smh]?$' },
+                    message: 'must match pattern "' + '^[0-9]+[smh]?$' + '"',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err15];
+                  } else {
+                    vErrors.push(err15);
+                  }
+                  errors++;
+                }
+              }
             }
           } else {
-            const err15 = {
+            const err16 = {
               instancePath: instancePath + '/scripts/' + i2,
               schemaPath: '#/definitions/script/type',
               keyword: 'type',
@@ -2961,38 +2983,39 @@ function validate19(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err15];
+              vErrors = [err16];
             } else {
-              vErrors.push(err15);
+              vErrors.push(err16);
             }
             errors++;
           }
         }
-      } else {
-        const err16 = {
-          instancePath: instancePath + '/scripts',
-          schemaPath: '#/properties/scripts/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
       }
     }
     if (data.uploads !== undefined) {
       let data9 = data.uploads;
+      if (!Array.isArray(data9) && data9 !== null) {
+        const err17 = {
+          instancePath: instancePath + '/uploads',
+          schemaPath: '#/properties/uploads/type',
+          keyword: 'type',
+          params: { type: schema37.properties.uploads.type },
+          message: 'must be array,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
       if (Array.isArray(data9)) {
         const len2 = data9.length;
         for (let i3 = 0; i3 < len2; i3++) {
           let data10 = data9[i3];
           if (data10 && typeof data10 == 'object' && !Array.isArray(data10)) {
             if (data10.source === undefined) {
-              const err17 = {
+              const err18 = {
                 instancePath: instancePath + '/uploads/' + i3,
                 schemaPath: '#/definitions/upload/required',
                 keyword: 'required',
@@ -3000,9 +3023,9 @@ function validate19(
                 message: "must have required property '" + 'source' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err17];
+                vErrors = [err18];
               } else {
-                vErrors.push(err17);
+                vErrors.push(err18);
               }
               errors++;
             }
@@ -3015,29 +3038,12 @@ function validate19(
                 key2 === 'owner' ||
                 key2 === 'exclude'
               )) {
-                const err18 = {
+                const err19 = {
                   instancePath: instancePath + '/uploads/' + i3,
                   schemaPath: '#/definitions/upload/additionalProperties',
                   keyword: 'additionalProperties',
                   params: { additionalProperty: key2 },
                   message: 'must NOT have additional properties',
-                };
-                if (vErrors === null) {
-                  vErrors = [err18];
-                } else {
-                  vErrors.push(err18);
-                }
-                errors++;
-              }
-            }
-            if (data10.source !== undefined) {
-              if (typeof data10.source !== 'string') {
-                const err19 = {
-                  instancePath: instancePath + '/uploads/' + i3 + '/source',
-                  schemaPath: '#/definitions/upload/properties/source/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err19];
@@ -3047,11 +3053,11 @@ function validate19(
                 errors++;
               }
             }
-            if (data10.destination !== undefined) {
-              if (typeof data10.destination !== 'string') {
+            if (data10.source !== undefined) {
+              if (typeof data10.source !== 'string') {
                 const err20 = {
-                  instancePath: instancePath + '/uploads/' + i3 + '/destination',
-                  schemaPath: '#/definitions/upload/properties/destination/type',
+                  instancePath: instancePath + '/uploads/' + i3 + '/source',
+                  schemaPath: '#/definitions/upload/properties/source/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string',
@@ -3064,11 +3070,11 @@ function validate19(
                 errors++;
               }
             }
-            if (data10.dest !== undefined) {
-              if (typeof data10.dest !== 'string') {
+            if (data10.destination !== undefined) {
+              if (typeof data10.destination !== 'string') {
                 const err21 = {
-                  instancePath: instancePath + '/uploads/' + i3 + '/dest',
-                  schemaPath: '#/definitions/upload/properties/dest/type',
+                  instancePath: instancePath + '/uploads/' + i3 + '/destination',
+                  schemaPath: '#/definitions/upload/properties/destination/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string',
@@ -3081,18 +3087,14 @@ function validate19(
                 errors++;
               }
             }
-            if (data10.permissions !== undefined) {
-              let data14 = data10.permissions;
-              if (
-                typeof data14 !== 'string' &&
-                !(typeof data14 == 'number' && !(data14 % 1) && !isNaN(data14) && isFinite(data14))
-              ) {
+            if (data10.dest !== undefined) {
+              if (typeof data10.dest !== 'string') {
                 const err22 = {
-                  instancePath: instancePath + '/uploads/' + i3 + '/permissions',
-                  schemaPath: '#/definitions/upload/properties/permissions/type',
+                  instancePath: instancePath + '/uploads/' + i3 + '/dest',
+                  schemaPath: '#/definitions/upload/properties/dest/type',
                   keyword: 'type',
-                  params: { type: schema39.properties.permissions.type },
-                  message: 'must be string,integer',
+                  params: { type: 'string' },
+                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err22];
@@ -3101,9 +3103,30 @@ function validate19(
                 }
                 errors++;
               }
+            }
+            if (data10.permissions !== undefined) {
+              let data14 = data10.permissions;
+              if (
+                typeof data14 !== 'string' &&
+                !(typeof data14 == 'number' && !(data14 % 1) && !isNaN(data14) && isFinite(data14))
+              ) {
+                const err23 = {
+                  instancePath: instancePath + '/uploads/' + i3 + '/permissions',
+                  schemaPath: '#/definitions/upload/properties/permissions/type',
+                  keyword: 'type',
+                  params: { type: schema39.properties.permissions.type },
+                  message: 'must be string,integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
               if (typeof data14 === 'string') {
                 if (!pattern14.test(data14)) {
-                  const err23 = {
+                  const err24 = {
                     instancePath: instancePath + '/uploads/' + i3 + '/permissions',
                     schemaPath: '#/definitions/upload/properties/permissions/pattern',
                     keyword: 'pattern',
@@ -3111,9 +3134,9 @@ function validate19(
                     message: 'must match pattern "' + '^(0o)?[0-7]{3,4}$' + '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err23];
+                    vErrors = [err24];
                   } else {
-                    vErrors.push(err23);
+                    vErrors.push(err24);
                   }
                   errors++;
                 }
@@ -3123,7 +3146,7 @@ function validate19(
               let data15 = data10.owner;
               if (typeof data15 === 'string') {
                 if (!pattern15.test(data15)) {
-                  const err24 = {
+                  const err25 = {
                     instancePath: instancePath + '/uploads/' + i3 + '/owner',
                     schemaPath: '#/definitions/upload/properties/owner/pattern',
                     keyword: 'pattern',
@@ -3134,14 +3157,14 @@ function validate19(
                       '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err24];
+                    vErrors = [err25];
                   } else {
-                    vErrors.push(err24);
+                    vErrors.push(err25);
                   }
                   errors++;
                 }
               } else {
-                const err25 = {
+                const err26 = {
                   instancePath: instancePath + '/uploads/' + i3 + '/owner',
                   schemaPath: '#/definitions/upload/properties/owner/type',
                   keyword: 'type',
@@ -3149,41 +3172,22 @@ function validate19(
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err25];
+                  vErrors = [err26];
                 } else {
-                  vErrors.push(err25);
+                  vErrors.push(err26);
                 }
                 errors++;
               }
             }
             if (data10.exclude !== undefined) {
               let data16 = data10.exclude;
-              if (Array.isArray(data16)) {
-                const len3 = data16.length;
-                for (let i4 = 0; i4 < len3; i4++) {
-                  if (typeof data16[i4] !== 'string') {
-                    const err26 = {
-                      instancePath: instancePath + '/uploads/' + i3 + '/exclude/' + i4,
-                      schemaPath: '#/definitions/upload/properties/exclude/items/type',
-                      keyword: 'type',
-                      params: { type: 'string' },
-                      message: 'must be string',
-                    };
-                    if (vErrors === null) {
-                      vErrors = [err26];
-                    } else {
-                      vErrors.push(err26);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
+              if (!Array.isArray(data16) && data16 !== null) {
                 const err27 = {
                   instancePath: instancePath + '/uploads/' + i3 + '/exclude',
                   schemaPath: '#/definitions/upload/properties/exclude/type',
                   keyword: 'type',
-                  params: { type: 'array' },
-                  message: 'must be array',
+                  params: { type: schema39.properties.exclude.type },
+                  message: 'must be array,null',
                 };
                 if (vErrors === null) {
                   vErrors = [err27];
@@ -3192,9 +3196,29 @@ function validate19(
                 }
                 errors++;
               }
+              if (Array.isArray(data16)) {
+                const len3 = data16.length;
+                for (let i4 = 0; i4 < len3; i4++) {
+                  if (typeof data16[i4] !== 'string') {
+                    const err28 = {
+                      instancePath: instancePath + '/uploads/' + i3 + '/exclude/' + i4,
+                      schemaPath: '#/definitions/upload/properties/exclude/items/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err28];
+                    } else {
+                      vErrors.push(err28);
+                    }
+                    errors++;
+                  }
+                }
+              }
             }
           } else {
-            const err28 = {
+            const err29 = {
               instancePath: instancePath + '/uploads/' + i3,
               schemaPath: '#/definitions/upload/type',
               keyword: 'type',
@@ -3202,31 +3226,32 @@ function validate19(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err28];
+              vErrors = [err29];
             } else {
-              vErrors.push(err28);
+              vErrors.push(err29);
             }
             errors++;
           }
         }
-      } else {
-        const err29 = {
-          instancePath: instancePath + '/uploads',
-          schemaPath: '#/properties/uploads/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
       }
     }
     if (data.services !== undefined) {
       let data18 = data.services;
+      if (!Array.isArray(data18) && data18 !== null) {
+        const err30 = {
+          instancePath: instancePath + '/services',
+          schemaPath: '#/properties/services/type',
+          keyword: 'type',
+          params: { type: schema37.properties.services.type },
+          message: 'must be array,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
       if (Array.isArray(data18)) {
         const len4 = data18.length;
         for (let i5 = 0; i5 < len4; i5++) {
@@ -3242,20 +3267,6 @@ function validate19(
             errors = vErrors.length;
           }
         }
-      } else {
-        const err30 = {
-          instancePath: instancePath + '/services',
-          schemaPath: '#/properties/services/type',
-          keyword: 'type',
-          params: { type: 'array' },
-          message: 'must be array',
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
       }
     }
     if (data.template !== undefined) {
@@ -3277,12 +3288,27 @@ function validate19(
     }
     if (data.env !== undefined) {
       let data21 = data.env;
+      if (!(data21 && typeof data21 == 'object' && !Array.isArray(data21)) && data21 !== null) {
+        const err32 = {
+          instancePath: instancePath + '/env',
+          schemaPath: '#/properties/env/type',
+          keyword: 'type',
+          params: { type: schema37.properties.env.type },
+          message: 'must be object,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
       if (data21 && typeof data21 == 'object' && !Array.isArray(data21)) {
         for (const key3 in data21) {
           const _errs49 = errors;
           if (typeof key3 === 'string') {
             if (!pattern19.test(key3)) {
-              const err32 = {
+              const err33 = {
                 instancePath: instancePath + '/env',
                 schemaPath: '#/properties/env/propertyNames/pattern',
                 keyword: 'pattern',
@@ -3291,16 +3317,16 @@ function validate19(
                 propertyName: key3,
               };
               if (vErrors === null) {
-                vErrors = [err32];
+                vErrors = [err33];
               } else {
-                vErrors.push(err32);
+                vErrors.push(err33);
               }
               errors++;
             }
           }
           var valid16 = _errs49 === errors;
           if (!valid16) {
-            const err33 = {
+            const err34 = {
               instancePath: instancePath + '/env',
               schemaPath: '#/properties/env/propertyNames',
               keyword: 'propertyNames',
@@ -3308,9 +3334,9 @@ function validate19(
               message: 'property name must be valid',
             };
             if (vErrors === null) {
-              vErrors = [err33];
+              vErrors = [err34];
             } else {
-              vErrors.push(err33);
+              vErrors.push(err34);
             }
             errors++;
           }
@@ -3322,7 +3348,7 @@ function validate19(
             !(typeof data22 == 'number' && isFinite(data22)) &&
             typeof data22 !== 'boolean'
           ) {
-            const err34 = {
+            const err35 = {
               instancePath: instancePath + '/env/' + key4.replace(/~/g, '~0').replace(/\//g, '~1'),
               schemaPath: '#/properties/env/additionalProperties/type',
               keyword: 'type',
@@ -3330,27 +3356,13 @@ function validate19(
               message: 'must be string,number,boolean',
             };
             if (vErrors === null) {
-              vErrors = [err34];
+              vErrors = [err35];
             } else {
-              vErrors.push(err34);
+              vErrors.push(err35);
             }
             errors++;
           }
         }
-      } else {
-        const err35 = {
-          instancePath: instancePath + '/env',
-          schemaPath: '#/properties/env/type',
-          keyword: 'type',
-          params: { type: 'object' },
-          message: 'must be object',
-        };
-        if (vErrors === null) {
-          vErrors = [err35];
-        } else {
-          vErrors.push(err35);
-        }
-        errors++;
       }
     }
     if (data.tarball_url !== undefined) {

@@ -28,6 +28,10 @@ export const MAX_FLOW_DEPTH = 64;
 /** A path into parsed data: map keys and sequence indices. */
 export type DataPath = ReadonlyArray<string | number>;
 
+/** A data path as a JSON Pointer (RFC 6901), as the schema validator reports paths. */
+export const pointerOf = (path: DataPath): string =>
+  path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+
 export interface Position {
   line: number;
   col: number;
@@ -178,6 +182,38 @@ const YAML_MESSAGES: Partial<Record<string, string>> = {
  * Reads and parses one YAML manifest file. `expect` says what its top level should hold,
  * e.g. "a mapping with aws: and regions:".
  */
+/** The parser's errors (one per kind: a broken file can yield hundreds) and warnings. */
+function parseProblems(doc: Document.Parsed, file: string, lineCounter: LineCounter): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const err = (message: string, offset: number): Diagnostic => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, col: pos.col, severity: 'error', message };
+  };
+  const seen = new Set<string>();
+  for (const e of doc.errors) {
+    if (seen.has(e.code)) continue;
+    seen.add(e.code);
+    if (e.code === 'DUPLICATE_KEY') {
+      diagnostics.push(err(duplicateKeyMessage(doc, e.pos[0], lineCounter), e.pos[0]));
+    } else if (e.code === 'RESOURCE_EXHAUSTION') {
+      diagnostics.push(err('YAML nested too deeply to read', e.pos[0]));
+    } else {
+      const m = YAML_MESSAGES[e.code] ?? e.message.replace(/ at line \d+, column \d+.*$/s, '');
+      diagnostics.push(err(`YAML syntax: ${m}`, e.pos[0]));
+    }
+  }
+  for (const w of doc.warnings) {
+    const pos = lineCounter.linePos(w.pos[0]);
+    diagnostics.push({
+      file,
+      ...pos,
+      severity: 'warning',
+      message: `YAML: ${w.message.replace(/ at line \d+, column \d+.*$/s, '')}`,
+    });
+  }
+  return diagnostics;
+}
+
 export async function readYamlFile(
   absPath: string,
   file: string,
@@ -234,30 +270,7 @@ export async function readYamlFile(
     };
   }
   const doc = list[0]!;
-  const diagnostics: Diagnostic[] = [];
-  const seen = new Set<string>();
-  for (const e of doc.errors) {
-    // One message per kind of problem: a broken file can yield hundreds.
-    if (seen.has(e.code)) continue;
-    seen.add(e.code);
-    if (e.code === 'DUPLICATE_KEY') {
-      diagnostics.push(err(duplicateKeyMessage(doc, e.pos[0], lineCounter), e.pos[0]));
-    } else if (e.code === 'RESOURCE_EXHAUSTION') {
-      diagnostics.push(err('YAML nested too deeply to read', e.pos[0]));
-    } else {
-      const m = YAML_MESSAGES[e.code] ?? e.message.replace(/ at line \d+, column \d+.*$/s, '');
-      diagnostics.push(err(`YAML syntax: ${m}`, e.pos[0]));
-    }
-  }
-  for (const w of doc.warnings) {
-    const pos = lineCounter.linePos(w.pos[0]);
-    diagnostics.push({
-      file,
-      ...pos,
-      severity: 'warning',
-      message: `YAML: ${w.message.replace(/ at line \d+, column \d+.*$/s, '')}`,
-    });
-  }
+  const diagnostics = parseProblems(doc, file, lineCounter);
   if (diagnostics.some((d) => d.severity === 'error')) return { ...base, diagnostics };
 
   let data: unknown;

@@ -6,11 +6,12 @@
 
 import { createHash } from 'node:crypto';
 import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import picomatch from 'picomatch';
 import { create as createTar } from 'tar';
 import type { Deployment, UploadSpec } from '../../manifest/model.ts';
+import { inside } from '../../manifest/paths.ts';
 import { assertInstancePath } from '../shell.ts';
 
 /** One file as it must exist on the instance. */
@@ -58,11 +59,6 @@ export function makeFile(
 ): DeliveredFile {
   assertInstancePath(dest, `destination of ${origin}`);
   return { dest, data, sha256: sha256Hex(data), mode, owner, origin };
-}
-
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 interface Found {

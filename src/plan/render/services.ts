@@ -2,16 +2,14 @@
 // and (re)starts them idempotently, and the health check that follows.
 
 import type { HealthCheck, ServiceSpec } from '../../manifest/model.ts';
+import { unitNameProblem } from '../../manifest/names.ts';
 import { sh } from '../shell.ts';
 import { SECRETS_FILE } from './prelude.ts';
 
-/** A unit name systemd accepts (without the .service suffix), not starting with '-'. */
-export const UNIT_NAME = /^[A-Za-z0-9:_.\\@][A-Za-z0-9:_.\\@-]*$/;
-
+/** Throws unless `name` (without .service) is a unit name validation accepts. */
 export function assertUnitName(name: string): void {
-  if (!UNIT_NAME.test(name) || name.length > 240) {
-    throw new Error(`service name ${JSON.stringify(name)} is not a valid systemd unit name`);
-  }
+  const problem = unitNameProblem(name);
+  if (problem) throw new Error(`service name ${JSON.stringify(name)} ${problem}`);
 }
 
 export interface UnitDeps {

@@ -98,9 +98,8 @@ function kib(n: number): string {
  * Packs `files` into as few commands as fit `budget` bytes each (first-fit decreasing over
  * whole files and parts), and the assemble commands for the files that had to be cut.
  */
-export function planUploads(files: DeliveredFile[], budget = COMMAND_BUDGET): UploadPlan {
-  const room = budget - preludeReserve(CARRY_HELPERS) - jsonBytes(EPILOGUE);
-  if (room < 1024) throw new Error(`command budget ${budget} is too small for upload commands`);
+/** Each file as one heredoc, or cut into parts that each fit in `room`. */
+function piecesOf(files: DeliveredFile[], room: number, budget: number): Piece[] {
   const pieces: Piece[] = [];
   for (const [fileIndex, file] of files.entries()) {
     const head = deliverHead(file);
@@ -135,8 +134,11 @@ export function planUploads(files: DeliveredFile[], budget = COMMAND_BUDGET): Up
       });
     }
   }
+  return pieces;
+}
 
-  // First-fit decreasing; ties keep the original order so the plan is deterministic.
+/** First-fit decreasing; ties keep the original order so the plan is deterministic. */
+function binPack(pieces: Piece[], room: number): Piece[][] {
   const order = pieces.map((p, i) => ({ p, i })).sort((a, b) => b.p.cost - a.p.cost || a.i - b.i);
   const bins: { used: number; items: { p: Piece; i: number }[] }[] = [];
   for (const item of order) {
@@ -148,63 +150,70 @@ export function planUploads(files: DeliveredFile[], budget = COMMAND_BUDGET): Up
     bin.used += item.p.cost;
     bin.items.push(item);
   }
-  const total = bins.length;
-  const carry = bins.map((bin, n) => {
-    const items = bin.items.sort((a, b) => a.i - b.i).map((x) => x.p);
-    let payload = 0;
-    let whole = 0;
-    let parts = 0;
-    const body = items
-      .map((p) => {
-        payload += p.end - p.start;
-        if (p.part) parts++;
-        else whole++;
-        return heredoc(p.head, p.file.data.subarray(p.start, p.end));
-      })
-      .join('');
-    const what = [
-      whole ? `${whole} file${whole > 1 ? 's' : ''}` : '',
-      parts ? `${parts} part${parts > 1 ? 's' : ''}` : '',
-    ]
-      .filter(Boolean)
-      .join(' and ');
-    const description = `upload ${n + 1}/${total}: ${what} (${kib(payload)})`;
-    return { description, helpers: CARRY_HELPERS, body: body + EPILOGUE, payloadBytes: payload };
-  });
+  return bins.map((bin) => bin.items.sort((a, b) => a.i - b.i).map((x) => x.p));
+}
 
+function carryCommand(items: Piece[], n: number, total: number): UploadCommand {
+  let payload = 0;
+  let whole = 0;
+  let parts = 0;
+  const body = items
+    .map((p) => {
+      payload += p.end - p.start;
+      if (p.part) parts++;
+      else whole++;
+      return heredoc(p.head, p.file.data.subarray(p.start, p.end));
+    })
+    .join('');
+  const what = [
+    whole ? `${whole} file${whole > 1 ? 's' : ''}` : '',
+    parts ? `${parts} part${parts > 1 ? 's' : ''}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const description = `upload ${n + 1}/${total}: ${what} (${kib(payload)})`;
+  return { description, helpers: CARRY_HELPERS, body: body + EPILOGUE, payloadBytes: payload };
+}
+
+/** The commands that join each cut file from its parts, as few as fit the budget. */
+function assembleCommands(pieces: Piece[], budget: number): UploadCommand[] {
   const cut = new Map<number, Piece>();
   for (const p of pieces) if (p.part && !cut.has(p.fileIndex)) cut.set(p.fileIndex, p);
-  const assemble: UploadCommand[] = [];
-  if (cut.size > 0) {
-    const lines = [...cut.values()].map(
-      (p) =>
-        `assemble ${shPath(p.file.dest)} ${p.file.sha256} ${p.file.mode} ${sh(p.file.owner)} ` +
-        `${p.part?.name} ${p.part?.count}\n`,
-    );
-    const roomA = budget - preludeReserve(ASSEMBLE_HELPERS) - jsonBytes(EPILOGUE);
-    let cur: string[] = [];
-    let used = 0;
-    const groups: string[][] = [];
-    for (const line of lines) {
-      const c = jsonBytes(line);
-      if (c > roomA) throw new Error(`path too long for an assemble command: ${line}`);
-      if (used + c > roomA && cur.length) {
-        groups.push(cur);
-        cur = [];
-        used = 0;
-      }
-      cur.push(line);
-      used += c;
+  if (cut.size === 0) return [];
+  const lines = [...cut.values()].map(
+    (p) =>
+      `assemble ${shPath(p.file.dest)} ${p.file.sha256} ${p.file.mode} ${sh(p.file.owner)} ` +
+      `${p.part?.name} ${p.part?.count}\n`,
+  );
+  const roomA = budget - preludeReserve(ASSEMBLE_HELPERS) - jsonBytes(EPILOGUE);
+  let cur: string[] = [];
+  let used = 0;
+  const groups: string[][] = [];
+  for (const line of lines) {
+    const c = jsonBytes(line);
+    if (c > roomA) throw new Error(`path too long for an assemble command: ${line}`);
+    if (used + c > roomA && cur.length) {
+      groups.push(cur);
+      cur = [];
+      used = 0;
     }
-    if (cur.length) groups.push(cur);
-    for (const [n, g] of groups.entries()) {
-      assemble.push({
-        description: `assemble ${g.length} large file${g.length > 1 ? 's' : ''} from their parts (${n + 1}/${groups.length})`,
-        helpers: ASSEMBLE_HELPERS,
-        body: g.join('') + EPILOGUE,
-        payloadBytes: 0,
-      });
-    }
+    cur.push(line);
+    used += c;
   }
-  return { carry, assemble };
+  if (cur.length) groups.push(cur);
+  return groups.map((g, n) => ({
+    description: `assemble ${g.length} large file${g.length > 1 ? 's' : ''} from their parts (${n + 1}/${groups.length})`,
+    helpers: ASSEMBLE_HELPERS,
+    body: g.join('') + EPILOGUE,
+    payloadBytes: 0,
+  }));
+}
+
+export function planUploads(files: DeliveredFile[], budget = COMMAND_BUDGET): UploadPlan {
+  const room = budget - preludeReserve(CARRY_HELPERS) - jsonBytes(EPILOGUE);
+  if (room < 1024) throw new Error(`command budget ${budget} is too small for upload commands`);
+  const pieces = piecesOf(files, room, budget);
+  const bins = binPack(pieces, room);
+  const carry = bins.map((items, n) => carryCommand(items, n, bins.length));
+  return { carry, assemble: assembleCommands(pieces, budget) };
 }

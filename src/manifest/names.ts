@@ -1,6 +1,8 @@
-// Small validators and parsers for the names and values in a manifest.
-// The schemas check the form of what they can; these cover the rest and are shared with
-// the convention scanner, whose names come from file names rather than YAML.
+// The rules for names and small values of a manifest, in one place: validation reports
+// what breaks them (located, for the user), and rendering asserts them again before a name
+// reaches a script (src/plan/render/services.ts, src/plan/shell.ts). The schemas check the
+// form of what they can; these cover the rest, also for the convention layout, whose names
+// come from file names rather than YAML.
 
 /** A systemd unit name without the .service suffix: [A-Za-z0-9:_.-], optional @instance. */
 export const UNIT_NAME = /^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?$/;
@@ -12,8 +14,8 @@ export const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Why a unit name (without .service) is not usable, or undefined when it is. */
 export function unitNameProblem(name: string): string | undefined {
   if (name === '') return 'is empty';
-  // The limits the deploy's scripts hold to (src/plan/render/services.ts): within systemd's
-  // 255 characters with .service, and no leading '-' that a command would take for an option.
+  // Within systemd's 255 characters with .service, and no leading '-' that a command would
+  // take for an option.
   if (name.length > 240) return 'is longer than 240 characters';
   if (name.startsWith('-')) return "starts with '-', which commands would take for an option";
   if (name.endsWith('@')) return 'is a template unit without an instance (write name@instance)';
@@ -48,4 +50,41 @@ export function scalarString(v: string | number | boolean, source?: string): str
     return source;
   }
   return String(v);
+}
+
+/** A value for a message, quoted and cut short. */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > 80 ? value.slice(0, 77) + '...' : value);
+}
+
+/** Names of environment variables: what both bash and systemd accept. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Names bash will not take from a sourced file as they are (read-only or computed). */
+const BASH_RESERVED = new Set([
+  '_',
+  'UID',
+  'EUID',
+  'PPID',
+  'BASHOPTS',
+  'SHELLOPTS',
+  'BASHPID',
+  'RANDOM',
+  'SRANDOM',
+  'SECONDS',
+  'LINENO',
+  'EPOCHSECONDS',
+  'EPOCHREALTIME',
+  'HISTCMD',
+  'GROUPS',
+  'FUNCNAME',
+]);
+
+/** Why `name` cannot be an environment variable bash and systemd both pass on, or undefined. */
+export function envNameProblem(name: string): string | undefined {
+  if (!ENV_NAME.test(name)) return `not a valid environment variable name: ${quoted(name)}`;
+  if (BASH_RESERVED.has(name) || name.startsWith('BASH_')) {
+    return `environment variable ${name} is reserved by bash`;
+  }
+  return undefined;
 }

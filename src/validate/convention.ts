@@ -1,0 +1,186 @@
+// The convention layout's files (src/discover/convention.ts lists them) checked and turned
+// into the manifest's sections, through the same entries as .spot/deployment.yaml's
+// (./sections.ts). Problems are reported at the file they concern.
+
+import { join, posix } from 'node:path';
+import type { Diagnostic } from '../diagnostics.ts';
+import {
+  CONVENTION_ROOT_DESTINATION,
+  CONVENTION_ROOT_EXCLUDE,
+  GENERATED_FILES_UPLOAD,
+  scanConvention,
+  type ConventionFiles,
+} from '../discover/convention.ts';
+import type { ScriptSpec, ServiceSpec, UploadSpec } from '../manifest/model.ts';
+import { PACKAGE_NAME, SCRIPT_NAME } from '../manifest/names.ts';
+import type { DeploymentParts } from './deployment.ts';
+import { escapingLinks, type PathKind, type RepoContext } from './paths.ts';
+import {
+  SCRIPT_DEFAULTS,
+  serviceEntry,
+  sourcePath,
+  uploadEntry,
+  type Site,
+  type Taken,
+} from './sections.ts';
+import { readTextFile } from './yaml.ts';
+
+interface Scan {
+  ctx: RepoContext;
+  out: Diagnostic[];
+  /** Symbolic links under deployment/ that lead out of the repository (reported once). */
+  links: string[];
+}
+
+const relOf = (ctx: RepoContext, p: string) =>
+  posix.normalize(`${ctx.baseRel}/${p.replace(/\/$/, '')}`);
+
+/** The site of a file of the layout (`p` relative to deployment/): problems go to the file. */
+function fileSite({ ctx, out }: Scan, p: string): Site {
+  const file = relOf(ctx, p);
+  const push = (severity: Diagnostic['severity'], message: string) =>
+    out.push({ file, line: 0, col: 0, severity, message });
+  return {
+    error: (_field, message) => push('error', message),
+    warn: (_field, message) => push('warning', message),
+    taken: (name, first) =>
+      `service '${name}' is also defined by ${first.where(undefined)}; rename one of them`,
+    where: () => file,
+  };
+}
+
+/** A real file (or directory) inside the repository, else reported (links were already). */
+async function usable(scan: Scan, p: string, kind: PathKind, what: string): Promise<boolean> {
+  if (scan.links.includes(p.replace(/\/$/, ''))) return false;
+  return (await sourcePath(scan.ctx, fileSite(scan, p), undefined, p, kind, what)) !== undefined;
+}
+
+/** The whole directory is uploaded: no symbolic link in it may lead out of the repository. */
+async function outsideLinks(ctx: RepoContext, out: Diagnostic[]): Promise<string[]> {
+  const { links, truncated } = await escapingLinks(ctx, ctx.baseDir, []);
+  const scan: Scan = { ctx, out, links };
+  for (const link of links.slice(0, 10)) {
+    fileSite(scan, link).error(
+      undefined,
+      'is a symbolic link that leads outside the repository (or nowhere)',
+    );
+  }
+  const whole = fileSite(scan, '.');
+  if (links.length > 10)
+    whole.error(undefined, `holds ${links.length - 10} more such symbolic links`);
+  if (truncated) whole.warn(undefined, 'holds too many files to check them all for symbolic links');
+  return links;
+}
+
+/** The marker files' packages, then packages.txt's names (whitespace-separated, # comments). */
+async function packages(scan: Scan, found: ConventionFiles, files: string[]): Promise<string[]> {
+  const list = [...found.markerPackages];
+  if (!found.packagesTxt || !(await usable(scan, 'packages.txt', 'file', 'packages.txt')))
+    return list;
+  const file = relOf(scan.ctx, 'packages.txt');
+  files.push(file);
+  const read = await readTextFile(join(scan.ctx.baseDir, 'packages.txt'), file, file);
+  scan.out.push(...read.diagnostics);
+  (read.text ?? '').split(/\r?\n/).forEach((line, i) => {
+    const body = line.replace(/(^|\s)#.*$/, '');
+    for (const m of body.matchAll(/\S+/g)) {
+      if (PACKAGE_NAME.test(m[0])) {
+        if (!list.includes(m[0])) list.push(m[0]);
+        continue;
+      }
+      scan.out.push({
+        file,
+        line: i + 1,
+        col: (m.index ?? 0) + 1,
+        severity: 'error',
+        message: `'${m[0]}' is not a valid package name (lower-case letters, digits and + . -, at least 2 characters)`,
+      });
+    }
+  });
+  return list;
+}
+
+/** Scripts named after their files (made usable and unique), in the convention's order. */
+async function scripts(scan: Scan, found: ConventionFiles): Promise<ScriptSpec[]> {
+  const main = found.scripts[0];
+  for (const other of found.ignoredMains) {
+    fileSite(scan, other).warn(
+      undefined,
+      `${other} is not run: ${main} is the main script and runs instead`,
+    );
+  }
+  const list: ScriptSpec[] = [];
+  const names = new Set<string>();
+  for (const p of found.scripts) {
+    if (!(await usable(scan, p, 'file', 'script'))) continue;
+    const base = p.slice(p.lastIndexOf('/') + 1).replace(/\.sh$/, '');
+    let name = base.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'script';
+    if (names.has(name)) name = `scripts-${name}`;
+    if (!SCRIPT_NAME.test(name)) name = name.slice(0, 64);
+    names.add(name);
+    list.push({
+      name,
+      path: p,
+      order: list.length,
+      workdir: SCRIPT_DEFAULTS.workdir,
+      timeoutSeconds: SCRIPT_DEFAULTS.timeoutSeconds,
+    });
+  }
+  return list;
+}
+
+async function uploads(scan: Scan, found: ConventionFiles): Promise<UploadSpec[]> {
+  const list: UploadSpec[] = [
+    {
+      source: '.',
+      destination: CONVENTION_ROOT_DESTINATION,
+      exclude: [...CONVENTION_ROOT_EXCLUDE],
+    },
+  ];
+  for (const u of found.uploads) {
+    if (scan.links.includes(u.source.replace(/\/$/, ''))) continue; // reported already
+    const spec = await uploadEntry(scan.ctx, fileSite(scan, u.source), {
+      ...u,
+      exclude: [],
+      // Only files/ beside deployment/ is outside the directory already checked for links.
+      checkLinks: u === GENERATED_FILES_UPLOAD,
+    });
+    if (spec) list.push(spec);
+  }
+  return list;
+}
+
+async function services(scan: Scan, found: ConventionFiles): Promise<ServiceSpec[]> {
+  const list: ServiceSpec[] = [];
+  const taken: Taken = new Map();
+  for (const p of found.units) {
+    if (scan.links.includes(p)) continue; // reported already
+    const spec = await serviceEntry(
+      scan.ctx,
+      fileSite(scan, p),
+      { file: p, enabled: true, start: true, nameFromFile: true },
+      taken,
+      scan.out,
+    );
+    if (spec) list.push(spec);
+  }
+  return list;
+}
+
+export async function normalizeConvention(
+  ctx: RepoContext,
+  out: Diagnostic[],
+): Promise<DeploymentParts & { files: string[] }> {
+  const found = await scanConvention(ctx.baseDir);
+  const scan: Scan = { ctx, out, links: await outsideLinks(ctx, out) };
+  const files: string[] = [];
+  return {
+    packages: await packages(scan, found, files),
+    template: { kind: 'minimal' },
+    env: {},
+    uploads: await uploads(scan, found),
+    scripts: await scripts(scan, found),
+    services: await services(scan, found),
+    files,
+  };
+}
