@@ -80,6 +80,21 @@ export async function run(): Promise<void> {
         await withCancellation((signal) => statusCommand(inputs, { signal }));
         break;
       }
+      case 'logs': {
+        const { logsAction } = await import('./commands/logs.ts');
+        await withCancellation((signal) => logsAction(inputs, signal));
+        break;
+      }
+      case 'exec': {
+        const { execAction } = await import('./commands/exec.ts');
+        await withCancellation((signal) => execAction(inputs, signal));
+        break;
+      }
+      case 'reap': {
+        const { reapCommand } = await import('./commands/reap.ts');
+        await withCancellation((signal) => reapCommand(inputs, { signal }));
+        break;
+      }
     }
   } catch (err) {
     if (err instanceof UserError) {

@@ -1,0 +1,245 @@
+// Acceptance of operating a deployment, against the local cloud: a deployment made by the
+// bundled action (dist/index.js), then, with credentials only in a named profile of a
+// credentials file, the bundled command line (dist/cli.js): list --json shows it with its
+// counts, logs shows what its service wrote, exec -- uname -a prints one result per
+// instance. Then the action's logs, exec and reap under @github/local-action as a workflow
+// runs them: reap destroys the preview once its pull request is closed (fake GitHub API).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startCloud, type RunningCloud } from '../../cloud/server.ts';
+import { makeApp } from '../../__fixtures__/app.ts';
+import { action, explain, instancesOfDeployment, newRunId } from '../../__fixtures__/e2e.ts';
+import { startFakeGitHubApi } from '../support/fake-github-api.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const execFileP = promisify(execFile);
+
+let cloud: RunningCloud;
+before(async () => {
+  cloud = await startCloud({});
+});
+after(async () => {
+  await cloud?.close();
+});
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(file: string, args: string[], env: Record<string, string>): Promise<Ran> {
+  try {
+    const { stdout, stderr } = await execFileP(file, args, {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+/** Credentials and region only in a named profile: no AWS_* key or region variable. */
+function profileEnv(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'aws-profile-'));
+  writeFileSync(
+    join(dir, 'credentials'),
+    '[operator]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n',
+  );
+  writeFileSync(join(dir, 'config'), '[profile operator]\nregion = us-west-2\n');
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_EC2: cloud.url,
+    AWS_ENDPOINT_URL_SSM: cloud.url,
+  };
+}
+
+const ran = (r: Ran) => `exit ${r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+
+/** The repository's action (action.yml, src/main.ts) run by GitHub's @github/local-action. */
+async function localAction(env: Record<string, string>): Promise<Ran> {
+  const dir = mkdtempSync(join(tmpdir(), 'local-action-'));
+  const file = join(dir, '.env');
+  writeFileSync(
+    file,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
+  return run(join(ROOT, 'node_modules/.bin/local-action'), ['run', '.', 'src/main.ts', file], {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+  });
+}
+
+test(
+  'a deployment operated from a terminal (list, logs, exec) and from a workflow (logs, exec, reap)',
+  { timeout: 300_000 },
+  async () => {
+    const app = await makeApp();
+    const deploymentId = `octo/shop/pr-${process.pid}`;
+    const deployed = await action(cloud, {
+      runId: newRunId(),
+      bundle: true,
+      inputs: {
+        command: 'deploy',
+        path: app.dir,
+        'deployment-id': deploymentId,
+        'online-timeout': '120s',
+        ttl: '2h',
+      },
+    });
+    assert.equal(deployed.code, 0, explain(deployed));
+    const ids = JSON.parse(deployed.outputs['instance-ids'] ?? '[]') as string[];
+    assert.equal(ids.length, 1);
+    const env = profileEnv();
+    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], env);
+    const target = [app.dir, '--profile', 'operator', '--deployment-id', deploymentId];
+
+    // list --json: the deployment, its counts, age, TTL and tags
+    const listed = await cli('list', '--profile', 'operator', '--json');
+    assert.equal(listed.code, 0, ran(listed));
+    const list = JSON.parse(listed.stdout) as {
+      regions: string[];
+      deployments: Array<Record<string, unknown>>;
+    };
+    assert.deepEqual(list.regions, ['us-west-2']);
+    const mine = list.deployments.find((d) => d.deploymentId === deploymentId);
+    assert.ok(mine, ran(listed));
+    assert.equal(mine.instances, 1);
+    assert.equal(mine.spot, 1);
+    assert.equal(mine.onDemand, 0);
+    assert.equal(mine.repository, 'acme/e2e');
+    assert.equal(mine.ref, 'refs/heads/main');
+    assert.deepEqual(mine.regions, ['us-west-2']);
+    assert.ok(typeof mine.ttlLeftSeconds === 'number' && mine.ttlLeftSeconds <= 7200);
+    assert.ok(typeof mine.ageSeconds === 'number');
+    const listCalls = cloud.calls().filter((c) => c.operation === 'DescribeInstances');
+    assert.ok(listCalls.length > 0);
+
+    // logs: the requests the health check made, as the service logged them
+    const logs = await cli('logs', ...target, '--lines', '50');
+    assert.equal(logs.code, 0, ran(logs));
+    assert.match(logs.stdout, new RegExp(`^${ids[0]} .*GET /index\\.html`, 'm'));
+    for (const line of logs.stdout.trimEnd().split('\n')) assert.ok(line.startsWith(`${ids[0]} `));
+    const grepped = await cli(
+      'logs',
+      ...target,
+      '--grep',
+      '"GET /index\\.html HTTP/1\\.[01]" 200',
+      '--json',
+    );
+    assert.equal(grepped.code, 0, ran(grepped));
+    const g = JSON.parse(grepped.stdout) as { instances: Array<{ id: string; stdout: string }> };
+    assert.equal(g.instances.length, 1);
+    const kept = g.instances[0]?.stdout.trimEnd().split('\n') ?? [];
+    assert.ok(
+      kept.length > 0 && kept.every((l) => /"GET \/index\.html HTTP\/1\.[01]" 200/.test(l)),
+      grepped.stdout,
+    );
+
+    // exec: one result per instance; the argv arrives word for word
+    const uname = await cli('exec', ...target, '--', 'uname', '-a');
+    assert.equal(uname.code, 0, ran(uname));
+    assert.equal(
+      [...uname.stdout.matchAll(/^== (i-\w+) \(us-west-2\): Success, exit 0$/gm)].length,
+      1,
+    );
+    assert.match(uname.stdout, new RegExp(`^${ids[0]} Linux `, 'm'));
+    const words = await cli(
+      'exec',
+      ...target,
+      '--json',
+      '--',
+      'printf',
+      '[%s]',
+      'a b',
+      "'c'",
+      '$HOME;x',
+    );
+    assert.equal(words.code, 0, ran(words));
+    const w = JSON.parse(words.stdout) as { instances: Array<{ stdout: string }> };
+    assert.equal(w.instances[0]?.stdout, "[a b]['c'][$HOME;x]");
+    const failing = await cli('exec', ...target, '--', 'false');
+    assert.equal(failing.code, 1, ran(failing));
+
+    // the action's logs and exec, as a workflow_dispatch step runs them
+    const workflow = {
+      GITHUB_REPOSITORY: 'octo/shop',
+      GITHUB_EVENT_NAME: 'workflow_dispatch',
+      GITHUB_RUN_ID: '4242',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+      AWS_SECRET_ACCESS_KEY: 'local-secret',
+      AWS_REGION: 'us-west-2',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_EC2: cloud.url,
+      AWS_ENDPOINT_URL_SSM: cloud.url,
+      INPUT_PATH: app.dir,
+      'INPUT_DEPLOYMENT-ID': deploymentId,
+    };
+    const actionLogs = await localAction({ ...workflow, INPUT_COMMAND: 'logs', INPUT_LINES: '20' });
+    assert.doesNotMatch(actionLogs.stdout, /::error::/, ran(actionLogs));
+    assert.match(actionLogs.stdout, new RegExp(`::group::${ids[0]} \\(us-west-2\\): \\d+ lines`));
+    assert.match(actionLogs.stdout, /GET \/index\.html/);
+    assert.match(actionLogs.stdout, /logs of site from 1 instance of /);
+    const actionExec = await localAction({
+      ...workflow,
+      INPUT_COMMAND: 'exec',
+      INPUT_RUN: 'echo "migrated $(id -un)"',
+    });
+    assert.doesNotMatch(actionExec.stdout, /::error::/, ran(actionExec));
+    assert.match(actionExec.stdout, /migrated root/);
+    assert.match(actionExec.stdout, /the command succeeded on 1 instance/);
+    const actionFail = await localAction({
+      ...workflow,
+      INPUT_COMMAND: 'exec',
+      INPUT_RUN: 'exit 3',
+    });
+    assert.match(actionFail.stdout, /::error::the command failed on 1 of 1 instances/);
+
+    // reap: an open pull request keeps its preview; closed, it is destroyed
+    const api = await startFakeGitHubApi();
+    try {
+      const pr = `octo/shop#${process.pid}`;
+      const reap = {
+        ...workflow,
+        INPUT_COMMAND: 'reap',
+        'INPUT_GITHUB-TOKEN': 'ghs_reapToken000',
+        GITHUB_API_URL: api.url,
+        GITHUB_EVENT_NAME: 'schedule',
+      };
+      api.pulls.set(pr, 'open');
+      const kept = await localAction(reap);
+      assert.doesNotMatch(kept.stdout, /::error::/, ran(kept));
+      assert.equal(instancesOfDeployment(cloud, deploymentId)[0]?.state, 'running');
+      api.pulls.set(pr, 'closed');
+      const reaped = await localAction(reap);
+      assert.doesNotMatch(reaped.stdout, /::error::/, ran(reaped));
+      assert.match(reaped.stdout, /reaped 1 preview deployment/);
+      assert.deepEqual(
+        instancesOfDeployment(cloud, deploymentId).map((i) => i.state),
+        ['terminated'],
+      );
+      assert.ok(
+        api.calls.some((c) => c.path === `/repos/octo/shop/pulls/${process.pid}`),
+        JSON.stringify(api.calls),
+      );
+    } finally {
+      await api.close();
+    }
+  },
+);

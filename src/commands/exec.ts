@@ -1,0 +1,91 @@
+// command: exec — one command, run as root on the deployment's running instances over SSM;
+// its argv travels as data (operate/scripts.ts execScript). A failure on any instance fails.
+
+import * as core from '../runner.ts';
+import { Clients } from '../aws/clients.ts';
+import { DeployError } from '../aws/errors.ts';
+import type { FoundInstance } from '../destroy/find.ts';
+import { runRemote, type RemoteResult } from '../operate/remote.ts';
+import { execScript } from '../operate/scripts.ts';
+import { findTargets, type TargetInputs } from '../operate/target.ts';
+import { coreLog, type Log } from '../report/log.ts';
+import { table, writeSummary } from '../report/summary.ts';
+
+/** How long the command may run on an instance. */
+export const EXEC_TIMEOUT_SECONDS = 3600;
+
+export interface ExecResult {
+  deploymentId: string;
+  instances: FoundInstance[];
+  results: RemoteResult[];
+  failed: RemoteResult[];
+}
+
+export async function execCommand(
+  inputs: TargetInputs & { argv: string[] },
+  opts: { signal?: AbortSignal; log?: Log; onTargets?: (found: FoundInstance[]) => void } = {},
+): Promise<ExecResult> {
+  const log = opts.log ?? coreLog;
+  const script = execScript(inputs.argv);
+  const clients = new Clients();
+  try {
+    const { deploymentId, instances } = await findTargets(inputs, clients, log, opts.signal);
+    opts.onTargets?.(instances);
+    const results = await runRemote(
+      { ssmFor: (r) => clients.for(r).ssm, ...(opts.signal ? { signal: opts.signal } : {}) },
+      instances,
+      {
+        script,
+        timeoutSeconds: EXEC_TIMEOUT_SECONDS,
+        comment: `spot-deployer exec ${deploymentId}`,
+      },
+    );
+    const failed = results.filter((r) => r.status !== 'Success' || (r.exitCode ?? -1) !== 0);
+    return { deploymentId, instances, results, failed };
+  } finally {
+    clients.close();
+  }
+}
+
+export function describeResult(r: RemoteResult): string {
+  return `${r.instanceId} (${r.region}): ${r.status}, exit ${r.exitCode ?? '-'}${r.detail ? ` (${r.detail})` : ''}`;
+}
+
+/** The action: `run` through bash on every instance, each output in a group. */
+export async function execAction(
+  inputs: TargetInputs & { run: string },
+  signal?: AbortSignal,
+): Promise<void> {
+  if (inputs.run.trim() === '') throw new DeployError("command 'exec' needs the input 'run'");
+  const res = await execCommand(
+    { ...inputs, argv: ['bash', '-c', inputs.run] },
+    signal ? { signal } : {},
+  );
+  for (const r of res.results) {
+    await core.group(describeResult(r), async () => {
+      if (r.stdout) core.info(r.stdout.trimEnd());
+      if (r.stderr.trim()) core.info(r.stderr.trimEnd());
+    });
+  }
+  core.setOutput('deployment-id', res.deploymentId);
+  await writeSummary(
+    [
+      `## Spot exec \`${res.deploymentId}\``,
+      '',
+      table(
+        ['instance', 'region', 'status', 'exit'],
+        res.results.map((r) => [r.instanceId, r.region, r.status, String(r.exitCode ?? '-')]),
+      ),
+      '',
+    ].join('\n'),
+  );
+  if (res.failed.length > 0) {
+    throw new DeployError(
+      `the command failed on ${res.failed.length} of ${res.results.length} instances: ` +
+        res.failed.map(describeResult).join('; '),
+    );
+  }
+  core.info(
+    `the command succeeded on ${res.results.length} instance${res.results.length === 1 ? '' : 's'}`,
+  );
+}

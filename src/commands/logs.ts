@@ -1,0 +1,100 @@
+// command: logs — the journal of the deployment's services on each running instance, read
+// over SSM (operate/scripts.ts logsScript: the real end, within SSM's output limit).
+
+import { resolve } from 'node:path';
+import * as core from '../runner.ts';
+import { Clients } from '../aws/clients.ts';
+import { DeployError } from '../aws/errors.ts';
+import { parseDuration } from '../inputs.ts';
+import { runRemote, type RemoteResult } from '../operate/remote.ts';
+import { logsScript } from '../operate/scripts.ts';
+import { findTargets, type TargetInputs } from '../operate/target.ts';
+import { coreLog, type Log } from '../report/log.ts';
+import { table, writeSummary } from '../report/summary.ts';
+import { loadDeployment } from '../validate/load.ts';
+
+export interface LogsInputs extends TargetInputs {
+  /** Service names; empty: every service the manifest starts. */
+  services: string[];
+  /** A duration like 10m; '' for the whole journal. */
+  since: string;
+  lines: number;
+  grep?: string;
+}
+
+export interface LogsResult {
+  deploymentId: string;
+  services: string[];
+  results: RemoteResult[];
+}
+
+async function manifestServices(path: string): Promise<string[]> {
+  const res = await loadDeployment(resolve(path)).catch(() => undefined);
+  const names = res?.deployment?.services.filter((s) => s.start).map((s) => s.name) ?? [];
+  if (names.length === 0) {
+    throw new DeployError(
+      `no service to read: no manifest at '${path}' names a service it starts; name one (service: NAME)`,
+    );
+  }
+  return names;
+}
+
+export async function logsCommand(
+  inputs: LogsInputs,
+  opts: { signal?: AbortSignal; log?: Log } = {},
+): Promise<LogsResult> {
+  const log = opts.log ?? coreLog;
+  const services =
+    inputs.services.length > 0 ? inputs.services : await manifestServices(inputs.path);
+  const sinceSeconds = inputs.since ? parseDuration('since', inputs.since, 'm') : undefined;
+  const script = logsScript({
+    services,
+    lines: inputs.lines,
+    ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
+    ...(inputs.grep !== undefined ? { grep: inputs.grep } : {}),
+  });
+  const clients = new Clients();
+  try {
+    const { deploymentId, instances } = await findTargets(inputs, clients, log, opts.signal);
+    const results = await runRemote(
+      { ssmFor: (r) => clients.for(r).ssm, ...(opts.signal ? { signal: opts.signal } : {}) },
+      instances,
+      { script, timeoutSeconds: 120, comment: `spot-deployer logs ${deploymentId}` },
+    );
+    return { deploymentId, services, results };
+  } finally {
+    clients.close();
+  }
+}
+
+const lineCount = (text: string) => (text.trim() === '' ? 0 : text.trimEnd().split('\n').length);
+
+/** The action: each instance's log in a collapsed group, then a short summary. */
+export async function logsAction(inputs: LogsInputs, signal?: AbortSignal): Promise<void> {
+  const res = await logsCommand(inputs, signal ? { signal } : {});
+  for (const r of res.results) {
+    await core.group(`${r.instanceId} (${r.region}): ${lineCount(r.stdout)} lines`, async () => {
+      if (r.stdout) core.info(r.stdout.trimEnd());
+      if (r.stderr.trim()) core.info(r.stderr.trimEnd());
+    });
+  }
+  const failed = res.results.filter((r) => r.status !== 'Success');
+  core.info(
+    `logs of ${res.services.join(', ')} from ${res.results.length} instance${res.results.length === 1 ? '' : 's'} of ${res.deploymentId}` +
+      (failed.length > 0 ? `; ${failed.length} could not be read` : ''),
+  );
+  core.setOutput('deployment-id', res.deploymentId);
+  await writeSummary(
+    [
+      `## Spot logs \`${res.deploymentId}\``,
+      '',
+      table(
+        ['instance', 'region', 'lines', 'status'],
+        res.results.map((r) => [r.instanceId, r.region, String(lineCount(r.stdout)), r.status]),
+      ),
+      '',
+    ].join('\n'),
+  );
+  for (const r of failed)
+    core.warning(`${r.instanceId}: logs not read: ${r.status} ${r.detail ?? ''}`);
+}
