@@ -41,8 +41,7 @@ export function logsScript(q: LogsQuery): string {
     '#!/bin/bash',
     'set -o pipefail',
     ...EMIT,
-    'units=()',
-    `for s in ${q.services.map((s) => sh(s)).join(' ')}; do units+=(-u "$s.service"); done`,
+    `units=(${q.services.map((s) => `-u ${sh(`${s}.service`)}`).join(' ')})`,
     'out=$(mktemp)',
     q.grep !== undefined
       ? `re=${sh(q.grep)}\n${journal} | { grep -E -e "$re" || true; } | tail -n ${q.lines} >"$out" 2>&1`
