@@ -86,6 +86,38 @@ async function localAction(env: Record<string, string>): Promise<Ran> {
   });
 }
 
+/** Runs the CLI commands one after the other in a tmux pane; returns the screen's text. */
+async function onTerminal(env: Record<string, string>, commands: string[][]): Promise<string> {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const vars = Object.entries(env).map(([k, v]) => q(`${k}=${v}`));
+  const line = commands
+    .map((c) => ['env', '-i', ...vars, q(process.execPath), q(CLI), ...c.map(q)].join(' '))
+    .join('; ');
+  const tmux = (...a: string[]) =>
+    execFileP('tmux', ['-L', `spot-${process.pid}`, '-f', '/dev/null', ...a], { encoding: 'utf8' });
+  await tmux(
+    'new-session',
+    '-d',
+    '-s',
+    'cli',
+    '-x',
+    '200',
+    '-y',
+    '60',
+    `${line}; echo __DONE__; sleep 120`,
+  );
+  try {
+    for (let i = 0; i < 600; i++) {
+      const { stdout } = await tmux('capture-pane', '-p', '-t', 'cli');
+      if (stdout.includes('__DONE__')) return stdout;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('the commands did not finish in the terminal');
+  } finally {
+    await tmux('kill-server').catch(() => undefined);
+  }
+}
+
 test(
   'a deployment operated from a terminal (list, logs, exec) and from a workflow (logs, exec, reap)',
   { timeout: 300_000 },
@@ -174,8 +206,44 @@ test(
     assert.equal(words.code, 0, ran(words));
     const w = JSON.parse(words.stdout) as { instances: Array<{ stdout: string }> };
     assert.equal(w.instances[0]?.stdout, "[a b]['c'][$HOME;x]");
+    // a long output: its real end, within SSM's 24,000 characters
+    const long = await cli('exec', ...target, '--json', '--', 'seq', '1', '100000');
+    assert.equal(long.code, 0, ran(long));
+    const tailOut =
+      (JSON.parse(long.stdout) as { instances: Array<{ stdout: string }> }).instances[0]?.stdout ??
+      '';
+    assert.ok(tailOut.length <= 24_000, `${tailOut.length} characters`);
+    assert.match(tailOut, /^\[spot-deployer: \d+ earlier bytes cut\]\n/);
+    assert.match(tailOut, /\n99999\n100000\n$/);
     const failing = await cli('exec', ...target, '--', 'false');
     assert.equal(failing.code, 1, ran(failing));
+
+    // on a terminal (a tmux pseudo-terminal, whose screen is read back): the live view's
+    // phases and the instance table, drawn in place
+    const screen = await onTerminal(env, [
+      ['list', '--profile', 'operator'],
+      ['exec', ...target, '--', 'uname', '-s'],
+    ]);
+    assert.match(screen, /^spot-deployer list$/m, screen);
+    assert.match(screen, /^ {2}✓ search us-west-2: \d+ instances?$/m, screen);
+    assert.match(
+      screen,
+      new RegExp(
+        `^${deploymentId.replace(/\//g, '\\/')} +acme/e2e +refs/heads/main +us-west-2 +1 \\(1 spot, 0 on-demand\\)`,
+        'm',
+      ),
+      screen,
+    );
+    assert.match(screen, /^ {2}✓ find instances: 1$/m, screen);
+    assert.match(screen, /^ {2}✓ run$/m, screen);
+    assert.match(screen, /^instance +region +zone +type +market +state +health$/m, screen);
+    assert.match(
+      screen,
+      new RegExp(`^${ids[0]} +us-west-2 +\\S+ +t3a?\\.micro +spot +running +Success exit 0$`, 'm'),
+      screen,
+    );
+    assert.doesNotMatch(screen, /^ {2}… run$/m, 'the running phase was drawn over');
+    assert.match(screen, new RegExp(`^${ids[0]} Linux$`, 'm'), screen);
 
     // the action's logs and exec, as a workflow_dispatch step runs them
     const workflow = {
