@@ -7,7 +7,7 @@ import * as core from '../runner.ts';
 import { Clients } from '../aws/clients.ts';
 import { DeployError } from '../aws/errors.ts';
 import { POLL, realClock } from '../aws/poll.ts';
-import { destroyTagged } from '../destroy/destroy.ts';
+import { destroyTagged, type DestroyContext } from '../destroy/destroy.ts';
 import { updatePreview } from '../github/preview.ts';
 import { restoreRecord, regionsToSearch } from '../github/record.ts';
 import { resolveDeploymentId } from '../identity.ts';
@@ -55,6 +55,18 @@ export async function searchRegions(
   return regions;
 }
 
+/** What destroying by tag needs, for the commands that destroy (destroy, reap). */
+export function destroyContext(clients: Clients, log: Log, signal?: AbortSignal): DestroyContext {
+  return {
+    clientsFor: (r) => clients.for(r),
+    log,
+    clock: realClock,
+    poll: POLL,
+    timeoutMs: DESTROY_TIMEOUT_SECONDS * 1000,
+    ...(signal ? { signal } : {}),
+  };
+}
+
 export async function destroyCommand(
   inputs: Pick<Inputs, 'path' | 'regions' | 'deploymentId'> & { githubToken?: string },
   opts: { signal?: AbortSignal; log?: Log } = {},
@@ -68,18 +80,7 @@ export async function destroyCommand(
   const clients = new Clients();
   try {
     const res = await log.group(`Destroy ${deploymentId} in ${regions.join(', ')}`, () =>
-      destroyTagged(
-        {
-          clientsFor: (r) => clients.for(r),
-          log,
-          clock: realClock,
-          poll: POLL,
-          timeoutMs: DESTROY_TIMEOUT_SECONDS * 1000,
-          ...(opts.signal ? { signal: opts.signal } : {}),
-        },
-        regions,
-        { deploymentId },
-      ),
+      destroyTagged(destroyContext(clients, log, opts.signal), regions, { deploymentId }),
     );
     core.setOutput('instance-ids', JSON.stringify(res.terminated));
     core.setOutput('regions', JSON.stringify(regions));

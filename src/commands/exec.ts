@@ -9,7 +9,7 @@ import { runRemote, type RemoteResult } from '../operate/remote.ts';
 import { execScript } from '../operate/scripts.ts';
 import { findTargets, type TargetInputs } from '../operate/target.ts';
 import { coreLog, type Log } from '../report/log.ts';
-import { table, writeSummary } from '../report/summary.ts';
+import { reportRemote } from '../report/remote.ts';
 
 /** How long the command may run on an instance. */
 export const EXEC_TIMEOUT_SECONDS = 3600;
@@ -61,24 +61,11 @@ export async function execAction(
     { ...inputs, argv: ['bash', '-c', inputs.run] },
     signal ? { signal } : {},
   );
-  for (const r of res.results) {
-    await core.group(describeResult(r), async () => {
-      if (r.stdout) core.info(r.stdout.trimEnd());
-      if (r.stderr.trim()) core.info(r.stderr.trimEnd());
-    });
-  }
-  core.setOutput('deployment-id', res.deploymentId);
-  await writeSummary(
-    [
-      `## Spot exec \`${res.deploymentId}\``,
-      '',
-      table(
-        ['instance', 'region', 'status', 'exit'],
-        res.results.map((r) => [r.instanceId, r.region, r.status, String(r.exitCode ?? '-')]),
-      ),
-      '',
-    ].join('\n'),
-  );
+  await reportRemote('exec', res.deploymentId, res.results, {
+    title: describeResult,
+    header: ['status', 'exit'],
+    row: (r) => [r.status, String(r.exitCode ?? '-')],
+  });
   if (res.failed.length > 0) {
     throw new DeployError(
       `the command failed on ${res.failed.length} of ${res.results.length} instances: ` +

@@ -10,7 +10,7 @@ import { runRemote, type RemoteResult } from '../operate/remote.ts';
 import { logsScript } from '../operate/scripts.ts';
 import { findTargets, type TargetInputs } from '../operate/target.ts';
 import { coreLog, type Log } from '../report/log.ts';
-import { table, writeSummary } from '../report/summary.ts';
+import { reportRemote } from '../report/remote.ts';
 import { loadDeployment } from '../validate/load.ts';
 
 export interface LogsInputs extends TargetInputs {
@@ -72,28 +72,15 @@ const lineCount = (text: string) => (text.trim() === '' ? 0 : text.trimEnd().spl
 /** The action: each instance's log in a collapsed group, then a short summary. */
 export async function logsAction(inputs: LogsInputs, signal?: AbortSignal): Promise<void> {
   const res = await logsCommand(inputs, signal ? { signal } : {});
-  for (const r of res.results) {
-    await core.group(`${r.instanceId} (${r.region}): ${lineCount(r.stdout)} lines`, async () => {
-      if (r.stdout) core.info(r.stdout.trimEnd());
-      if (r.stderr.trim()) core.info(r.stderr.trimEnd());
-    });
-  }
+  await reportRemote('logs', res.deploymentId, res.results, {
+    title: (r) => `${r.instanceId} (${r.region}): ${lineCount(r.stdout)} lines`,
+    header: ['lines', 'status'],
+    row: (r) => [String(lineCount(r.stdout)), r.status],
+  });
   const failed = res.results.filter((r) => r.status !== 'Success');
   core.info(
     `logs of ${res.services.join(', ')} from ${res.results.length} instance${res.results.length === 1 ? '' : 's'} of ${res.deploymentId}` +
       (failed.length > 0 ? `; ${failed.length} could not be read` : ''),
-  );
-  core.setOutput('deployment-id', res.deploymentId);
-  await writeSummary(
-    [
-      `## Spot logs \`${res.deploymentId}\``,
-      '',
-      table(
-        ['instance', 'region', 'lines', 'status'],
-        res.results.map((r) => [r.instanceId, r.region, String(lineCount(r.stdout)), r.status]),
-      ),
-      '',
-    ].join('\n'),
   );
   for (const r of failed)
     core.warning(`${r.instanceId}: logs not read: ${r.status} ${r.detail ?? ''}`);

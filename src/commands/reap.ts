@@ -7,7 +7,6 @@ import * as core from '../runner.ts';
 import { Clients } from '../aws/clients.ts';
 import { DeployError } from '../aws/errors.ts';
 import { findManaged } from '../aws/managed.ts';
-import { POLL, realClock } from '../aws/poll.ts';
 import { destroyTagged } from '../destroy/destroy.ts';
 import type { FoundInstance } from '../destroy/find.ts';
 import { pullStates } from '../github/pulls.ts';
@@ -16,7 +15,7 @@ import type { Inputs } from '../inputs.ts';
 import { TAG } from '../plan/types.ts';
 import { coreLog, type Log } from '../report/log.ts';
 import { table, writeSummary } from '../report/summary.ts';
-import { DESTROY_TIMEOUT_SECONDS, manifestRegions } from './destroy.ts';
+import { destroyContext, manifestRegions } from './destroy.ts';
 
 export interface Reaped {
   deploymentId: string;
@@ -68,14 +67,7 @@ export async function reapCommand(
       );
       if (state === 'open') continue;
       const res = await destroyTagged(
-        {
-          clientsFor: (r) => clients.for(r),
-          log,
-          clock: realClock,
-          poll: POLL,
-          timeoutMs: DESTROY_TIMEOUT_SECONDS * 1000,
-          ...(opts.signal ? { signal: opts.signal } : {}),
-        },
+        destroyContext(clients, log, opts.signal),
         [...new Set(instances.map((i) => i.region))],
         { deploymentId },
       );

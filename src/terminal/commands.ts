@@ -11,6 +11,7 @@ import { LiveView, outputMode, type Stream } from './output.ts';
 import { prefixLines, textTable, type ViewPhase, type ViewState } from './view.ts';
 import { parseRegions } from '../inputs.ts';
 import type { Log } from '../report/log.ts';
+import { instanceRecord } from '../report/outputs.ts';
 
 export interface Io {
   out: Stream;
@@ -160,15 +161,7 @@ function execView(found: readonly FoundInstance[], results: readonly RemoteResul
     ],
     instances: found.map((f) => {
       const r = byId.get(f.id);
-      return {
-        id: f.id,
-        region: f.region,
-        zone: f.zone ?? '',
-        type: f.instanceType,
-        lifecycle: f.lifecycle,
-        state: f.state,
-        health: r ? `${r.status} exit ${r.exitCode ?? '-'}` : 'running',
-      };
+      return instanceRecord(f, r ? `${r.status} exit ${r.exitCode ?? '-'}` : 'running');
     }),
   };
 }

@@ -2,6 +2,8 @@
 // and a table of instances (region, zone, type, spot/on-demand, state, health), as lines.
 // terminal/output.ts draws them live on a terminal, or as plain lines when not one.
 
+import type { InstanceRecord } from '../report/outputs.ts';
+
 export type PhaseState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ViewPhase {
@@ -10,15 +12,11 @@ export interface ViewPhase {
   detail?: string;
 }
 
-export interface ViewInstance {
-  id: string;
-  region: string;
-  zone: string;
-  type: string;
-  lifecycle: 'spot' | 'on-demand';
-  state: string;
-  health: string;
-}
+/** What the view shows of an instance: the step outputs' record, without the addresses. */
+export type ViewInstance = Pick<
+  InstanceRecord,
+  'id' | 'region' | 'zone' | 'type' | 'lifecycle' | 'state' | 'health'
+>;
 
 export interface ViewState {
   title: string;
