@@ -143,6 +143,7 @@ test(
     const target = [app.dir, '--profile', 'operator', '--deployment-id', deploymentId];
 
     // list --json: the deployment, its counts, age, TTL and tags
+    const describesBefore = cloud.calls().filter((c) => c.operation === 'DescribeInstances').length;
     const listed = await cli('list', '--profile', 'operator', '--json');
     assert.equal(listed.code, 0, ran(listed));
     const list = JSON.parse(listed.stdout) as {
@@ -160,8 +161,9 @@ test(
     assert.deepEqual(mine.regions, ['us-west-2']);
     assert.ok(typeof mine.ttlLeftSeconds === 'number' && mine.ttlLeftSeconds <= 7200);
     assert.ok(typeof mine.ageSeconds === 'number');
-    const listCalls = cloud.calls().filter((c) => c.operation === 'DescribeInstances');
-    assert.ok(listCalls.length > 0);
+    assert.ok(typeof mine.hourlyCost === 'number' && mine.hourlyCost > 0, ran(listed));
+    const describes = cloud.calls().filter((c) => c.operation === 'DescribeInstances').length;
+    assert.equal(describes - describesBefore, 1, 'one DescribeInstances for the one region');
 
     // logs: the requests the health check made, as the service logged them
     const logs = await cli('logs', ...target, '--lines', '50');
