@@ -2,6 +2,8 @@
 // pipeline's logic (the end-to-end tests use the local cloud with real containers instead).
 
 import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeInstanceTypesCommand,
@@ -111,7 +113,7 @@ export function fakeAws(opts: FakeAwsOptions = {}) {
         zone: 'us-east-1a',
         state: 'pending',
         spot: market === 'spot',
-        tags: tags as Record<string, string>,
+        tags: { ...(tags as Record<string, string>) },
       };
       instances.set(i.id, i);
       out.push(view(i));
@@ -138,6 +140,22 @@ export function fakeAws(opts: FakeAwsOptions = {}) {
       );
     }
     return { Reservations: [{ Instances: list.map(view) }] };
+  });
+  ec2.on(CreateTagsCommand).callsFake(async (input) => {
+    call('CreateTags');
+    for (const id of input.Resources ?? []) {
+      const i = instances.get(id);
+      if (i) for (const t of input.Tags ?? []) i.tags[t.Key ?? ''] = t.Value ?? '';
+    }
+    return {};
+  });
+  ec2.on(DeleteTagsCommand).callsFake(async (input) => {
+    call('DeleteTags');
+    for (const id of input.Resources ?? []) {
+      const i = instances.get(id);
+      if (i) for (const t of input.Tags ?? []) delete i.tags[t.Key ?? ''];
+    }
+    return {};
   });
   ec2.on(TerminateInstancesCommand).callsFake(async (input) => {
     call('TerminateInstances');

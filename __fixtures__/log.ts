@@ -1,6 +1,6 @@
 // A Log that records what the action would have printed, for assertions.
 
-import type { Log } from '../src/report/log.ts';
+import type { Log } from '../src/log.ts';
 
 export interface MemoryLog extends Log {
   lines: string[];

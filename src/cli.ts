@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 // spot-deployer: the command line. Offline: validate, plan, generate, bundle. Against AWS
-// (credentials and region through the SDK's standard chain, --profile, --region): list,
-// logs, exec. See the README's "Command line" section.
-// Exit status: 0 ok, 1 failure (invalid manifest, bad input, AWS or remote failure),
+// (credentials and region through the SDK's standard chain, --profile, --region), on the
+// terminal host (terminal/host.ts): list, logs, exec. See the
+// README's "Command line" section.
+// Exit status: 0 ok, 1 failure (what the user must act on: an ActionError of any kind),
 // 2 usage, 3 internal error.
 
-import { formatDiagnostic, UserError, errorMessage, type Diagnostic } from './diagnostics.ts';
-import { InputError } from './inputs.ts';
-import { DeployError } from './aws/errors.ts';
+import { ActionError, formatDiagnostic, errorMessage, type Diagnostic } from './diagnostics.ts';
 import {
   applyAwsFlags,
   parseCommandLine,
@@ -94,12 +93,8 @@ export async function cli(
       err.write(`${e.message}\n${USAGE}\n`);
       return 2;
     }
-    if (e instanceof UserError) {
+    if (e instanceof ActionError) {
       for (const d of e.diagnostics) err.write(formatDiagnostic(d) + '\n');
-      err.write(`error: ${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof InputError || e instanceof DeployError) {
       err.write(`error: ${e.message}\n`);
       return 1;
     }

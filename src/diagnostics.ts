@@ -20,13 +20,32 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.col}: ${d.severity}: ${d.message}`;
 }
 
-/** Thrown when user input cannot be used; carries every problem found, not just the first. */
-export class UserError extends Error {
+/**
+ * What the user must act on:
+ * - `manifest`: the files at `path` (with a located diagnostic for each problem);
+ * - `input`: an input of the step;
+ * - `deploy`: the deployment or the account (capacity, permissions, another run at work, a
+ *   failed step); the message says what happened and what to do.
+ * main.ts turns it into annotations, in one place; anything else is a bug (a stack trace).
+ */
+export type ErrorKind = 'manifest' | 'input' | 'deploy';
+
+export class ActionError extends Error {
+  readonly kind: ErrorKind;
   readonly diagnostics: Diagnostic[];
-  constructor(message: string, diagnostics: Diagnostic[] = []) {
+  constructor(kind: ErrorKind, message: string, diagnostics: Diagnostic[] = []) {
     super(message);
-    this.name = 'UserError';
+    this.name = 'ActionError';
+    this.kind = kind;
     this.diagnostics = diagnostics;
+  }
+}
+
+/** Thrown when user input cannot be used; carries every problem found, not just the first. */
+export class UserError extends ActionError {
+  constructor(message: string, diagnostics: Diagnostic[] = []) {
+    super('manifest', message, diagnostics);
+    this.name = 'UserError';
   }
 }
 

@@ -4,6 +4,7 @@
 // synchronize and closed give the same id, so the close event destroys the preview).
 
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { UserError } from './diagnostics.ts';
 import type { RunIdentity } from './plan/types.ts';
 
@@ -88,6 +89,22 @@ export async function resolveDeploymentId(explicit: string, env: Env): Promise<s
     return explicit;
   }
   if (!env.GITHUB_REPOSITORY) return 'local/default';
-  const { context } = await import('@actions/github');
-  return deploymentIdFromContext(context as unknown as GitHubContextLike);
+  return deploymentIdFromContext(contextFromEnv(env));
+}
+
+/** The run's context as @actions/github reads it, but from `env` (the host's) rather than
+ * process.env: the event name, the ref, the repository and the event's payload file. */
+export function contextFromEnv(env: Env): GitHubContextLike {
+  const path = env.GITHUB_EVENT_PATH ?? '';
+  const payload =
+    path !== '' && existsSync(path)
+      ? (JSON.parse(readFileSync(path, 'utf8')) as GitHubContextLike['payload'])
+      : {};
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    ref: env.GITHUB_REF ?? '',
+    payload,
+    repo: { owner, repo },
+  };
 }

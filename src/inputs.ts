@@ -1,5 +1,6 @@
 // The action's inputs, read once and typed. Names match action.yml.
 
+import { ActionError } from './diagnostics.ts';
 import type { Deployment } from './manifest/model.ts';
 import { envNameProblem } from './plan/shell.ts';
 import { UNIT_NAME } from './validate/names.ts';
@@ -44,6 +45,8 @@ export interface Inputs {
   keepFailed: boolean;
   /** Seconds to wait for instances to be running and Online in SSM. */
   onlineTimeoutSeconds: number;
+  /** Seconds the whole deploy may take; then it cleans up and fails (every wait draws from it). */
+  timeoutSeconds: number;
   /** USD per hour; '' keeps the manifest's. */
   maxPrice: string;
   /** undefined keeps the manifest's choice. */
@@ -67,9 +70,10 @@ export interface Inputs {
 export type MinHealthy =
   { kind: 'all' } | { kind: 'count'; n: number } | { kind: 'percent'; p: number };
 
-export class InputError extends Error {
+/** An input that cannot be used (an ActionError of kind `input`). */
+export class InputError extends ActionError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'InputError';
   }
 }
@@ -219,6 +223,7 @@ export function readInputs(read: InputReader): Inputs {
     minHealthy: parseMinHealthy(read('min-healthy')),
     keepFailed: parseBoolean('keep-failed', read('keep-failed')) ?? false,
     onlineTimeoutSeconds: parseDuration('online-timeout', read('online-timeout').trim() || '10m'),
+    timeoutSeconds: parseDuration('timeout', read('timeout').trim() || '45m', 'm'),
     maxPrice: parseMaxPrice(read('max-price')),
     ...(onDemandFallback !== undefined ? { onDemandFallback } : {}),
     strategy: parseStrategy(read('strategy')),

@@ -1,46 +1,45 @@
 // The action's main entry: read inputs, run the command, set outputs. One try/catch that
-// ends in setFailed; user errors become annotations, never stack traces.
+// ends in reportFailure: what the user must act on (ActionError) becomes annotations,
+// never a stack trace.
 // Start-up stays light: the workflow commands come from ./runner.ts, and each command's
 // module (with the AWS SDK where it needs it) is imported on demand.
 
 import * as core from './runner.ts';
-import { formatDiagnostic, UserError, errorMessage, type Diagnostic } from './diagnostics.ts';
-import { InputError, readInputs } from './inputs.ts';
-import { DeployError } from './aws/errors.ts';
+import { annotate } from './annotate.ts';
+import { ActionError, formatDiagnostic, errorMessage } from './diagnostics.ts';
+import { readInputs } from './inputs.ts';
+import type { Host } from './host.ts';
+import { withCancellation } from './cancellation.ts';
 
-/**
- * Runs `fn` with a signal that aborts on SIGINT or SIGTERM. The runner cancels a job with
- * SIGINT, then SIGTERM 7.5 s later, then kills 2.5 s after that: the command stops what is
- * in flight and terminates this run's instances inside that window.
- */
-export async function withCancellation<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      core.info(`received ${sig} again; still cleaning up`);
-      return;
+export { annotate };
+
+/** Runs a command that works on AWS on the action's host (loaded with the AWS SDK, on
+ * demand), cancelled by SIGINT/SIGTERM; the host's clients are closed afterwards. */
+async function onActionHost<T>(fn: (host: Host) => Promise<T>): Promise<T> {
+  const { actionHost, coreLog } = await import('./action-host.ts');
+  return withCancellation(coreLog, async (signal) => {
+    const host = actionHost(signal);
+    try {
+      return await fn(host);
+    } finally {
+      host.close();
     }
-    core.warning(`received ${sig}: cancelling, and terminating the instances this run launched`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await fn(controller.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  });
 }
 
-export function annotate(d: Diagnostic): void {
-  const props = {
-    file: d.file,
-    ...(d.line > 0 ? { startLine: d.line } : {}),
-    ...(d.col > 0 ? { startColumn: d.col } : {}),
-  };
-  if (d.severity === 'error') core.error(d.message, props);
-  else core.warning(d.message, props);
+/** The one place an error becomes what the user sees: what they must act on as
+ * annotations (every located problem, then the message); anything else as a bug. */
+export function reportFailure(err: unknown): void {
+  if (err instanceof ActionError) {
+    for (const d of err.diagnostics) {
+      annotate(d);
+      core.info(formatDiagnostic(d));
+    }
+    core.setFailed(err.message);
+    return;
+  }
+  core.setFailed(`unexpected error: ${errorMessage(err)}`);
+  if (err instanceof Error && err.stack) core.debug(err.stack);
 }
 
 export async function run(): Promise<void> {
@@ -65,49 +64,36 @@ export async function run(): Promise<void> {
       }
       case 'deploy': {
         const { deployCommand } = await import('./commands/deploy.ts');
-        await withCancellation((signal) =>
-          deployCommand(inputs, { annotate, info: core.info }, { signal }),
-        );
+        await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case 'destroy': {
         const { destroyCommand } = await import('./commands/destroy.ts');
-        await withCancellation((signal) => destroyCommand(inputs, { signal }));
+        await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case 'status': {
         const { statusCommand } = await import('./commands/status.ts');
-        await withCancellation((signal) => statusCommand(inputs, { signal }));
+        await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case 'logs': {
         const { logsAction } = await import('./commands/logs.ts');
-        await withCancellation((signal) => logsAction(inputs, signal));
+        await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case 'exec': {
         const { execAction } = await import('./commands/exec.ts');
-        await withCancellation((signal) => execAction(inputs, signal));
+        await onActionHost((host) => execAction(inputs, host));
         break;
       }
       case 'reap': {
         const { reapCommand } = await import('./commands/reap.ts');
-        await withCancellation((signal) => reapCommand(inputs, { signal }));
+        await onActionHost((host) => reapCommand(inputs, host));
         break;
       }
     }
   } catch (err) {
-    if (err instanceof UserError) {
-      for (const d of err.diagnostics) {
-        annotate(d);
-        core.info(formatDiagnostic(d));
-      }
-      core.setFailed(err.message);
-    } else if (err instanceof InputError || err instanceof DeployError) {
-      core.setFailed(err.message);
-    } else {
-      core.setFailed(`unexpected error: ${errorMessage(err)}`);
-      if (err instanceof Error && err.stack) core.debug(err.stack);
-    }
+    reportFailure(err);
   }
 }

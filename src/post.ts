@@ -31,20 +31,19 @@ export async function runCleanup(): Promise<void> {
       );
       return;
     }
-    const [{ Clients }, { destroyTagged }, { POLL, realClock }] = await Promise.all([
-      import('./aws/clients.ts'),
+    const [{ actionHost }, { destroyTagged }] = await Promise.all([
+      import('./action-host.ts'),
       import('./destroy/destroy.ts'),
-      import('./aws/poll.ts'),
     ]);
-    const clients = new Clients();
+    const host = actionHost();
     try {
       const res = await core.group(`Clean up run ${run.runId} of ${run.deploymentId}`, () =>
         destroyTagged(
           {
-            clientsFor: (r) => clients.for(r),
+            clientsFor: host.clientsFor,
             log: { info: core.info, warning: core.warning, group: (_t, fn) => fn() },
-            clock: realClock,
-            poll: POLL,
+            clock: host.clock,
+            poll: host.poll.instances,
             timeoutMs: 300_000,
           },
           regions,
@@ -67,7 +66,7 @@ export async function runCleanup(): Promise<void> {
         );
       }
     } finally {
-      clients.close();
+      host.close();
     }
   } catch (err) {
     core.setFailed(

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../../src/main.ts';
+import { captureStdout } from '../../__fixtures__/stdout.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -15,33 +16,16 @@ async function runAction(
   env: Record<string, string> = {},
 ): Promise<{ stdout: string; exitCode: unknown }> {
   const saved = { ...process.env };
-  const savedExit = process.exitCode;
   for (const k of Object.keys(process.env))
     if (k.startsWith('INPUT_') || k.startsWith('GITHUB_')) delete process.env[k];
   for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
   Object.assign(process.env, env);
-  const chunks: string[] = [];
-  const write = process.stdout.write;
-  // @actions/core writes its commands as strings; the test runner's own binary frames
-  // go through untouched.
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    if (typeof chunk === 'string') {
-      chunks.push(chunk);
-      return true;
-    }
-    return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
-  }) as typeof process.stdout.write;
-  let exitCode: unknown;
   try {
-    await run();
+    return await captureStdout(run);
   } finally {
-    process.stdout.write = write;
-    exitCode = process.exitCode;
-    process.exitCode = savedExit;
     for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
     Object.assign(process.env, saved);
   }
-  return { stdout: chunks.join(''), exitCode };
 }
 
 test('validate of an example succeeds without annotations', async () => {

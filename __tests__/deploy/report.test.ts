@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setInstanceOutputs, type InstanceRecord } from '../../src/report/outputs.ts';
+import { setInstanceOutputs } from '../../src/host.ts';
+import type { InstanceRecord } from '../../src/report/outputs.ts';
+import * as runner from '../../src/runner.ts';
 import { formatBytes, renderDeploySummary } from '../../src/report/summary.ts';
 
 const rec = (id: string, over: Partial<InstanceRecord> = {}): InstanceRecord => ({
@@ -74,6 +76,7 @@ test('outputs: JSON arrays of ids and addresses (only those present), the instan
   writeFileSync(file, '');
   process.env.GITHUB_OUTPUT = file;
   setInstanceOutputs(
+    { output: runner.setOutput },
     'acme/web/main',
     [rec('i-1', { 'public-ip': '203.0.113.9' }), rec('i-2')],
     ['us-east-1'],

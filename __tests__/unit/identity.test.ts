@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   deploymentIdFromContext,
   resolveDeploymentId,
@@ -62,4 +65,27 @@ test('the run identity comes from the runner environment', () => {
     runId: '77-2',
   });
   assert.match(resolveIdentity({}).runId, /^local-[0-9a-f-]{36}$/);
+});
+
+test('the derived id comes from the environment given (the host one), not process.env', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'event-'));
+  const event = join(dir, 'event.json');
+  writeFileSync(event, JSON.stringify({ pull_request: { number: 12 } }));
+  const env = {
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_REF: 'refs/pull/12/merge',
+    GITHUB_EVENT_PATH: event,
+  };
+  assert.equal(await resolveDeploymentId('', env), 'acme/shop/pr-12');
+  assert.equal(
+    await resolveDeploymentId('', {
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_REF: 'refs/heads/feature/x',
+      GITHUB_EVENT_PATH: join(dir, 'absent.json'),
+    }),
+    'acme/shop/feature/x',
+  );
+  rmSync(dir, { recursive: true, force: true });
 });

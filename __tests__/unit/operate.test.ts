@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { lintScripts } from '../render/helpers.ts';
 import { execScript, logsScript, OUTPUT_TAIL_BYTES } from '../../src/operate/scripts.ts';
 import { formatSpan, summarize } from '../../src/operate/list.ts';
-import type { FoundInstance } from '../../src/destroy/find.ts';
+import type { FoundInstance } from '../../src/aws/instances.ts';
 import { TAG } from '../../src/plan/types.ts';
 import { instanceLines, prefixLines, renderView, type ViewState } from '../../src/terminal/view.ts';
 import { LiveView, outputMode } from '../../src/terminal/output.ts';

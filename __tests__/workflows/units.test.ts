@@ -4,7 +4,7 @@
 // the strategy and force inputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FoundInstance } from '../../src/destroy/find.ts';
+import type { FoundInstance } from '../../src/aws/instances.ts';
 import { readInputs, parseStrategy } from '../../src/inputs.ts';
 import {
   busyMessage,

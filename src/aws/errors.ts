@@ -1,7 +1,7 @@
 // Reading AWS errors: the SDK surfaces a service error's code as `name` (EC2's Query
 // protocol puts it in <Code>, SSM's JSON protocol in __type).
 
-import { errorMessage } from '../diagnostics.ts';
+import { ActionError, errorMessage } from '../diagnostics.ts';
 
 /** EC2 error codes that mean "this pool has no room now": move on to the next pool. */
 export const CAPACITY_CODES: ReadonlySet<string> = new Set([
@@ -59,10 +59,11 @@ export function describeAwsError(err: unknown): string {
   return code === 'Error' || msg.startsWith(code) ? msg : `${code}: ${msg}`;
 }
 
-/** A deploy, destroy or status that cannot complete; the message is for the user as it is. */
-export class DeployError extends Error {
+/** A deploy, destroy or status that cannot complete; the message is for the user as it is
+ * (an ActionError of kind `deploy`). */
+export class DeployError extends ActionError {
   constructor(message: string) {
-    super(message);
+    super('deploy', message);
     this.name = 'DeployError';
   }
 }

@@ -5,7 +5,7 @@
 
 import { paginateDescribeInstances, type EC2Client } from '@aws-sdk/client-ec2';
 import { abortable } from './clients.ts';
-import { LIVE_STATES, toFound, type FoundInstance } from '../destroy/find.ts';
+import { LIVE_STATES, toFound, type FoundInstance } from './instances.ts';
 import { TAG } from '../plan/types.ts';
 
 export async function findManaged(

@@ -1,15 +1,13 @@
 // command: exec — one command, run as root on the deployment's running instances over SSM;
 // its argv travels as data (operate/scripts.ts execScript). A failure on any instance fails.
 
-import * as core from '../runner.ts';
-import { Clients } from '../aws/clients.ts';
 import { DeployError } from '../aws/errors.ts';
-import type { FoundInstance } from '../destroy/find.ts';
+import type { FoundInstance } from '../aws/instances.ts';
+import type { Host } from '../host.ts';
 import { runRemote, type RemoteResult } from '../operate/remote.ts';
 import { execScript } from '../operate/scripts.ts';
 import { findTargets, type TargetInputs } from '../operate/target.ts';
-import { coreLog, type Log } from '../report/log.ts';
-import { reportRemote } from '../report/remote.ts';
+import { reportRemote } from '../operate/report.ts';
 
 /** How long the command may run on an instance. */
 export const EXEC_TIMEOUT_SECONDS = 3600;
@@ -23,28 +21,19 @@ export interface ExecResult {
 
 export async function execCommand(
   inputs: TargetInputs & { argv: string[] },
-  opts: { signal?: AbortSignal; log?: Log; onTargets?: (found: FoundInstance[]) => void } = {},
+  host: Host,
+  onTargets?: (found: FoundInstance[]) => void,
 ): Promise<ExecResult> {
-  const log = opts.log ?? coreLog;
   const script = execScript(inputs.argv);
-  const clients = new Clients();
-  try {
-    const { deploymentId, instances } = await findTargets(inputs, clients, log, opts.signal);
-    opts.onTargets?.(instances);
-    const results = await runRemote(
-      { ssmFor: (r) => clients.for(r).ssm, ...(opts.signal ? { signal: opts.signal } : {}) },
-      instances,
-      {
-        script,
-        timeoutSeconds: EXEC_TIMEOUT_SECONDS,
-        comment: `spot-deployer exec ${deploymentId}`,
-      },
-    );
-    const failed = results.filter((r) => r.status !== 'Success' || (r.exitCode ?? -1) !== 0);
-    return { deploymentId, instances, results, failed };
-  } finally {
-    clients.close();
-  }
+  const { deploymentId, instances } = await findTargets(inputs, host);
+  onTargets?.(instances);
+  const results = await runRemote(host, instances, {
+    script,
+    timeoutSeconds: EXEC_TIMEOUT_SECONDS,
+    comment: `spot-deployer exec ${deploymentId}`,
+  });
+  const failed = results.filter((r) => r.status !== 'Success' || (r.exitCode ?? -1) !== 0);
+  return { deploymentId, instances, results, failed };
 }
 
 export function describeResult(r: RemoteResult): string {
@@ -54,14 +43,11 @@ export function describeResult(r: RemoteResult): string {
 /** The action: `run` through bash on every instance, each output in a group. */
 export async function execAction(
   inputs: TargetInputs & { run: string },
-  signal?: AbortSignal,
+  host: Host,
 ): Promise<void> {
   if (inputs.run.trim() === '') throw new DeployError("command 'exec' needs the input 'run'");
-  const res = await execCommand(
-    { ...inputs, argv: ['bash', '-c', inputs.run] },
-    signal ? { signal } : {},
-  );
-  await reportRemote('exec', res.deploymentId, res.results, {
+  const res = await execCommand({ ...inputs, argv: ['bash', '-c', inputs.run] }, host);
+  await reportRemote(host, 'exec', res.deploymentId, res.results, {
     title: describeResult,
     header: ['status', 'exit'],
     row: (r) => [r.status, String(r.exitCode ?? '-')],
@@ -72,7 +58,7 @@ export async function execAction(
         res.failed.map(describeResult).join('; '),
     );
   }
-  core.info(
+  host.log.info(
     `the command succeeded on ${res.results.length} instance${res.results.length === 1 ? '' : 's'}`,
   );
 }

@@ -2,15 +2,13 @@
 // over SSM (operate/scripts.ts logsScript: the real end, within SSM's output limit).
 
 import { resolve } from 'node:path';
-import * as core from '../runner.ts';
-import { Clients } from '../aws/clients.ts';
 import { DeployError } from '../aws/errors.ts';
+import type { Host } from '../host.ts';
 import { parseDuration } from '../inputs.ts';
 import { runRemote, type RemoteResult } from '../operate/remote.ts';
 import { logsScript } from '../operate/scripts.ts';
 import { findTargets, type TargetInputs } from '../operate/target.ts';
-import { coreLog, type Log } from '../report/log.ts';
-import { reportRemote } from '../report/remote.ts';
+import { reportRemote } from '../operate/report.ts';
 import { loadDeployment } from '../validate/load.ts';
 
 export interface LogsInputs extends TargetInputs {
@@ -39,11 +37,7 @@ async function manifestServices(path: string): Promise<string[]> {
   return names;
 }
 
-export async function logsCommand(
-  inputs: LogsInputs,
-  opts: { signal?: AbortSignal; log?: Log } = {},
-): Promise<LogsResult> {
-  const log = opts.log ?? coreLog;
+export async function logsCommand(inputs: LogsInputs, host: Host): Promise<LogsResult> {
   const services =
     inputs.services.length > 0 ? inputs.services : await manifestServices(inputs.path);
   const sinceSeconds = inputs.since ? parseDuration('since', inputs.since, 'm') : undefined;
@@ -53,35 +47,30 @@ export async function logsCommand(
     ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
     ...(inputs.grep !== undefined ? { grep: inputs.grep } : {}),
   });
-  const clients = new Clients();
-  try {
-    const { deploymentId, instances } = await findTargets(inputs, clients, log, opts.signal);
-    const results = await runRemote(
-      { ssmFor: (r) => clients.for(r).ssm, ...(opts.signal ? { signal: opts.signal } : {}) },
-      instances,
-      { script, timeoutSeconds: 120, comment: `spot-deployer logs ${deploymentId}` },
-    );
-    return { deploymentId, services, results };
-  } finally {
-    clients.close();
-  }
+  const { deploymentId, instances } = await findTargets(inputs, host);
+  const results = await runRemote(host, instances, {
+    script,
+    timeoutSeconds: 120,
+    comment: `spot-deployer logs ${deploymentId}`,
+  });
+  return { deploymentId, services, results };
 }
 
 const lineCount = (text: string) => (text.trim() === '' ? 0 : text.trimEnd().split('\n').length);
 
 /** The action: each instance's log in a collapsed group, then a short summary. */
-export async function logsAction(inputs: LogsInputs, signal?: AbortSignal): Promise<void> {
-  const res = await logsCommand(inputs, signal ? { signal } : {});
-  await reportRemote('logs', res.deploymentId, res.results, {
+export async function logsAction(inputs: LogsInputs, host: Host): Promise<void> {
+  const res = await logsCommand(inputs, host);
+  await reportRemote(host, 'logs', res.deploymentId, res.results, {
     title: (r) => `${r.instanceId} (${r.region}): ${lineCount(r.stdout)} lines`,
     header: ['lines', 'status'],
     row: (r) => [String(lineCount(r.stdout)), r.status],
   });
   const failed = res.results.filter((r) => r.status !== 'Success');
-  core.info(
+  host.log.info(
     `logs of ${res.services.join(', ')} from ${res.results.length} instance${res.results.length === 1 ? '' : 's'} of ${res.deploymentId}` +
       (failed.length > 0 ? `; ${failed.length} could not be read` : ''),
   );
   for (const r of failed)
-    core.warning(`${r.instanceId}: logs not read: ${r.status} ${r.detail ?? ''}`);
+    host.log.warning(`${r.instanceId}: logs not read: ${r.status} ${r.detail ?? ''}`);
 }

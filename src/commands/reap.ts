@@ -1,21 +1,21 @@
 // command: reap — destroys this repository's preview deployments (OWNER/REPO/pr-N, as
 // identity.ts derives them for pull requests) whose pull request is closed: the close
 // event's destroy may have been missed. Found by tag in the manifest's regions and the
-// `regions` input; the pull requests' state from the GitHub API.
+// `regions` input; the pull requests' state from the GitHub API; each closed one destroyed
+// as destroy does (destroyLocated on what the search found).
 
-import * as core from '../runner.ts';
-import { Clients } from '../aws/clients.ts';
 import { DeployError } from '../aws/errors.ts';
 import { findManaged } from '../aws/managed.ts';
-import { destroyTagged } from '../destroy/destroy.ts';
-import type { FoundInstance } from '../destroy/find.ts';
+import type { FoundInstance } from '../aws/instances.ts';
+import { destroyLocated } from '../destroy/destroy.ts';
 import { pullStates } from '../github/pulls.ts';
+import type { Host } from '../host.ts';
 import { previewNumber } from '../identity.ts';
 import type { Inputs } from '../inputs.ts';
+import { manifestRegions } from '../pipeline/search.ts';
 import { TAG } from '../plan/types.ts';
-import { coreLog, type Log } from '../report/log.ts';
-import { table, writeSummary } from '../report/summary.ts';
-import { destroyContext, manifestRegions } from './destroy.ts';
+import { table } from '../report/summary.ts';
+import { destroyContext } from './destroy.ts';
 
 export interface Reaped {
   deploymentId: string;
@@ -24,8 +24,10 @@ export interface Reaped {
   terminated: string[];
 }
 
-async function previews(clients: Clients, regions: string[], repository: string) {
-  const found = (await Promise.all(regions.map((r) => findManaged(clients.for(r).ec2, r)))).flat();
+async function previews(host: Host, regions: string[], repository: string) {
+  const found = (
+    await Promise.all(regions.map((r) => findManaged(host.clientsFor(r).ec2, r, host.signal)))
+  ).flat();
   const byId = new Map<string, { pull: number; instances: FoundInstance[] }>();
   for (const f of found) {
     const id = f.tags[TAG.deployment] ?? '';
@@ -40,62 +42,50 @@ async function previews(clients: Clients, regions: string[], repository: string)
 
 export async function reapCommand(
   inputs: Pick<Inputs, 'path' | 'regions' | 'githubToken'>,
-  opts: { signal?: AbortSignal; log?: Log; repository?: string } = {},
+  host: Host,
 ): Promise<Reaped[]> {
-  const log = opts.log ?? coreLog;
-  const repository = opts.repository ?? process.env.GITHUB_REPOSITORY ?? '';
+  const { log } = host;
+  const repository = host.env.GITHUB_REPOSITORY ?? '';
   if (!/^[^/]+\/[^/]+$/.test(repository))
     throw new DeployError('reap needs GITHUB_REPOSITORY (owner/repo)');
   if (inputs.githubToken === '')
     throw new DeployError("command 'reap' needs the input 'github-token'");
-  core.setSecret(inputs.githubToken);
+  host.mask(inputs.githubToken);
   const regions = [...new Set([...(await manifestRegions(inputs.path, log)), ...inputs.regions])];
   if (regions.length === 0) throw new DeployError("reap needs a manifest or the 'regions' input");
-  const clients = new Clients();
-  try {
-    const found = await previews(clients, regions, repository);
-    const states = await pullStates(
-      inputs.githubToken,
-      repository,
-      [...found.values()].map((p) => p.pull),
-    );
-    const reaped: Reaped[] = [];
-    for (const [deploymentId, { pull, instances }] of found) {
-      const state = states.get(pull) ?? 'open';
-      log.info(
-        `${deploymentId}: pull request #${pull} is ${state}, ${instances.length} instance(s)`,
-      );
-      if (state === 'open') continue;
-      const res = await destroyTagged(
-        destroyContext(clients, log, opts.signal),
-        [...new Set(instances.map((i) => i.region))],
-        { deploymentId },
-      );
-      reaped.push({ deploymentId, pull, state, terminated: res.terminated });
-    }
-    log.info(
-      reaped.length === 0
-        ? `no preview of ${repository} to reap in ${regions.join(', ')}`
-        : `reaped ${reaped.length} preview deployment(s)`,
-    );
-    core.setOutput('instance-ids', JSON.stringify(reaped.flatMap((r) => r.terminated)));
-    await writeSummary(
-      [
-        `## Spot reap \`${repository}\``,
-        '',
-        table(
-          ['deployment', 'pull request', 'terminated'],
-          reaped.map((r) => [
-            r.deploymentId,
-            `#${r.pull} (${r.state})`,
-            String(r.terminated.length),
-          ]),
-        ),
-        '',
-      ].join('\n'),
-    );
-    return reaped;
-  } finally {
-    clients.close();
+  const found = await previews(host, regions, repository);
+  const states = await pullStates(
+    inputs.githubToken,
+    repository,
+    [...found.values()].map((p) => p.pull),
+  );
+  const reaped: Reaped[] = [];
+  for (const [deploymentId, { pull, instances }] of found) {
+    const state = states.get(pull) ?? 'open';
+    log.info(`${deploymentId}: pull request #${pull} is ${state}, ${instances.length} instance(s)`);
+    if (state === 'open') continue;
+    const res = await destroyLocated(destroyContext(host), {
+      regions: [...new Set(instances.map((i) => i.region))],
+      instances,
+    });
+    reaped.push({ deploymentId, pull, state, terminated: res.terminated });
   }
+  log.info(
+    reaped.length === 0
+      ? `no preview of ${repository} to reap in ${regions.join(', ')}`
+      : `reaped ${reaped.length} preview deployment(s)`,
+  );
+  host.output('instance-ids', JSON.stringify(reaped.flatMap((r) => r.terminated)));
+  await host.summary(
+    [
+      `## Spot reap \`${repository}\``,
+      '',
+      table(
+        ['deployment', 'pull request', 'terminated'],
+        reaped.map((r) => [r.deploymentId, `#${r.pull} (${r.state})`, String(r.terminated.length)]),
+      ),
+      '',
+    ].join('\n'),
+  );
+  return reaped;
 }

@@ -3,20 +3,19 @@
 // `systemctl is-active` for the manifest's services on the instances Online in SSM).
 
 import { resolve } from 'node:path';
-import { Clients } from '../aws/clients.ts';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { describeAwsError } from '../aws/errors.ts';
-import { COMMAND_POLL, realClock } from '../aws/poll.ts';
+import type { FoundInstance } from '../aws/instances.ts';
 import { onlineIds } from '../deliver/wait.ts';
-import { findTagged, type FoundInstance } from '../destroy/find.ts';
+import { setInstanceOutputs, type Host } from '../host.ts';
 import { resolveDeploymentId } from '../identity.ts';
 import type { Inputs } from '../inputs.ts';
 import { TAG } from '../plan/types.ts';
-import { coreLog, type Log } from '../report/log.ts';
-import { instanceRecord, setInstanceOutputs, type InstanceRecord } from '../report/outputs.ts';
-import { instanceTable, writeSummary } from '../report/summary.ts';
+import { instanceRecord, type InstanceRecord } from '../report/outputs.ts';
+import { instanceTable } from '../report/summary.ts';
 import { loadDeployment } from '../validate/load.ts';
 import { checkServices, type InstanceHealth } from '../verify/services.ts';
-import { searchRegions } from './destroy.ts';
+import { searchDeployment } from '../pipeline/search.ts';
 
 export interface StatusRecord extends InstanceRecord {
   services: Record<string, string>;
@@ -35,73 +34,81 @@ async function serviceNames(path: string): Promise<string[] | undefined> {
 
 export async function statusCommand(
   inputs: Inputs,
-  opts: { signal?: AbortSignal; log?: Log } = {},
+  host: Host,
 ): Promise<{ deploymentId: string; instances: StatusRecord[] }> {
-  const log = opts.log ?? coreLog;
-  const signal = opts.signal;
-  const deploymentId = await resolveDeploymentId(inputs.deploymentId, process.env);
-  const regions = await searchRegions(inputs, deploymentId, log);
+  const { log } = host;
+  const deploymentId = await resolveDeploymentId(inputs.deploymentId, host.env);
+  const located = await searchDeployment(inputs, deploymentId, host);
+  const regions = located.regions;
   const services = await serviceNames(inputs.path);
-  const clients = new Clients();
-  try {
-    const perRegion = await log.group(`Status of ${deploymentId} in ${regions.join(', ')}`, () =>
-      Promise.all(
-        regions.map(async (region) => {
-          const { ec2, ssm } = clients.for(region);
-          const found = await findTagged(ec2, region, { deploymentId }, signal);
-          const health = new Map<string, InstanceHealth>();
-          const running = found.filter((f) => f.state === 'running').map((f) => f.id);
-          if (running.length > 0 && services !== undefined) {
-            try {
-              const online = [...(await onlineIds(ssm, running, signal))];
-              for (const id of running.filter((i) => !online.includes(i))) {
-                health.set(id, { health: 'unknown', services: {}, detail: 'not Online in SSM' });
-              }
-              const checked = await checkServices(
-                { ssm, clock: realClock, poll: COMMAND_POLL, ...(signal ? { signal } : {}) },
-                online,
-                services,
-                `spot-deployer status ${deploymentId}`,
-              );
-              for (const [id, h] of checked) health.set(id, h);
-            } catch (err) {
-              log.warning(`${region}: could not check services over SSM: ${describeAwsError(err)}`);
-            }
-          }
-          log.info(`${region}: ${found.length} instance${found.length === 1 ? '' : 's'}`);
-          return found.map((f) => toStatus(f, health.get(f.id), services));
-        }),
-      ),
-    );
-    const instances = perRegion.flat();
-    setInstanceOutputs(
-      deploymentId,
-      instances.map(({ services: _s, cause: _c, ...r }) => r),
-      [...new Set(instances.map((i) => i.region))],
-    );
-    for (const i of instances) {
-      log.info(
-        `${i.id} ${i.region} ${i.zone} ${i.type} ${i.lifecycle} ${i.state} ${i['public-ip'] || '-'} ${i['private-ip'] || '-'} ${i.health}` +
-          (Object.keys(i.services).length > 0
-            ? ` [${Object.entries(i.services)
-                .map(([n, s]) => `${n}=${s}`)
-                .join(' ')}]`
-            : '') +
-          (i.cause ? ` (${i.cause})` : ''),
-      );
-    }
-    if (instances.length === 0) {
-      log.info(
-        `no live instance tagged ${TAG.deployment}=${deploymentId} in ${regions.join(', ')}`,
-      );
-    }
-    await writeSummary(
-      [`## Spot status \`${deploymentId}\``, '', instanceTable(instances), ''].join('\n'),
-    );
-    return { deploymentId, instances };
-  } finally {
-    clients.close();
+  const perRegion = await log.group(`Status of ${deploymentId} in ${regions.join(', ')}`, () =>
+    Promise.all(
+      regions.map(async (region) => {
+        const found = located.instances.filter((f) => f.region === region);
+        const health =
+          services === undefined
+            ? new Map<string, InstanceHealth>()
+            : await regionHealth(host, region, found, services, deploymentId);
+        log.info(`${region}: ${found.length} instance${found.length === 1 ? '' : 's'}`);
+        return found.map((f) => toStatus(f, health.get(f.id), services));
+      }),
+    ),
+  );
+  const instances = perRegion.flat();
+  setInstanceOutputs(
+    host,
+    deploymentId,
+    instances.map(({ services: _s, cause: _c, ...r }) => r),
+    [...new Set(instances.map((i) => i.region))],
+  );
+  for (const i of instances) log.info(statusLine(i));
+  if (instances.length === 0) {
+    log.info(`no live instance tagged ${TAG.deployment}=${deploymentId} in ${regions.join(', ')}`);
   }
+  await host.summary(
+    [`## Spot status \`${deploymentId}\``, '', instanceTable(instances), ''].join('\n'),
+  );
+  return { deploymentId, instances };
+}
+
+function statusLine(i: StatusRecord): string {
+  const services = Object.entries(i.services).map(([n, s]) => `${n}=${s}`);
+  return (
+    `${i.id} ${i.region} ${i.zone} ${i.type} ${i.lifecycle} ${i.state} ${i['public-ip'] || '-'} ${i['private-ip'] || '-'} ${i.health}` +
+    (services.length > 0 ? ` [${services.join(' ')}]` : '') +
+    (i.cause ? ` (${i.cause})` : '')
+  );
+}
+
+/** The services' states on the region's running instances that are Online in SSM. */
+async function regionHealth(
+  host: Pick<Host, 'clientsFor' | 'clock' | 'poll' | 'log' | 'signal'>,
+  region: string,
+  found: readonly FoundInstance[],
+  services: readonly string[],
+  deploymentId: string,
+): Promise<Map<string, InstanceHealth>> {
+  const health = new Map<string, InstanceHealth>();
+  const running = found.filter((f) => f.state === 'running').map((f) => f.id);
+  if (running.length === 0) return health;
+  const ssm: SSMClient = host.clientsFor(region).ssm;
+  const signal = host.signal;
+  try {
+    const online = [...(await onlineIds(ssm, running, signal))];
+    for (const id of running.filter((i) => !online.includes(i))) {
+      health.set(id, { health: 'unknown', services: {}, detail: 'not Online in SSM' });
+    }
+    const checked = await checkServices(
+      { ssm, clock: host.clock, poll: host.poll.commands, ...(signal ? { signal } : {}) },
+      online,
+      services,
+      `spot-deployer status ${deploymentId}`,
+    );
+    for (const [id, h] of checked) health.set(id, h);
+  } catch (err) {
+    host.log.warning(`${region}: could not check services over SSM: ${describeAwsError(err)}`);
+  }
+  return health;
 }
 
 function toStatus(

@@ -8,7 +8,7 @@ import type { BackoffOptions, Clock } from '../aws/poll.ts';
 import { byRegion, mapLimit } from '../aws/poll.ts';
 import type { SealedCommands } from '../plan/secrets.ts';
 import type { RemoteStep } from '../plan/types.ts';
-import type { Log } from '../report/log.ts';
+import type { Log } from '../log.ts';
 import {
   failureDetail,
   runCommand,

@@ -1,12 +1,13 @@
 // Waiting for instances: first EC2 `running`, then SSM `Online`. One describe call per
 // region per poll covers all of that region's instances; polls start short and back off.
 
-import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { abortable } from '../aws/clients.ts';
+import { describeInstances } from '../aws/instances.ts';
 import { awsErrorCode, describeAwsError, DeployError, isThrottlingError } from '../aws/errors.ts';
 import { backoff, chunk, type BackoffOptions, type Clock } from '../aws/poll.ts';
-import type { Log } from '../report/log.ts';
+import type { Log } from '../log.ts';
 import type { Fleet, Member } from './fleet.ts';
 
 export interface WaitContext {
@@ -24,26 +25,8 @@ export const GONE: ReadonlySet<string> = new Set([
   'stopped',
 ]);
 
-/** DescribeInstances for ids of one region, all pages; InstanceIds accepts up to 1000 per call. */
-export async function describeInstances(
-  ec2: EC2Client,
-  ids: readonly string[],
-  signal?: AbortSignal,
-): Promise<Instance[]> {
-  const out: Instance[] = [];
-  for (const batch of chunk(ids, 1000)) {
-    let NextToken: string | undefined;
-    do {
-      const page = await ec2.send(
-        new DescribeInstancesCommand({ InstanceIds: batch, ...(NextToken ? { NextToken } : {}) }),
-        abortable(signal),
-      );
-      for (const r of page.Reservations ?? []) out.push(...(r.Instances ?? []));
-      NextToken = page.NextToken;
-    } while (NextToken);
-  }
-  return out;
-}
+/** DescribeInstances by id lives with the other EC2 look-ups. */
+export { describeInstances };
 
 /** Copies what EC2 says about an instance onto the member. */
 export function observe(m: Member, i: Instance): void {

@@ -3,8 +3,9 @@
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { byRegion, type BackoffOptions, type Clock } from '../aws/poll.ts';
-import type { Log } from '../report/log.ts';
-import { findTagged, type FoundInstance, type TagQuery } from './find.ts';
+import type { Log } from '../log.ts';
+import type { FoundInstance, TagQuery } from '../aws/instances.ts';
+import { locateDeployment, type Located } from '../aws/locate.ts';
 import { requestTermination, waitTerminated } from './terminate.ts';
 
 export interface DestroyContext {
@@ -37,12 +38,26 @@ export async function destroyTagged(
   q: TagQuery,
   knownIds: Record<string, readonly string[]> = {},
 ): Promise<DestroyResult> {
-  const result: DestroyResult = { regions: [...regions], found: [], terminated: [], remaining: [] };
+  return destroyLocated(ctx, await locateDeployment(ctx, q, { regions }), knownIds);
+}
+
+/** Terminates what locateDeployment found (plus `knownIds`), region by region, and waits. */
+export async function destroyLocated(
+  ctx: DestroyContext,
+  located: Pick<Located, 'regions' | 'instances'>,
+  knownIds: Record<string, readonly string[]> = {},
+): Promise<DestroyResult> {
+  const result: DestroyResult = {
+    regions: [...located.regions],
+    found: [...located.instances],
+    terminated: [],
+    remaining: [],
+  };
   const perRegion = await Promise.all(
-    regions.map(async (region) => {
-      const found = await findTagged(ctx.clientsFor(region).ec2, region, q, ctx.signal);
+    located.regions.map(async (region) => {
+      const found = located.instances.filter((f) => f.region === region);
       const ids = [...new Set([...found.map((f) => f.id), ...(knownIds[region] ?? [])])];
-      if (ids.length === 0) return { found, terminated: [] as string[], remaining: [] };
+      if (ids.length === 0) return { terminated: [] as string[], remaining: [] };
       const waited = await terminateIn(ctx, region, ids);
       ctx.log.info(
         `${region}: ${waited.terminated.length} terminated` +
@@ -50,11 +65,10 @@ export async function destroyTagged(
             ? `, ${waited.remaining.length} not yet: ${waited.remaining.map((r) => `${r.id} (${r.state})`).join(', ')}`
             : ''),
       );
-      return { found, ...waited };
+      return waited;
     }),
   );
   for (const r of perRegion) {
-    result.found.push(...r.found);
     result.terminated.push(...r.terminated);
     result.remaining.push(...r.remaining);
   }

@@ -2,7 +2,7 @@
 // github-token, deploy writes the instances and their health, destroy marks the comment
 // destroyed. Never throws and never fails a command: every problem is one warning.
 
-import type { Log } from '../report/log.ts';
+import type { Log } from '../log.ts';
 import type { InstanceRecord } from '../report/outputs.ts';
 import {
   renderPreviewComment,

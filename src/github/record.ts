@@ -85,21 +85,8 @@ export function recordKey(record: DeploymentRecord): string {
   return `${recordKeyPrefix(record.deploymentId)}${time}-${run}`;
 }
 
-/**
- * The regions destroy and status search: the manifest's, then those the record names
- * (its regions and its instances' regions) that the manifest no longer lists.
- */
-export function regionsToSearch(
-  manifestRegions: readonly string[],
-  record?: DeploymentRecord,
-): string[] {
-  const all = [
-    ...manifestRegions,
-    ...(record?.regions ?? []),
-    ...(record?.instances.map((i) => i.region) ?? []),
-  ];
-  return [...new Set(all.filter((r) => r !== ''))];
-}
+/** The regions destroy and status search: the manifest's, then those the record names. */
+export { regionsToSearch } from '../aws/regions.ts';
 
 function paths(
   deps: RecordDeps,

@@ -13,7 +13,7 @@
 // launched, so each checks again right after launching: the run that started first goes
 // on, the other terminates its own instances and fails. Pure functions, tested directly.
 
-import type { FoundInstance } from '../destroy/find.ts';
+import type { FoundInstance } from '../aws/instances.ts';
 import { TAG } from '../plan/types.ts';
 
 export const PHASE = {

@@ -1,26 +1,12 @@
 // What a deployment runs before a deploy changes it: its live instances, found by tag in
 // every region it may span, and whether they already run the plan (then the deploy has
-// nothing to do). The comparison is pure; the survey is one DescribeInstances per region.
+// nothing to do). Pure: the instances are found by aws/locate.ts.
 
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import { findTagged, type FoundInstance } from '../destroy/find.ts';
+import type { FoundInstance } from '../aws/instances.ts';
 import type { LaunchedInstance } from './launch.ts';
 import type { Plan } from '../plan/types.ts';
 import { TAG } from '../plan/types.ts';
 import { PHASE } from './concurrency.ts';
-
-/** Every live instance of the deployment in these regions. */
-export async function survey(
-  clientsFor: (region: string) => { ec2: EC2Client },
-  regions: readonly string[],
-  deploymentId: string,
-  signal?: AbortSignal,
-): Promise<FoundInstance[]> {
-  const per = await Promise.all(
-    regions.map((r) => findTagged(clientsFor(r).ec2, r, { deploymentId }, signal)),
-  );
-  return per.flat();
-}
 
 /**
  * Why the instances do not already run the plan, or undefined when they do (as far as tags

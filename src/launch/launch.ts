@@ -13,7 +13,7 @@ import {
   isAbortError,
   isCapacityError,
 } from '../aws/errors.ts';
-import type { Log } from '../report/log.ts';
+import type { Log } from '../log.ts';
 import { abortable } from '../aws/clients.ts';
 import { resolveImages } from './images.ts';
 import type { InstanceRegistry } from './registry.ts';

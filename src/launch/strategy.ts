@@ -1,17 +1,15 @@
-// The pieces of a redeploy around the deploy pipeline: the concurrency checks it runs as
-// hooks, the tags it moves (deploying → ready, the digest an update delivered), and the
-// retirement of the previous set once the new one is healthy (strategy replace) or before
-// the launch (recreate).
+// The pieces of a redeploy around the deploy pipeline that only touch tags: the concurrency
+// checks it runs as hooks and the tags it moves (deploying → ready, the digest an update
+// delivered). The strategies themselves are in src/pipeline/strategies/.
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { DeployError, describeAwsError } from '../aws/errors.ts';
+import { DeployError } from '../aws/errors.ts';
+import type { FoundInstance } from '../aws/instances.ts';
+import { survey } from '../aws/locate.ts';
 import { byRegion, type BackoffOptions, type Clock } from '../aws/poll.ts';
-import { terminateInstances } from '../destroy/destroy.ts';
-import type { FoundInstance } from '../destroy/find.ts';
 import { TAG, type Plan } from '../plan/types.ts';
-import type { Log } from '../report/log.ts';
-import { decide, holders, lostMessage, others } from './concurrency.ts';
-import { survey } from './existing.ts';
+import type { Log } from '../log.ts';
+import { decide, holders, lostMessage } from './concurrency.ts';
 import { removeTags, setTags } from './phase.ts';
 
 export interface StrategyContext {
@@ -31,7 +29,7 @@ export interface StrategyContext {
 }
 
 /** The runs at work on the deployment, as its tags tell, less those GitHub said have ended. */
-function liveHolders(ctx: StrategyContext, found: readonly FoundInstance[]) {
+export function liveHolders(ctx: StrategyContext, found: readonly FoundInstance[]) {
   return holders(found, ctx.clock.now()).filter((h) => !ctx.endedRuns?.has(h.runId));
 }
 
@@ -42,7 +40,7 @@ function liveHolders(ctx: StrategyContext, found: readonly FoundInstance[]) {
  */
 export function concurrencyCheck(ctx: StrategyContext): () => Promise<void> {
   return async () => {
-    const found = await survey(ctx.clientsFor, ctx.regions, ctx.deploymentId, ctx.signal);
+    const found = await survey(ctx, ctx.regions, { deploymentId: ctx.deploymentId });
     const d = decide(liveHolders(ctx, found), ctx.runId);
     if (!d.proceed) {
       throw new DeployError(lostMessage(ctx.deploymentId, d.winner, ctx.runId, ctx.serverUrl));
@@ -85,59 +83,4 @@ export function updatedTags(plan: Plan): Record<string, string> {
     [TAG.sha]: plan.identity.sha,
     [TAG.ref]: plan.identity.ref,
   };
-}
-
-const plural = (n: number) => `${n} instance${n === 1 ? '' : 's'}`;
-
-/**
- * The previous set of the deployment as it is now: every live instance not of this run,
- * leaving out any other run's fresh deploy (which withdraws by itself; never touch it).
- */
-export async function previousSet(ctx: StrategyContext): Promise<FoundInstance[]> {
-  const found = await survey(ctx.clientsFor, ctx.regions, ctx.deploymentId, ctx.signal);
-  const rivals = new Set(
-    others(liveHolders(ctx, found), ctx.runId).flatMap((h) => h.instances.map((i) => i.id)),
-  );
-  for (const id of rivals) ctx.log.warning(`${id} belongs to another run's deploy; left alone`);
-  return found.filter((f) => f.tags[TAG.run] !== ctx.runId && !rivals.has(f.id));
-}
-
-/**
- * Terminates `old` and waits up to `timeoutMs`. Returns one line for the report; throws a
- * DeployError naming what is left when termination failed or did not finish.
- */
-export async function retire(
-  ctx: StrategyContext,
-  old: readonly FoundInstance[],
-  why: string,
-  timeoutMs: number,
-): Promise<string> {
-  if (old.length === 0) return `${why}: no previous instance to terminate`;
-  let res: Awaited<ReturnType<typeof terminateInstances>>;
-  try {
-    res = await terminateInstances(
-      {
-        clientsFor: ctx.clientsFor,
-        log: ctx.log,
-        clock: ctx.clock,
-        poll: ctx.poll,
-        timeoutMs,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      },
-      old,
-    );
-  } catch (err) {
-    throw new DeployError(
-      `${why}: could not terminate the previous ${plural(old.length)} (${old.map((o) => o.id).join(', ')}): ${describeAwsError(err)}`,
-    );
-  }
-  if (res.remaining.length > 0) {
-    throw new DeployError(
-      `${why}: the previous ${plural(res.remaining.length)} did not terminate in ${Math.round(timeoutMs / 1000)} s: ` +
-        res.remaining.map((r) => `${r.id} (${r.region}, ${r.state})`).join(', '),
-    );
-  }
-  const line = `${why}: terminated the previous ${plural(old.length)}: ${old.map((o) => o.id).join(', ')}`;
-  ctx.log.info(line);
-  return line;
 }

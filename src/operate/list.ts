@@ -1,7 +1,7 @@
 // What `list` shows: the managed instances of the searched regions grouped by deployment,
 // with counts, age and time to live left. Pure; the cost comes from report/cost.ts.
 
-import type { FoundInstance } from '../destroy/find.ts';
+import type { FoundInstance } from '../aws/instances.ts';
 import { TAG } from '../plan/types.ts';
 
 export interface DeploymentSummary {

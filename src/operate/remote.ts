@@ -6,8 +6,9 @@
 import { GetCommandInvocationCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { abortable } from '../aws/clients.ts';
 import { describeAwsError } from '../aws/errors.ts';
-import { byRegion, COMMAND_POLL, realClock, type Clock } from '../aws/poll.ts';
+import { byRegion } from '../aws/poll.ts';
 import { runCommand, type InvocationResult } from '../deliver/commands.ts';
+import type { Host } from '../host.ts';
 
 export interface RemoteResult {
   instanceId: string;
@@ -21,11 +22,8 @@ export interface RemoteResult {
   detail?: string;
 }
 
-export interface RemoteContext {
-  ssmFor: (region: string) => SSMClient;
-  clock?: Clock;
-  signal?: AbortSignal;
-}
+/** What running a script needs from the host. */
+export type RemoteContext = Pick<Host, 'clientsFor' | 'clock' | 'poll' | 'signal'>;
 
 async function readOutput(
   ssm: SSMClient,
@@ -69,11 +67,11 @@ export async function runRemote(
 ): Promise<RemoteResult[]> {
   const perRegion = await Promise.all(
     [...byRegion(instances)].map(async ([region, ids]) => {
-      const ssm = ctx.ssmFor(region);
+      const ssm = ctx.clientsFor(region).ssm;
       const cmd = {
         ssm,
-        clock: ctx.clock ?? realClock,
-        poll: COMMAND_POLL,
+        clock: ctx.clock,
+        poll: ctx.poll.commands,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       };
       const results = await runCommand(cmd, ids, spec);

@@ -1,14 +1,13 @@
 // The instances `logs` and `exec` address: the deployment's running instances, found by tag
 // in the regions destroy and status search, optionally narrowed to one instance.
 
-import type { Clients } from '../aws/clients.ts';
 import { DeployError } from '../aws/errors.ts';
-import { searchRegions } from '../commands/destroy.ts';
-import { findTagged, type FoundInstance } from '../destroy/find.ts';
+import type { FoundInstance } from '../aws/instances.ts';
+import type { Host } from '../host.ts';
 import { resolveDeploymentId } from '../identity.ts';
 import type { Inputs } from '../inputs.ts';
+import { searchDeployment } from '../pipeline/search.ts';
 import { TAG } from '../plan/types.ts';
-import type { Log } from '../report/log.ts';
 
 export interface TargetInputs extends Pick<Inputs, 'path' | 'regions' | 'deploymentId'> {
   /** Only this instance id. */
@@ -17,17 +16,10 @@ export interface TargetInputs extends Pick<Inputs, 'path' | 'regions' | 'deploym
 
 export async function findTargets(
   inputs: TargetInputs,
-  clients: Clients,
-  log: Log,
-  signal?: AbortSignal,
+  host: Host,
 ): Promise<{ deploymentId: string; instances: FoundInstance[] }> {
-  const deploymentId = await resolveDeploymentId(inputs.deploymentId, process.env);
-  const regions = await searchRegions(inputs, deploymentId, log);
-  const found = (
-    await Promise.all(
-      regions.map((r) => findTagged(clients.for(r).ec2, r, { deploymentId }, signal)),
-    )
-  ).flat();
+  const deploymentId = await resolveDeploymentId(inputs.deploymentId, host.env);
+  const { regions, instances: found } = await searchDeployment(inputs, deploymentId, host);
   const running = found.filter(
     (f) => f.state === 'running' && (inputs.instance === undefined || f.id === inputs.instance),
   );

@@ -1,7 +1,5 @@
 // Step outputs: the deployment's instances as JSON arrays, the same shape for deploy and status.
 
-import * as core from '../runner.ts';
-
 export interface InstanceRecord {
   id: string;
   region: string;
@@ -41,21 +39,18 @@ export function instanceRecord(i: SeenInstance, health: string): InstanceRecord 
   };
 }
 
-export function setInstanceOutputs(
+/** The outputs that describe the deployment's instances, in the order they are set. */
+export function instanceOutputs(
   deploymentId: string,
   records: readonly InstanceRecord[],
   regions: readonly string[],
-): void {
-  core.setOutput('deployment-id', deploymentId);
-  core.setOutput('instance-ids', JSON.stringify(records.map((r) => r.id)));
-  core.setOutput(
-    'public-ips',
-    JSON.stringify(records.map((r) => r['public-ip']).filter((ip) => ip !== '')),
-  );
-  core.setOutput(
-    'private-ips',
-    JSON.stringify(records.map((r) => r['private-ip']).filter((ip) => ip !== '')),
-  );
-  core.setOutput('instances', JSON.stringify(records));
-  core.setOutput('regions', JSON.stringify(regions));
+): Array<[string, string]> {
+  return [
+    ['deployment-id', deploymentId],
+    ['instance-ids', JSON.stringify(records.map((r) => r.id))],
+    ['public-ips', JSON.stringify(records.map((r) => r['public-ip']).filter((ip) => ip !== ''))],
+    ['private-ips', JSON.stringify(records.map((r) => r['private-ip']).filter((ip) => ip !== ''))],
+    ['instances', JSON.stringify(records)],
+    ['regions', JSON.stringify(regions)],
+  ];
 }

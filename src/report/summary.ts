@@ -1,7 +1,6 @@
 // The job summary (Markdown): instances with state and health, what was delivered, time per
 // phase, estimated cost. Built as text by pure functions; written once at the end.
 
-import * as core from '../runner.ts';
 import type { InstanceRecord } from './outputs.ts';
 
 export interface Phase {
@@ -138,16 +137,4 @@ export function renderDeploySummary(r: DeployReport): string {
   if (r.costNotes.length > 0) out.push('', ...r.costNotes.map((n) => `- ${n}`));
   out.push('');
   return out.join('\n');
-}
-
-/** Appends Markdown to the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it is skipped. */
-export async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  try {
-    await core.appendSummary(markdown);
-  } catch (err) {
-    core.warning(
-      `could not write the job summary: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
 }

@@ -2,22 +2,18 @@
 // calls the command module the action uses and writes for people (terminal/output.ts) or,
 // with --json, one JSON document. Each returns the exit status.
 
-import type { FoundInstance } from '../destroy/find.ts';
+import type { FoundInstance } from '../aws/instances.ts';
 import { formatSpan } from '../operate/list.ts';
 import type { RemoteResult } from '../operate/remote.ts';
 import { UsageError, inputsOf, type Args } from './args.ts';
 import { deploymentIdFromGit } from './git.ts';
-import { LiveView, outputMode, type Stream } from './output.ts';
+import { onTerminalHost } from './host.ts';
+import { LiveView, outputMode, type Io } from './output.ts';
+
+export type { Io } from './output.ts';
 import { prefixLines, textTable, type ViewPhase, type ViewState } from './view.ts';
 import { parseRegions } from '../inputs.ts';
-import type { Log } from '../report/log.ts';
 import { instanceRecord } from '../report/outputs.ts';
-
-export interface Io {
-  out: Stream;
-  err: Stream;
-  env: Record<string, string | undefined>;
-}
 
 /** The region the SDK's chain resolves (AWS_REGION, the profile's region), or undefined. */
 async function defaultRegion(): Promise<string | undefined> {
@@ -43,15 +39,6 @@ export async function targetId(args: Args): Promise<string> {
   );
 }
 
-/** Progress and warnings of the shared commands go to standard error, keeping stdout clean. */
-export function terminalLog(io: Io): Log {
-  return {
-    info: (m) => io.err.write(m + '\n'),
-    warning: (m) => io.err.write(`warning: ${m}\n`),
-    group: (_title, fn) => fn(),
-  };
-}
-
 const json = (io: Io, value: unknown) => io.out.write(JSON.stringify(value, null, 2) + '\n');
 
 export async function listMain(args: Args, io: Io): Promise<number> {
@@ -71,18 +58,20 @@ export async function listMain(args: Args, io: Io): Promise<number> {
   });
   view.update(state());
   const { listCommand } = await import('../commands/list.ts');
-  const res = await listCommand(regions, {
-    progress: {
-      searched: (r, n) => {
-        phases.set(r, {
-          name: `search ${r}`,
-          state: 'done',
-          detail: `${n} instance${n === 1 ? '' : 's'}`,
-        });
-        view.update(state());
-      },
-    },
-  });
+  const res = await onTerminalHost(
+    { io, live: view, title: 'spot-deployer list', env: {} },
+    (host) =>
+      listCommand(regions, host, {
+        searched: (r, n) => {
+          phases.set(r, {
+            name: `search ${r}`,
+            state: 'done',
+            detail: `${n} instance${n === 1 ? '' : 's'}`,
+          });
+          view.update(state());
+        },
+      }),
+  );
   if (view.mode === 'json') return (json(io, res), 0);
   view.finish(state());
   const rows = res.deployments.map((d) => [
@@ -110,13 +99,19 @@ export async function listMain(args: Args, io: Io): Promise<number> {
 export async function logsMain(args: Args, io: Io): Promise<number> {
   const inputs = await inputsOf(args, await targetId(args), io.env);
   const { logsCommand } = await import('../commands/logs.ts');
-  const res = await logsCommand(
-    {
-      ...inputs,
-      ...(args.flags.grep !== undefined ? { grep: args.flags.grep } : {}),
-      ...(args.flags.instance ? { instance: args.flags.instance } : {}),
-    },
-    { log: terminalLog(io) },
+  // The journal goes to standard output as it is; the log of the search, to standard error.
+  const quiet = new LiveView(io.out, 'json');
+  const res = await onTerminalHost(
+    { io, live: quiet, title: 'spot-deployer logs', env: {} },
+    (host) =>
+      logsCommand(
+        {
+          ...inputs,
+          ...(args.flags.grep !== undefined ? { grep: args.flags.grep } : {}),
+          ...(args.flags.instance ? { instance: args.flags.instance } : {}),
+        },
+        host,
+      ),
   );
   if (args.flags.json) {
     json(io, {
@@ -172,13 +167,18 @@ export async function execMain(args: Args, io: Io): Promise<number> {
   const inputs = await inputsOf(args, await targetId(args), io.env);
   const view = new LiveView(io.out, outputMode(io.out, args.flags.json === true));
   const { execCommand } = await import('../commands/exec.ts');
-  const res = await execCommand(
-    {
-      ...inputs,
-      argv: args.rest,
-      ...(args.flags.instance ? { instance: args.flags.instance } : {}),
-    },
-    { log: terminalLog(io), onTargets: (found) => view.update(execView(found, [])) },
+  const res = await onTerminalHost(
+    { io, live: view, title: 'spot-deployer exec', env: {} },
+    (host) =>
+      execCommand(
+        {
+          ...inputs,
+          argv: args.rest,
+          ...(args.flags.instance ? { instance: args.flags.instance } : {}),
+        },
+        host,
+        (found) => view.update(execView(found, [])),
+      ),
   );
   if (view.mode === 'json') {
     json(io, {

@@ -25,13 +25,25 @@ async function git(dir: string, args: string[]): Promise<string | undefined> {
   }
 }
 
-/** The id for a push of the checkout's current branch; undefined outside git (or detached). */
-export async function deploymentIdFromGit(dir: string): Promise<string | undefined> {
-  const [url, branch] = await Promise.all([
+/** The checkout as a push workflow's environment names it: GITHUB_REPOSITORY (of the
+ * `origin` remote), GITHUB_REF (the current branch) and GITHUB_SHA; those git can tell. */
+export async function gitEnv(dir: string): Promise<Record<string, string>> {
+  const [url, branch, sha] = await Promise.all([
     git(dir, ['config', '--get', 'remote.origin.url']),
     git(dir, ['symbolic-ref', '--quiet', 'HEAD']),
+    git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']),
   ]);
   const repository = url ? repositoryOfRemote(url) : undefined;
-  if (!repository || !branch) return undefined;
-  return refDeploymentId(repository, branch);
+  return {
+    ...(repository ? { GITHUB_REPOSITORY: repository } : {}),
+    ...(branch ? { GITHUB_REF: branch } : {}),
+    ...(sha ? { GITHUB_SHA: sha } : {}),
+  };
+}
+
+/** The id for a push of the checkout's current branch; undefined outside git (or detached). */
+export async function deploymentIdFromGit(dir: string): Promise<string | undefined> {
+  const env = await gitEnv(dir);
+  if (!env.GITHUB_REPOSITORY || !env.GITHUB_REF) return undefined;
+  return refDeploymentId(env.GITHUB_REPOSITORY, env.GITHUB_REF);
 }

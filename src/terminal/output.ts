@@ -15,8 +15,16 @@ export function outputMode(stream: Stream, json: boolean): OutputMode {
   return json ? 'json' : stream.isTTY ? 'tty' : 'plain';
 }
 
+/** Where a terminal command reads and writes. */
+export interface Io {
+  out: Stream;
+  err: Stream;
+  env: Record<string, string | undefined>;
+}
+
 export class LiveView {
   #drawn = 0;
+  #last: ViewState | undefined;
   #said = new Set<string>();
   readonly mode: OutputMode;
   readonly #out: Stream;
@@ -38,11 +46,25 @@ export class LiveView {
       }
       return;
     }
+    this.#last = s;
     const lines = renderView(s);
     // Back to the start of the previous drawing, clear to the end of the screen, draw.
     const back = this.#drawn > 0 ? `\x1b[${this.#drawn}F\x1b[J` : '';
     this.#out.write(back + lines.join('\n') + '\n');
     this.#drawn = lines.length;
+  }
+
+  /** A line of the log: on a terminal written above the view (which is drawn again under
+   * it); otherwise to `fallback` (standard error, keeping standard output for the result). */
+  print(line: string, fallback: Stream): void {
+    if (this.mode !== 'tty') {
+      fallback.write(line + '\n');
+      return;
+    }
+    const back = this.#drawn > 0 ? `\x1b[${this.#drawn}F\x1b[J` : '';
+    this.#out.write(back + line + '\n');
+    this.#drawn = 0;
+    if (this.#last) this.update(this.#last);
   }
 
   /** The final state: on a terminal, the view as it ends; plain, the phases and the table. */

@@ -1,11 +1,12 @@
 // The action's report of a command run on the instances (logs, exec): each instance's
 // output in a collapsed group, the deployment-id output, and a table in the job summary.
 
-import * as core from '../runner.ts';
-import type { RemoteResult } from '../operate/remote.ts';
-import { table, writeSummary } from './summary.ts';
+import type { Host } from '../host.ts';
+import { table } from '../report/summary.ts';
+import type { RemoteResult } from './remote.ts';
 
 export async function reportRemote(
+  host: Pick<Host, 'log' | 'output' | 'summary'>,
   what: string,
   deploymentId: string,
   results: readonly RemoteResult[],
@@ -16,13 +17,13 @@ export async function reportRemote(
   },
 ): Promise<void> {
   for (const r of results) {
-    await core.group(columns.title(r), async () => {
-      if (r.stdout) core.info(r.stdout.trimEnd());
-      if (r.stderr.trim()) core.info(r.stderr.trimEnd());
+    await host.log.group(columns.title(r), async () => {
+      if (r.stdout) host.log.info(r.stdout.trimEnd());
+      if (r.stderr.trim()) host.log.info(r.stderr.trimEnd());
     });
   }
-  core.setOutput('deployment-id', deploymentId);
-  await writeSummary(
+  host.output('deployment-id', deploymentId);
+  await host.summary(
     [
       `## Spot ${what} \`${deploymentId}\``,
       '',

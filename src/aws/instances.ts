@@ -1,5 +1,5 @@
-// Finding a deployment's instances by tag, never by a local file: destroy, status and the
-// post step all start here. An instance without the deployment tag is never returned.
+// EC2 look-ups: a deployment's instances by tag (never by a local file; an instance without
+// the deployment tag is never returned), and instances by id.
 
 import {
   DescribeInstancesCommand,
@@ -7,7 +7,8 @@ import {
   type Filter,
   type Instance,
 } from '@aws-sdk/client-ec2';
-import { abortable } from '../aws/clients.ts';
+import { abortable } from './clients.ts';
+import { chunk } from './poll.ts';
 import { TAG } from '../plan/types.ts';
 
 export interface FoundInstance {
@@ -87,5 +88,26 @@ export async function findTagged(
     }
     NextToken = page.NextToken;
   } while (NextToken);
+  return out;
+}
+
+/** DescribeInstances for ids of one region, all pages; InstanceIds accepts up to 1000 per call. */
+export async function describeInstances(
+  ec2: EC2Client,
+  ids: readonly string[],
+  signal?: AbortSignal,
+): Promise<Instance[]> {
+  const out: Instance[] = [];
+  for (const batch of chunk(ids, 1000)) {
+    let NextToken: string | undefined;
+    do {
+      const page = await ec2.send(
+        new DescribeInstancesCommand({ InstanceIds: batch, ...(NextToken ? { NextToken } : {}) }),
+        abortable(signal),
+      );
+      for (const r of page.Reservations ?? []) out.push(...(r.Instances ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken);
+  }
   return out;
 }

@@ -1,0 +1,324 @@
+// deployCommand in-process, on a fake host (__fixtures__/host.ts) over an in-memory EC2/SSM:
+// the cleanup matrix (failure × strategy × keep-failed × launch started), what each
+// strategy launches, delivers to, retires and leaves serving, and two deploys of one id
+// within one run.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { deployCommand } from '../../src/commands/deploy.ts';
+import { readInputs, type Inputs } from '../../src/inputs.ts';
+import { STATE } from '../../src/launch/state.ts';
+import { decideCleanup, type CleanupFacts } from '../../src/pipeline/cleanup.ts';
+import { TAG } from '../../src/plan/types.ts';
+import { makeApp } from '../../__fixtures__/app.ts';
+import { fakeAws, type FakeAwsOptions } from '../../__fixtures__/fake-aws.ts';
+import { fakeHost, type FakeHost } from '../../__fixtures__/host.ts';
+
+const ID = 'acme/web/command-test';
+
+function inputs(dir: string, over: Record<string, string> = {}): Inputs {
+  const values: Record<string, string> = {
+    command: 'deploy',
+    path: dir,
+    'deployment-id': ID,
+    'online-timeout': '60s',
+    ...over,
+  };
+  return readInputs((name) => values[name] ?? '');
+}
+
+type Fake = ReturnType<typeof fakeAws>;
+
+async function world(t: TestContext, aws: FakeAwsOptions = {}, total = 2) {
+  const fake = fakeAws(aws);
+  t.after(() => fake.restore());
+  const app = await makeApp({ total });
+  return { fake, app };
+}
+
+/** Runs one deploy on a fresh fake host; the error, if it failed. */
+async function deploy(dir: string, over: Record<string, string> = {}, runId = '4242-1') {
+  const host = fakeHost({ runId });
+  try {
+    const result = await deployCommand(inputs(dir, over), host);
+    return { host, result, error: undefined as Error | undefined };
+  } catch (err) {
+    return { host, result: undefined, error: err as Error };
+  } finally {
+    host.close();
+  }
+}
+
+const liveIds = (fake: Fake) =>
+  fake
+    .live()
+    .map((i) => i.id)
+    .sort();
+const count = (fake: Fake, from: number, name: string) =>
+  fake.calls.slice(from).filter((c) => c === name).length;
+const summary = (host: FakeHost) => host.summaries.join('\n');
+
+/** Every script of the deploy's `setup` step fails, on every instance (or just `only`). */
+const failSetup =
+  (only?: () => string | undefined) =>
+  (instanceId: string, script: string): number =>
+    script.includes('setup') && (only === undefined || only() === instanceId) ? 1 : 0;
+
+test('decideCleanup: the whole matrix of facts', () => {
+  const cases: Array<[Partial<CleanupFacts>, string]> = [
+    [{}, 'none'],
+    [{ failedInstances: 1 }, 'terminate-failed'],
+    [{ failedInstances: 1, keepFailed: true }, 'keep'],
+    [{ failed: true, launchStarted: true }, 'terminate-all'],
+    [{ failed: true, launchStarted: true, keepFailed: true }, 'keep'],
+    [{ failed: true, launchStarted: false }, 'none'],
+    [{ failed: true, launchStarted: false, keepFailed: true }, 'none'],
+    [{ failed: true, inPlace: true, failedInstances: 2 }, 'none'],
+    [{ failed: true, inPlace: true, keepFailed: true }, 'none'],
+    [{ inPlace: true, failedInstances: 1 }, 'none'],
+  ];
+  for (const [facts, want] of cases) {
+    const f: CleanupFacts = {
+      failed: false,
+      inPlace: false,
+      keepFailed: false,
+      launchStarted: false,
+      failedInstances: 0,
+      ...facts,
+    };
+    assert.equal(decideCleanup(f), want, JSON.stringify(f));
+  }
+});
+
+test('a first deploy: launched, healthy, tagged ready, outputs and record, post step told it succeeded', async (t) => {
+  const { fake, app } = await world(t);
+  const { host, result, error } = await deploy(app.dir);
+  assert.equal(error, undefined, error?.message);
+  assert.equal(result?.changed, true);
+  assert.equal(result?.strategy, 'replace');
+  const ids = liveIds(fake);
+  assert.equal(ids.length, 2);
+  assert.deepEqual(JSON.parse(host.outputs.get('instance-ids') ?? '[]').sort(), ids);
+  assert.equal(host.outputs.get('changed'), 'true');
+  assert.equal(host.state.get(STATE.result), 'success');
+  assert.deepEqual(JSON.parse(host.state.get(STATE.run) ?? '{}').deploymentId, ID);
+  assert.deepEqual(host.saved[0]?.instances.map((i) => i.id).sort(), ids);
+  for (const i of fake.live()) assert.equal(i.tags[TAG.phase], 'ready');
+  assert.equal(host.previews[0]?.status, 'deployed');
+  assert.match(summary(host), /succeeded/);
+});
+
+test('nothing changed: the second deploy of the same plan launches nothing and says so', async (t) => {
+  const { fake, app } = await world(t);
+  assert.equal((await deploy(app.dir)).error, undefined);
+  const before = fake.calls.length;
+  const { host, result } = await deploy(app.dir, {}, '4343-1');
+  assert.equal(result?.changed, false);
+  assert.equal(host.outputs.get('changed'), 'false');
+  assert.equal(count(fake, before, 'RunInstances'), 0);
+  assert.match(summary(host), /unchanged/);
+});
+
+// The cleanup matrix through the command: launching strategies × keep-failed × whole or
+// partial failure, and a failure before the launch started.
+for (const strategy of ['replace', 'recreate'] as const) {
+  for (const keepFailed of [false, true]) {
+    test(`${strategy}, keep-failed ${keepFailed}: a deploy that fails after its launch ${keepFailed ? 'keeps' : 'terminates'} every instance it launched`, async (t) => {
+      const { fake, app } = await world(t, { exit: failSetup() });
+      const { host, error } = await deploy(app.dir, {
+        strategy,
+        'keep-failed': String(keepFailed),
+      });
+      assert.match(error?.message ?? '', /deploy failed: delivery: 0 of 2 instances healthy/);
+      assert.equal(host.state.get(STATE.result), undefined, 'the post step cleans up');
+      assert.ok(host.state.get(STATE.run), 'the run was recorded before the launch');
+      if (keepFailed) {
+        assert.equal(fake.live().length, 2);
+        for (const i of fake.live()) assert.equal(i.tags[TAG.phase], 'failed');
+        assert.match(summary(host), /keep-failed: left 2 instances running for debugging/);
+      } else {
+        assert.deepEqual(fake.live(), []);
+        assert.match(summary(host), /terminated 2 instances of this run/);
+      }
+    });
+
+    test(`${strategy}, keep-failed ${keepFailed}: one instance failing under min-healthy 1 ${keepFailed ? 'is kept' : 'is terminated'}, the deploy succeeds`, async (t) => {
+      let first: string | undefined;
+      const { fake, app } = await world(t, {
+        exit: failSetup(() => first),
+        onCall: (name) => {
+          if (name === 'SendCommand' && first === undefined) first = fake.live()[0]?.id;
+        },
+      });
+      const { host, result, error } = await deploy(app.dir, {
+        strategy,
+        'keep-failed': String(keepFailed),
+        'min-healthy': '1',
+      });
+      assert.equal(error, undefined, error?.message);
+      assert.equal(result?.ok, true);
+      assert.equal(host.state.get(STATE.result), 'success');
+      if (keepFailed) {
+        assert.equal(fake.live().length, 2);
+        assert.match(summary(host), /keep-failed: left 1 instance running for debugging/);
+      } else {
+        assert.equal(fake.live().length, 1);
+        assert.ok(!liveIds(fake).includes(first as string));
+        assert.match(summary(host), /terminated failed instance/);
+      }
+    });
+  }
+
+  test(`${strategy}: a failure before the launch launches nothing, records no run, terminates nothing`, async (t) => {
+    const { fake, app } = await world(t);
+    const { host, error } = await deploy(app.dir, { strategy, 'min-healthy': '5' });
+    assert.match(error?.message ?? '', /min-healthy asks for 5 instances but the plan launches 2/);
+    assert.equal(host.state.get(STATE.run), undefined);
+    assert.equal(count(fake, 0, 'RunInstances'), 0);
+    assert.equal(count(fake, 0, 'TerminateInstances'), 0);
+  });
+}
+
+/** A deployment of 2 from a first deploy, then the app changed so the next one deploys. */
+async function deployed(t: TestContext, aws: FakeAwsOptions = {}) {
+  const w = await world(t, aws);
+  const first = await deploy(w.app.dir);
+  assert.equal(first.error, undefined, first.error?.message);
+  return { ...w, previous: liveIds(w.fake), mark: w.fake.calls.length };
+}
+
+test('replace: a new set is launched, delivered to, and the previous set retired after it is healthy', async (t) => {
+  const { fake, app, previous, mark } = await deployed(t);
+  const { host, error } = await deploy(app.dir, { force: 'true' }, '4343-1');
+  assert.equal(error, undefined, error?.message);
+  assert.equal(count(fake, mark, 'RunInstances') > 0, true);
+  const now = liveIds(fake);
+  assert.equal(now.length, 2);
+  assert.ok(now.every((id) => !previous.includes(id)));
+  const calls = fake.calls.slice(mark);
+  assert.ok(calls.lastIndexOf('TerminateInstances') > calls.lastIndexOf('SendCommand'));
+  assert.match(summary(host), /replace: terminated the previous 2 instances/);
+});
+
+test('replace, failing: the previous set keeps serving and the preview comment shows it', async (t) => {
+  let failing = false;
+  const { fake, app, previous } = await deployed(t, {
+    exit: (id, script) => (failing && script.includes('setup') ? 1 : 0),
+  });
+  failing = true;
+  const { host, error } = await deploy(app.dir, { force: 'true' }, '4343-1');
+  assert.match(error?.message ?? '', /deploy failed/);
+  assert.deepEqual(liveIds(fake), previous);
+  assert.match(summary(host), /replace: the previous 2 instances keep serving/);
+  const preview = host.previews.at(-1);
+  assert.equal(preview?.status, 'failed');
+  assert.deepEqual(
+    preview && 'instances' in preview ? preview.instances.map((i) => i.id).sort() : [],
+    previous,
+  );
+});
+
+test("replace, twice within one run: the second deploy retires the first one's set", async (t) => {
+  const { fake, app, previous } = await deployed(t);
+  // Same run id as the first deploy (two steps of one job, or a terminal reusing a run id).
+  const { error } = await deploy(app.dir, { force: 'true' }, '4242-1');
+  assert.equal(error, undefined, error?.message);
+  const now = liveIds(fake);
+  assert.equal(now.length, 2, `live: ${now.join(', ')}`);
+  assert.ok(
+    now.every((id) => !previous.includes(id)),
+    'the first set is retired',
+  );
+});
+
+test('recreate: the previous set is terminated before the launch; a failure leaves nothing serving', async (t) => {
+  let failing = false;
+  const { fake, app, mark } = await deployed(t, {
+    exit: (id, script) => (failing && script.includes('setup') ? 1 : 0),
+  });
+  failing = true;
+  const { host, error } = await deploy(app.dir, { force: 'true', strategy: 'recreate' }, '4343-1');
+  assert.match(error?.message ?? '', /deploy failed/);
+  const calls = fake.calls.slice(mark);
+  assert.ok(calls.indexOf('TerminateInstances') < calls.indexOf('RunInstances'));
+  assert.deepEqual(fake.live(), []);
+  assert.match(summary(host), /recreate: terminated the previous 2 instances/);
+  const preview = host.previews.at(-1);
+  assert.deepEqual(preview && 'instances' in preview ? preview.instances : undefined, []);
+});
+
+test('update: delivers to the running instances in place, launches and terminates nothing', async (t) => {
+  const { fake, app, previous, mark } = await deployed(t);
+  const { host, result, error } = await deploy(
+    app.dir,
+    { force: 'true', strategy: 'update' },
+    '4343-1',
+  );
+  assert.equal(error, undefined, error?.message);
+  assert.equal(result?.strategy, 'update');
+  assert.equal(count(fake, mark, 'RunInstances'), 0);
+  assert.equal(count(fake, mark, 'TerminateInstances'), 0);
+  assert.ok(count(fake, mark, 'SendCommand') > 0);
+  assert.deepEqual(liveIds(fake), previous);
+  for (const i of fake.live()) {
+    assert.equal(
+      Object.keys(i.tags).some((k) => k.startsWith('spot-deployer:updating:')),
+      false,
+      'the update mark is removed',
+    );
+  }
+  assert.equal(host.state.get(STATE.run), undefined, 'nothing for the post step to clean up');
+});
+
+for (const keepFailed of [false, true]) {
+  test(`update, keep-failed ${keepFailed}, failing: nothing is terminated, the instances are reported as they are`, async (t) => {
+    let failing = false;
+    const { fake, app, previous, mark } = await deployed(t, {
+      exit: (id, script) => (failing && script.includes('setup') ? 1 : 0),
+    });
+    failing = true;
+    const { host, error } = await deploy(
+      app.dir,
+      { force: 'true', strategy: 'update', 'keep-failed': String(keepFailed) },
+      '4343-1',
+    );
+    assert.match(error?.message ?? '', /deploy failed: delivery: 0 of 2 instances healthy/);
+    assert.equal(count(fake, mark, 'TerminateInstances'), 0);
+    assert.deepEqual(liveIds(fake), previous);
+    assert.match(
+      summary(host),
+      /update in place: nothing was terminated; 2 instances did not take the update/,
+    );
+    const preview = host.previews.at(-1);
+    assert.deepEqual(
+      preview && 'instances' in preview ? preview.instances.map((i) => i.id).sort() : [],
+      previous,
+    );
+  });
+}
+
+test('update with nothing running launches a new set, as replace', async (t) => {
+  const { fake, app } = await world(t);
+  const { host, result, error } = await deploy(app.dir, { strategy: 'update' });
+  assert.equal(error, undefined, error?.message);
+  assert.equal(result?.strategy, 'replace');
+  assert.equal(fake.live().length, 2);
+  assert.match(host.log.text(), /update: the deployment has no running instance to update/);
+});
+
+test('status and destroy on the same host: what runs, then nothing left; a second destroy finds nothing', async (t) => {
+  const { fake, app, previous } = await deployed(t);
+  const { statusCommand } = await import('../../src/commands/status.ts');
+  const { destroyCommand } = await import('../../src/commands/destroy.ts');
+  const host = fakeHost();
+  t.after(() => host.close());
+  const status = await statusCommand(inputs(app.dir, { command: 'status' }), host);
+  assert.deepEqual(status.instances.map((i) => i.id).sort(), previous);
+  assert.deepEqual(JSON.parse(host.outputs.get('instance-ids') ?? '[]').sort(), previous);
+  const gone = await destroyCommand(inputs(app.dir, { command: 'destroy' }), host);
+  assert.deepEqual(gone.terminated.sort(), previous);
+  assert.deepEqual(fake.live(), []);
+  assert.equal(host.previews.at(-1)?.status, 'destroyed');
+  const again = await destroyCommand(inputs(app.dir, { command: 'destroy' }), host);
+  assert.deepEqual(again.terminated, []);
+  assert.match(host.summaries.at(-1) ?? '', /Nothing to destroy/);
+});

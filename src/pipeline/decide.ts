@@ -1,0 +1,193 @@
+// The deploy's decide phase: with what runs now in hand, stop when another run is at work
+// on the deployment, answer "nothing to deploy" when it already runs the plan, or choose
+// the redeploy strategy that will change it.
+
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { DeployError } from '../aws/errors.ts';
+import type { FoundInstance } from '../aws/instances.ts';
+import type { Located } from '../aws/locate.ts';
+import { byRegion } from '../aws/poll.ts';
+import type { SecretsSealer } from '../deliver/deliver.ts';
+import { onlineIds } from '../deliver/wait.ts';
+import { errorMessage } from '../diagnostics.ts';
+import { previewInstances, type PreviewContent } from '../github/preview.ts';
+import { setInstanceOutputs, type Host } from '../host.ts';
+import type { Inputs, Strategy } from '../inputs.ts';
+import { busyMessage, holders, others } from '../launch/concurrency.ts';
+import { differences } from '../launch/existing.ts';
+import type { StrategyContext } from '../launch/strategy.ts';
+import type { Deployment } from '../manifest/model.ts';
+import type { Plan } from '../plan/types.ts';
+import { instanceRecord } from '../report/outputs.ts';
+import { instanceTable } from '../report/summary.ts';
+import type { DeployOutcome } from './types.ts';
+import { chooseStrategy, type RedeployStrategy, type StrategyInput } from './strategies/index.ts';
+
+export interface UnchangedResult extends DeployOutcome {
+  plan: Plan;
+  changed: false;
+  strategy: Strategy;
+}
+
+export type Decision =
+  | { kind: 'unchanged'; result: UnchangedResult }
+  | {
+      kind: 'deploy';
+      strategy: RedeployStrategy;
+      input: StrategyInput;
+      /** Lines for the report's cleanup section, added to by the later phases. */
+      notes: string[];
+    };
+
+/** What the later phases of the command share: the inputs, the manifest, the plan. */
+export interface Prepared {
+  inputs: Inputs;
+  deployment: Deployment;
+  plan: Plan;
+  /** The world as the strategies see it (regions are filled in by locate). */
+  ctx: StrategyContext;
+  preview(content: PreviewContent): Promise<unknown>;
+}
+
+export async function decide(p: Prepared, located: Located, host: Host): Promise<Decision> {
+  const { inputs, plan } = p;
+  const found = located.instances;
+  const ctx: StrategyContext = { ...p.ctx, regions: located.regions };
+  const ended = await checkRivals(ctx, found, inputs.githubToken, host);
+  if (ended) ctx.endedRuns = ended;
+  // Nothing changed: the instances run this plan and are Online.
+  if (!inputs.force) {
+    const why = differences(found, plan) ?? (await offline(host, found));
+    if (why === undefined) {
+      return { kind: 'unchanged', result: await unchanged(p, found, host) };
+    }
+    host.log.info(`deploying: ${why}`);
+  } else {
+    host.log.info('force: deploying whether or not anything changed');
+  }
+  const input: StrategyInput = { ctx, plan, found };
+  return {
+    kind: 'deploy',
+    strategy: chooseStrategy(inputs.strategy, input, host.log),
+    input,
+    notes: [],
+  };
+}
+
+/**
+ * Another run at work on this deployment: stop before changing anything. A run GitHub says
+ * has ended (it stopped without clearing its marks) does not count; returns those runs.
+ */
+async function checkRivals(
+  ctx: StrategyContext,
+  found: readonly FoundInstance[],
+  token: string,
+  host: Host,
+): Promise<ReadonlySet<string> | undefined> {
+  let rivals = others(holders(found, host.clock.now()), ctx.runId);
+  let ended: ReadonlySet<string> | undefined;
+  if (rivals.length > 0 && token) {
+    const answer = await host.endedRuns(token, rivals);
+    for (const n of answer.notes) host.log.info(n);
+    for (const h of rivals.filter((r) => answer.ended.has(r.runId))) {
+      host.log.info(
+        `run ${h.runId} has ended without clearing its marks on ${h.instances.map((i) => i.id).join(', ')}; they no longer count`,
+      );
+    }
+    ended = answer.ended;
+    rivals = rivals.filter((r) => !answer.ended.has(r.runId));
+  }
+  if (rivals.length > 0) {
+    const message = busyMessage(ctx.deploymentId, rivals, ctx.serverUrl);
+    await host.summary(`## Spot deploy \`${ctx.deploymentId}\`: not started\n\n${message}\n`);
+    throw new DeployError(message);
+  }
+  return ended;
+}
+
+/** The first instance not Online in SSM, as a reason to deploy; undefined when all are. */
+async function offline(
+  host: { clientsFor(region: string): { ssm: SSMClient }; signal?: AbortSignal },
+  found: readonly FoundInstance[],
+): Promise<string | undefined> {
+  const missing = await Promise.all(
+    [...byRegion(found)].map(async ([region, ids]) => {
+      const online = await onlineIds(host.clientsFor(region).ssm, ids, host.signal);
+      return ids.filter((i) => !online.has(i));
+    }),
+  );
+  const first = missing.find((m) => m.length > 0);
+  return first ? `not Online in SSM: ${first.join(', ')}` : undefined;
+}
+
+/** Nothing to do: say so, and still give the outputs, the summary and the comment. */
+async function unchanged(
+  p: Prepared,
+  found: readonly FoundInstance[],
+  host: Host,
+): Promise<UnchangedResult> {
+  const { plan } = p;
+  // Healthy as far as this run can tell without a command: the deploy that launched (or
+  // updated) them found them healthy and tagged them ready, and SSM has them Online now.
+  const records = found.map((f) => instanceRecord(f, 'healthy'));
+  const regions = [...new Set(records.map((r) => r.region))];
+  setInstanceOutputs(host, plan.deploymentId, records, regions);
+  host.output('changed', 'false');
+  const n = records.length;
+  const line =
+    `nothing to deploy: the ${n} instance${n === 1 ? '' : 's'} of ${plan.deploymentId} ` +
+    `already run manifest ${plan.manifestDigest.slice(0, 12)} and are Online in SSM; ` +
+    'set force: true to deploy anyway (e.g. after rotating a secret)';
+  host.log.info(line);
+  await host.summary(
+    [
+      `## Spot deploy \`${plan.deploymentId}\`: unchanged`,
+      '',
+      line[0]?.toUpperCase() + line.slice(1) + '.',
+      '',
+      instanceTable(records),
+      '',
+    ].join('\n'),
+  );
+  await p.preview({
+    status: 'deployed',
+    deploymentId: plan.deploymentId,
+    instances: previewInstances(records),
+    sha: plan.identity.sha,
+    manifestDigest: plan.manifestDigest,
+  });
+  return {
+    ok: true,
+    plan,
+    changed: false,
+    strategy: p.inputs.strategy,
+    records,
+    regions,
+    report: {
+      deploymentId: plan.deploymentId,
+      outcome: 'succeeded',
+      requested: n,
+      instances: records,
+      steps: [],
+      phases: [],
+      launch: [],
+      costNotes: [],
+      cleanup: [line],
+    },
+  };
+}
+
+/** The secrets sealing of src/plan/secrets.ts, loaded only when a plan delivers secrets;
+ * secrets too large to deliver fail here, before anything is launched. */
+export async function loadSealer(secrets: Record<string, string>): Promise<SecretsSealer> {
+  const s = await import('../plan/secrets.ts');
+  try {
+    s.assertSecretsFit(secrets);
+  } catch (err) {
+    throw new DeployError(`input 'secrets': ${errorMessage(err)}; nothing was launched`);
+  }
+  return {
+    keyScript: s.secretsKeyScript,
+    seal: s.sealForInstances,
+  };
+}

@@ -1,0 +1,60 @@
+// A redeploy strategy: what a deploy does about the set that runs now. Each is one module
+// behind this interface (replace.ts, update.ts, recreate.ts); a new one is one more file
+// and one more entry in STRATEGY_MODULES.
+
+import type { FoundInstance } from '../../aws/instances.ts';
+import type { Strategy } from '../../inputs.ts';
+import type { LaunchedInstance } from '../../launch/launch.ts';
+import { PHASE } from '../../launch/concurrency.ts';
+import { concurrencyCheck, tagInstances, type StrategyContext } from '../../launch/strategy.ts';
+import { TAG, type Plan } from '../../plan/types.ts';
+import type { InstanceRecord } from '../../report/outputs.ts';
+import type { DeployHooks, DeployOutcome } from '../types.ts';
+
+/** What a strategy decides with: the world, the plan, and the deployment as it runs now. */
+export interface StrategyInput {
+  ctx: StrategyContext;
+  plan: Plan;
+  /** The deployment's live instances before this deploy. */
+  found: readonly FoundInstance[];
+}
+
+export interface RedeployStrategy {
+  readonly name: Strategy;
+  /** Whether it can work on what runs now; when not, `fallback` names the one that does. */
+  applies?(s: StrategyInput): boolean;
+  fallback?: { strategy: Strategy; why: string };
+  /**
+   * Before anything is launched or delivered; returns lines for the report. `inPlace`:
+   * whom to deliver to instead of launching the plan's new set (undefined: launch).
+   */
+  prepare(s: StrategyInput): Promise<{ inPlace?: LaunchedInstance[]; notes: string[] }>;
+  /** The hooks of the deploy (concurrency checks, tags on success or on keep-failed). */
+  hooks(s: StrategyInput): DeployHooks;
+  /** Runs the deploy; a strategy may wrap it (update marks its instances while it works). */
+  around?(s: StrategyInput, deploy: () => Promise<DeployOutcome>): Promise<DeployOutcome>;
+  /** After a healthy deploy: what to retire, as report lines; `launched` is every id this
+   * deploy launched. Throws a DeployError when the retirement failed. */
+  retire(s: StrategyInput, launched: ReadonlySet<string>): Promise<string[]>;
+  /** After a failed deploy: what serves now (for the preview comment) and report lines. */
+  serving(s: StrategyInput, outcome: DeployOutcome): { records: InstanceRecord[]; notes: string[] };
+}
+
+/** The hooks of a deploy that launches a new set: the concurrency check after the launch
+ * and before the first command; healthy instances tagged ready, kept ones failed. */
+export function launchHooks(s: StrategyInput): DeployHooks {
+  const check = concurrencyCheck(s.ctx);
+  return {
+    afterLaunch: check,
+    beforeDeliver: check,
+    onHealthy: (members) => tagInstances(s.ctx, members, { [TAG.phase]: PHASE.ready }),
+    onKept: (kept) =>
+      tagInstances(
+        s.ctx,
+        Object.entries(kept).flatMap(([region, ids]) => ids.map((id) => ({ id, region }))),
+        { [TAG.phase]: PHASE.failed },
+      ),
+  };
+}
+
+export const plural = (n: number, what = 'instance') => `${n} ${what}${n === 1 ? '' : 's'}`;
