@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // spot-deployer: the command line. Offline: validate, plan, generate, bundle. Against AWS
 // (credentials and region through the SDK's standard chain, --profile, --region), on the
-// terminal host (terminal/host.ts): list, logs, exec. See the
+// terminal host (terminal/host.ts): deploy, destroy, status, list, logs, exec. See the
 // README's "Command line" section.
 // Exit status: 0 ok, 1 failure (what the user must act on: an ActionError of any kind),
 // 2 usage, 3 internal error.
@@ -21,6 +21,12 @@ const USAGE = `usage:
   spot-deployer plan [DIR] --out PLAN_DIR [--json]
   spot-deployer generate [DIR] [--force]
   spot-deployer bundle [DIR] --out FILE.tar.gz [--json]
+  spot-deployer deploy [DIR] [--instance-profile NAME] [--strategy replace|update|recreate]
+      [--ttl 8h] [--min-healthy all|N|N%] [--on-demand-fallback] [--keep-failed] [--force]
+      [--timeout 45m] [--online-timeout 10m] [--max-price USD] [--secrets-file FILE]
+      [--summary FILE.md] [--json]
+  spot-deployer status [DIR] [--json]
+  spot-deployer destroy [DIR] [--json]
   spot-deployer list [--regions R1,R2] [--json]
   spot-deployer logs [DIR] [--service NAME] [--since 10m] [--lines 200] [--grep RE] [--instance ID] [--json]
   spot-deployer exec [DIR] [--instance ID] [--json] -- COMMAND [ARG...]
@@ -33,6 +39,7 @@ async function runCommand(args: Args, io: Io): Promise<number> {
     info: (m: string) => io.out.write(m + '\n'),
   };
   const terminal = () => import('./terminal/commands.ts');
+  const lifecycle = () => import('./terminal/lifecycle.ts');
   switch (args.command) {
     case 'validate': {
       const { validateCommand } = await import('./commands/validate.ts');
@@ -62,6 +69,12 @@ async function runCommand(args: Args, io: Io): Promise<number> {
     }
     case 'bundle':
       return (await terminal()).bundleMain(args, io);
+    case 'deploy':
+      return (await lifecycle()).deployMain(args, io);
+    case 'status':
+      return (await lifecycle()).statusMain(args, io);
+    case 'destroy':
+      return (await lifecycle()).destroyMain(args, io);
     case 'list':
       return (await terminal()).listMain(args, io);
     case 'logs':

@@ -4,9 +4,12 @@
 // counts, logs shows what its service wrote, exec -- uname -a prints one result per
 // instance. Then the action's logs, exec and reap under @github/local-action as a workflow
 // runs them: reap destroys the preview once its pull request is closed (fake GitHub API).
+// Second, the whole life of a deployment from the command line: deploy (in a pseudo-
+// terminal: the live view's phases and instance table), status --json, list --json, logs,
+// exec, destroy, destroy again; and a deploy stopped by Ctrl-C leaves nothing running.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -311,5 +314,123 @@ test(
     } finally {
       await api.close();
     }
+  },
+);
+
+/** A git checkout of `dir` whose push of `branch` has the id OWNER/REPO/BRANCH. */
+function checkout(dir: string, branch: string): void {
+  const git = (...a: string[]) => execFileSync('git', ['-C', dir, ...a], { stdio: 'ignore' });
+  git('init', '-q', '-b', branch);
+  git('remote', 'add', 'origin', 'git@github.com:octo/term.git');
+}
+
+const LIVE = new Set(['pending', 'running', 'stopping', 'stopped']);
+
+test(
+  'a deployment made, read and destroyed from the command line; Ctrl-C during a deploy cleans up',
+  { timeout: 400_000 },
+  async () => {
+    const app = await makeApp();
+    const branch = `term-${process.pid}`;
+    checkout(app.dir, branch);
+    const deploymentId = `octo/term/${branch}`;
+    const env = profileEnv();
+    const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], env);
+    const aws = ['--profile', 'operator'];
+
+    // deploy on a terminal: the phases drawn in place, then the instance table
+    const screen = await onTerminal(env, [
+      ['deploy', app.dir, ...aws, '--online-timeout', '120s', '--ttl', '2h'],
+    ]);
+    const live = instancesOfDeployment(cloud, deploymentId).filter((i) => LIVE.has(i.state));
+    assert.equal(live.length, 1, screen);
+    const id = live[0]?.id ?? '';
+    assert.match(screen, new RegExp(`^spot-deployer deploy ${deploymentId}$`, 'm'), screen);
+    for (const phase of ['planning', 'launch', 'running', 'ssm online', 'deliver', 'verify']) {
+      assert.match(screen, new RegExp(`^ {2}✓ ${phase}$`, 'm'), screen);
+    }
+    assert.doesNotMatch(screen, /^ {2}… /m, 'every running phase was drawn over');
+    assert.match(screen, /^instance +region +zone +type +market +state +health$/m, screen);
+    assert.match(
+      screen,
+      new RegExp(`^${id} +us-west-2 +us-west-2\\w +t3a?\\.micro +spot +running +healthy$`, 'm'),
+      screen,
+    );
+
+    // status --json: the action's outputs, as one document
+    const status = await cli('status', app.dir, ...aws, '--json');
+    assert.equal(status.code, 0, ran(status));
+    const doc = JSON.parse(status.stdout) as Record<string, unknown>;
+    assert.equal(doc['deployment-id'], deploymentId);
+    assert.deepEqual(doc['instance-ids'], [id]);
+    assert.deepEqual(doc.regions, ['us-west-2']);
+    const [record] = doc.instances as Array<Record<string, string>>;
+    assert.equal(record?.id, id);
+    assert.equal(record?.health, 'healthy');
+    assert.equal(record?.lifecycle, 'spot');
+    assert.deepEqual(doc['private-ips'], [record?.['private-ip']]);
+
+    // list --json: the deployment with its counts and the checkout's repository and branch
+    const listed = await cli('list', ...aws, '--json');
+    assert.equal(listed.code, 0, ran(listed));
+    const mine = (
+      JSON.parse(listed.stdout) as { deployments: Array<Record<string, unknown>> }
+    ).deployments.find((d) => d.deploymentId === deploymentId);
+    assert.ok(mine, ran(listed));
+    assert.equal(mine.instances, 1);
+    assert.equal(mine.spot, 1);
+    assert.equal(mine.repository, 'octo/term');
+    assert.equal(mine.ref, `refs/heads/${branch}`);
+
+    // logs and exec, addressed by the id the checkout gives
+    const logs = await cli('logs', app.dir, ...aws, '--lines', '20');
+    assert.equal(logs.code, 0, ran(logs));
+    assert.match(logs.stdout, new RegExp(`^${id} .*GET /index\\.html`, 'm'));
+    const uname = await cli('exec', app.dir, ...aws, '--', 'uname', '-a');
+    assert.equal(uname.code, 0, ran(uname));
+    assert.match(uname.stdout, new RegExp(`^== ${id} \\(us-west-2\\): Success, exit 0$`, 'm'));
+    assert.match(uname.stdout, new RegExp(`^${id} Linux `, 'm'));
+
+    // destroy leaves nothing; a second destroy has nothing to do, and succeeds
+    const destroyed = await cli('destroy', app.dir, ...aws, '--json');
+    assert.equal(destroyed.code, 0, ran(destroyed));
+    assert.deepEqual((JSON.parse(destroyed.stdout) as Record<string, unknown>)['instance-ids'], [
+      id,
+    ]);
+    assert.deepEqual(
+      instancesOfDeployment(cloud, deploymentId).map((i) => i.state),
+      ['terminated'],
+    );
+    const again = await cli('destroy', app.dir, ...aws);
+    assert.equal(again.code, 0, ran(again));
+    assert.match(again.stderr, /nothing to destroy: no live instance tagged/, ran(again));
+
+    // Ctrl-C (SIGINT) while the deploy delivers: the run's instances are terminated
+    const slow = await makeApp({ setupScript: '#!/bin/bash\nsleep 600\n' });
+    const cancelId = `octo/term/cancel-${process.pid}`;
+    const child = spawn(
+      process.execPath,
+      [CLI, 'deploy', slow.dir, ...aws, '--deployment-id', cancelId, '--online-timeout', '120s'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    while (!/^▸ Steps? /m.test(stderr)) {
+      assert.equal(child.exitCode, null, `the deploy ended before it delivered:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(instancesOfDeployment(cloud, cancelId).some((i) => i.state === 'running'));
+    child.kill('SIGINT');
+    const code = await exited;
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /received SIGINT: cancelling/, stderr);
+    assert.match(stderr, /error: .*cancel/i, stderr);
+    assert.deepEqual(
+      instancesOfDeployment(cloud, cancelId).filter((i) => LIVE.has(i.state)),
+      [],
+      'no instance of the cancelled deploy is left running',
+    );
   },
 );
