@@ -15,11 +15,18 @@ import type { FoundInstance } from '../../src/aws/instances.ts';
 import { TAG } from '../../src/plan/types.ts';
 import { instanceLines, prefixLines, renderView, type ViewState } from '../../src/terminal/view.ts';
 import { LiveView, outputMode } from '../../src/terminal/output.ts';
+import { outputsDocument, terminalHost } from '../../src/terminal/host.ts';
 import { parseCommandLine, UsageError } from '../../src/terminal/args.ts';
 import { repositoryOfRemote } from '../../src/terminal/git.ts';
 import { previewDeploymentId, previewNumber } from '../../src/identity.ts';
 
 const execFileP = promisify(execFile);
+
+/** A stream that keeps what is written, a terminal or not. */
+const sink = (isTTY: boolean) => {
+  const chunks: string[] = [];
+  return { chunks, isTTY, write: (t: string) => chunks.push(t) };
+};
 /** SSM's limit on the standard output GetCommandInvocation returns. */
 const SSM_STDOUT_LIMIT = 24_000;
 
@@ -220,10 +227,6 @@ test('the view renders the phases and an aligned instance table', () => {
 });
 
 test('output: redrawn in place on a terminal, phase lines when plain, nothing with --json', () => {
-  const sink = (isTTY: boolean) => {
-    const chunks: string[] = [];
-    return { chunks, isTTY, write: (t: string) => chunks.push(t) };
-  };
   assert.equal(outputMode(sink(true), false), 'tty');
   assert.equal(outputMode(sink(false), false), 'plain');
   assert.equal(outputMode(sink(true), true), 'json');
@@ -286,4 +289,68 @@ test('the repository of a remote, https or ssh; preview ids round-trip', () => {
   assert.equal(previewNumber('octo/shop', previewDeploymentId('octo/shop', 12)), 12);
   assert.equal(previewNumber('octo/shop', 'octo/other/pr-12'), undefined);
   assert.equal(previewNumber('octo/shop', 'octo/shop/main'), undefined);
+});
+
+test('terminal host: progress drawn as the view (phases by name, the fleet), log above it, masks, outputs as one JSON document', async () => {
+  const tty = sink(true);
+  const err = sink(false);
+  const live = new LiveView(tty, 'tty');
+  const host = terminalHost({
+    io: { out: tty, err, env: {} },
+    live,
+    title: 'spot-deployer deploy acme/web/main',
+    env: { GITHUB_REPOSITORY: 'acme/web' },
+  });
+  try {
+    host.progress?.({ kind: 'phase', name: 'launch', state: 'running' });
+    host.progress?.({ kind: 'phase', name: 'verify', state: 'running' });
+    host.progress?.({ kind: 'phase', name: 'launch', state: 'done' });
+    const instance = {
+      id: 'i-0a',
+      region: 'eu-west-1',
+      zone: 'eu-west-1a',
+      type: 't3.micro',
+      lifecycle: 'spot' as const,
+      state: 'running',
+      health: 'healthy',
+    };
+    host.progress?.({ kind: 'instances', instances: [instance] });
+    assert.deepEqual(
+      host.view().phases.map((p) => `${p.name}:${p.state}`),
+      ['launch:done', 'verify:running'],
+    );
+    host.mask('s3cret');
+    host.log.info('token s3cret used');
+    const [logged = '', redrawn = ''] = tty.chunks.slice(-2);
+    // The log line replaces the view (secrets hidden), which is drawn again under it.
+    const drawn = renderView(host.view()).length;
+    assert.equal(logged, `\x1b[${drawn}F\x1b[Jtoken *** used\n`);
+    assert.ok(redrawn.startsWith('spot-deployer deploy acme/web/main\n'), redrawn);
+    assert.match(redrawn, /^i-0a +eu-west-1 +eu-west-1a +t3\.micro +spot +running +healthy$/m);
+    assert.deepEqual(err.chunks, []);
+    host.output('deployment-id', 'acme/web/main');
+    host.output('instance-ids', '["i-0a"]');
+    host.output('changed', 'true');
+    assert.deepEqual(outputsDocument(host.outputs), {
+      'deployment-id': 'acme/web/main',
+      'instance-ids': ['i-0a'],
+      changed: 'true',
+    });
+    assert.equal(host.env.GITHUB_REPOSITORY, 'acme/web');
+    assert.ok((await host.records.restore('acme/web/main')).warning);
+  } finally {
+    host.close();
+  }
+  // Not a terminal: the log goes to standard error, standard output keeps the result.
+  const out = sink(false);
+  const err2 = sink(false);
+  const plain = terminalHost({
+    io: { out, err: err2, env: {} },
+    live: new LiveView(out, 'json'),
+    title: 't',
+    env: {},
+  });
+  plain.log.warning('careful');
+  plain.close();
+  assert.deepEqual([out.chunks, err2.chunks], [[], ['warning: careful\n']]);
 });
