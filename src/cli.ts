@@ -53,7 +53,7 @@ async function runCommand(args: Args, io: Io): Promise<number> {
       const inputs = await inputsOf(args, id, io.env);
       const { planCommand } = await import('./commands/plan.ts');
       const quiet = { ...reporter, info: () => undefined };
-      const res = await planCommand(inputs, args.flags.json ? quiet : reporter);
+      const res = await planCommand(inputs, args.flags.json ? quiet : reporter, io.env);
       if (args.flags.json) {
         const { deploymentId, manifestDigest } = res.plan;
         io.out.write(

@@ -56,7 +56,7 @@ export async function run(): Promise<void> {
       }
       case 'plan': {
         const { planCommand } = await import('./commands/plan.ts');
-        const result = await planCommand(inputs, { annotate, info: core.info });
+        const result = await planCommand(inputs, { annotate, info: core.info }, process.env);
         core.setOutput('plan-dir', result.dir);
         core.setOutput('deployment-id', result.plan.deploymentId);
         core.setOutput('manifest-digest', result.plan.manifestDigest);

@@ -12,6 +12,8 @@ export async function planCommand(
   inputs: Pick<Inputs, 'path' | 'planOut' | 'deploymentId' | 'secrets'> &
     Partial<Pick<Inputs, 'instanceProfile' | 'ttl' | 'maxPrice' | 'onDemandFallback'>>,
   reporter: Reporter,
+  /** The run's environment (GITHUB_*), for the identity and the derived id. */
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ plan: Plan; dir: string }> {
   const deployment = applyInputOverrides(await loadOrThrow(inputs.path, reporter), {
     instanceProfile: inputs.instanceProfile ?? '',
@@ -19,9 +21,9 @@ export async function planCommand(
     maxPrice: inputs.maxPrice ?? '',
     ...(inputs.onDemandFallback !== undefined ? { onDemandFallback: inputs.onDemandFallback } : {}),
   });
-  const identity = resolveIdentity(process.env);
+  const identity = resolveIdentity(env);
   const plan = await buildPlan(deployment, {
-    deploymentId: await resolveDeploymentId(inputs.deploymentId, process.env),
+    deploymentId: await resolveDeploymentId(inputs.deploymentId, env),
     identity,
     secretNames: Object.keys(inputs.secrets).sort(),
   });

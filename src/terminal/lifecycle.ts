@@ -29,6 +29,8 @@ async function hosted(verb: string, args: Args, io: Io, run: Run): Promise<numbe
     ...(args.flags.summary ? { summaryFile: args.flags.summary } : {}),
   };
   return onTerminalHost(options, async (host) => {
+    // As the action masks them: no secret value in any line the host writes.
+    for (const value of Object.values(inputs.secrets)) host.mask(value);
     try {
       await run(inputs, host);
     } finally {
