@@ -15,6 +15,15 @@ import {
   type Args,
 } from './terminal/args.ts';
 import type { Io } from './terminal/commands.ts';
+import { describeAwsError } from './aws/errors.ts';
+
+/** An error of the AWS SDK (a service's answer, or no credentials found): the account or the
+ * set-up, for the user to act on, not a bug. */
+function fromAws(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const name = (e as { name?: unknown }).name;
+  return '$metadata' in e || name === 'CredentialsProviderError' || name === 'TokenProviderError';
+}
 
 const USAGE = `usage:
   spot-deployer validate [DIR]
@@ -109,6 +118,10 @@ export async function cli(
     if (e instanceof ActionError) {
       for (const d of e.diagnostics) err.write(formatDiagnostic(d) + '\n');
       err.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    if (fromAws(e)) {
+      err.write(`error: AWS: ${describeAwsError(e)}\n`);
       return 1;
     }
     err.write(`internal error: ${errorMessage(e)}\n`);

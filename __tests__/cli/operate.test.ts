@@ -132,3 +132,22 @@ test('bundle writes the bytes a deploy with tarball_source uploads, and their sh
   assert.equal(noSource.code, 1);
   assert.match(noSource.stderr, /no tarball_source to bundle/);
 });
+
+test('status and destroy with no AWS credentials anywhere: an AWS error, exit 1 (not an internal error)', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'no-aws-'));
+  const env = {
+    HOME: home,
+    AWS_REGION: 'us-west-2',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+    AWS_CONFIG_FILE: join(home, 'none'),
+    // Never reached: the SDK finds no credentials before it sends anything.
+    AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:9',
+  };
+  for (const command of ['status', 'destroy']) {
+    const r = await cli([command, WEB, '--deployment-id', 'acme/web/main'], env);
+    assert.equal(r.code, 1, `${command}: ${r.stderr}`);
+    assert.match(r.stderr, /^error: AWS: .*credentials/im, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error/);
+  }
+});
