@@ -26,9 +26,12 @@ const LAYERS = [
   { name: 'destroy', paths: ['^src/destroy/'] },
   { name: 'github', paths: ['^src/github/'] },
   { name: 'orchestration', paths: ['^src/host[.]ts$', '^src/pipeline/'] },
+  // What logs, exec and list share (the remote scripts, their run and report over the host).
+  { name: 'operate', paths: ['^src/operate/'] },
   { name: 'commands', paths: ['^src/commands/'] },
   {
-    // The hosts and entry points: only these talk to the runner (workflow commands).
+    // The hosts and entry points: only these talk to the runner (workflow commands); the
+    // command line's own parts (terminal/: arguments, its host, the live view) are entry too.
     name: 'entry',
     paths: [
       '^src/main[.]ts$',
@@ -39,6 +42,8 @@ const LAYERS = [
       '^src/action-host[.]ts$',
       '^src/annotate[.]ts$',
       '^src/runner[.]ts$',
+      '^src/cancellation[.]ts$',
+      '^src/terminal/',
     ],
   },
 ];

@@ -46,6 +46,8 @@ export function actionHost(signal?: AbortSignal): Host & { close(): void } {
     preview: (token, content, opts) => updatePreview(token, content, coreLog, opts),
     records: { restore: (id) => restoreRecord(id), save: (r) => saveRecord(r) },
     endedRuns: (token, runs) => endedRuns(token, runs),
+    // The runner shows the log's groups; there is no live view to feed.
+    progress: () => undefined,
     ...(signal ? { signal } : {}),
     env: process.env,
     close: () => clients.close(),

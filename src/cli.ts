@@ -1,83 +1,127 @@
 #!/usr/bin/env node
-// spot-deployer: the original tool's local commands.
-//   spot-deployer validate [DIR]
-//   spot-deployer plan [DIR] --out PLAN_DIR
-//   spot-deployer generate [DIR] [--force]
-// Exit status: 0 ok, 1 the manifest (or the command's input) is wrong, 2 usage, 3 internal error.
+// spot-deployer: the command line. Offline: validate, plan, generate, bundle. Against AWS
+// (credentials and region through the SDK's standard chain, --profile, --region), on the
+// terminal host (terminal/host.ts): deploy, destroy, status, list, logs, exec. See the
+// README's "Command line" section.
+// Exit status: 0 ok, 1 failure (what the user must act on: an ActionError of any kind),
+// 2 usage, 3 internal error.
 
-import { parseArgs } from 'node:util';
 import { ActionError, formatDiagnostic, errorMessage, type Diagnostic } from './diagnostics.ts';
+import {
+  applyAwsFlags,
+  parseCommandLine,
+  UsageError,
+  inputsOf,
+  type Args,
+} from './terminal/args.ts';
+import type { Io } from './terminal/commands.ts';
+import { describeAwsError } from './aws/errors.ts';
+
+/** An error of the AWS SDK (a service's answer, or no credentials found): the account or the
+ * set-up, for the user to act on, not a bug. */
+function fromAws(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const name = (e as { name?: unknown }).name;
+  return '$metadata' in e || name === 'CredentialsProviderError' || name === 'TokenProviderError';
+}
 
 const USAGE = `usage:
   spot-deployer validate [DIR]
-  spot-deployer plan [DIR] --out PLAN_DIR
-  spot-deployer generate [DIR] [--force]`;
+  spot-deployer plan [DIR] --out PLAN_DIR [--json]
+  spot-deployer generate [DIR] [--force]
+  spot-deployer bundle [DIR] --out FILE.tar.gz [--json]
+  spot-deployer deploy [DIR] [--instance-profile NAME] [--strategy replace|update|recreate]
+      [--ttl 8h] [--min-healthy all|N|N%] [--on-demand-fallback] [--keep-failed] [--force]
+      [--timeout 45m] [--online-timeout 10m] [--max-price USD] [--secrets-file FILE]
+      [--summary FILE.md] [--json]
+  spot-deployer status [DIR] [--json]
+  spot-deployer destroy [DIR] [--json]
+  spot-deployer list [--regions R1,R2] [--json]
+  spot-deployer logs [DIR] [--service NAME] [--since 10m] [--lines 200] [--grep RE] [--instance ID] [--json]
+  spot-deployer exec [DIR] [--instance ID] [--json] -- COMMAND [ARG...]
+options for the AWS commands: --profile NAME, --region REGION, --regions R1,R2,
+  --deployment-id ID (default: OWNER/REPO/BRANCH of the checkout's origin and branch)`;
+
+async function runCommand(args: Args, io: Io): Promise<number> {
+  const reporter = {
+    annotate: (d: Diagnostic) => io.err.write(formatDiagnostic(d) + '\n'),
+    info: (m: string) => io.out.write(m + '\n'),
+  };
+  const terminal = () => import('./terminal/commands.ts');
+  const lifecycle = () => import('./terminal/lifecycle.ts');
+  switch (args.command) {
+    case 'validate': {
+      const { validateCommand } = await import('./commands/validate.ts');
+      await validateCommand({ path: args.dir }, reporter);
+      return 0;
+    }
+    case 'plan': {
+      if (!args.flags.out) throw new UsageError('plan needs --out PLAN_DIR');
+      const { deploymentIdFromGit } = await import('./terminal/git.ts');
+      const id = args.flags['deployment-id'] ?? (await deploymentIdFromGit(args.dir)) ?? '';
+      const inputs = await inputsOf(args, id, io.env);
+      const { planCommand } = await import('./commands/plan.ts');
+      const quiet = { ...reporter, info: () => undefined };
+      const res = await planCommand(inputs, args.flags.json ? quiet : reporter, io.env);
+      if (args.flags.json) {
+        const { deploymentId, manifestDigest } = res.plan;
+        io.out.write(
+          JSON.stringify({ dir: res.dir, deploymentId, manifestDigest }, null, 2) + '\n',
+        );
+      }
+      return 0;
+    }
+    case 'generate': {
+      const { generateCommand } = await import('./commands/generate.ts');
+      await generateCommand({ path: args.dir, force: args.flags.force === true }, reporter);
+      return 0;
+    }
+    case 'bundle':
+      return (await terminal()).bundleMain(args, io);
+    case 'deploy':
+      return (await lifecycle()).deployMain(args, io);
+    case 'status':
+      return (await lifecycle()).statusMain(args, io);
+    case 'destroy':
+      return (await lifecycle()).destroyMain(args, io);
+    case 'list':
+      return (await terminal()).listMain(args, io);
+    case 'logs':
+      return (await terminal()).logsMain(args, io);
+    case 'exec':
+      return (await terminal()).execMain(args, io);
+    default:
+      throw new UsageError(args.command ? `unknown command '${args.command}'` : 'no command');
+  }
+}
 
 export async function cli(
   argv: string[],
-  out = process.stdout,
-  err = process.stderr,
+  out: Io['out'] = process.stdout,
+  err: Io['err'] = process.stderr,
+  env: Io['env'] = process.env,
 ): Promise<number> {
-  let parsed;
+  const io: Io = { out, err, env };
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        force: { type: 'boolean', short: 'f', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    err.write(`${errorMessage(e)}\n${USAGE}\n`);
-    return 2;
-  }
-  const [command, dir = '.', ...rest] = parsed.positionals;
-  if (parsed.values.help) {
-    out.write(USAGE + '\n');
-    return 0;
-  }
-  if (!command || rest.length > 0) {
-    err.write(USAGE + '\n');
-    return 2;
-  }
-  const reporter = {
-    annotate: (d: Diagnostic) => err.write(formatDiagnostic(d) + '\n'),
-    info: (m: string) => out.write(m + '\n'),
-  };
-  try {
-    switch (command) {
-      case 'validate': {
-        const { validateCommand } = await import('./commands/validate.ts');
-        await validateCommand({ path: dir }, reporter);
-        return 0;
-      }
-      case 'plan': {
-        if (!parsed.values.out) {
-          err.write(`plan needs --out PLAN_DIR\n${USAGE}\n`);
-          return 2;
-        }
-        const { planCommand } = await import('./commands/plan.ts');
-        await planCommand(
-          { path: dir, planOut: parsed.values.out, deploymentId: '', secrets: {} },
-          reporter,
-        );
-        return 0;
-      }
-      case 'generate': {
-        const { generateCommand } = await import('./commands/generate.ts');
-        await generateCommand({ path: dir, force: parsed.values.force }, reporter);
-        return 0;
-      }
-      default:
-        err.write(`unknown command '${command}'\n${USAGE}\n`);
-        return 2;
+    const args = parseCommandLine(argv);
+    if (args.flags.help) {
+      out.write(USAGE + '\n');
+      return 0;
     }
+    applyAwsFlags(args, env);
+    return await runCommand(args, io);
   } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`${e.message}\n${USAGE}\n`);
+      return 2;
+    }
     if (e instanceof ActionError) {
       for (const d of e.diagnostics) err.write(formatDiagnostic(d) + '\n');
       err.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    if (fromAws(e)) {
+      err.write(`error: AWS: ${describeAwsError(e)}\n`);
       return 1;
     }
     err.write(`internal error: ${errorMessage(e)}\n`);

@@ -43,10 +43,41 @@ export interface Host {
   };
   /** Which of these runs GitHub says have ended. */
   endedRuns(token: string, runs: readonly RunRef[]): Promise<EndedRuns>;
+  /** What a front end shows as the command goes (the terminal's live view); optional, the
+   * action shows its log groups instead. */
+  progress?(event: ProgressEvent): void;
   /** Aborts everything in flight (cancellation). */
   signal?: AbortSignal;
   /** The run's environment (GITHUB_* variables: run id, ref, repository, server). */
   env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A phase started, ended or failed; or the instances as last seen. */
+export type ProgressEvent =
+  | { kind: 'phase'; name: string; state: 'running' | 'done' | 'failed'; detail?: string }
+  | { kind: 'instances'; instances: ProgressInstance[] };
+
+/** What a front end shows of an instance: the step outputs' record, without the addresses. */
+export type ProgressInstance = Pick<
+  InstanceRecord,
+  'id' | 'region' | 'zone' | 'type' | 'lifecycle' | 'state' | 'health'
+>;
+
+/** Runs `fn` as the named phase of the host's progress: running, then done or failed. */
+export async function inPhase<T>(
+  host: Pick<Host, 'progress'>,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  host.progress?.({ kind: 'phase', name, state: 'running' });
+  try {
+    const value = await fn();
+    host.progress?.({ kind: 'phase', name, state: 'done' });
+    return value;
+  } catch (err) {
+    host.progress?.({ kind: 'phase', name, state: 'failed' });
+    throw err;
+  }
 }
 
 /** The deployment's instances as step outputs (deploy and status give the same ones). */

@@ -44,15 +44,35 @@ export function toTagValue(value: string): string {
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review']);
 
+/** The id of a pull request's preview: `owner/repo/pr-12`. */
+export function previewDeploymentId(repository: string, pr: number): string {
+  return toTagValue(`${repository || 'local'}/pr-${pr}`);
+}
+
+/** The id for a push of a branch or tag: `owner/repo/<branch or tag>`. */
+export function refDeploymentId(repository: string, ref: string): string {
+  return toTagValue(
+    `${repository || 'local'}/${ref.replace(/^refs\/(heads|tags)\//, '') || 'default'}`,
+  );
+}
+
+/** The pull request number of a preview deployment of `repository`, or undefined. */
+export function previewNumber(repository: string, deploymentId: string): number | undefined {
+  const m = /\/pr-(\d+)$/.exec(deploymentId);
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(n) && previewDeploymentId(repository, n) === deploymentId
+    ? n
+    : undefined;
+}
+
 /** The id for a context: `owner/repo/pr-12` for pull requests, `owner/repo/<branch or tag>` else. */
 export function deploymentIdFromContext(ctx: GitHubContextLike): string {
-  const repo = ctx.repo.owner && ctx.repo.repo ? `${ctx.repo.owner}/${ctx.repo.repo}` : 'local';
+  const repo = ctx.repo.owner && ctx.repo.repo ? `${ctx.repo.owner}/${ctx.repo.repo}` : '';
   const pr =
     ctx.payload.pull_request?.number ??
     (PR_EVENTS.has(ctx.eventName) ? ctx.payload.number : undefined);
-  if (pr !== undefined) return toTagValue(`${repo}/pr-${pr}`);
-  const ref = ctx.ref.replace(/^refs\/(heads|tags)\//, '') || 'default';
-  return toTagValue(`${repo}/${ref}`);
+  if (pr !== undefined) return previewDeploymentId(repo, pr);
+  return refDeploymentId(repo, ctx.ref);
 }
 
 /**

@@ -2,9 +2,18 @@
 
 import { ActionError } from './diagnostics.ts';
 import type { Deployment } from './manifest/model.ts';
-import { envNameProblem } from './manifest/names.ts';
+import { envNameProblem, UNIT_NAME } from './manifest/names.ts';
 
-export const COMMANDS = ['deploy', 'destroy', 'status', 'plan', 'validate'] as const;
+export const COMMANDS = [
+  'deploy',
+  'destroy',
+  'status',
+  'plan',
+  'validate',
+  'logs',
+  'exec',
+  'reap',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /**
@@ -46,6 +55,14 @@ export interface Inputs {
   force: boolean;
   /** Token for the pull request preview comment; '' writes none. Masked when read. */
   githubToken: string;
+  /** command logs: the services to read (empty: those the manifest starts). */
+  services: string[];
+  /** command logs: a duration like 10m, or '' for the whole journal. */
+  since: string;
+  /** command logs: the last this many lines per instance. */
+  lines: number;
+  /** command exec: the command, run with bash -c as root on every instance. */
+  run: string;
 }
 
 /** `min-healthy`: every instance, a count, or a percentage of the planned total. */
@@ -138,6 +155,25 @@ export function parseRegions(text: string): string[] {
   return [...new Set(names)];
 }
 
+/** A count of 1 or more; '' is `fallback`. */
+export function parseCount(name: string, text: string, fallback: number): number {
+  const v = text.trim();
+  if (v === '') return fallback;
+  if (/^\d+$/.test(v) && Number(v) >= 1 && Number.isSafeInteger(Number(v))) return Number(v);
+  throw new InputError(`input '${name}' must be a whole number of 1 or more; got '${v}'`);
+}
+
+/** Service names (systemd units without .service) separated by commas, spaces or new lines. */
+export function parseServices(text: string): string[] {
+  const names = text.split(/[\s,]+/).filter((s) => s !== '');
+  for (const n of names) {
+    if (!UNIT_NAME.test(n)) {
+      throw new InputError(`input 'service': '${n}' is not a systemd service name`);
+    }
+  }
+  return [...new Set(names.map((n) => n.replace(/\.service$/, '')))];
+}
+
 export function parseMaxPrice(text: string): string {
   const v = text.trim();
   if (v !== '' && !/^\d+(\.\d+)?$/.test(v)) {
@@ -164,6 +200,12 @@ export function applyInputOverrides(
   return { ...deployment, cloud };
 }
 
+function checkedSince(text: string): string {
+  const v = text.trim();
+  if (v !== '') parseDuration('since', v, 'm');
+  return v;
+}
+
 export function readInputs(read: InputReader): Inputs {
   const ttl = read('ttl').trim();
   if (ttl !== '' && ttl !== 'off') parseDuration('ttl', ttl, 'm');
@@ -186,5 +228,9 @@ export function readInputs(read: InputReader): Inputs {
     strategy: parseStrategy(read('strategy')),
     force: parseBoolean('force', read('force')) ?? false,
     githubToken: read('github-token').trim(),
+    services: parseServices(read('service')),
+    since: checkedSince(read('since')),
+    lines: parseCount('lines', read('lines'), 200),
+    run: read('run'),
   };
 }

@@ -9,39 +9,15 @@ import { annotate } from './annotate.ts';
 import { ActionError, formatDiagnostic, errorMessage } from './diagnostics.ts';
 import { readInputs } from './inputs.ts';
 import type { Host } from './host.ts';
-
-/**
- * Runs `fn` with a signal that aborts on SIGINT or SIGTERM. The runner cancels a job with
- * SIGINT, then SIGTERM 7.5 s later, then kills 2.5 s after that: the command stops what is
- * in flight and terminates this run's instances inside that window.
- */
-export async function withCancellation<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      core.info(`received ${sig} again; still cleaning up`);
-      return;
-    }
-    core.warning(`received ${sig}: cancelling, and terminating the instances this run launched`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await fn(controller.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
+import { withCancellation } from './cancellation.ts';
 
 export { annotate };
 
 /** Runs a command that works on AWS on the action's host (loaded with the AWS SDK, on
  * demand), cancelled by SIGINT/SIGTERM; the host's clients are closed afterwards. */
 async function onActionHost<T>(fn: (host: Host) => Promise<T>): Promise<T> {
-  const { actionHost } = await import('./action-host.ts');
-  return withCancellation(async (signal) => {
+  const { actionHost, coreLog } = await import('./action-host.ts');
+  return withCancellation(coreLog, async (signal) => {
     const host = actionHost(signal);
     try {
       return await fn(host);
@@ -80,7 +56,7 @@ export async function run(): Promise<void> {
       }
       case 'plan': {
         const { planCommand } = await import('./commands/plan.ts');
-        const result = await planCommand(inputs, { annotate, info: core.info });
+        const result = await planCommand(inputs, { annotate, info: core.info }, process.env);
         core.setOutput('plan-dir', result.dir);
         core.setOutput('deployment-id', result.plan.deploymentId);
         core.setOutput('manifest-digest', result.plan.manifestDigest);
@@ -99,6 +75,21 @@ export async function run(): Promise<void> {
       case 'status': {
         const { statusCommand } = await import('./commands/status.ts');
         await onActionHost((host) => statusCommand(inputs, host));
+        break;
+      }
+      case 'logs': {
+        const { logsAction } = await import('./commands/logs.ts');
+        await onActionHost((host) => logsAction(inputs, host));
+        break;
+      }
+      case 'exec': {
+        const { execAction } = await import('./commands/exec.ts');
+        await onActionHost((host) => execAction(inputs, host));
+        break;
+      }
+      case 'reap': {
+        const { reapCommand } = await import('./commands/reap.ts');
+        await onActionHost((host) => reapCommand(inputs, host));
         break;
       }
     }

@@ -1,5 +1,6 @@
 // A small stand-in for the GitHub REST API on 127.0.0.1: the three issue-comment
-// endpoints the preview comment uses, the workflow run attempt the concurrency check reads, with GitHub's pagination (per_page, page, Link
+// endpoints the preview comment uses, the workflow run attempt the concurrency check reads,
+// the pull request whose state reap reads, with GitHub's pagination (per_page, page, Link
 // headers with absolute URLs), and a record of every call (method, path, body, auth
 // header) for tests to assert on. Point GITHUB_API_URL (or the apiUrl option) at `url`.
 
@@ -45,6 +46,9 @@ export interface FakeGitHubApi {
   /** Workflow run attempts, keyed `owner/repo/<run>-<attempt>`: their status (e.g.
    * 'in_progress', 'completed'). An attempt not here is 404. */
   runs: Map<string, string>;
+  /** Pull requests, keyed `owner/repo#number`: their state ('open' or 'closed'). A pull
+   * request not here is 404. */
+  pulls: Map<string, 'open' | 'closed'>;
   /** Makes calls answer with an error, GitHub-style ({ message, documentation_url }). */
   fail(failure: Failure): void;
   close(): Promise<void>;
@@ -52,12 +56,14 @@ export interface FakeGitHubApi {
 
 const LIST = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/;
 const ONE = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/;
+const PULL = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/;
 const ATTEMPT = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/attempts\/(\d+)$/;
 
 export async function startFakeGitHubApi(): Promise<FakeGitHubApi> {
   const calls: RecordedCall[] = [];
   const comments = new Map<string, FakeComment[]>();
   const runs = new Map<string, string>();
+  const pulls = new Map<string, 'open' | 'closed'>();
   let failure: Failure | undefined;
   let nextId = 1000;
   let url = '';
@@ -173,6 +179,17 @@ export async function startFakeGitHubApi(): Promise<FakeGitHubApi> {
       send(res, 200, { id: Number(run), run_attempt: Number(n), status });
       return;
     }
+    const pull = PULL.exec(full.pathname);
+    if (pull && method === 'GET') {
+      const [, owner = '', repo = '', n = '0'] = pull;
+      const state = pulls.get(`${owner}/${repo}#${n}`);
+      if (state === undefined) {
+        send(res, 404, { message: 'Not Found' });
+        return;
+      }
+      send(res, 200, { number: Number(n), state, merged: false });
+      return;
+    }
     send(res, 404, { message: 'Not Found' });
   };
 
@@ -189,6 +206,7 @@ export async function startFakeGitHubApi(): Promise<FakeGitHubApi> {
     calls,
     comments,
     runs,
+    pulls,
     seed(issue, bodies) {
       const m = /^([^/]+)\/([^#]+)#(\d+)$/.exec(issue);
       if (!m) throw new Error(`issue must look like owner/repo#12, got ${issue}`);

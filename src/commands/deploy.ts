@@ -8,7 +8,7 @@
 import { DeployError } from '../aws/errors.ts';
 import { errorMessage } from '../diagnostics.ts';
 import { previewInstances, type PreviewContent } from '../github/preview.ts';
-import { setInstanceOutputs, type Host } from '../host.ts';
+import { inPhase, setInstanceOutputs, type Host } from '../host.ts';
 import { resolveDeploymentId, resolveIdentity } from '../identity.ts';
 import { applyInputOverrides, type Inputs, type Strategy } from '../inputs.ts';
 import { InstanceRegistry } from '../launch/registry.ts';
@@ -50,7 +50,7 @@ export async function deployCommand(inputs: Inputs, outer: Host): Promise<Deploy
   const deadline = startDeadline(inputs.timeoutSeconds * 1000, outer.signal);
   const host: Host = { ...outer, signal: deadline.signal };
   const phase = <T>(what: string, fn: () => Promise<T>): Promise<T> =>
-    fn().catch((err: unknown) => {
+    inPhase(host, what, fn).catch((err: unknown) => {
       throw deadline.explain(err, what);
     });
   const prepared = await phase('planning', () => prepare(inputs, host));
@@ -132,6 +132,7 @@ async function execute(
       ? { sealer: await loadSealer(inputs.secrets) }
       : {}),
     hooks: strategy.hooks(input),
+    ...(host.progress ? { progress: host.progress } : {}),
   };
   const opts = {
     minHealthy: inputs.minHealthy,

@@ -2,67 +2,30 @@
 // the manifest, of the last deployment record and of the `regions` input, is terminated and
 // waited for. Nothing found is a success that says so.
 
-import { resolve } from 'node:path';
 import { DeployError } from '../aws/errors.ts';
-import { locateDeployment, type Located } from '../aws/locate.ts';
-import { destroyLocated } from '../destroy/destroy.ts';
+import { destroyLocated, type DestroyContext } from '../destroy/destroy.ts';
 import type { Host } from '../host.ts';
 import { resolveDeploymentId } from '../identity.ts';
 import type { Inputs } from '../inputs.ts';
-import type { Log } from '../log.ts';
 import { TAG } from '../plan/types.ts';
 import { instanceTable, table } from '../report/summary.ts';
-import { fallbackRegion, loadDeployment, type FallbackRegion } from '../validate/load.ts';
+import { searchDeployment } from '../pipeline/search.ts';
 
 /** How long destroy waits for `terminated`. */
 export const DESTROY_TIMEOUT_SECONDS = 600;
 
-/** The manifest's regions, when there is a readable manifest; destroy works without one. */
-export async function manifestRegions(
-  path: string,
-  log: Log,
-  fallback: FallbackRegion | undefined,
-): Promise<string[]> {
-  try {
-    const res = await loadDeployment(resolve(path), { fallbackRegion: fallback });
-    if (res.deployment) return res.deployment.cloud.regions.map((r) => r.name);
-    log.info(
-      `no usable manifest at '${path}' (${res.diagnostics.filter((d) => d.severity === 'error').length} errors); searching the other regions`,
-    );
-  } catch (err) {
-    log.info(
-      `no usable manifest at '${path}' (${err instanceof Error ? err.message : String(err)})`,
-    );
-  }
-  return [];
-}
+export { manifestRegions, searchDeployment } from '../pipeline/search.ts';
 
-/**
- * Where the deployment runs: in the manifest's regions, the `regions` input's and the last
- * deployment record's (destroy and status).
- */
-export async function searchDeployment(
-  inputs: Pick<Inputs, 'path' | 'regions'>,
-  deploymentId: string,
-  host: Host,
-): Promise<Located> {
-  const given = [
-    ...(await manifestRegions(inputs.path, host.log, fallbackRegion(host.env, inputs.regions))),
-    ...inputs.regions,
-  ];
-  const located = await locateDeployment(
-    host,
-    { deploymentId },
-    { regions: given, record: () => host.records.restore(deploymentId) },
-  );
-  for (const w of located.warnings) host.log.info(w);
-  if (located.regions.length === 0) {
-    throw new DeployError(
-      `no region to search for deployment '${deploymentId}': no readable manifest at '${inputs.path}', ` +
-        `no deployment record, and no 'regions' input; pass the regions (e.g. regions: us-west-2)`,
-    );
-  }
-  return located;
+/** What destroying by tag needs, from the host (destroy and reap). */
+export function destroyContext(host: Host): DestroyContext {
+  return {
+    clientsFor: host.clientsFor,
+    log: host.log,
+    clock: host.clock,
+    poll: host.poll.instances,
+    timeoutMs: DESTROY_TIMEOUT_SECONDS * 1000,
+    ...(host.signal ? { signal: host.signal } : {}),
+  };
 }
 
 export async function destroyCommand(
@@ -77,17 +40,7 @@ export async function destroyCommand(
   const located = await searchDeployment(inputs, deploymentId, host);
   const regions = located.regions;
   const res = await log.group(`Destroy ${deploymentId} in ${regions.join(', ')}`, () =>
-    destroyLocated(
-      {
-        clientsFor: host.clientsFor,
-        log,
-        clock: host.clock,
-        poll: host.poll.instances,
-        timeoutMs: DESTROY_TIMEOUT_SECONDS * 1000,
-        ...(host.signal ? { signal: host.signal } : {}),
-      },
-      located,
-    ),
+    destroyLocated(destroyContext(host), located),
   );
   host.output('instance-ids', JSON.stringify(res.terminated));
   host.output('regions', JSON.stringify(regions));

@@ -13,9 +13,11 @@ export async function planCommand(
   inputs: Pick<Inputs, 'path' | 'planOut' | 'deploymentId' | 'secrets'> &
     Partial<Pick<Inputs, 'instanceProfile' | 'ttl' | 'maxPrice' | 'onDemandFallback' | 'regions'>>,
   reporter: Reporter,
+  /** The run's environment (GITHUB_*), for the identity and the derived id. */
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ plan: Plan; dir: string }> {
   const deployment = applyInputOverrides(
-    await loadOrThrow(inputs.path, reporter, fallbackRegion(process.env, inputs.regions ?? [])),
+    await loadOrThrow(inputs.path, reporter, fallbackRegion(env, inputs.regions ?? [])),
     {
       instanceProfile: inputs.instanceProfile ?? '',
       ttl: inputs.ttl ?? '',
@@ -25,9 +27,9 @@ export async function planCommand(
         : {}),
     },
   );
-  const identity = resolveIdentity(process.env);
+  const identity = resolveIdentity(env);
   const plan = await buildPlan(deployment, {
-    deploymentId: await resolveDeploymentId(inputs.deploymentId, process.env),
+    deploymentId: await resolveDeploymentId(inputs.deploymentId, env),
     identity,
     secretNames: Object.keys(inputs.secrets).sort(),
   });

@@ -15,7 +15,7 @@ import { instanceRecord, type InstanceRecord } from '../report/outputs.ts';
 import { instanceTable } from '../report/summary.ts';
 import { fallbackRegion, loadDeployment, type FallbackRegion } from '../validate/load.ts';
 import { checkServices, type InstanceHealth } from '../verify/services.ts';
-import { searchDeployment } from './destroy.ts';
+import { searchDeployment } from '../pipeline/search.ts';
 
 export interface StatusRecord extends InstanceRecord {
   services: Record<string, string>;

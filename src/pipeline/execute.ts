@@ -12,6 +12,7 @@ import { Fleet, minHealthyCount, type Member } from '../deliver/fleet.ts';
 import { waitOnline, waitRunning } from '../deliver/wait.ts';
 import { launchAll, shortfallCause, shortfallReport, type LaunchResult } from '../launch/launch.ts';
 import { STATE, type RunRecord } from '../launch/state.ts';
+import type { ProgressInstance } from '../host.ts';
 import type { Plan } from '../plan/types.ts';
 import type { Phase } from '../report/summary.ts';
 import { verifyFleet } from '../verify/fleet.ts';
@@ -44,7 +45,11 @@ export async function executeDeploy(
     launchStarted: result.progress.launchStarted,
     failedInstances: result.progress.fleet.failed().length,
   });
+  const show = deps.progress;
+  if (decision !== 'none')
+    show?.({ kind: 'phase', name: `cleanup: ${decision}`, state: 'running' });
   const cleanup = await applyCleanup(run, decision, result);
+  if (decision !== 'none') show?.({ kind: 'phase', name: `cleanup: ${decision}`, state: 'done' });
   const cost = await priceLive(deps.clientsFor, cleanup.live, deps.signal);
   return buildOutcome({
     run,
@@ -81,6 +86,8 @@ export async function runPhases(run: Run, steps: readonly Step[]): Promise<Phase
   for (const step of steps) {
     if (step.when && !step.when(run)) continue;
     const t0 = run.clock.now();
+    const show = run.deps.progress;
+    if (step.timed) show?.({ kind: 'phase', name: step.name, state: 'running' });
     let failure: PhasesResult['failure'];
     try {
       progress = await step.run(run, progress);
@@ -88,9 +95,27 @@ export async function runPhases(run: Run, steps: readonly Step[]): Promise<Phase
       failure = { error, phase: step.name };
     }
     if (step.timed) timings.push({ name: step.name, ms: run.clock.now() - t0 });
+    if (failure || step.timed) {
+      show?.({ kind: 'phase', name: step.name, state: failure ? 'failed' : 'done' });
+      show?.({ kind: 'instances', instances: fleetView(progress.fleet, step.name === 'verify') });
+    }
     if (failure) return { progress, timings, failure };
   }
   return { progress, timings };
+}
+
+/** The fleet as the host's progress shows it: healthy once verified, else unknown until an
+ * instance drops out (then the phase it failed in). */
+function fleetView(fleet: Fleet, verified: boolean): ProgressInstance[] {
+  return fleet.members.map((m) => ({
+    id: m.id,
+    region: m.region,
+    zone: m.zone ?? '',
+    type: m.instanceType,
+    lifecycle: m.lifecycle,
+    state: m.state,
+    health: m.failure ? `failed: ${m.failure.phase}` : verified ? 'healthy' : 'unknown',
+  }));
 }
 
 /** Enough instances healthy to go on, or the deploy fails naming those that dropped out.

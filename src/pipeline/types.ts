@@ -6,6 +6,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { BackoffOptions, Clock } from '../aws/poll.ts';
 import type { SecretsSealer, StepOutcome } from '../deliver/deliver.ts';
 import type { Fleet, Member } from '../deliver/fleet.ts';
+import type { Host } from '../host.ts';
 import type { MinHealthy } from '../inputs.ts';
 import type { LaunchedInstance, LaunchResult } from '../launch/launch.ts';
 import type { InstanceRegistry } from '../launch/registry.ts';
@@ -35,6 +36,8 @@ export interface DeployDeps {
    * hook that throws fails the deploy the way any phase does (this run's instances are
    * terminated, an in-place update leaves the instances as they are). */
   hooks?: DeployHooks;
+  /** The host's progress (the terminal's live view): each phase, and the fleet after it. */
+  progress?: Host['progress'];
 }
 
 export interface DeployHooks {

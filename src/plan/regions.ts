@@ -57,6 +57,7 @@ export function planRegions(cloud: CloudConfig, opts: RegionPlanOptions): Region
     [TAG.digest]: opts.manifestDigest,
     [TAG.managedBy]: 'portable-spot-deployer',
     [TAG.phase]: 'deploying',
+    ...(cloud.ttlSeconds ? { [TAG.ttl]: String(cloud.ttlSeconds) } : {}),
   };
   return cloud.regions
     .map((r, i): RegionPlan => {

@@ -15,6 +15,8 @@ export const TAG = {
   managedBy: 'spot-deployer:managed-by',
   /** 'deploying' from creation until the deploy found the instance healthy, then 'ready'. */
   phase: 'spot-deployer:phase',
+  /** The TTL in seconds, when there is one (the instance powers off this long after boot). */
+  ttl: 'spot-deployer:ttl',
 } as const;
 
 export interface RunIdentity {
