@@ -1,85 +1,122 @@
 #!/usr/bin/env node
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
+  UsageError,
+  applyAwsFlags,
+  inputsOf,
+  parseCommandLine
+} from "./chunks/chunk-QY7JAZBM.js";
+import {
+  describeAwsError
+} from "./chunks/chunk-4OVCB57H.js";
+import "./chunks/chunk-C4LZUZNL.js";
+import "./chunks/chunk-C4HKCQZY.js";
+import {
   ActionError,
   errorMessage,
   formatDiagnostic
-} from "./chunks/chunk-A4JNTSKT.js";
+} from "./chunks/chunk-5LWETDWB.js";
 import "./chunks/chunk-SLSPYRCZ.js";
 
 // src/cli.ts
-import { parseArgs } from "node:util";
+function fromAws(e) {
+  if (typeof e !== "object" || e === null) return false;
+  const name = e.name;
+  return "$metadata" in e || name === "CredentialsProviderError" || name === "TokenProviderError";
+}
 var USAGE = `usage:
   spot-deployer validate [DIR]
-  spot-deployer plan [DIR] --out PLAN_DIR
-  spot-deployer generate [DIR] [--force]`;
-async function cli(argv, out = process.stdout, err = process.stderr) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: "string", short: "o" },
-        force: { type: "boolean", short: "f", default: false },
-        help: { type: "boolean", short: "h", default: false }
-      }
-    });
-  } catch (e) {
-    err.write(`${errorMessage(e)}
-${USAGE}
-`);
-    return 2;
-  }
-  const [command, dir = ".", ...rest] = parsed.positionals;
-  if (parsed.values.help) {
-    out.write(USAGE + "\n");
-    return 0;
-  }
-  if (!command || rest.length > 0) {
-    err.write(USAGE + "\n");
-    return 2;
-  }
+  spot-deployer plan [DIR] --out PLAN_DIR [--json]
+  spot-deployer generate [DIR] [--force]
+  spot-deployer bundle [DIR] --out FILE.tar.gz [--json]
+  spot-deployer deploy [DIR] [--instance-profile NAME] [--strategy replace|update|recreate]
+      [--ttl 8h] [--min-healthy all|N|N%] [--on-demand-fallback] [--keep-failed] [--force]
+      [--timeout 45m] [--online-timeout 10m] [--max-price USD] [--secrets-file FILE]
+      [--summary FILE.md] [--json]
+  spot-deployer status [DIR] [--json]
+  spot-deployer destroy [DIR] [--json]
+  spot-deployer list [--regions R1,R2] [--json]
+  spot-deployer logs [DIR] [--service NAME] [--since 10m] [--lines 200] [--grep RE] [--instance ID] [--json]
+  spot-deployer exec [DIR] [--instance ID] [--json] -- COMMAND [ARG...]
+options for the AWS commands: --profile NAME, --region REGION, --regions R1,R2,
+  --deployment-id ID (default: OWNER/REPO/BRANCH of the checkout's origin and branch)`;
+async function runCommand(args, io) {
   const reporter = {
-    annotate: (d) => err.write(formatDiagnostic(d) + "\n"),
-    info: (m) => out.write(m + "\n")
+    annotate: (d) => io.err.write(formatDiagnostic(d) + "\n"),
+    info: (m) => io.out.write(m + "\n")
   };
-  try {
-    switch (command) {
-      case "validate": {
-        const { validateCommand } = await import("./chunks/validate-QEMVB5PL.js");
-        await validateCommand({ path: dir }, reporter);
-        return 0;
-      }
-      case "plan": {
-        if (!parsed.values.out) {
-          err.write(`plan needs --out PLAN_DIR
-${USAGE}
-`);
-          return 2;
-        }
-        const { planCommand } = await import("./chunks/plan-S4RJVVVL.js");
-        await planCommand(
-          { path: dir, planOut: parsed.values.out, deploymentId: "", secrets: {} },
-          reporter
-        );
-        return 0;
-      }
-      case "generate": {
-        const { generateCommand } = await import("./chunks/generate-6KKTKA63.js");
-        await generateCommand({ path: dir, force: parsed.values.force }, reporter);
-        return 0;
-      }
-      default:
-        err.write(`unknown command '${command}'
-${USAGE}
-`);
-        return 2;
+  const terminal = () => import("./chunks/commands-SBQGCEKI.js");
+  const lifecycle = () => import("./chunks/lifecycle-XPVWGE3O.js");
+  switch (args.command) {
+    case "validate": {
+      const { validateCommand } = await import("./chunks/validate-6KA3SQRH.js");
+      await validateCommand({ path: args.dir }, reporter);
+      return 0;
     }
+    case "plan": {
+      if (!args.flags.out) throw new UsageError("plan needs --out PLAN_DIR");
+      const { deploymentIdFromGit } = await import("./chunks/git-XOUC2ZEH.js");
+      const id = args.flags["deployment-id"] ?? await deploymentIdFromGit(args.dir) ?? "";
+      const inputs = await inputsOf(args, id, io.env);
+      const { planCommand } = await import("./chunks/plan-BUBDTDTC.js");
+      const quiet = { ...reporter, info: () => void 0 };
+      const res = await planCommand(inputs, args.flags.json ? quiet : reporter, io.env);
+      if (args.flags.json) {
+        const { deploymentId, manifestDigest } = res.plan;
+        io.out.write(
+          JSON.stringify({ dir: res.dir, deploymentId, manifestDigest }, null, 2) + "\n"
+        );
+      }
+      return 0;
+    }
+    case "generate": {
+      const { generateCommand } = await import("./chunks/generate-OW272SLP.js");
+      await generateCommand({ path: args.dir, force: args.flags.force === true }, reporter);
+      return 0;
+    }
+    case "bundle":
+      return (await terminal()).bundleMain(args, io);
+    case "deploy":
+      return (await lifecycle()).deployMain(args, io);
+    case "status":
+      return (await lifecycle()).statusMain(args, io);
+    case "destroy":
+      return (await lifecycle()).destroyMain(args, io);
+    case "list":
+      return (await terminal()).listMain(args, io);
+    case "logs":
+      return (await terminal()).logsMain(args, io);
+    case "exec":
+      return (await terminal()).execMain(args, io);
+    default:
+      throw new UsageError(args.command ? `unknown command '${args.command}'` : "no command");
+  }
+}
+async function cli(argv, out = process.stdout, err = process.stderr, env = process.env) {
+  const io = { out, err, env };
+  try {
+    const args = parseCommandLine(argv);
+    if (args.flags.help) {
+      out.write(USAGE + "\n");
+      return 0;
+    }
+    applyAwsFlags(args, env);
+    return await runCommand(args, io);
   } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`${e.message}
+${USAGE}
+`);
+      return 2;
+    }
     if (e instanceof ActionError) {
       for (const d of e.diagnostics) err.write(formatDiagnostic(d) + "\n");
       err.write(`error: ${e.message}
+`);
+      return 1;
+    }
+    if (fromAws(e)) {
+      err.write(`error: AWS: ${describeAwsError(e)}
 `);
       return 1;
     }

@@ -1,50 +1,33 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  annotate
-} from "./chunks/chunk-RKHSGLTF.js";
+  withCancellation
+} from "./chunks/chunk-BY77YRZ3.js";
 import {
-  readInputs
-} from "./chunks/chunk-7HBRRO2B.js";
-import "./chunks/chunk-762IFG6K.js";
+  annotate
+} from "./chunks/chunk-CNA45RYE.js";
 import {
   debug,
   getInput,
   info,
   setFailed,
   setOutput,
-  setSecret,
-  warning
-} from "./chunks/chunk-6QLUEHOR.js";
+  setSecret
+} from "./chunks/chunk-ZQI4S6B5.js";
+import {
+  readInputs
+} from "./chunks/chunk-C4LZUZNL.js";
+import "./chunks/chunk-C4HKCQZY.js";
 import {
   ActionError,
   errorMessage,
   formatDiagnostic
-} from "./chunks/chunk-A4JNTSKT.js";
+} from "./chunks/chunk-5LWETDWB.js";
 import "./chunks/chunk-SLSPYRCZ.js";
 
 // src/main.ts
-async function withCancellation(fn) {
-  const controller = new AbortController();
-  const onSignal = (sig) => {
-    if (controller.signal.aborted) {
-      info(`received ${sig} again; still cleaning up`);
-      return;
-    }
-    warning(`received ${sig}: cancelling, and terminating the instances this run launched`);
-    controller.abort();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
-    return await fn(controller.signal);
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
-}
 async function onActionHost(fn) {
-  const { actionHost } = await import("./chunks/action-host-KXOMY5U6.js");
-  return withCancellation(async (signal) => {
+  const { actionHost, coreLog } = await import("./chunks/action-host-FXO5G2L5.js");
+  return withCancellation(coreLog, async (signal) => {
     const host = actionHost(signal);
     try {
       return await fn(host);
@@ -73,31 +56,46 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-QEMVB5PL.js");
+        const { validateCommand } = await import("./chunks/validate-6KA3SQRH.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-S4RJVVVL.js");
-        const result = await planCommand(inputs, { annotate, info });
+        const { planCommand } = await import("./chunks/plan-BUBDTDTC.js");
+        const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
         setOutput("manifest-digest", result.plan.manifestDigest);
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-KFLPOVVN.js");
+        const { deployCommand } = await import("./chunks/deploy-XK7F44YC.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-KY4CT6CZ.js");
+        const { destroyCommand } = await import("./chunks/destroy-J32C6RHY.js");
         await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-KARQJH7O.js");
+        const { statusCommand } = await import("./chunks/status-OOPF2NUX.js");
         await onActionHost((host) => statusCommand(inputs, host));
+        break;
+      }
+      case "logs": {
+        const { logsAction } = await import("./chunks/logs-YG7Y6G63.js");
+        await onActionHost((host) => logsAction(inputs, host));
+        break;
+      }
+      case "exec": {
+        const { execAction } = await import("./chunks/exec-4G7H5EX3.js");
+        await onActionHost((host) => execAction(inputs, host));
+        break;
+      }
+      case "reap": {
+        const { reapCommand } = await import("./chunks/reap-62L6QRJ3.js");
+        await onActionHost((host) => reapCommand(inputs, host));
         break;
       }
     }

@@ -10,10 +10,10 @@ import {
   info,
   setFailed,
   warning
-} from "../chunks/chunk-6QLUEHOR.js";
+} from "../chunks/chunk-ZQI4S6B5.js";
 import {
   errorMessage
-} from "../chunks/chunk-A4JNTSKT.js";
+} from "../chunks/chunk-5LWETDWB.js";
 import "../chunks/chunk-SLSPYRCZ.js";
 
 // src/post.ts
@@ -40,8 +40,8 @@ async function runCleanup() {
       return;
     }
     const [{ actionHost }, { destroyTagged }] = await Promise.all([
-      import("../chunks/action-host-KXOMY5U6.js"),
-      import("../chunks/destroy-MVAVSEFT.js")
+      import("../chunks/action-host-FXO5G2L5.js"),
+      import("../chunks/destroy-XORKQCOX.js")
     ]);
     const host = actionHost();
     try {
