@@ -10,6 +10,9 @@ export interface BootRequest {
   hostname: string;
   region: string;
   userData: Buffer;
+  /** The instance's metadata service (imds.ts); every unit inside sees it as
+   * AWS_EC2_METADATA_SERVICE_ENDPOINT. */
+  metadataEndpoint?: string;
 }
 
 export interface RunningInstance {
@@ -46,6 +49,9 @@ export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBa
         instanceId: req.instanceId,
         hostname: req.hostname,
         region: req.region,
+        ...(req.metadataEndpoint
+          ? { systemEnvironment: { AWS_EC2_METADATA_SERVICE_ENDPOINT: req.metadataEndpoint } }
+          : {}),
         ...(opts.rootfs ? { rootfs: opts.rootfs } : {}),
         ...(opts.privateNetwork ? { privateNetwork: true } : {}),
       });
