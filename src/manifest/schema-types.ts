@@ -195,6 +195,7 @@ export interface DeploymentSection {
    * Where the archive is unpacked on the instances.
    */
   tarball_destination?: string;
+  on_interruption?: InterruptionHook;
 }
 export interface Script {
   /**
@@ -291,4 +292,17 @@ export interface HealthCheck {
    * Seconds one attempt may take.
    */
   timeout?: number;
+}
+/**
+ * A script run as root on a spot instance when EC2 posts its interruption notice (two minutes before the reclaim), before the deployment's services are stopped.
+ */
+export interface InterruptionHook {
+  /**
+   * The script, relative to .spot/. Run with bash, with the deployment's environment and SPOT_INTERRUPTION_TIME (when EC2 acts) and SPOT_INTERRUPTION_ACTION.
+   */
+  path: string;
+  /**
+   * Time limit: seconds, or a duration such as 90s; at most 100 s, so the services can still be stopped within the notice.
+   */
+  timeout?: number | string;
 }

@@ -33,6 +33,7 @@ import {
 } from './render/services.ts';
 import { type TarballInput, tarballBody } from './render/tarball.ts';
 import { COMMAND_BUDGET, planUploads } from './render/upload.ts';
+import { renderWatcher } from './render/watcher.ts';
 import { assertEnvName, envFile, jsonBytes, sh } from './shell.ts';
 import type { RemoteStep, StepKind, UserData } from './types.ts';
 import { renderUserData } from './userdata.ts';
@@ -179,6 +180,14 @@ export async function renderSteps(
       makeFile(`/etc/systemd/system/${s.name}.service`, data, '0644', 'root:root', s.file),
     );
   }
+
+  // The interruption watcher (render/watcher.ts): its files go with the others; the services
+  // step (or, without services, a step of its own) starts it.
+  const watcher = await renderWatcher(
+    deployment,
+    orderServices(deployment.services, (s) => unitText.get(s) ?? '').map((s) => s.name),
+  );
+  if (watcher) files.push(...watcher.files);
 
   let tarball: TarballInput | undefined;
   const t = deployment.tarball;
@@ -334,11 +343,26 @@ export async function renderSteps(
         helpers: ['report'],
         body:
           servicesBody(ordered, deliveryDigest) +
+          (watcher?.start ?? '') +
           (started.length > 0 ? healthBody(started, settle) : ''),
         timeoutSeconds:
           120 + 120 * ordered.length + (started.length > 0 ? healthSeconds(started, settle) : 0),
         payloadBytes: 0,
         ...(started.length > 0 ? { services: started.map((s) => s.name) } : {}),
+      },
+    ]);
+  }
+
+  if (watcher && !deployment.services.length) {
+    drafts.push([
+      {
+        name: 'watcher',
+        kind: 'services',
+        description: 'install and start the interruption watcher',
+        helpers: [],
+        body: watcher.start,
+        timeoutSeconds: 120,
+        payloadBytes: 0,
       },
     ]);
   }

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type {
   HealthCheck,
+  InterruptionHookSpec,
   ScriptSpec,
   ServiceSpec,
   TarballSpec,
@@ -17,6 +18,7 @@ import { durationSeconds, octalMode, scalarString, SCRIPT_NAME, unitNameProblem 
 import { checkDestination, checkRepoPath, escapingLinks, type RepoContext } from './paths.ts';
 import { bool, int, isObj, scalar, str, type FileReporter } from './report.ts';
 import { checkUnitFile } from './unit.ts';
+import { normalizeInterruptionHook } from './interruption.ts';
 import { ENV_NAME, envNameProblem } from '../plan/shell.ts';
 import { controlCharName, readTextFile, sourceText, type DataPath, type YamlFile } from './yaml.ts';
 
@@ -39,6 +41,7 @@ export interface DeploymentParts {
   scripts: ScriptSpec[];
   services: ServiceSpec[];
   tarball?: TarballSpec;
+  onInterruption?: InterruptionHookSpec;
 }
 
 /** Reports a path-check failure at `path`, or returns the checked path. */
@@ -361,6 +364,15 @@ export async function normalizeDeployment(
     );
   }
 
+  const onInterruption = await normalizeInterruptionHook(
+    d.on_interruption,
+    r,
+    (...p) => D('on_interruption', ...p),
+    async (p) =>
+      (await repoPath(ctx, r, D('on_interruption', 'path'), p, 'file', 'interruption hook')) !==
+      undefined,
+  );
+
   const nothing =
     packages.length === 0 &&
     scripts.length === 0 &&
@@ -387,6 +399,7 @@ export async function normalizeDeployment(
     scripts,
     services,
     ...(tarball ? { tarball } : {}),
+    ...(onInterruption ? { onInterruption } : {}),
   };
 }
 

@@ -108,6 +108,7 @@ export async function loadDeployment(root: string): Promise<LoadResult> {
     scripts: parts.scripts,
     services: parts.services,
     ...(parts.tarball ? { tarball: parts.tarball } : {}),
+    ...(parts.onInterruption ? { onInterruption: parts.onInterruption } : {}),
     warnings,
   };
   return { deployment, diagnostics: sorted };
