@@ -102,6 +102,10 @@ test('installed with the deployment: files delivered, started by the services st
       { secretNames: [] },
     );
     assert.ok(hookOnly.some((s) => s.id.endsWith('-watcher')));
+    const scripts = Object.fromEntries(
+      [...steps, ...hookOnly].filter((s) => s.script).map((s, i) => [`${i}:${s.id}`, s.script]),
+    );
+    assert.deepEqual(await lintScripts(scripts), []);
     // with neither, nothing is installed
     const neither = await renderWatcher(deployment(repo.root), []);
     assert.equal(neither, undefined);

@@ -360,7 +360,7 @@ export async function renderSteps(
         kind: 'services',
         description: 'install and start the interruption watcher',
         helpers: [],
-        body: watcher.start,
+        body: `systemctl daemon-reload\n${watcher.start}`,
         timeoutSeconds: 120,
         payloadBytes: 0,
       },

@@ -203,14 +203,13 @@ export function watcherUnit(): string {
 }
 
 /**
- * Lines for the services step: enable the watcher and (re)start it when its script or unit
- * changed since it was last started here (a digest of both, kept in $S/state).
+ * Lines for the services step, after its daemon-reload: enable the watcher and (re)start it
+ * when its files changed since it was last started here (their digest, kept in $S/state).
  */
 export function watcherStartBody(digest: string): string {
   return (
     [
-      `# the interruption watcher (${WATCHER_UNIT}.service)`,
-      'systemctl daemon-reload',
+      `# the interruption watcher (${WATCHER_UNIT}.service; systemd has read its unit already)`,
       `systemctl enable --quiet -- ${WATCHER_UNIT}.service || fail "cannot enable ${WATCHER_UNIT}.service"`,
       `if [ "$(cat -- "$S/state/watcher" 2>/dev/null || true)" != ${digest} ] ||`,
       `  ! systemctl is-active --quiet -- ${WATCHER_UNIT}.service; then`,
