@@ -38,8 +38,21 @@ export function metadataTime(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+export interface MetadataRequest {
+  method: string;
+  path: string;
+  /** Whether X-aws-ec2-metadata-token was sent. */
+  withToken: boolean;
+  status: number;
+}
+
+/** The most recent requests kept for inspection. */
+const KEPT_REQUESTS = 1000;
+
 export class MetadataService {
   readonly url: string;
+  /** The latest requests (at most 1000), oldest first. */
+  readonly requests: MetadataRequest[] = [];
   #server: Server;
   #facts: () => MetadataFacts;
   #tokens = new Map<string, number>(); // token -> expiry (epoch ms)
@@ -95,6 +108,13 @@ export class MetadataService {
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://imds').pathname;
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+      this.requests.push({
+        method: req.method ?? '',
+        path,
+        withToken: req.headers[TOKEN_HEADER] !== undefined,
+        status,
+      });
+      if (this.requests.length > KEPT_REQUESTS) this.requests.shift();
       res.writeHead(status, { 'content-type': 'text/plain', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
     };

@@ -170,6 +170,18 @@ test('in the sandbox: rebalance recorded; on the notice the hook runs once, serv
     assert.equal(prepared?.exitCode, 0, prepared?.stderr);
     assert.equal(watched?.exitCode, 0, `${watched?.stdout}\n${watched?.stderr}`);
 
+    // IMDSv2: a token first, then every read with it
+    const seen = imds.requests;
+    assert.equal(seen[0]?.method, 'PUT');
+    assert.equal(seen[0]?.path, '/latest/api/token');
+    const reads = seen.filter((r) => r.method === 'GET');
+    assert.ok(reads.length >= 2);
+    assert.ok(
+      reads.every((r) => r.withToken && r.status !== 401),
+      JSON.stringify(reads),
+    );
+    assert.ok(reads.some((r) => r.path === '/latest/meta-data/spot/instance-action'));
+
     const calls = (await sandbox.readFile('/var/log/systemctl-calls'))?.toString() ?? '';
     assert.deepEqual(calls.trim().split('\n'), [
       'stop -- web.service',
