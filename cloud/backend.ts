@@ -10,7 +10,7 @@ import {
   rootfsPath,
   type ExecResult,
 } from './container.ts';
-import type { InstanceNetwork, Networks } from './network.ts';
+import { GATEWAY, type InstanceNetwork, type Networks } from './network.ts';
 
 export interface BootRequest {
   /** Unique on this machine (used as the container's machine name). */
@@ -25,6 +25,13 @@ export interface BootRequest {
   image: { platformName: string; platformVersion: string };
   /** cloud.cfg.d snippet naming the image's default user (cloud/users.ts). */
   defaultUserConfig?: string;
+  /**
+   * Starts the instance's metadata service (imds.ts) listening on `host`, the address the
+   * instance reaches the host at, and resolves with its endpoint; the backend calls it before
+   * the machine boots (once that address exists), and every unit inside sees the endpoint as
+   * AWS_EC2_METADATA_SERVICE_ENDPOINT.
+   */
+  startMetadata?: (host: string) => Promise<string>;
 }
 
 export interface RunningInstance {
@@ -66,6 +73,8 @@ export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBa
       }
       let c: Container;
       try {
+        // Inside its own network the instance reaches the host at the host end of its veth.
+        const metadataEndpoint = await req.startMetadata?.(net ? GATEWAY : '127.0.0.1');
         c = await Container.boot({
           name: req.name,
           userData: req.userData,
@@ -76,6 +85,9 @@ export function containerBackend(opts: ContainerBackendOptions = {}): InstanceBa
           ...(opts.privateNetwork ? { privateNetwork: true } : {}),
           ...(req.defaultUserConfig !== undefined
             ? { defaultUserConfig: req.defaultUserConfig }
+            : {}),
+          ...(metadataEndpoint
+            ? { systemEnvironment: { AWS_EC2_METADATA_SERVICE_ENDPOINT: metadataEndpoint } }
             : {}),
           ...(net
             ? {
@@ -129,6 +141,8 @@ export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBa
   return {
     kind: 'simulated',
     async boot(req) {
+      // Nothing inside reads it, but the metadata tree is there, as for a container.
+      await req.startMetadata?.('127.0.0.1');
       const started = Date.now();
       let stopped = false;
       let resolveExit!: () => void;

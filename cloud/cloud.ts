@@ -13,6 +13,7 @@ import {
 } from './backend.ts';
 import { ACCOUNT_ID, type ImageInfo, type InstanceTypeInfo, type Zone } from './catalog.ts';
 import { STOPPED_EXIT_CODE, rootfsPath } from './container.ts';
+import { MetadataService, metadataTime } from './imds.ts';
 import { Networks, releasePrivateIp, reservePrivateIp } from './network.ts';
 import { defaultUserConfig, defaultUserOf } from './users.ts';
 import { Rng } from './util.ts';
@@ -89,8 +90,22 @@ export interface CloudOptions {
   capacity?: Record<string, number>;
   /** Fraction (0..1) of API calls answered RequestLimitExceeded / ThrottlingException. */
   throttle?: { rate: number; operations?: string[] };
-  /** Spot interruptions: the nth instance launched (1-based, cloud-wide) is reclaimed afterMs after it runs. */
+  /**
+   * Spot interruptions: the nth instance launched (1-based, cloud-wide) gets an interruption
+   * notice afterMs after it runs, and is reclaimed noticeMs later.
+   */
   interruptions?: Array<{ nth: number; afterMs: number }>;
+  /** The window between an interruption notice and the reclaim (EC2: two minutes). Default 10 s. */
+  noticeMs?: number;
+  /** Rebalance recommendations: the nth spot instance launched gets one afterMs after it runs. */
+  rebalances?: Array<{ nth: number; afterMs: number }>;
+  /**
+   * The address each instance's metadata service listens on, one port per instance (default:
+   * where the instance reaches the host, the host end of its own network, network.ts GATEWAY,
+   * or 127.0.0.1 on the host's network and in the simulation); the instance is told the
+   * endpoint through AWS_EC2_METADATA_SERVICE_ENDPOINT.
+   */
+  metadataHost?: (inst: Instance) => string;
   /** The nth instances launched (1-based) whose SSM agent never comes online. */
   neverOnline?: number[];
   /** Commands whose text matches this pattern hang (until their timeout or a cancel). */
@@ -190,6 +205,10 @@ export interface Instance {
   lastPing: Date | undefined;
   bootError: string | undefined;
   machine: RunningInstance | undefined;
+  /** The instance's metadata service (imds.ts), from launch until terminated. */
+  metadata?: MetadataService | undefined;
+  /** When an interruption notice was posted (the reclaim follows noticeMs later). */
+  noticeAt?: Date;
   /** Settles when the backend has started (or failed to start) the machine. */
   started: Promise<void>;
   terminating: Promise<void> | undefined;
@@ -272,6 +291,10 @@ export interface InstanceView {
   launchTime: string;
   bootError: string | undefined;
   machine: Record<string, unknown> | undefined;
+  /** The instance's metadata endpoint (what AWS_EC2_METADATA_SERVICE_ENDPOINT says inside). */
+  metadataUrl: string | undefined;
+  /** When an interruption notice was posted, if one was. */
+  noticeTime: string | undefined;
 }
 
 export class Cloud {
@@ -289,6 +312,9 @@ export class Cloud {
   readonly launchTemplates = new Map<string, LaunchTemplate>();
   readonly records: CallRecord[] = [];
   #seq = 0;
+  /** Interruptions under way (notice posted, reclaim to follow), and their notice windows. */
+  #reclaims = new WeakMap<Instance, Promise<void>>();
+  #noticeWaits = new Map<Instance, () => void>();
   #launched = 0;
   readonly startedAt = Date.now();
   /** SendCommand requests being served, per region. */
@@ -421,6 +447,8 @@ export class Cloud {
         privateIp: inst.privateIp,
         image: inst.image,
         ...bootUser(inst.image),
+        startMetadata: (host) =>
+          this.#startMetadata(inst, this.options.metadataHost?.(inst) ?? host),
       })
       .then(
         (machine) => {
@@ -442,6 +470,7 @@ export class Cloud {
             this.#timer(inst, lat.terminateMs ?? 300, () => {
               inst.state = 'terminated';
               this.#releaseIp(inst);
+              void this.#stopMetadata(inst);
             });
           }
         },
@@ -455,6 +484,11 @@ export class Cloud {
     for (const k of this.options.interruptions ?? []) {
       if (k.nth === inst.nth && inst.lifecycle === 'spot') {
         this.#timer(inst, k.afterMs, () => void this.interrupt(inst));
+      }
+    }
+    for (const k of this.options.rebalances ?? []) {
+      if (k.nth === inst.nth && inst.lifecycle === 'spot') {
+        this.#timer(inst, k.afterMs, () => this.rebalance(inst));
       }
     }
     const neverOnline =
@@ -496,11 +530,71 @@ export class Cloud {
     }
   }
 
-  /** A spot reclaim: the instance goes the way of a terminate, with the spot reason. */
-  async interrupt(inst: Instance): Promise<void> {
-    if (inst.state !== 'running' && inst.state !== 'pending') return;
+  /**
+   * A spot reclaim: the interruption notice appears in the instance's metadata, and noticeMs
+   * later (default options.noticeMs, 10 s) the instance goes the way of a terminate, with the
+   * spot reason. Resolves once it is terminated. A second call during the window changes
+   * nothing.
+   */
+  interrupt(inst: Instance, noticeMs = this.options.noticeMs ?? 10_000): Promise<void> {
+    const pending = this.#reclaims.get(inst);
+    if (pending) return pending;
+    if (inst.state !== 'running' && inst.state !== 'pending') return Promise.resolve();
+    const reclaim = this.#reclaim(inst, noticeMs);
+    this.#reclaims.set(inst, reclaim);
+    return reclaim;
+  }
+
+  async #reclaim(inst: Instance, noticeMs: number): Promise<void> {
+    inst.noticeAt = new Date();
+    const at = new Date(inst.noticeAt.getTime() + noticeMs);
+    inst.metadata?.notice({ action: 'terminate', time: metadataTime(at) });
+    this.log(`${inst.region} ${inst.id} spot interruption notice (reclaim in ${noticeMs} ms)`);
+    if (noticeMs > 0) {
+      // ends early if the instance is terminated meanwhile (terminate() clears the timers)
+      await new Promise<void>((resolve) => {
+        this.#noticeWaits.set(inst, resolve);
+        this.#timer(inst, noticeMs, resolve);
+      });
+      this.#noticeWaits.delete(inst);
+    }
+    if (inst.terminating) return inst.terminating;
     this.log(`${inst.region} ${inst.id} spot interruption`);
     await this.terminate(inst, REASONS.spot);
+  }
+
+  /** A rebalance recommendation: shown in the instance's metadata; nothing else happens. */
+  rebalance(inst: Instance): void {
+    if (inst.state !== 'running' && inst.state !== 'pending') return;
+    inst.metadata?.rebalance(metadataTime(new Date()));
+    this.log(`${inst.region} ${inst.id} rebalance recommendation`);
+  }
+
+  /**
+   * The instance's metadata service on `host`, started by the backend before the machine boots
+   * (once the address the instance reaches the host at exists); its endpoint.
+   */
+  async #startMetadata(inst: Instance, host: string): Promise<string> {
+    inst.metadata = await MetadataService.start({
+      host,
+      facts: () => ({
+        instanceId: inst.id,
+        instanceType: inst.type.name,
+        zone: inst.zone.name,
+        region: inst.region,
+        lifecycle: inst.lifecycle,
+        amiId: inst.image.imageId,
+        localIpv4: inst.privateIp,
+        httpTokens: inst.metadataOptions.HttpTokens === 'optional' ? 'optional' : 'required',
+      }),
+    });
+    return inst.metadata.url;
+  }
+
+  async #stopMetadata(inst: Instance): Promise<void> {
+    const m = inst.metadata;
+    inst.metadata = undefined;
+    await m?.close();
   }
 
   /** shutting-down now, terminated once the machine is gone and the latency has passed. */
@@ -518,6 +612,7 @@ export class Cloud {
     if (inst.agent === 'pending') inst.agent = 'never';
     for (const t of inst.timers) clearTimeout(t);
     inst.timers.clear();
+    this.#noticeWaits.get(inst)?.();
     this.#endInvocations(inst);
     this.log(`${inst.region} ${inst.id} shutting-down (${reason.Code})`);
     const minimum = new Promise<void>((r) =>
@@ -531,6 +626,7 @@ export class Cloud {
       await minimum;
       inst.state = 'terminated';
       this.#releaseIp(inst);
+      await this.#stopMetadata(inst);
       this.log(`${inst.region} ${inst.id} terminated`);
     })();
     return inst.terminating;
@@ -660,6 +756,8 @@ export class Cloud {
       launchTime: inst.launchTime.toISOString(),
       bootError: inst.bootError,
       machine: inst.machine?.describe(),
+      metadataUrl: inst.metadata?.url,
+      noticeTime: inst.noticeAt?.toISOString(),
     };
   }
 

@@ -97,6 +97,22 @@ export interface BootOptions {
   bindReadOnly?: Array<[string, string]>;
   /** cloud.cfg.d snippet naming the image's default user (cloud/users.ts). */
   defaultUserConfig?: string;
+  /**
+   * Environment every unit inside gets (systemd's DefaultEnvironment=, from a drop-in bound
+   * read-only at /etc/systemd/system.conf.d/), and so every command exec() runs.
+   */
+  systemEnvironment?: Record<string, string>;
+}
+
+/** The system.conf drop-in that sets DefaultEnvironment= for every unit. */
+export function systemConfDropIn(env: Record<string, string>): string {
+  const quoted = Object.entries(env).map(([k, v]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || /["\\\n]/.test(v)) {
+      throw new Error(`cannot put ${k}=${JSON.stringify(v)} in DefaultEnvironment=`);
+    }
+    return `"${k}=${v}"`;
+  });
+  return `# written by the local cloud\n[Manager]\nDefaultEnvironment=${quoted.join(' ')}\n`;
 }
 
 export interface ExecResult {
@@ -278,6 +294,8 @@ export class Container {
   readonly leaderPid: number;
   readonly instanceId: string;
   readonly region: string | undefined;
+  /** What every unit inside sees besides its own environment (BootOptions.systemEnvironment). */
+  readonly systemEnvironment: Record<string, string>;
   /** Host directory holding the seed and the console log; removed by stop(). */
   readonly workDir: string;
   /** Resolves when systemd-nspawn has exited, with its exit code. */
@@ -293,6 +311,7 @@ export class Container {
     leaderPid: number;
     instanceId: string;
     region: string | undefined;
+    systemEnvironment: Record<string, string>;
     workDir: string;
     nspawnPid: number;
     cgroups: string[];
@@ -302,6 +321,7 @@ export class Container {
     this.leaderPid = init.leaderPid;
     this.instanceId = init.instanceId;
     this.region = init.region;
+    this.systemEnvironment = init.systemEnvironment;
     this.workDir = init.workDir;
     this.#nspawnPid = init.nspawnPid;
     this.#cgroups = init.cgroups;
@@ -330,6 +350,13 @@ export class Container {
     );
     const userConfig = join(workDir, 'default-user.cfg');
     if (opts.defaultUserConfig !== undefined) await writeFile(userConfig, opts.defaultUserConfig);
+    const systemEnvironment = opts.systemEnvironment ?? {};
+    const binds: string[] = [];
+    if (Object.keys(systemEnvironment).length) {
+      const dropIn = join(workDir, 'system.conf');
+      await writeFile(dropIn, systemConfDropIn(systemEnvironment));
+      binds.push(`--bind-ro=${dropIn}:/etc/systemd/system.conf.d/50-spot-cloud.conf`);
+    }
     const cgroups = cgroupDirs(opts.name);
     // Move this shell into the container's own cgroups, give it a private /run, then become nspawn.
     const script = [
@@ -351,6 +378,7 @@ export class Container {
       ...(opts.defaultUserConfig !== undefined
         ? [`--bind-ro=${userConfig}:/etc/cloud/cloud.cfg.d/90_default_user.cfg`]
         : []),
+      ...binds,
       '-D',
       rootfs,
       '--machine',
@@ -425,6 +453,7 @@ export class Container {
       leaderPid,
       instanceId,
       region: opts.region,
+      systemEnvironment,
       workDir,
       nspawnPid,
       cgroups,
@@ -515,7 +544,11 @@ export class Container {
     const dir =
       `/var/lib/amazon/ssm/${this.instanceId}/document/orchestration/${opts.commandId ?? randomUUID()}` +
       '/awsrunShellScript/0.awsrunShellScript';
-    const env: Record<string, string> = { AWS_SSM_INSTANCE_ID: this.instanceId };
+    // the agent is a unit too: it gets systemd's DefaultEnvironment=
+    const env: Record<string, string> = {
+      ...this.systemEnvironment,
+      AWS_SSM_INSTANCE_ID: this.instanceId,
+    };
     if (this.region) env.AWS_SSM_REGION_NAME = this.region;
     Object.assign(env, opts.env);
     const r = await this.#enter(

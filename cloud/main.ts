@@ -14,7 +14,10 @@ const USAGE = `usage: npm run cloud -- [flags]
   --terminate-ms N         shutting-down -> terminated latency (default 300)
   --capacity KEY=N         capacity cap, KEY = [spot:|on-demand:]TYPE[@ZONE|@REGION] (repeat)
   --throttle RATE[:OPS]    answer RATE (0..1) of calls with throttling errors, OPS comma-separated
-  --interrupt NTH@MS       reclaim the NTH launched spot instance MS after it runs (repeat)
+  --interrupt NTH@MS       give the NTH launched spot instance an interruption notice MS after
+                           it runs, and reclaim it once the notice window passed (repeat)
+  --notice-ms N            interruption notice window (default 10000; EC2's is two minutes)
+  --rebalance NTH@MS       a rebalance recommendation for the NTH launched spot instance (repeat)
   --never-online NTH       the NTH launched instance's SSM agent never comes online (repeat)
   --hang REGEX             commands matching REGEX hang until their timeout or a cancel
   --no-profile-needed      instances without an instance profile still come online
@@ -38,7 +41,8 @@ const USAGE = `usage: npm run cloud -- [flags]
   --rootfs PATH            root file system for containers (default $SPOT_ROOTFS or the cache)
   --quiet                  no progress lines on stderr
 Admin API: GET /_cloud/calls, GET /_cloud/instances, POST /_cloud/reset,
-           POST /_cloud/instances/ID/interrupt, POST /_cloud/instances/ID/terminate`;
+           POST /_cloud/instances/ID/interrupt, POST /_cloud/instances/ID/rebalance,
+           POST /_cloud/instances/ID/terminate`;
 
 function int(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -46,6 +50,12 @@ function int(name: string, v: string | undefined): number | undefined {
   if (!Number.isFinite(n) || n < 0)
     throw new Error(`--${name} needs a non-negative number, got ${v}`);
   return n;
+}
+
+function nthAt(name: string, s: string): { nth: number; afterMs: number } {
+  const m = /^(\d+)@(\d+)$/.exec(s);
+  if (!m) throw new Error(`--${name} is NTH@MS, got ${s}`);
+  return { nth: Number(m[1]), afterMs: Number(m[2]) };
 }
 
 export function optionsFromArgs(argv: string[]): StartOptions {
@@ -62,6 +72,8 @@ export function optionsFromArgs(argv: string[]): StartOptions {
       capacity: { type: 'string', multiple: true },
       throttle: { type: 'string' },
       interrupt: { type: 'string', multiple: true },
+      'notice-ms': { type: 'string' },
+      rebalance: { type: 'string', multiple: true },
       'never-online': { type: 'string', multiple: true },
       hang: { type: 'string' },
       'no-profile-needed': { type: 'boolean' },
@@ -126,13 +138,9 @@ export function optionsFromArgs(argv: string[]): StartOptions {
     if (!(r >= 0 && r <= 1)) throw new Error(`--throttle rate must be within 0..1, got ${rate}`);
     opts.throttle = { rate: r, ...(ops ? { operations: ops.split(',') } : {}) };
   }
-  if (values.interrupt) {
-    opts.interruptions = values.interrupt.map((s) => {
-      const m = /^(\d+)@(\d+)$/.exec(s);
-      if (!m) throw new Error(`--interrupt is NTH@MS, got ${s}`);
-      return { nth: Number(m[1]), afterMs: Number(m[2]) };
-    });
-  }
+  if (values.interrupt) opts.interruptions = values.interrupt.map((s) => nthAt('interrupt', s));
+  set('noticeMs', int('notice-ms', values['notice-ms']));
+  if (values.rebalance) opts.rebalances = values.rebalance.map((s) => nthAt('rebalance', s));
   if (values['never-online'])
     opts.neverOnline = values['never-online'].map((s) => int('never-online', s)!);
   set('hangCommands', values.hang);

@@ -196,11 +196,12 @@ export async function startCloud(opts: StartOptions = {}): Promise<RunningCloud>
       await cloud.reset();
       return json(200, { ok: true });
     }
-    const m = /^\/_cloud\/instances\/(i-[0-9a-f]+)\/(interrupt|terminate)$/.exec(path);
+    const m = /^\/_cloud\/instances\/(i-[0-9a-f]+)\/(interrupt|rebalance|terminate)$/.exec(path);
     if (req.method === 'POST' && m) {
       const inst = cloud.instances.get(m[1]!);
       if (!inst) return json(404, { error: `no instance ${m[1]}` });
       if (m[2] === 'interrupt') void cloud.interrupt(inst);
+      else if (m[2] === 'rebalance') cloud.rebalance(inst);
       else void cloud.terminate(inst);
       return json(200, cloud.view(inst));
     }

@@ -44,7 +44,11 @@ test(
   { timeout: 120_000 },
   async () => {
     const cloud = await startCloud(
-      simulated({ simulated: { bootMs: 3000 }, interruptions: [{ nth: 1, afterMs: 100 }] }),
+      simulated({
+        simulated: { bootMs: 3000 },
+        interruptions: [{ nth: 1, afterMs: 100 }],
+        noticeMs: 0, // reclaimed at once: this test is about the reclaim, not the notice
+      }),
     );
     try {
       const app = await makeApp();
@@ -79,7 +83,11 @@ test(
   { timeout: 120_000 },
   async () => {
     const cloud = await startCloud(
-      simulated({ simulated: { bootMs: 3000 }, interruptions: [{ nth: 2, afterMs: 100 }] }),
+      simulated({
+        simulated: { bootMs: 3000 },
+        interruptions: [{ nth: 2, afterMs: 100 }],
+        noticeMs: 0, // reclaimed at once: this test is about the reclaim, not the notice
+      }),
     );
     try {
       const app = await makeApp({ total: 2 });

@@ -8,6 +8,7 @@ import type { Deployment, ServiceSpec } from '../../src/manifest/model.ts';
 import { collectUploads, packDirectory } from '../../src/plan/render/files.ts';
 import { orderServices, parseUnitDeps } from '../../src/plan/render/services.ts';
 import { COMMAND_BUDGET } from '../../src/plan/render/upload.ts';
+import { renderWatcher } from '../../src/plan/render/watcher.ts';
 import { UnsafeValueError, jsonBytes } from '../../src/plan/shell.ts';
 import { renderSteps } from '../../src/plan/steps.ts';
 import type { RemoteStep } from '../../src/plan/types.ts';
@@ -232,6 +233,12 @@ test('uploads: every command under the SSM budget, filled close to it, each byte
   for (const p of scripts)
     expected += (await import('node:fs')).readFileSync(join(repo.baseDir, p)).length;
   for (const u of Object.keys(UNITS)) expected += Buffer.byteLength(UNITS[u] ?? '');
+  // the interruption watcher's script and unit travel with the deployment's files
+  const watcher = await renderWatcher(
+    full(),
+    full().services.map((s) => s.name),
+  );
+  for (const f of watcher?.files ?? []) expected += f.data.length;
   const carried = carry.reduce((n, s) => n + s.payloadBytes, 0);
   assert.equal(carried, expected);
   // base64 costs 4/3; with that, every command but the last is at least 90% full

@@ -29,6 +29,8 @@ export interface Deployment {
   scripts: ScriptSpec[];
   services: ServiceSpec[];
   tarball?: TarballSpec;
+  /** Run on a spot instance when EC2 posts its interruption notice (before services stop). */
+  onInterruption?: InterruptionHookSpec;
   /** Non-fatal notes (deprecated keys and the like), located. */
   warnings: Diagnostic[];
 }
@@ -89,6 +91,12 @@ export interface ScriptSpec {
   order: number;
   /** Working directory on the instance; default /opt/deployment. */
   workdir: string;
+  timeoutSeconds: number;
+}
+
+export interface InterruptionHookSpec {
+  /** Relative to baseDir. */
+  path: string;
   timeoutSeconds: number;
 }
 

@@ -225,6 +225,7 @@ export interface DeploymentSection {
    * Where the archive is unpacked on the instances.
    */
   tarball_destination?: string;
+  on_interruption?: InterruptionHook;
 }
 export interface Script {
   /**
@@ -292,4 +293,17 @@ export interface Service {
    */
   start?: boolean;
   health?: HealthCheck;
+}
+/**
+ * A script run as root on a spot instance when EC2 posts its interruption notice (two minutes before the reclaim), before the deployment's services are stopped.
+ */
+export interface InterruptionHook {
+  /**
+   * The script, relative to .spot/. Run with bash, with the deployment's environment and SPOT_INTERRUPTION_TIME (when EC2 acts) and SPOT_INTERRUPTION_ACTION.
+   */
+  path: string;
+  /**
+   * Time limit: seconds, or a duration such as 90s; at most 100 s, so the services can still be stopped within the notice.
+   */
+  timeout?: number | string;
 }

@@ -7,7 +7,9 @@
 //   NN-tarball        fetch or take the archive, verify, unpack
 //   NN-script-NAME    one per script, in order, each run once per content
 //   NN-services       unit files are uploads; reload, enable, start or restart in order;
+//                     the interruption watcher (render/watcher.ts) started;
 //                     then health: active and settled, plus the manifest's probes
+//   NN-watcher        without services, but with an on_interruption hook: starts the watcher
 //
 // Every step is idempotent: running the whole sequence again leaves the machine as it was.
 
@@ -33,6 +35,7 @@ import {
 } from './render/services.ts';
 import { type TarballInput, tarballBody } from './render/tarball.ts';
 import { COMMAND_BUDGET, planUploads } from './render/upload.ts';
+import { type RenderedWatcher, renderWatcher } from './render/watcher.ts';
 import { assertEnvName, envFile, jsonBytes, sh } from './shell.ts';
 import type { RemoteStep, StepKind, UserData } from './types.ts';
 import { renderUserData } from './userdata.ts';
@@ -147,6 +150,7 @@ interface Delivery {
   scriptRuns: ScriptRun[];
   unitText: Map<ServiceSpec, string>;
   tarball?: TarballInput;
+  watcher?: RenderedWatcher;
 }
 
 async function readScripts(deployment: Deployment, files: DeliveredFile[]): Promise<ScriptRun[]> {
@@ -186,6 +190,21 @@ async function readUnits(
   return unitText;
 }
 
+/** The interruption watcher (render/watcher.ts), its files delivered with the others. */
+async function readWatcher(
+  deployment: Deployment,
+  unitText: Map<ServiceSpec, string>,
+  files: DeliveredFile[],
+): Promise<RenderedWatcher | undefined> {
+  const startOrder = orderServices(deployment.services, (s) => unitText.get(s) ?? '');
+  const watcher = await renderWatcher(
+    deployment,
+    startOrder.map((s) => s.name),
+  );
+  if (watcher) files.push(...watcher.files);
+  return watcher;
+}
+
 async function readTarball(
   deployment: Deployment,
   files: DeliveredFile[],
@@ -220,8 +239,15 @@ async function readDelivery(deployment: Deployment): Promise<Delivery> {
   const files: DeliveredFile[] = await collectUploads(deployment);
   const scriptRuns = await readScripts(deployment, files);
   const unitText = await readUnits(deployment, files);
+  const watcher = await readWatcher(deployment, unitText, files);
   const tarball = await readTarball(deployment, files);
-  return { files: onePerDestination(files), scriptRuns, unitText, ...(tarball ? { tarball } : {}) };
+  return {
+    files: onePerDestination(files),
+    scriptRuns,
+    unitText,
+    ...(tarball ? { tarball } : {}),
+    ...(watcher ? { watcher } : {}),
+  };
 }
 
 /** What services restart on: every delivered byte, where and how it lands, and the env. */
@@ -340,13 +366,15 @@ function scriptSteps(runs: ScriptRun[]): Group[] {
   ]);
 }
 
-/** One command installs and starts the services, then checks them: active and settled, plus
- * the manifest's probes. Its success is the deploy's service verification. */
+/** One command installs and starts the services (and the interruption watcher, when there is
+ * one), then checks them: active and settled, plus the manifest's probes. Its success is the
+ * deploy's service verification. */
 function servicesSteps(
   services: ServiceSpec[],
   unitText: Map<ServiceSpec, string>,
   digest: string,
   settle: number,
+  watcher: RenderedWatcher | undefined,
 ): Group[] {
   if (services.length === 0) return [];
   const ordered = orderServices(services, (s) => unitText.get(s) ?? '');
@@ -363,12 +391,34 @@ function servicesSteps(
             : `install services: ${names(ordered)}`,
         helpers: ['report'],
         body:
-          servicesBody(ordered, digest) + (started.length > 0 ? healthBody(started, settle) : ''),
+          servicesBody(ordered, digest) +
+          (watcher?.start ?? '') +
+          (started.length > 0 ? healthBody(started, settle) : ''),
         timeoutSeconds:
           120 + 120 * ordered.length + (started.length > 0 ? healthSeconds(started, settle) : 0),
         payloadBytes: 0,
         ...(started.length > 0 ? { services: started.map((s) => s.name) } : {}),
         needs: ['systemctl', ...(services.some((s) => s.health?.kind === 'http') ? ['curl'] : [])],
+      },
+    ],
+  ];
+}
+
+/** A hook without services: a step of its own starts the watcher (the services step does
+ * otherwise). */
+function watcherSteps(watcher: RenderedWatcher | undefined, services: ServiceSpec[]): Group[] {
+  if (!watcher || services.length > 0) return [];
+  return [
+    [
+      {
+        name: 'watcher',
+        kind: 'services',
+        description: 'install and start the interruption watcher',
+        helpers: [],
+        body: `systemctl daemon-reload\n${watcher.start}`,
+        timeoutSeconds: 120,
+        payloadBytes: 0,
+        needs: ['systemctl'],
       },
     ],
   ];
@@ -429,15 +479,18 @@ export async function renderSteps(
     delivery.unitText,
     deliveryDigest(delivery, env),
     opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
+    delivery.watcher,
   );
+  const watcher = watcherSteps(delivery.watcher, deployment.services);
   // The prepare step checks for the tools every later step needs, in this order.
   const prepare = prepareStep(userData.deferredPackages ?? [], env, [
     ...tarball,
     ...services,
+    ...watcher,
     ...secrets,
   ]);
   return numberSteps(
-    [[prepare], ...secrets, ...uploads, ...tarball, ...scripts, ...services],
+    [[prepare], ...secrets, ...uploads, ...tarball, ...scripts, ...services, ...watcher],
     budget,
   );
 }

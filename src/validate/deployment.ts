@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type {
   HealthCheck,
+  InterruptionHookSpec,
   ScriptSpec,
   ServiceSpec,
   TarballSpec,
@@ -23,6 +24,7 @@ import {
 import type { DeploymentSection, HealthCheck as RawHealth } from '../manifest/schema-types.ts';
 import { checkDestination, type RepoContext } from './paths.ts';
 import { bool, int, isObj, scalar, str, type FileReporter } from './report.ts';
+import { normalizeInterruptionHook } from './interruption.ts';
 import {
   checkLinks,
   SCRIPT_DEFAULTS,
@@ -52,6 +54,7 @@ export interface DeploymentParts {
   scripts: ScriptSpec[];
   services: ServiceSpec[];
   tarball?: TarballSpec;
+  onInterruption?: InterruptionHookSpec;
 }
 
 /** The site of one entry of a YAML section: problems go to its keys. */
@@ -376,6 +379,23 @@ async function normalizeTarball({ r, ctx, d }: Section): Promise<TarballSpec | u
   return tarball;
 }
 
+/** deployment.on_interruption: its path checked like a script's. */
+function normalizeOnInterruption({
+  r,
+  ctx,
+  d,
+}: Section): Promise<InterruptionHookSpec | undefined> {
+  const at = (...p: Array<string | number>) => D('on_interruption', ...p);
+  const site = yamlSite(r, at);
+  return normalizeInterruptionHook(
+    d.on_interruption,
+    r,
+    at,
+    async (p) =>
+      (await sourcePath(ctx, site, 'path', p, 'file', 'interruption hook')) !== undefined,
+  );
+}
+
 function warnIfEmpty({ r, d }: Section, parts: DeploymentParts): void {
   const written = (v: unknown) => list(v).length > 0;
   const nothing =
@@ -407,6 +427,7 @@ export async function normalizeDeployment(
   const d = (isObj(root.deployment) ? root.deployment : {}) as NonNullable<DeploymentSection>;
   const sec: Section = { y, r, ctx, d, extra };
   const tarball = await normalizeTarball(sec);
+  const onInterruption = await normalizeOnInterruption(sec);
   const parts: DeploymentParts = {
     packages: list(d.packages).filter((p): p is string => typeof p === 'string'),
     template: await normalizeTemplate(sec),
@@ -415,6 +436,7 @@ export async function normalizeDeployment(
     scripts: await normalizeScripts(sec),
     services: await normalizeServices(sec),
     ...(tarball ? { tarball } : {}),
+    ...(onInterruption ? { onInterruption } : {}),
   };
   if (isObj(root.deployment)) warnIfEmpty(sec, parts);
   return parts;

@@ -163,6 +163,7 @@ export async function loadDeployment(root: string, options: LoadOptions = {}): P
     scripts: parts.scripts,
     services: parts.services,
     ...(parts.tarball ? { tarball: parts.tarball } : {}),
+    ...(parts.onInterruption ? { onInterruption: parts.onInterruption } : {}),
     warnings: sorted.filter((d) => d.severity === 'warning'),
   };
   return { deployment, diagnostics: sorted };

@@ -1772,6 +1772,31 @@ const schema36 = {
           type: 'string',
           default: '/opt/deployment',
         },
+        on_interruption: { $ref: '#/definitions/interruptionHook' },
+      },
+    },
+    interruptionHook: {
+      title: 'InterruptionHook',
+      description:
+        "A script run as root on a spot instance when EC2 posts its interruption notice (two minutes before the reclaim), before the deployment's services are stopped.",
+      type: 'object',
+      additionalProperties: false,
+      required: ['path'],
+      properties: {
+        path: {
+          description:
+            "The script, relative to .spot/. Run with bash, with the deployment's environment and SPOT_INTERRUPTION_TIME (when EC2 acts) and SPOT_INTERRUPTION_ACTION.",
+          type: 'string',
+        },
+        timeout: {
+          description:
+            'Time limit: seconds, or a duration such as 90s; at most 100 s, so the services can still be stopped within the notice.',
+          type: ['integer', 'string'],
+          pattern: '^[0-9]+[smh]?$',
+          minimum: 1,
+          'x-error': 'must be a duration such as 30s or 1m, or a number of seconds',
+          default: 60,
+        },
       },
     },
     script: {
@@ -2002,6 +2027,7 @@ const schema37 = {
       type: 'string',
       default: '/opt/deployment',
     },
+    on_interruption: { $ref: '#/definitions/interruptionHook' },
   },
 };
 const schema38 = {
@@ -2072,6 +2098,30 @@ const schema39 = {
       type: ['array', 'null'],
       items: { type: 'string' },
       examples: [['node_modules/**', '*.log']],
+    },
+  },
+};
+const schema42 = {
+  title: 'InterruptionHook',
+  description:
+    "A script run as root on a spot instance when EC2 posts its interruption notice (two minutes before the reclaim), before the deployment's services are stopped.",
+  type: 'object',
+  additionalProperties: false,
+  required: ['path'],
+  properties: {
+    path: {
+      description:
+        "The script, relative to .spot/. Run with bash, with the deployment's environment and SPOT_INTERRUPTION_TIME (when EC2 acts) and SPOT_INTERRUPTION_ACTION.",
+      type: 'string',
+    },
+    timeout: {
+      description:
+        'Time limit: seconds, or a duration such as 90s; at most 100 s, so the services can still be stopped within the notice.',
+      type: ['integer', 'string'],
+      pattern: '^[0-9]+[smh]?$',
+      minimum: 1,
+      'x-error': 'must be a duration such as 30s or 1m, or a number of seconds',
+      default: 60,
     },
   },
 };
@@ -3467,8 +3517,131 @@ function validate19(
         errors++;
       }
     }
+    if (data.on_interruption !== undefined) {
+      let data27 = data.on_interruption;
+      if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
+        if (data27.path === undefined) {
+          const err42 = {
+            instancePath: instancePath + '/on_interruption',
+            schemaPath: '#/definitions/interruptionHook/required',
+            keyword: 'required',
+            params: { missingProperty: 'path' },
+            message: "must have required property '" + 'path' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err42];
+          } else {
+            vErrors.push(err42);
+          }
+          errors++;
+        }
+        for (const key5 in data27) {
+          if (!(key5 === 'path' || key5 === 'timeout')) {
+            const err43 = {
+              instancePath: instancePath + '/on_interruption',
+              schemaPath: '#/definitions/interruptionHook/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key5 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+        }
+        if (data27.path !== undefined) {
+          if (typeof data27.path !== 'string') {
+            const err44 = {
+              instancePath: instancePath + '/on_interruption/path',
+              schemaPath: '#/definitions/interruptionHook/properties/path/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+            };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+        }
+        if (data27.timeout !== undefined) {
+          let data29 = data27.timeout;
+          if (
+            !(typeof data29 == 'number' && !(data29 % 1) && !isNaN(data29) && isFinite(data29)) &&
+            typeof data29 !== 'string'
+          ) {
+            const err45 = {
+              instancePath: instancePath + '/on_interruption/timeout',
+              schemaPath: '#/definitions/interruptionHook/properties/timeout/type',
+              keyword: 'type',
+              params: { type: schema42.properties.timeout.type },
+              message: 'must be integer,string',
+            };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          if (typeof data29 == 'number' && isFinite(data29)) {
+            if (data29 < 1 || isNaN(data29)) {
+              const err46 = {
+                instancePath: instancePath + '/on_interruption/timeout',
+                schemaPath: '#/definitions/interruptionHook/properties/timeout/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 1 },
+                message: 'must be >= 1',
+              };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+          }
+          if (typeof data29 === 'string') {
+            if (!pattern13.test(data29)) {
+              const err47 = {
+                instancePath: instancePath + '/on_interruption/timeout',
+                schemaPath: '#/definitions/interruptionHook/properties/timeout/pattern',
+                keyword: 'pattern',
+                params: { pattern: '^[0-9]+[smh]?$' },
+                message: 'must match pattern "' + '^[0-9]+[smh]?$' + '"',
+              };
+              if (vErrors === null) {
+                vErrors = [err47];
+              } else {
+                vErrors.push(err47);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err48 = {
+          instancePath: instancePath + '/on_interruption',
+          schemaPath: '#/definitions/interruptionHook/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err42 = {
+    const err49 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -3476,9 +3649,9 @@ function validate19(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err42];
+      vErrors = [err49];
     } else {
-      vErrors.push(err42);
+      vErrors.push(err49);
     }
     errors++;
   }
