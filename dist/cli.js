@@ -45,11 +45,11 @@ async function runCommand(args, io) {
     annotate: (d) => io.err.write(formatDiagnostic(d) + "\n"),
     info: (m) => io.out.write(m + "\n")
   };
-  const terminal = () => import("./chunks/commands-SBQGCEKI.js");
-  const lifecycle = () => import("./chunks/lifecycle-XPVWGE3O.js");
+  const terminal = () => import("./chunks/commands-6AV5BRB4.js");
+  const lifecycle = () => import("./chunks/lifecycle-5HBPSYIO.js");
   switch (args.command) {
     case "validate": {
-      const { validateCommand } = await import("./chunks/validate-6KA3SQRH.js");
+      const { validateCommand } = await import("./chunks/validate-YSRHHXCH.js");
       await validateCommand({ path: args.dir }, reporter);
       return 0;
     }
@@ -58,7 +58,7 @@ async function runCommand(args, io) {
       const { deploymentIdFromGit } = await import("./chunks/git-XOUC2ZEH.js");
       const id = args.flags["deployment-id"] ?? await deploymentIdFromGit(args.dir) ?? "";
       const inputs = await inputsOf(args, id, io.env);
-      const { planCommand } = await import("./chunks/plan-BUBDTDTC.js");
+      const { planCommand } = await import("./chunks/plan-NWRLPORP.js");
       const quiet = { ...reporter, info: () => void 0 };
       const res = await planCommand(inputs, args.flags.json ? quiet : reporter, io.env);
       if (args.flags.json) {
@@ -70,7 +70,7 @@ async function runCommand(args, io) {
       return 0;
     }
     case "generate": {
-      const { generateCommand } = await import("./chunks/generate-OW272SLP.js");
+      const { generateCommand } = await import("./chunks/generate-UY22MYS2.js");
       await generateCommand({ path: args.dir, force: args.flags.force === true }, reporter);
       return 0;
     }

@@ -56,12 +56,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-6KA3SQRH.js");
+        const { validateCommand } = await import("./chunks/validate-YSRHHXCH.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-BUBDTDTC.js");
+        const { planCommand } = await import("./chunks/plan-NWRLPORP.js");
         const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -69,32 +69,32 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-XK7F44YC.js");
+        const { deployCommand } = await import("./chunks/deploy-A2VK67PK.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-J32C6RHY.js");
+        const { destroyCommand } = await import("./chunks/destroy-ZHDZULZH.js");
         await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-OOPF2NUX.js");
+        const { statusCommand } = await import("./chunks/status-MD5K3J53.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-YG7Y6G63.js");
+        const { logsAction } = await import("./chunks/logs-YYYNEQYC.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-4G7H5EX3.js");
+        const { execAction } = await import("./chunks/exec-G66WCA3S.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }
       case "reap": {
-        const { reapCommand } = await import("./chunks/reap-62L6QRJ3.js");
+        const { reapCommand } = await import("./chunks/reap-YFVIYLRJ.js");
         await onActionHost((host) => reapCommand(inputs, host));
         break;
       }

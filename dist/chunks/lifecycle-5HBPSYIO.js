@@ -5,7 +5,7 @@ import {
   outputMode,
   outputsDocument,
   targetId
-} from "./chunk-R7WTWG7Q.js";
+} from "./chunk-YRC4ZBKK.js";
 import {
   gitEnv
 } from "./chunk-AI2PSSK5.js";
@@ -66,11 +66,11 @@ function finalView(host) {
   return { ...state, instances };
 }
 async function deployMain(args, io) {
-  const { deployCommand } = await import("./deploy-XK7F44YC.js");
+  const { deployCommand } = await import("./deploy-A2VK67PK.js");
   return hosted("deploy", args, io, deployCommand);
 }
 async function statusMain(args, io) {
-  const { statusCommand } = await import("./status-OOPF2NUX.js");
+  const { statusCommand } = await import("./status-MD5K3J53.js");
   return hosted(
     "status",
     args,
@@ -79,7 +79,7 @@ async function statusMain(args, io) {
   );
 }
 async function destroyMain(args, io) {
-  const { destroyCommand } = await import("./destroy-J32C6RHY.js");
+  const { destroyCommand } = await import("./destroy-ZHDZULZH.js");
   return hosted(
     "destroy",
     args,
@@ -92,4 +92,4 @@ export {
   destroyMain,
   statusMain
 };
-//# sourceMappingURL=lifecycle-XPVWGE3O.js.map
+//# sourceMappingURL=lifecycle-5HBPSYIO.js.map

@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-5XESJCFS.js";
+} from "./chunk-V3JK2CWH.js";
 import {
   UserError
 } from "./chunk-5LWETDWB.js";
@@ -43,4 +43,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=chunk-2CUO46J6.js.map
+//# sourceMappingURL=chunk-7KKKEGUP.js.map

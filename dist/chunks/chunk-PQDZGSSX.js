@@ -7,7 +7,7 @@ import {
 } from "./chunk-MGZNPMRM.js";
 import {
   inside
-} from "./chunk-5XESJCFS.js";
+} from "./chunk-V3JK2CWH.js";
 import {
   __toESM
 } from "./chunk-SLSPYRCZ.js";
@@ -3131,4 +3131,4 @@ export {
   readSource,
   packDirectory
 };
-//# sourceMappingURL=chunk-MN5VK4CZ.js.map
+//# sourceMappingURL=chunk-PQDZGSSX.js.map

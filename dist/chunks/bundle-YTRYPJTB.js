@@ -2,13 +2,13 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   packDirectory,
   sha256Hex
-} from "./chunk-MN5VK4CZ.js";
+} from "./chunk-PQDZGSSX.js";
 import "./chunk-CYWU6LTU.js";
 import "./chunk-MGZNPMRM.js";
 import {
   loadDeployment
-} from "./chunk-5XESJCFS.js";
-import "./chunk-INU4A3ZG.js";
+} from "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import "./chunk-C4HKCQZY.js";
 import {
   UserError
@@ -37,4 +37,4 @@ async function bundleCommand(path, out) {
 export {
   bundleCommand
 };
-//# sourceMappingURL=bundle-GL3RUOSK.js.map
+//# sourceMappingURL=bundle-YTRYPJTB.js.map

@@ -5,7 +5,7 @@ import {
   packDirectory,
   readSource,
   sha256Hex
-} from "./chunk-MN5VK4CZ.js";
+} from "./chunk-PQDZGSSX.js";
 import {
   COMMAND_BUDGET,
   CONFIG_DIR,
@@ -29,7 +29,7 @@ import {
 import {
   inside,
   require_dist
-} from "./chunk-5XESJCFS.js";
+} from "./chunk-V3JK2CWH.js";
 import {
   PACKAGE_NAME,
   unitNameProblem
@@ -462,6 +462,218 @@ function tarballBody(t) {
   return lines.join("\n") + "\n";
 }
 
+// src/plan/render/watcher.ts
+var WATCHER_UNIT = "spot-deployer-watcher";
+var WATCHER_DIR = `${STATE_DIR}/watcher`;
+var WATCHER_SCRIPT = `${WATCHER_DIR}/watch.sh`;
+var WATCHER_HOOK = `${WATCHER_DIR}/on-interruption`;
+var WATCHER_UNIT_FILE = `/etc/systemd/system/${WATCHER_UNIT}.service`;
+var INTERRUPTION_FILE = `${STATE_DIR}/interruption.json`;
+var REBALANCE_FILE = `${STATE_DIR}/rebalance.json`;
+var POLL_SECONDS = 5;
+var IMDS_LINES = [
+  `log() { printf 'spot-watcher: %s\\n' "$*"; }`,
+  "now() { date +%s; }",
+  "# a JSON string value of KEY in a one-line JSON object, or nothing",
+  'field() { sed -n "s/.*\\"$1\\"[[:space:]]*:[[:space:]]*\\"\\([^\\"]*\\)\\".*/\\1/p" <<<"$2"; }',
+  "# writes FILE atomically from stdin",
+  'put() { cat >"$1.tmp" && mv -f -- "$1.tmp" "$1"; }',
+  "",
+  "# IMDSv2: a session token, renewed a minute before it expires",
+  "renew_token() {",
+  '  [ -n "$token" ] && [ "$(now)" -lt "$token_until" ] && return 0',
+  '  token=$(curl -sSf --max-time 2 -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: $ttl" \\',
+  '    "$endpoint/latest/api/token" 2>/dev/null) || { token=""; return 1; }',
+  "  token_until=$(($(now) + ttl - 60))",
+  "}",
+  "",
+  "# imds PATH: the body on stdout and 0 when present; 1 when absent (404); 2 otherwise",
+  "imds() {",
+  "  local out code",
+  "  renew_token || return 2",
+  `  out=$(curl -sS --max-time 2 -w '\\n%{http_code}' -H "X-aws-ec2-metadata-token: $token" \\`,
+  '    "$endpoint/latest/meta-data/$1" 2>/dev/null) || return 2',
+  "  code=${out##*$'\\n'}",
+  "  case $code in",
+  `    200) printf '%s\\n' "\${out%$'\\n'*}" ;;`,
+  "    404) return 1 ;;",
+  '    401) token="" && return 2 ;;',
+  "    *) return 2 ;;",
+  "  esac",
+  "}",
+  "",
+  "# seconds left before EC2 acts (at least 1)",
+  "left() {",
+  "  local s=$(($1 - $(now)))",
+  '  [ "$s" -ge 1 ] || s=1',
+  '  echo "$s"',
+  "}",
+  ""
+];
+function runHookLines(run) {
+  return [
+    "run_hook() {",
+    "  local limit=$hook_timeout room rc=0",
+    '  room=$(($(left "$1") - 10))',
+    '  [ "$room" -ge "$limit" ] || limit=$room',
+    '  [ "$limit" -ge 1 ] || limit=1',
+    '  log "running the on_interruption hook (at most $limit s)"',
+    "  (",
+    "    cd / || exit 1",
+    "    set -a",
+    "    # shellcheck source=/dev/null",
+    `    if [ -f ${ENV_FILE} ]; then . ${ENV_FILE}; fi`,
+    "    # shellcheck source=/dev/null",
+    `    if [ -f ${SECRETS_FILE} ]; then . ${SECRETS_FILE}; fi`,
+    "    set +a",
+    '    export HOME="${HOME:-/root}" SPOT_INTERRUPTION_ACTION="$2" SPOT_INTERRUPTION_TIME="$3"',
+    `    exec timeout --kill-after=5 "$limit" ${run}`,
+    '  ) </dev/null 2>&1 | while IFS= read -r line; do log "hook: $line"; done',
+    "  rc=${PIPESTATUS[0]}",
+    '  if [ "$rc" -eq 0 ]; then log "the hook finished"; else log "the hook failed (exit $rc)"; fi',
+    '  return "$rc"',
+    "}",
+    ""
+  ];
+}
+var ON_NOTICE_LINES = [
+  "on_notice() {",
+  "  local notice=$1 action when deadline hook_rc=null stopped=() failed=() u",
+  '  action=$(field action "$notice")',
+  '  when=$(field time "$notice")',
+  '  deadline=$(date -d "$when" +%s 2>/dev/null) || deadline=$(($(now) + 120))',
+  '  log "interruption notice: EC2 will ${action:-act} at ${when:-an unknown time}"',
+  '  if [ -n "$hook" ]; then',
+  "    hook_rc=0",
+  '    run_hook "$deadline" "$action" "$when" || hook_rc=$?',
+  "  fi",
+  '  for u in "${stop_order[@]}"; do',
+  '    if timeout "$(left "$deadline")" systemctl stop -- "$u"; then',
+  '      log "stopped $u"',
+  '      stopped+=("\\"${u//\\\\/\\\\\\\\}\\"")',
+  "    else",
+  '      log "could not stop $u in time"',
+  '      failed+=("\\"${u//\\\\/\\\\\\\\}\\"")',
+  "    fi",
+  "  done",
+  "  local IFS=,",
+  `  printf '{"notice":%s,"seenAt":"%s","hookExitCode":%s,"stopped":[%s],"notStopped":[%s]}\\n' \\`,
+  '    "$notice" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$hook_rc" "${stopped[*]}" "${failed[*]}" |',
+  '    put "$interruption_file"',
+  '  log "drained: ${#stopped[@]} service(s) stopped, ${#failed[@]} not; recorded in $interruption_file"',
+  "}",
+  ""
+];
+var MAIN_LINES = [
+  "if ! command -v curl >/dev/null 2>&1; then",
+  '  log "curl is missing: cannot read the instance metadata, so no interruption handling"',
+  "  exit 0",
+  "fi",
+  'if [ -f "$interruption_file" ]; then',
+  '  log "the interruption notice was handled already ($interruption_file); nothing to do"',
+  "  exit 0",
+  "fi",
+  'log "watching $endpoint every ' + String(POLL_SECONDS) + ' s for spot interruption and rebalance notices"',
+  'seen_rebalance=""',
+  "while :; do",
+  "  if notice=$(imds spot/instance-action); then",
+  '    on_notice "$notice"',
+  "    exit 0",
+  "  fi",
+  '  if [ -z "$seen_rebalance" ] && rec=$(imds events/recommendations/rebalance); then',
+  '    seen_rebalance=$(field noticeTime "$rec")',
+  `    printf '{"noticeTime":"%s","seenAt":"%s"}\\n' "$seen_rebalance" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" |`,
+  '      put "$rebalance_file"',
+  '    log "rebalance recommendation (notice time ${seen_rebalance:-unknown}); recorded in $rebalance_file"',
+  "    seen_rebalance=${seen_rebalance:-seen}",
+  "  fi",
+  `  sleep ${POLL_SECONDS}`,
+  "done",
+  ""
+];
+function watcherScript(input) {
+  for (const s of input.services) assertUnitName(s);
+  const stopOrder = [...input.services].reverse().map((s) => sh(`${s}.service`));
+  const hook = input.hook;
+  if (hook && (!Number.isInteger(hook.timeoutSeconds) || hook.timeoutSeconds < 1)) {
+    throw new Error("on_interruption: timeout must be a positive whole number of seconds");
+  }
+  const run = hook ? [...interpreter(hook.body), '"$hook"'].join(" ") : "";
+  return [
+    "#!/bin/bash",
+    "# spot-deployer interruption watcher (generated with the deployment; do not edit)",
+    "set -u",
+    "endpoint=${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://169.254.169.254}",
+    "endpoint=${endpoint%/}",
+    `interruption_file=${shPath(INTERRUPTION_FILE)}`,
+    `rebalance_file=${shPath(REBALANCE_FILE)}`,
+    `hook=${hook ? shPath(WATCHER_HOOK) : "''"}`,
+    `hook_timeout=${hook?.timeoutSeconds ?? 0}`,
+    `stop_order=(${stopOrder.join(" ")})`,
+    "ttl=21600",
+    'token=""',
+    "token_until=0",
+    "",
+    ...IMDS_LINES,
+    ...runHookLines(run),
+    ...ON_NOTICE_LINES,
+    ...MAIN_LINES
+  ].join("\n");
+}
+function watcherUnit() {
+  return [
+    "# spot-deployer interruption watcher (generated with the deployment; do not edit)",
+    "[Unit]",
+    "Description=spot-deployer: drain the deployment on a spot interruption notice",
+    "Wants=network-online.target",
+    "After=network-online.target",
+    "",
+    "[Service]",
+    "Type=simple",
+    `ExecStart=/bin/bash ${WATCHER_SCRIPT}`,
+    "Restart=on-failure",
+    "RestartSec=5",
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    ""
+  ].join("\n");
+}
+function watcherStartBody(digest) {
+  return [
+    `# the interruption watcher (${WATCHER_UNIT}.service; systemd has read its unit already)`,
+    `systemctl enable --quiet -- ${WATCHER_UNIT}.service || fail "cannot enable ${WATCHER_UNIT}.service"`,
+    `if [ "$(cat -- "$S/state/watcher" 2>/dev/null || true)" != ${digest} ] ||`,
+    `  ! systemctl is-active --quiet -- ${WATCHER_UNIT}.service; then`,
+    `  systemctl restart -- ${WATCHER_UNIT}.service || fail "cannot start ${WATCHER_UNIT}.service"`,
+    `  printf '%s\\n' ${digest} >"$S/state/watcher.tmp"`,
+    '  mv -f -- "$S/state/watcher.tmp" "$S/state/watcher"',
+    `  echo "started ${WATCHER_UNIT}.service"`,
+    "else",
+    `  echo "unchanged ${WATCHER_UNIT}.service (running)"`,
+    "fi"
+  ].join("\n") + "\n";
+}
+async function renderWatcher(deployment, services) {
+  const spec = deployment.onInterruption;
+  if (services.length === 0 && !spec) return void 0;
+  const files = [];
+  let hook;
+  if (spec) {
+    const body = await readSource(deployment, spec.path, `on_interruption (${spec.path})`);
+    hook = { body, timeoutSeconds: spec.timeoutSeconds };
+    files.push(makeFile(WATCHER_HOOK, body, "0700", "root:root", spec.path));
+  }
+  const script = Buffer.from(watcherScript({ services, ...hook ? { hook } : {} }));
+  const unit = Buffer.from(watcherUnit());
+  files.push(
+    makeFile(WATCHER_SCRIPT, script, "0700", "root:root", "the interruption watcher"),
+    makeFile(WATCHER_UNIT_FILE, unit, "0644", "root:root", "the interruption watcher")
+  );
+  const digest = sha256Hex(files.map((f) => `${f.dest}\0${f.sha256}`).join("\n"));
+  return { files, start: watcherStartBody(digest) };
+}
+
 // src/plan/userdata.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { realpathSync, readFileSync } from "node:fs";
@@ -722,6 +934,15 @@ async function readUnits(deployment, files) {
   }
   return unitText;
 }
+async function readWatcher(deployment, unitText, files) {
+  const startOrder = orderServices(deployment.services, (s) => unitText.get(s) ?? "");
+  const watcher = await renderWatcher(
+    deployment,
+    startOrder.map((s) => s.name)
+  );
+  if (watcher) files.push(...watcher.files);
+  return watcher;
+}
 async function readTarball(deployment, files) {
   const t = deployment.tarball;
   if (t?.kind === "url") {
@@ -749,8 +970,15 @@ async function readDelivery(deployment) {
   const files = await collectUploads(deployment);
   const scriptRuns = await readScripts(deployment, files);
   const unitText = await readUnits(deployment, files);
+  const watcher = await readWatcher(deployment, unitText, files);
   const tarball = await readTarball(deployment, files);
-  return { files: onePerDestination(files), scriptRuns, unitText, ...tarball ? { tarball } : {} };
+  return {
+    files: onePerDestination(files),
+    scriptRuns,
+    unitText,
+    ...tarball ? { tarball } : {},
+    ...watcher ? { watcher } : {}
+  };
 }
 function deliveryDigest(delivery, env) {
   const digest = createHash2("sha256");
@@ -857,7 +1085,7 @@ function scriptSteps(runs) {
     }
   ]);
 }
-function servicesSteps(services, unitText, digest, settle) {
+function servicesSteps(services, unitText, digest, settle, watcher) {
   if (services.length === 0) return [];
   const ordered = orderServices(services, (s) => unitText.get(s) ?? "");
   const started = ordered.filter((s) => s.start);
@@ -869,11 +1097,29 @@ function servicesSteps(services, unitText, digest, settle) {
         kind: "services",
         description: started.length > 0 ? `install and start services, then check their health: ${names(ordered)}` : `install services: ${names(ordered)}`,
         helpers: ["report"],
-        body: servicesBody(ordered, digest) + (started.length > 0 ? healthBody(started, settle) : ""),
+        body: servicesBody(ordered, digest) + (watcher?.start ?? "") + (started.length > 0 ? healthBody(started, settle) : ""),
         timeoutSeconds: 120 + 120 * ordered.length + (started.length > 0 ? healthSeconds(started, settle) : 0),
         payloadBytes: 0,
         ...started.length > 0 ? { services: started.map((s) => s.name) } : {},
         needs: ["systemctl", ...services.some((s) => s.health?.kind === "http") ? ["curl"] : []]
+      }
+    ]
+  ];
+}
+function watcherSteps(watcher, services) {
+  if (!watcher || services.length > 0) return [];
+  return [
+    [
+      {
+        name: "watcher",
+        kind: "services",
+        description: "install and start the interruption watcher",
+        helpers: [],
+        body: `systemctl daemon-reload
+${watcher.start}`,
+        timeoutSeconds: 120,
+        payloadBytes: 0,
+        needs: ["systemctl"]
       }
     ]
   ];
@@ -922,15 +1168,18 @@ async function renderSteps(deployment, opts) {
     deployment.services,
     delivery.unitText,
     deliveryDigest(delivery, env),
-    opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS
+    opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
+    delivery.watcher
   );
+  const watcher = watcherSteps(delivery.watcher, deployment.services);
   const prepare = prepareStep(userData.deferredPackages ?? [], env, [
     ...tarball,
     ...services,
+    ...watcher,
     ...secrets
   ]);
   return numberSteps(
-    [[prepare], ...secrets, ...uploads, ...tarball, ...scripts, ...services],
+    [[prepare], ...secrets, ...uploads, ...tarball, ...scripts, ...services, ...watcher],
     budget
   );
 }
@@ -968,4 +1217,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-DUNZGWB2.js.map
+//# sourceMappingURL=chunk-KB5N5T7O.js.map

@@ -5,7 +5,7 @@ import {
 } from "./chunk-7AOHB7NV.js";
 import {
   searchDeployment
-} from "./chunk-I32JEFFW.js";
+} from "./chunk-GOWJD6EW.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
@@ -175,4 +175,4 @@ export {
   findTargets,
   reportRemote
 };
-//# sourceMappingURL=chunk-O4NDWACM.js.map
+//# sourceMappingURL=chunk-FJQ6MKWP.js.map

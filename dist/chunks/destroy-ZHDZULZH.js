@@ -1,23 +1,26 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  bundleMain,
-  execMain,
-  listMain,
-  logsMain,
-  targetId
-} from "./chunk-R7WTWG7Q.js";
-import "./chunk-AI2PSSK5.js";
-import "./chunk-PY74XFXH.js";
-import "./chunk-SNYK7PHB.js";
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  destroyContext
+} from "./chunk-JHCJ3QQU.js";
+import "./chunk-DE62AGDZ.js";
+import {
+  manifestRegions,
+  searchDeployment
+} from "./chunk-GOWJD6EW.js";
+import "./chunk-FQMHTO7E.js";
+import "./chunk-Q3OIIG7E.js";
+import "./chunk-YMC7WO63.js";
+import "./chunk-V2M23LJS.js";
 import "./chunk-ZYUDR6UM.js";
 import "./chunk-QEWRRNT2.js";
 import "./chunk-7IZJ57RE.js";
 import "./chunk-GXHY36T6.js";
+import "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import "./chunk-JGKVK7V4.js";
-import "./chunk-BY77YRZ3.js";
-import "./chunk-QY7JAZBM.js";
 import "./chunk-4OVCB57H.js";
-import "./chunk-C4LZUZNL.js";
 import "./chunk-C4HKCQZY.js";
 import "./chunk-5LWETDWB.js";
 import "./chunk-DOESRUQL.js";
@@ -28,10 +31,10 @@ import "./chunk-5UZIY2RH.js";
 import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
 export {
-  bundleMain,
-  execMain,
-  listMain,
-  logsMain,
-  targetId
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  destroyContext,
+  manifestRegions,
+  searchDeployment
 };
-//# sourceMappingURL=commands-SBQGCEKI.js.map
+//# sourceMappingURL=destroy-ZHDZULZH.js.map

@@ -4,9 +4,9 @@ import {
   logsScript,
   reportRemote,
   runRemote
-} from "./chunk-O4NDWACM.js";
+} from "./chunk-FJQ6MKWP.js";
 import "./chunk-7AOHB7NV.js";
-import "./chunk-I32JEFFW.js";
+import "./chunk-GOWJD6EW.js";
 import "./chunk-FQMHTO7E.js";
 import "./chunk-Q3OIIG7E.js";
 import "./chunk-YMC7WO63.js";
@@ -19,8 +19,8 @@ import "./chunk-GXHY36T6.js";
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-5XESJCFS.js";
-import "./chunk-INU4A3ZG.js";
+} from "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import "./chunk-JGKVK7V4.js";
 import {
   DeployError
@@ -88,4 +88,4 @@ export {
   logsAction,
   logsCommand
 };
-//# sourceMappingURL=logs-YG7Y6G63.js.map
+//# sourceMappingURL=logs-YYYNEQYC.js.map

@@ -1,8 +1,8 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-DUNZGWB2.js";
-import "./chunk-MN5VK4CZ.js";
+} from "./chunk-KB5N5T7O.js";
+import "./chunk-PQDZGSSX.js";
 import "./chunk-E7XZJN3R.js";
 import "./chunk-CYWU6LTU.js";
 import {
@@ -13,11 +13,11 @@ import "./chunk-GXHY36T6.js";
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-2CUO46J6.js";
+} from "./chunk-7KKKEGUP.js";
 import {
   fallbackRegion
-} from "./chunk-5XESJCFS.js";
-import "./chunk-INU4A3ZG.js";
+} from "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import {
   applyInputOverrides
 } from "./chunk-C4LZUZNL.js";
@@ -74,4 +74,4 @@ async function planCommand(inputs, reporter, env) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-BUBDTDTC.js.map
+//# sourceMappingURL=plan-NWRLPORP.js.map

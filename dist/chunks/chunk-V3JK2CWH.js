@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   config_schema_default,
   deployment_schema_default
-} from "./chunk-INU4A3ZG.js";
+} from "./chunk-BZUWDCDP.js";
 import {
   ENV_NAME,
   PACKAGE_NAME,
@@ -8549,6 +8549,33 @@ function defaultCloudConfig(region) {
 
 // src/validate/deployment.ts
 import { basename as basename3 } from "node:path";
+
+// src/validate/interruption.ts
+var HOOK_DEFAULT_SECONDS = 60;
+var HOOK_MAX_SECONDS = 100;
+async function normalizeInterruptionHook(raw, r, at, checkPath) {
+  if (!isObj(raw)) return void 0;
+  const h = raw;
+  const path = str(h.path);
+  if (path === void 0) return void 0;
+  const ok = await checkPath(path);
+  let timeoutSeconds = HOOK_DEFAULT_SECONDS;
+  const t = scalar(h.timeout);
+  if (t !== void 0 && typeof t !== "boolean") {
+    const sec = durationSeconds(t);
+    if (sec === 0) r.error(at("timeout"), "timeout must be at least 1 second");
+    else if (sec !== void 0 && sec > HOOK_MAX_SECONDS) {
+      r.error(
+        at("timeout"),
+        `timeout must be at most ${HOOK_MAX_SECONDS} s: EC2's notice comes two minutes ahead, and the services must still be stopped after the hook`
+      );
+      return void 0;
+    } else if (sec !== void 0) timeoutSeconds = sec;
+  }
+  return ok ? { path, timeoutSeconds } : void 0;
+}
+
+// src/validate/deployment.ts
 var MAX_SCRIPT_SECONDS = 48 * 3600;
 var HEALTH_DEFAULTS = {
   expectStatus: 200,
@@ -8818,6 +8845,20 @@ async function normalizeTarball({ r, ctx, d }) {
   }
   return tarball;
 }
+function normalizeOnInterruption({
+  r,
+  ctx,
+  d
+}) {
+  const at = (...p) => D("on_interruption", ...p);
+  const site = yamlSite(r, at);
+  return normalizeInterruptionHook(
+    d.on_interruption,
+    r,
+    at,
+    async (p) => await sourcePath(ctx, site, "path", p, "file", "interruption hook") !== void 0
+  );
+}
 function warnIfEmpty({ r, d }, parts) {
   const written = (v) => list(v).length > 0;
   const nothing = parts.packages.length === 0 && parts.scripts.length === 0 && parts.uploads.length === 0 && parts.services.length === 0 && str(d.tarball_url) === void 0 && str(d.tarball_source) === void 0 && !written(d.uploads) && !written(d.scripts) && !written(d.services);
@@ -8834,6 +8875,7 @@ async function normalizeDeployment(y, r, ctx, extra) {
   const d = isObj(root.deployment) ? root.deployment : {};
   const sec = { y, r, ctx, d, extra };
   const tarball = await normalizeTarball(sec);
+  const onInterruption = await normalizeOnInterruption(sec);
   const parts = {
     packages: list(d.packages).filter((p) => typeof p === "string"),
     template: await normalizeTemplate(sec),
@@ -8841,7 +8883,8 @@ async function normalizeDeployment(y, r, ctx, extra) {
     uploads: await normalizeUploads(sec),
     scripts: await normalizeScripts(sec),
     services: await normalizeServices(sec),
-    ...tarball ? { tarball } : {}
+    ...tarball ? { tarball } : {},
+    ...onInterruption ? { onInterruption } : {}
   };
   if (isObj(root.deployment)) warnIfEmpty(sec, parts);
   return parts;
@@ -10246,7 +10289,8 @@ var schema37 = {
       description: "Where the archive is unpacked on the instances.",
       type: "string",
       default: "/opt/deployment"
-    }
+    },
+    on_interruption: { $ref: "#/definitions/interruptionHook" }
   }
 };
 var schema38 = {
@@ -10314,6 +10358,27 @@ var schema39 = {
       type: ["array", "null"],
       items: { type: "string" },
       examples: [["node_modules/**", "*.log"]]
+    }
+  }
+};
+var schema42 = {
+  title: "InterruptionHook",
+  description: "A script run as root on a spot instance when EC2 posts its interruption notice (two minutes before the reclaim), before the deployment's services are stopped.",
+  type: "object",
+  additionalProperties: false,
+  required: ["path"],
+  properties: {
+    path: {
+      description: "The script, relative to .spot/. Run with bash, with the deployment's environment and SPOT_INTERRUPTION_TIME (when EC2 acts) and SPOT_INTERRUPTION_ACTION.",
+      type: "string"
+    },
+    timeout: {
+      description: "Time limit: seconds, or a duration such as 90s; at most 100 s, so the services can still be stopped within the notice.",
+      type: ["integer", "string"],
+      pattern: "^[0-9]+[smh]?$",
+      minimum: 1,
+      "x-error": "must be a duration such as 30s or 1m, or a number of seconds",
+      default: 60
     }
   }
 };
@@ -11626,8 +11691,128 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.on_interruption !== void 0) {
+      let data27 = data.on_interruption;
+      if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
+        if (data27.path === void 0) {
+          const err42 = {
+            instancePath: instancePath + "/on_interruption",
+            schemaPath: "#/definitions/interruptionHook/required",
+            keyword: "required",
+            params: { missingProperty: "path" },
+            message: "must have required property 'path'"
+          };
+          if (vErrors === null) {
+            vErrors = [err42];
+          } else {
+            vErrors.push(err42);
+          }
+          errors++;
+        }
+        for (const key5 in data27) {
+          if (!(key5 === "path" || key5 === "timeout")) {
+            const err43 = {
+              instancePath: instancePath + "/on_interruption",
+              schemaPath: "#/definitions/interruptionHook/additionalProperties",
+              keyword: "additionalProperties",
+              params: { additionalProperty: key5 },
+              message: "must NOT have additional properties"
+            };
+            if (vErrors === null) {
+              vErrors = [err43];
+            } else {
+              vErrors.push(err43);
+            }
+            errors++;
+          }
+        }
+        if (data27.path !== void 0) {
+          if (typeof data27.path !== "string") {
+            const err44 = {
+              instancePath: instancePath + "/on_interruption/path",
+              schemaPath: "#/definitions/interruptionHook/properties/path/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string"
+            };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+        }
+        if (data27.timeout !== void 0) {
+          let data29 = data27.timeout;
+          if (!(typeof data29 == "number" && !(data29 % 1) && !isNaN(data29) && isFinite(data29)) && typeof data29 !== "string") {
+            const err45 = {
+              instancePath: instancePath + "/on_interruption/timeout",
+              schemaPath: "#/definitions/interruptionHook/properties/timeout/type",
+              keyword: "type",
+              params: { type: schema42.properties.timeout.type },
+              message: "must be integer,string"
+            };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+          if (typeof data29 == "number" && isFinite(data29)) {
+            if (data29 < 1 || isNaN(data29)) {
+              const err46 = {
+                instancePath: instancePath + "/on_interruption/timeout",
+                schemaPath: "#/definitions/interruptionHook/properties/timeout/minimum",
+                keyword: "minimum",
+                params: { comparison: ">=", limit: 1 },
+                message: "must be >= 1"
+              };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+          }
+          if (typeof data29 === "string") {
+            if (!pattern13.test(data29)) {
+              const err47 = {
+                instancePath: instancePath + "/on_interruption/timeout",
+                schemaPath: "#/definitions/interruptionHook/properties/timeout/pattern",
+                keyword: "pattern",
+                params: { pattern: "^[0-9]+[smh]?$" },
+                message: 'must match pattern "^[0-9]+[smh]?$"'
+              };
+              if (vErrors === null) {
+                vErrors = [err47];
+              } else {
+                vErrors.push(err47);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err48 = {
+          instancePath: instancePath + "/on_interruption",
+          schemaPath: "#/definitions/interruptionHook/type",
+          keyword: "type",
+          params: { type: "object" },
+          message: "must be object"
+        };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err42 = {
+    const err49 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -11635,9 +11820,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       message: "must be object"
     };
     if (vErrors === null) {
-      vErrors = [err42];
+      vErrors = [err49];
     } else {
-      vErrors.push(err42);
+      vErrors.push(err49);
     }
     errors++;
   }
@@ -12182,6 +12367,7 @@ async function loadDeployment(root, options = {}) {
     scripts: parts.scripts,
     services: parts.services,
     ...parts.tarball ? { tarball: parts.tarball } : {},
+    ...parts.onInterruption ? { onInterruption: parts.onInterruption } : {},
     warnings: sorted.filter((d) => d.severity === "warning")
   };
   return { deployment, diagnostics: sorted };
@@ -12193,4 +12379,4 @@ export {
   fallbackRegion,
   loadDeployment
 };
-//# sourceMappingURL=chunk-5XESJCFS.js.map
+//# sourceMappingURL=chunk-V3JK2CWH.js.map

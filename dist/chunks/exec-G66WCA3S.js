@@ -4,9 +4,9 @@ import {
   findTargets,
   reportRemote,
   runRemote
-} from "./chunk-O4NDWACM.js";
+} from "./chunk-FJQ6MKWP.js";
 import "./chunk-7AOHB7NV.js";
-import "./chunk-I32JEFFW.js";
+import "./chunk-GOWJD6EW.js";
 import "./chunk-FQMHTO7E.js";
 import "./chunk-Q3OIIG7E.js";
 import "./chunk-YMC7WO63.js";
@@ -16,8 +16,8 @@ import "./chunk-QEWRRNT2.js";
 import "./chunk-CYWU6LTU.js";
 import "./chunk-7IZJ57RE.js";
 import "./chunk-GXHY36T6.js";
-import "./chunk-5XESJCFS.js";
-import "./chunk-INU4A3ZG.js";
+import "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import "./chunk-JGKVK7V4.js";
 import {
   DeployError
@@ -72,4 +72,4 @@ export {
   execAction,
   execCommand
 };
-//# sourceMappingURL=exec-4G7H5EX3.js.map
+//# sourceMappingURL=exec-G66WCA3S.js.map

@@ -11,7 +11,7 @@ import {
 import "./chunk-7AOHB7NV.js";
 import {
   searchDeployment
-} from "./chunk-I32JEFFW.js";
+} from "./chunk-GOWJD6EW.js";
 import {
   instanceTable
 } from "./chunk-FQMHTO7E.js";
@@ -31,8 +31,8 @@ import {
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-5XESJCFS.js";
-import "./chunk-INU4A3ZG.js";
+} from "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import "./chunk-JGKVK7V4.js";
 import {
   describeAwsError
@@ -129,4 +129,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-OOPF2NUX.js.map
+//# sourceMappingURL=status-MD5K3J53.js.map

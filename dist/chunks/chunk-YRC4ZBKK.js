@@ -269,7 +269,7 @@ async function listMain(args, io) {
 }
 async function logsMain(args, io) {
   const inputs = await inputsOf(args, await targetId(args), io.env);
-  const { logsCommand } = await import("./logs-YG7Y6G63.js");
+  const { logsCommand } = await import("./logs-YYYNEQYC.js");
   const quiet = new LiveView(io.out, "json");
   const res = await onTerminalHost(
     { io, live: quiet, title: "spot-deployer logs", env: {} },
@@ -331,7 +331,7 @@ async function execMain(args, io) {
     throw new UsageError("exec needs a command after --, e.g. exec -- uname -a");
   const inputs = await inputsOf(args, await targetId(args), io.env);
   const view = new LiveView(io.out, outputMode(io.out, args.flags.json === true));
-  const { execCommand } = await import("./exec-4G7H5EX3.js");
+  const { execCommand } = await import("./exec-G66WCA3S.js");
   const res = await onTerminalHost(
     { io, live: view, title: "spot-deployer exec", env: {} },
     (host) => execCommand(
@@ -364,7 +364,7 @@ async function execMain(args, io) {
 }
 async function bundleMain(args, io) {
   if (!args.flags.out) throw new UsageError("bundle needs --out FILE.tar.gz");
-  const { bundleCommand } = await import("./bundle-GL3RUOSK.js");
+  const { bundleCommand } = await import("./bundle-YTRYPJTB.js");
   const res = await bundleCommand(args.dir, args.flags.out);
   if (args.flags.json) json(io, res);
   else
@@ -387,4 +387,4 @@ export {
   execMain,
   bundleMain
 };
-//# sourceMappingURL=chunk-R7WTWG7Q.js.map
+//# sourceMappingURL=chunk-YRC4ZBKK.js.map

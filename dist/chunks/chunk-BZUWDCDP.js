@@ -325,6 +325,28 @@ var deployment_schema_default = {
           description: "Where the archive is unpacked on the instances.",
           type: "string",
           default: "/opt/deployment"
+        },
+        on_interruption: { $ref: "#/definitions/interruptionHook" }
+      }
+    },
+    interruptionHook: {
+      title: "InterruptionHook",
+      description: "A script run as root on a spot instance when EC2 posts its interruption notice (two minutes before the reclaim), before the deployment's services are stopped.",
+      type: "object",
+      additionalProperties: false,
+      required: ["path"],
+      properties: {
+        path: {
+          description: "The script, relative to .spot/. Run with bash, with the deployment's environment and SPOT_INTERRUPTION_TIME (when EC2 acts) and SPOT_INTERRUPTION_ACTION.",
+          type: "string"
+        },
+        timeout: {
+          description: "Time limit: seconds, or a duration such as 90s; at most 100 s, so the services can still be stopped within the notice.",
+          type: ["integer", "string"],
+          pattern: "^[0-9]+[smh]?$",
+          minimum: 1,
+          "x-error": "must be a duration such as 30s or 1m, or a number of seconds",
+          default: 60
         }
       }
     },
@@ -488,4 +510,4 @@ export {
   config_schema_default,
   deployment_schema_default
 };
-//# sourceMappingURL=chunk-INU4A3ZG.js.map
+//# sourceMappingURL=chunk-BZUWDCDP.js.map

@@ -4,13 +4,13 @@ import {
 } from "./chunk-VIIYWLRJ.js";
 import {
   destroyContext
-} from "./chunk-EF7UW5TD.js";
+} from "./chunk-JHCJ3QQU.js";
 import {
   destroyLocated
 } from "./chunk-DE62AGDZ.js";
 import {
   manifestRegions
-} from "./chunk-I32JEFFW.js";
+} from "./chunk-GOWJD6EW.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
@@ -30,8 +30,8 @@ import {
 } from "./chunk-GXHY36T6.js";
 import {
   fallbackRegion
-} from "./chunk-5XESJCFS.js";
-import "./chunk-INU4A3ZG.js";
+} from "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import "./chunk-JGKVK7V4.js";
 import {
   DeployError
@@ -129,4 +129,4 @@ async function reapCommand(inputs, host) {
 export {
   reapCommand
 };
-//# sourceMappingURL=reap-62L6QRJ3.js.map
+//# sourceMappingURL=reap-YFVIYLRJ.js.map

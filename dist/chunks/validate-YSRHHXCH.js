@@ -2,9 +2,9 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   loadOrThrow,
   validateCommand
-} from "./chunk-2CUO46J6.js";
-import "./chunk-5XESJCFS.js";
-import "./chunk-INU4A3ZG.js";
+} from "./chunk-7KKKEGUP.js";
+import "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import "./chunk-C4HKCQZY.js";
 import "./chunk-5LWETDWB.js";
 import "./chunk-SLSPYRCZ.js";
@@ -12,4 +12,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=validate-6KA3SQRH.js.map
+//# sourceMappingURL=validate-YSRHHXCH.js.map

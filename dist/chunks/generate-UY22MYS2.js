@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   config_schema_default,
   deployment_schema_default
-} from "./chunk-INU4A3ZG.js";
+} from "./chunk-BZUWDCDP.js";
 import {
   UserError
 } from "./chunk-5LWETDWB.js";
@@ -189,4 +189,4 @@ async function generateCommand(inputs, reporter) {
 export {
   generateCommand
 };
-//# sourceMappingURL=generate-OW272SLP.js.map
+//# sourceMappingURL=generate-UY22MYS2.js.map

@@ -1,26 +1,23 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  DESTROY_TIMEOUT_SECONDS,
-  destroyCommand,
-  destroyContext
-} from "./chunk-EF7UW5TD.js";
-import "./chunk-DE62AGDZ.js";
-import {
-  manifestRegions,
-  searchDeployment
-} from "./chunk-I32JEFFW.js";
-import "./chunk-FQMHTO7E.js";
-import "./chunk-Q3OIIG7E.js";
-import "./chunk-YMC7WO63.js";
-import "./chunk-V2M23LJS.js";
+  bundleMain,
+  execMain,
+  listMain,
+  logsMain,
+  targetId
+} from "./chunk-YRC4ZBKK.js";
+import "./chunk-AI2PSSK5.js";
+import "./chunk-PY74XFXH.js";
+import "./chunk-SNYK7PHB.js";
 import "./chunk-ZYUDR6UM.js";
 import "./chunk-QEWRRNT2.js";
 import "./chunk-7IZJ57RE.js";
 import "./chunk-GXHY36T6.js";
-import "./chunk-5XESJCFS.js";
-import "./chunk-INU4A3ZG.js";
 import "./chunk-JGKVK7V4.js";
+import "./chunk-BY77YRZ3.js";
+import "./chunk-QY7JAZBM.js";
 import "./chunk-4OVCB57H.js";
+import "./chunk-C4LZUZNL.js";
 import "./chunk-C4HKCQZY.js";
 import "./chunk-5LWETDWB.js";
 import "./chunk-DOESRUQL.js";
@@ -31,10 +28,10 @@ import "./chunk-5UZIY2RH.js";
 import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
 export {
-  DESTROY_TIMEOUT_SECONDS,
-  destroyCommand,
-  destroyContext,
-  manifestRegions,
-  searchDeployment
+  bundleMain,
+  execMain,
+  listMain,
+  logsMain,
+  targetId
 };
-//# sourceMappingURL=destroy-J32C6RHY.js.map
+//# sourceMappingURL=commands-6AV5BRB4.js.map

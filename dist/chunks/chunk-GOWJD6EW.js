@@ -5,7 +5,7 @@ import {
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-5XESJCFS.js";
+} from "./chunk-V3JK2CWH.js";
 import {
   DeployError
 } from "./chunk-4OVCB57H.js";
@@ -49,4 +49,4 @@ export {
   manifestRegions,
   searchDeployment
 };
-//# sourceMappingURL=chunk-I32JEFFW.js.map
+//# sourceMappingURL=chunk-GOWJD6EW.js.map

@@ -67,8 +67,8 @@ import {
 } from "./chunk-QEWRRNT2.js";
 import {
   buildPlan
-} from "./chunk-DUNZGWB2.js";
-import "./chunk-MN5VK4CZ.js";
+} from "./chunk-KB5N5T7O.js";
+import "./chunk-PQDZGSSX.js";
 import "./chunk-E7XZJN3R.js";
 import "./chunk-CYWU6LTU.js";
 import {
@@ -81,11 +81,11 @@ import {
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-2CUO46J6.js";
+} from "./chunk-7KKKEGUP.js";
 import {
   fallbackRegion
-} from "./chunk-5XESJCFS.js";
-import "./chunk-INU4A3ZG.js";
+} from "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import "./chunk-JGKVK7V4.js";
 import {
   STATE
@@ -1931,4 +1931,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-XK7F44YC.js.map
+//# sourceMappingURL=deploy-A2VK67PK.js.map

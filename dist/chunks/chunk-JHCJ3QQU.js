@@ -4,7 +4,7 @@ import {
 } from "./chunk-DE62AGDZ.js";
 import {
   searchDeployment
-} from "./chunk-I32JEFFW.js";
+} from "./chunk-GOWJD6EW.js";
 import {
   instanceTable,
   table
@@ -102,4 +102,4 @@ export {
   destroyContext,
   destroyCommand
 };
-//# sourceMappingURL=chunk-EF7UW5TD.js.map
+//# sourceMappingURL=chunk-JHCJ3QQU.js.map
