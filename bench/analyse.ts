@@ -219,3 +219,72 @@ export function deliveryRow(r: ScenarioResult, lat: Latencies): DeliveryRow {
     serialSimulatedMs: uploadSteps.length * lat.commandMs,
   };
 }
+
+/** The RunInstances calls of one capacity pool (market, type, zone if given), in call order. */
+export interface PoolCalls {
+  pool: string;
+  calls: number;
+  /** Error code of the pool's last call, or `ok`. */
+  result: string;
+  /** Summed durations of the pool's calls. */
+  durationMs: number;
+}
+
+export interface CapacityRun {
+  pools: PoolCalls[];
+  /** 3rd pool's first RunInstances start − 1st RunInstances start − the first two pools' call
+   * durations: what the action spends between the calls (backoff, bookkeeping). */
+  beyondMs: number;
+}
+
+function poolOf(c: CallRecord): string {
+  const p = c.params as {
+    InstanceType?: unknown;
+    InstanceMarketOptions?: { MarketType?: unknown };
+    Placement?: { AvailabilityZone?: unknown };
+  };
+  const market = p.InstanceMarketOptions?.MarketType === 'spot' ? 'spot' : 'on-demand';
+  const zone = p.Placement?.AvailabilityZone;
+  return `${String(p.InstanceType)} (${market})${zone ? ` in ${String(zone)}` : ''}`;
+}
+
+export function capacityOf(r: ScenarioResult): CapacityRun {
+  const launches = r.deploy.calls
+    .filter((c) => c.operation === 'RunInstances')
+    .map((c) => ({ c, pool: poolOf(c), ...callSpan(c) }))
+    .sort((a, b) => a.start - b.start);
+  const pools: PoolCalls[] = [];
+  for (const l of launches) {
+    let p = pools.find((x) => x.pool === l.pool);
+    if (!p) pools.push((p = { pool: l.pool, calls: 0, result: 'ok', durationMs: 0 }));
+    p.calls++;
+    p.result = l.c.error ?? 'ok';
+    p.durationMs += l.end - l.start;
+  }
+  const third = launches.find((l) => l.pool === pools[2]?.pool);
+  const first = launches[0];
+  const beyondMs =
+    third && first
+      ? third.start - first.start - (pools[0]?.durationMs ?? 0) - (pools[1]?.durationMs ?? 0)
+      : NaN;
+  return { pools, beyondMs };
+}
+
+export interface CapacityRow {
+  runs: CapacityRun[];
+  beyondMs: Stats;
+  /** The run with the median figure, for its calls per pool. */
+  median: CapacityRun;
+  failures: string[];
+}
+
+export function capacityRow(results: ScenarioResult[]): CapacityRow {
+  const runs = results.filter((r) => r.deploy.ok).map(capacityOf);
+  const sorted = [...runs].sort((a, b) => a.beyondMs - b.beyondMs);
+  return {
+    runs,
+    beyondMs: stats(runs.map((r) => r.beyondMs)),
+    median: sorted[Math.floor((sorted.length - 1) / 2)] ?? { pools: [], beyondMs: NaN },
+    failures: results.filter((r) => !r.deploy.ok).map((r) => r.deploy.error ?? 'failed'),
+  };
+}

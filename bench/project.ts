@@ -14,6 +14,8 @@ export const REGIONS = ['us-west-2', 'us-east-1', 'eu-west-1'] as const;
 export interface ProjectOptions {
   instances: number;
   regions: number;
+  /** Instance types of every region, in order (default t3.micro, t3a.micro). */
+  instanceTypes?: string[];
   /** Bytes of random files to add under payload/ (uploaded to /opt/payload). */
   payloadBytes?: number;
 }
@@ -39,7 +41,7 @@ export function makeProject(dir: string, o: ProjectOptions): Payload | undefined
     regions: Object.fromEntries(
       REGIONS.slice(0, o.regions).map((r) => [
         r,
-        { instance_types: ['t3.micro', 't3a.micro'], image: 'auto' },
+        { instance_types: o.instanceTypes ?? ['t3.micro', 't3a.micro'], image: 'auto' },
       ]),
     ),
   };

@@ -2,8 +2,9 @@
 // Prints Markdown tables and writes bench/results/latest.json. Not a test: figures with the
 // goals beside them, no pass or fail. Writes nothing but temp dirs and bench/results/.
 //
-//   node bench/run.ts [--quick] [--worktree | --dist DIR] [--runs N]
+//   node bench/run.ts [--quick] [--worktree | --dist DIR] [--runs N] [--only capacity]
 //     --quick    fewer scenarios and runs (to try the benchmark itself)
+//     --only     measure one part alone (capacity: the deploy whose first two pools are empty)
 //     --worktree bundle the checkout's src/ as it is, not the committed one (git HEAD)
 //     --dist     measure this bundle instead of building the sources into a temp dir
 //     --runs     timed start-up runs (default 20)
@@ -13,7 +14,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiRow, deliveryRow, overheadRow } from './analyse.ts';
+import { apiRow, capacityRow, deliveryRow, overheadRow, type CapacityRow } from './analyse.ts';
 import { buildBundle, bundleFiles, contents, type Bundle } from './bundle.ts';
 import { loadNow, machine } from './machine.ts';
 import { renderMarkdown, type Results } from './report.ts';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     worktree: { type: 'boolean', default: false },
     runs: { type: 'string' },
     render: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 if (values.render) {
@@ -71,6 +73,26 @@ async function scenario(s: Scenario, dist: string): Promise<ScenarioResult> {
       `${r.destroy.calls.length} calls; ${r.leftBehind} left behind`,
   );
   return r;
+}
+
+/** A deploy of 1 instance whose first two spot pools are empty; the third launches. */
+async function capacity(dist: string): Promise<CapacityRow> {
+  const rs: ScenarioResult[] = [];
+  for (let i = 0; i < (quick ? 3 : 5); i++) {
+    rs.push(
+      await scenario(
+        {
+          name: `capacity #${i + 1}`,
+          instances: 1,
+          regions: 1,
+          instanceTypes: ['t3.micro', 't3a.micro', 't2.micro'],
+          capacity: { 'spot:t3.micro@us-west-2': 0, 'spot:t3a.micro@us-west-2': 0 },
+        },
+        dist,
+      ),
+    );
+  }
+  return capacityRow(rs);
 }
 
 try {

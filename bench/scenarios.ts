@@ -39,9 +39,13 @@ export const LATENCIES: Latencies = {
 
 const open = new Set<RunningCloud>();
 
-export async function newCloud(lat: Latencies): Promise<RunningCloud> {
+export async function newCloud(
+  lat: Latencies,
+  capacity?: Record<string, number>,
+): Promise<RunningCloud> {
   const cloud = await startCloud({
     backend: 'simulated',
+    ...(capacity ? { capacity } : {}),
     simulated: { bootMs: lat.bootMs, commandMs: lat.commandMs, stdout: simulatedStdout() },
     latency: {
       pendingToRunningMs: lat.pendingMs,
@@ -70,6 +74,10 @@ export interface Scenario {
   payloadBytes?: number;
   /** A secret to deliver (NAME=value). */
   secret?: string;
+  /** Instance types of every region, in order (default t3.micro, t3a.micro). */
+  instanceTypes?: string[];
+  /** The local cloud's capacity caps (`spot:TYPE@REGION`: n, see cloud/README.md). */
+  capacity?: Record<string, number>;
 }
 
 /** One command as the cloud ran it: when it was asked for and when its last instance ended. */
@@ -136,11 +144,12 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const dir = tempDir('project-');
   const probeDir = tempDir('probe-');
-  const cloud = await newCloud(lat);
+  const cloud = await newCloud(lat, s.capacity);
   try {
     const payload = makeProject(dir, {
       instances: s.instances,
       regions: s.regions,
+      ...(s.instanceTypes ? { instanceTypes: s.instanceTypes } : {}),
       ...(s.payloadBytes ? { payloadBytes: s.payloadBytes } : {}),
     });
     const deploymentId = `bench-${process.pid}-${++runs}`;
