@@ -1,6 +1,6 @@
 // The benchmark's results as Markdown tables (printed, and pasted into the README).
 
-import type { ApiRow, DeliveryRow, OverheadRow } from './analyse.ts';
+import type { ApiRow, CapacityRow, DeliveryRow, OverheadRow } from './analyse.ts';
 import type { BundleFile } from './bundle.ts';
 import type { Machine } from './machine.ts';
 import type { Latencies } from './scenarios.ts';
@@ -9,16 +9,19 @@ import type { StartupResult } from './startup.ts';
 export interface Results {
   takenAt: string;
   machine: Machine;
-  bundle: {
+  bundle?: {
     origin: string;
     buildMs?: number;
     files: Array<BundleFile & { validate: boolean; contents: string }>;
   };
   latencies: Latencies;
-  startup: StartupResult;
-  api: ApiRow[];
-  overhead: OverheadRow[];
-  delivery: DeliveryRow[];
+  /** When each part was measured and of which sources (`--only` keeps the others' figures). */
+  taken?: Partial<Record<string, { at: string; origin: string }>>;
+  startup?: StartupResult;
+  api?: ApiRow[];
+  overhead?: OverheadRow[];
+  delivery?: DeliveryRow[];
+  capacity?: CapacityRow;
   /** How long the whole benchmark took, in seconds. */
   seconds: number;
 }
@@ -81,27 +84,27 @@ function apiTable(rows: ApiRow[], which: 'deploy' | 'destroy'): string {
   return table(head, body);
 }
 
-export function renderMarkdown(r: Results): string {
-  const lat = r.latencies;
+function apiSection(api: ApiRow[]): string[] {
   const out: string[] = [];
-  out.push(`Taken ${r.takenAt.slice(0, 16).replace('T', ' ')} UTC on ${machineLine(r.machine)}.`);
-  out.push(`The action measured: ${r.bundle.origin}.`);
-  out.push('');
-
   out.push('#### API calls by operation (local cloud, simulated instances)');
   out.push('');
   out.push(
-    `Deploy of the nodejs-app example (${r.api[0]?.rounds ?? '?'} command rounds: the steps, the last of which checks the services' health) ` +
+    `Deploy of the nodejs-app example (${api[0]?.rounds ?? '?'} command rounds: the steps, the last of which checks the services' health) ` +
       'to N instances in 1 region (us-west-2) or 3 regions (us-west-2, us-east-1, eu-west-1; N split evenly).',
   );
   out.push('');
-  out.push(apiTable(r.api, 'deploy'));
+  out.push(apiTable(api, 'deploy'));
   out.push('');
   out.push('Destroy of the same deployment (found by tag in every region of the manifest):');
   out.push('');
-  out.push(apiTable(r.api, 'destroy'));
+  out.push(apiTable(api, 'destroy'));
   out.push('');
 
+  return out;
+}
+
+function overheadSection(rows: OverheadRow[], lat: Latencies): string[] {
+  const out: string[] = [];
   out.push('#### Orchestration overhead (goal: under 1.5 s)');
   out.push('');
   out.push(
@@ -126,7 +129,7 @@ export function renderMarkdown(r: Results): string {
         'commands beyond simulated',
         'last result → exit',
       ],
-      r.overhead.map((o) => [
+      rows.map((o) => [
         String(o.instances),
         String(o.runs.length) + (o.failures.length ? ` (+${o.failures.length} failed)` : ''),
         s(o.wallMs.median),
@@ -143,6 +146,11 @@ export function renderMarkdown(r: Results): string {
   );
   out.push('');
 
+  return out;
+}
+
+function deliverySection(rows: DeliveryRow[]): string[] {
+  const out: string[] = [];
   out.push('#### Delivery of files (goal: commands near the 64 KB limit, sent in parallel)');
   out.push('');
   out.push(
@@ -157,7 +165,7 @@ export function renderMarkdown(r: Results): string {
         'max commands in flight at once',
         'upload time (serial would be)',
       ],
-      r.delivery.map((d) => [
+      rows.map((d) => [
         `${size(d.payloadBytes)} in ${d.files} files (largest ${size(d.largestFile)})` +
           (d.ok ? '' : ` **deploy failed** (${d.error ?? ''})`),
         `${d.carryCommands} + ${d.assembleCommands}`,
@@ -172,7 +180,11 @@ export function renderMarkdown(r: Results): string {
   );
   out.push('');
 
-  const st = r.startup;
+  return out;
+}
+
+function startupSection(st: StartupResult, bundle: NonNullable<Results['bundle']>): string[] {
+  const out: string[] = [];
   out.push('#### Start-up (goals: under 100 ms and 60 MiB)');
   out.push('');
   out.push(
@@ -203,7 +215,7 @@ export function renderMarkdown(r: Results): string {
       `1-min load average ${st.load} when this part started.`,
   );
   out.push('');
-  const files = [...r.bundle.files].sort((a, b) => b.bytes - a.bytes);
+  const files = [...bundle.files].sort((a, b) => b.bytes - a.bytes);
   const loaded = files.filter((f) => f.validate);
   const total = (fs: BundleFile[]) => fs.reduce((n, f) => n + f.bytes, 0);
   const small = files.filter((f) => !f.validate && f.bytes < 10 * 1024);
@@ -247,5 +259,61 @@ export function renderMarkdown(r: Results): string {
     ),
   );
   out.push('');
+  return out;
+}
+
+function capacitySection(c: CapacityRow): string[] {
+  const m = c.median;
+  return [
+    '#### Empty capacity pools (goal: under 1 s beyond the calls before the third pool launches)',
+    '',
+    'A deploy of 1 instance whose manifest lists t3.micro, t3a.micro and t2.micro, with the local ' +
+      "cloud's spot capacity for the first two set to 0 (`--capacity`): EC2 answers " +
+      '`InsufficientInstanceCapacity` with HTTP 500, which the SDK would retry as a transient ' +
+      "error. Beyond = start of the third pool's RunInstances − start of the first − the first " +
+      "two pools' call times: what the action spends between pools (backoff, bookkeeping).",
+    '',
+    table(
+      ['runs', '**beyond the calls** median (min–max)', 'RunInstances per pool (median run)'],
+      [
+        [
+          String(c.runs.length) + (c.failures.length ? ` (${c.failures.length} deploys failed later)` : ''),
+          `**${ms(c.beyondMs.median)}** (${ms(c.beyondMs.min)}–${ms(c.beyondMs.max)})`,
+          m.pools.map((p) => `${p.pool}: ${p.calls} → ${p.result}`).join('; '),
+        ],
+      ],
+      'rrl',
+    ),
+    '',
+  ];
+}
+
+const SECTIONS: Array<[string, (r: Results) => string[] | undefined]> = [
+  ['api', (r) => (r.api ? apiSection(r.api) : undefined)],
+  ['overhead', (r) => (r.overhead ? overheadSection(r.overhead, r.latencies) : undefined)],
+  ['delivery', (r) => (r.delivery ? deliverySection(r.delivery) : undefined)],
+  ['capacity', (r) => (r.capacity ? capacitySection(r.capacity) : undefined)],
+  ['startup', (r) => (r.startup && r.bundle ? startupSection(r.startup, r.bundle) : undefined)],
+];
+
+export function renderMarkdown(r: Results): string {
+  const out: string[] = [];
+  out.push(`Taken ${stamp(r.takenAt)} UTC on ${machineLine(r.machine)}.`);
+  const taken = r.taken ?? {};
+  const origins = new Set(Object.values(taken).map((t) => t?.origin));
+  if (origins.size <= 1)
+    out.push(`The action measured: ${[...origins][0] ?? r.bundle?.origin ?? '?'}.`);
+  out.push('');
+  for (const [part, render] of SECTIONS) {
+    const lines = render(r);
+    if (!lines) continue;
+    const t = taken[part];
+    if (t && (origins.size > 1 || stamp(t.at) !== stamp(r.takenAt))) {
+      lines.splice(2, 0, `Measured ${stamp(t.at)} UTC; the action: ${t.origin}.`, '');
+    }
+    out.push(...lines);
+  }
   return out.join('\n');
 }
+
+const stamp = (iso: string) => iso.slice(0, 16).replace('T', ' ');

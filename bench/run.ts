@@ -4,7 +4,8 @@
 //
 //   node bench/run.ts [--quick] [--worktree | --dist DIR] [--runs N] [--only capacity]
 //     --quick    fewer scenarios and runs (to try the benchmark itself)
-//     --only     measure one part alone (capacity: the deploy whose first two pools are empty)
+//     --only     measure these parts alone (comma-separated: startup, api, overhead, delivery,
+//                capacity); the other parts of the results file are kept as they were
 //     --worktree bundle the checkout's src/ as it is, not the committed one (git HEAD)
 //     --dist     measure this bundle instead of building the sources into a temp dir
 //     --runs     timed start-up runs (default 20)
@@ -12,9 +13,18 @@
 //     print the tables of earlier results again, measuring nothing
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiRow, capacityRow, deliveryRow, overheadRow, type CapacityRow } from './analyse.ts';
+import {
+  apiRow,
+  capacityRow,
+  deliveryRow,
+  overheadRow,
+  type ApiRow,
+  type CapacityRow,
+  type DeliveryRow,
+  type OverheadRow,
+} from './analyse.ts';
 import { buildBundle, bundleFiles, contents, type Bundle } from './bundle.ts';
 import { loadNow, machine } from './machine.ts';
 import { renderMarkdown, type Results } from './report.ts';
@@ -95,27 +105,22 @@ async function capacity(dist: string): Promise<CapacityRow> {
   return capacityRow(rs);
 }
 
-try {
-  const m = machine();
-  let bundle: Bundle;
-  if (values.dist) {
-    bundle = { dir: resolve(values.dist), origin: `given: ${values.dist}` };
-  } else {
-    log('bundling the sources into a temp dir');
-    bundle = buildBundle(tmp, values.worktree ? 'worktree' : 'head');
+/** The parts of the benchmark, each measured alone with `--only NAME[,NAME]`. */
+const PARTS = ['startup', 'api', 'overhead', 'delivery', 'capacity'] as const;
+type Part = (typeof PARTS)[number];
+
+function partsWanted(only: string | undefined): Set<Part> {
+  if (!only) return new Set(PARTS);
+  const names = only.split(',').map((x) => x.trim());
+  const unknown = names.filter((x) => !(PARTS as readonly string[]).includes(x));
+  if (unknown.length) {
+    process.stderr.write(`bench: unknown part ${unknown.join(', ')}; parts: ${PARTS.join(', ')}\n`);
+    process.exit(2);
   }
+  return new Set(names as Part[]);
+}
 
-  const dist = bundle.dir;
-
-  log(`start-up: ${runs} runs of validate and of node -e 0`);
-  const startup = await measureStartup(bundle.dir, tmp, runs);
-  const loaded = new Set(startup.loaded);
-  const files = bundleFiles(bundle).map((f) => ({
-    ...f,
-    validate: loaded.has(f.file),
-    contents: contents(bundle, f.file),
-  }));
-
+async function apiPart(dist: string): Promise<ApiRow[]> {
   const sizes = quick ? [1, 10] : [1, 10, 50, 120];
   const api: ScenarioResult[] = [];
   for (const regions of quick ? [1] : [1, 3]) {
@@ -124,19 +129,15 @@ try {
     }
   }
   for (const n of quick ? [1] : [1, 50]) {
+    const secret = 'BENCH_TOKEN=not-a-real-secret';
     api.push(
-      await scenario(
-        {
-          name: `api 1r n${n} secret`,
-          instances: n,
-          regions: 1,
-          secret: 'BENCH_TOKEN=not-a-real-secret',
-        },
-        dist,
-      ),
+      await scenario({ name: `api 1r n${n} secret`, instances: n, regions: 1, secret }, dist),
     );
   }
+  return api.map(apiRow);
+}
 
+async function overheadPart(dist: string): Promise<OverheadRow[]> {
   const overhead = [];
   for (const n of [1, 20]) {
     const rs: ScenarioResult[] = [];
@@ -145,7 +146,10 @@ try {
     }
     overhead.push(overheadRow(n, rs, LATENCIES));
   }
+  return overhead;
+}
 
+async function deliveryPart(dist: string): Promise<DeliveryRow[]> {
   const delivery = [];
   for (const mb of quick ? [1] : [1, 10]) {
     const r = await scenario(
@@ -154,32 +158,77 @@ try {
     );
     delivery.push(deliveryRow(r, LATENCIES));
   }
+  return delivery;
+}
 
-  m.loadEnd = loadNow();
-  const results: Results = {
-    takenAt: new Date().toISOString(),
-    machine: m,
-    bundle: {
+/** Earlier results of the same file, kept for the parts `--only` does not measure. */
+function earlier(file: string): Partial<Results> {
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as Partial<Results>;
+    // Results written before parts were stamped one by one: every part is of the whole run.
+    if (!r.taken && r.takenAt && r.bundle) {
+      const t = { at: r.takenAt, origin: r.bundle.origin };
+      r.taken = Object.fromEntries(PARTS.filter((p) => r[p]).map((p) => [p, t]));
+    }
+    return r;
+  } catch {
+    return {};
+  }
+}
+
+try {
+  const wanted = partsWanted(values.only);
+  const out = join(import.meta.dirname, 'results', quick ? 'quick.json' : 'latest.json');
+  const kept = values.only ? earlier(out) : {};
+  const m = machine();
+  let bundle: Bundle;
+  if (values.dist) {
+    bundle = { dir: resolve(values.dist), origin: `given: ${values.dist}` };
+  } else {
+    log('bundling the sources into a temp dir');
+    bundle = buildBundle(tmp, values.worktree ? 'worktree' : 'head');
+  }
+  const dist = bundle.dir;
+  const measured: Partial<Results> = {};
+
+  if (wanted.has('startup')) {
+    log(`start-up: ${runs} runs of validate and of node -e 0`);
+    measured.startup = await measureStartup(bundle.dir, tmp, runs);
+    const loaded = new Set(measured.startup.loaded);
+    measured.bundle = {
       origin: bundle.origin,
       ...(bundle.buildMs !== undefined ? { buildMs: Math.round(bundle.buildMs) } : {}),
-      files,
-    },
+      files: bundleFiles(bundle).map((f) => ({
+        ...f,
+        validate: loaded.has(f.file),
+        contents: contents(bundle, f.file),
+      })),
+    };
+  }
+  if (wanted.has('api')) measured.api = await apiPart(dist);
+  if (wanted.has('overhead')) measured.overhead = await overheadPart(dist);
+  if (wanted.has('delivery')) measured.delivery = await deliveryPart(dist);
+  if (wanted.has('capacity')) measured.capacity = await capacity(dist);
+
+  m.loadEnd = loadNow();
+  const results = {
+    ...kept,
+    ...measured,
+    takenAt: new Date().toISOString(),
+    machine: m,
     latencies: LATENCIES,
-    startup,
-    api: api.map(apiRow),
-    overhead,
-    delivery,
+    taken: {
+      ...kept.taken,
+      ...Object.fromEntries(
+        [...wanted].map((p) => [p, { at: new Date().toISOString(), origin: bundle.origin }]),
+      ),
+    },
     seconds: Math.round((performance.now() - started) / 1000),
-  };
-  const md = renderMarkdown(results);
-  process.stdout.write(md + '\n');
-  const dir = join(import.meta.dirname, 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, quick ? 'quick.json' : 'latest.json'),
-    JSON.stringify(results, null, 2) + '\n',
-  );
-  log(`done in ${results.seconds} s; wrote bench/results/${quick ? 'quick' : 'latest'}.json`);
+  } as Results;
+  process.stdout.write(renderMarkdown(results) + '\n');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  log(`done in ${results.seconds} s; wrote ${relative(process.cwd(), out)}`);
 } finally {
   await closeAll();
   removeTemp();
