@@ -277,7 +277,8 @@ function capacitySection(c: CapacityRow): string[] {
       ['runs', '**beyond the calls** median (min–max)', 'RunInstances per pool (median run)'],
       [
         [
-          String(c.runs.length) + (c.failures.length ? ` (${c.failures.length} deploys failed later)` : ''),
+          String(c.runs.length) +
+            (c.failures.length ? ` (${c.failures.length} deploys failed later)` : ''),
           `**${ms(c.beyondMs.median)}** (${ms(c.beyondMs.min)}–${ms(c.beyondMs.max)})`,
           m.pools.map((p) => `${p.pool}: ${p.calls} → ${p.result}`).join('; '),
         ],
