@@ -46,8 +46,12 @@ export function actionHost(signal?: AbortSignal): Host & { close(): void } {
     preview: (token, content, opts) => updatePreview(token, content, coreLog, opts),
     records: { restore: (id) => restoreRecord(id), save: (r) => saveRecord(r) },
     endedRuns: (token, runs) => endedRuns(token, runs),
-    // The runner shows the log's groups; there is no live view to feed.
-    progress: () => undefined,
+    // The runner shows the log's groups; there is no live view to feed. The phases' times go
+    // to the debug log (shown when the workflow's step debug logging is on).
+    progress: (e) => {
+      if (e.kind === 'phase')
+        core.debug(`phase ${e.name}: ${e.state} at ${new Date().toISOString()}`);
+    },
     ...(signal ? { signal } : {}),
     env: process.env,
     close: () => clients.close(),

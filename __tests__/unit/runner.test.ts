@@ -210,3 +210,21 @@ test('appendSummary writes what core.summary.addRaw(text, true).write() writes, 
     });
   }
 });
+
+test("the action host's progress: each phase's start and end, timed, in the debug log", async () => {
+  const { actionHost } = await import('../../src/action-host.ts');
+  const host = actionHost();
+  try {
+    const { out } = capture(() => {
+      host.progress?.({ kind: 'phase', name: 'launch', state: 'running' });
+      host.progress?.({ kind: 'phase', name: 'launch', state: 'done' });
+      host.progress?.({ kind: 'instances', instances: [] });
+    });
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines.length, 2, out);
+    assert.match(lines[0] ?? '', /^::debug::phase launch: running at \d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    assert.match(lines[1] ?? '', /^::debug::phase launch: done at /);
+  } finally {
+    host.close();
+  }
+});
