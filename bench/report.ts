@@ -1,6 +1,7 @@
 // The benchmark's results as Markdown tables (printed, and pasted into the README).
 
 import type { ApiRow, CapacityRow, DeliveryRow, OverheadRow } from './analyse.ts';
+import type { LifecycleResult, LifecycleStep } from './aws.ts';
 import type { BundleFile } from './bundle.ts';
 import type { Machine } from './machine.ts';
 import type { Latencies } from './scenarios.ts';
@@ -22,6 +23,7 @@ export interface Results {
   overhead?: OverheadRow[];
   delivery?: DeliveryRow[];
   capacity?: CapacityRow;
+  aws?: LifecycleResult & { baseline?: { origin: string; steps: LifecycleStep[] } };
   /** How long the whole benchmark took, in seconds. */
   seconds: number;
 }
@@ -289,7 +291,58 @@ function capacitySection(c: CapacityRow): string[] {
   ];
 }
 
+function awsSection(a: NonNullable<Results['aws']>): string[] {
+  const lat = a.latencies;
+  const before = new Map((a.baseline?.steps ?? []).map((x) => [x.name, x]));
+  const was = (name: string, f: (x: LifecycleStep) => string) => {
+    const b = before.get(name);
+    return b ? ` (${f(b)})` : '';
+  };
+  const head = [
+    'step',
+    'wall time' + (a.baseline ? ' (before)' : ''),
+    'critical path',
+    '**overhead** (goal: < 3 s)',
+    'command rounds',
+    'launched',
+    'API calls' + (a.baseline ? ' (before; goal: as many or fewer)' : ''),
+    'outcome',
+  ];
+  const rows = a.steps.map((x) => [
+    x.name,
+    s(x.wallMs) + was(x.name, (b) => s(b.wallMs)),
+    s(x.criticalMs),
+    `**${s(x.overheadMs)}**`,
+    String(x.rounds) + was(x.name, (b) => String(b.rounds)),
+    String(x.launched),
+    String(x.calls) + was(x.name, (b) => String(b.calls)),
+    x.ok
+      ? [x.changed ? `changed ${x.changed}` : 'ok', x.healed ? `healed ${x.healed}` : '']
+          .filter(Boolean)
+          .join(', ')
+      : `**failed** (${x.error ?? ''})`,
+  ]);
+  return [
+    '#### At AWS latencies (goal: overhead under 3 s for each step)',
+    '',
+    `One deployment of ${a.instances} instances in one region, taken through its life on the ` +
+      `simulated backend at AWS-like latencies: running ${s(lat.pendingMs)} and OS booted ` +
+      `${s(lat.bootMs)} after launch, SSM Online ${s(lat.onlineMs)} after boot, each command ` +
+      `${s(lat.commandMs)}, shutting-down → terminated ${s(lat.terminateMs)}. Critical path = ` +
+      'boot + Online when the step launches, plus command rounds × command time (a round: ' +
+      'commands that overlap on one instance). Retiring or destroying costs none of it: EC2 ' +
+      'stops billing at shutting-down. Overhead = wall time − critical path.' +
+      (a.baseline ? ` Before: the bundle ${a.baseline.origin}.` : ''),
+    '',
+    table(head, rows),
+    '',
+    '![One AWS-latency deploy as a timeline](bench/results/aws-timeline.svg)',
+    '',
+  ];
+}
+
 const SECTIONS: Array<[string, (r: Results) => string[] | undefined]> = [
+  ['aws', (r) => (r.aws ? awsSection(r.aws) : undefined)],
   ['api', (r) => (r.api ? apiSection(r.api) : undefined)],
   ['overhead', (r) => (r.overhead ? overheadSection(r.overhead, r.latencies) : undefined)],
   ['delivery', (r) => (r.delivery ? deliverySection(r.delivery) : undefined)],

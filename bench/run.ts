@@ -5,10 +5,11 @@
 //   node bench/run.ts [--quick] [--worktree | --dist DIR] [--runs N] [--only capacity]
 //     --quick    fewer scenarios and runs (to try the benchmark itself)
 //     --only     measure these parts alone (comma-separated: startup, api, overhead, delivery,
-//                capacity); the other parts of the results file are kept as they were
+//                capacity, aws); the other parts of the results file are kept as they were
 //     --worktree bundle the checkout's src/ as it is, not the committed one (git HEAD)
 //     --dist     measure this bundle instead of building the sources into a temp dir
 //     --runs     timed start-up runs (default 20)
+//     --baseline DIR  also take the AWS-latency lifecycle with this bundle (the figures before)
 //   node bench/run.ts --render bench/results/latest.json
 //     print the tables of earlier results again, measuring nothing
 
@@ -25,9 +26,11 @@ import {
   type DeliveryRow,
   type OverheadRow,
 } from './analyse.ts';
+import { AWS_LATENCIES, runLifecycle } from './aws.ts';
 import { buildBundle, bundleFiles, contents, type Bundle } from './bundle.ts';
 import { loadNow, machine } from './machine.ts';
 import { renderMarkdown, type Results } from './report.ts';
+import { renderTimeline } from './timeline.ts';
 import {
   closeAll,
   LATENCIES,
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     render: { type: 'string' },
     only: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 if (values.render) {
@@ -106,7 +110,7 @@ async function capacity(dist: string): Promise<CapacityRow> {
 }
 
 /** The parts of the benchmark, each measured alone with `--only NAME[,NAME]`. */
-const PARTS = ['startup', 'api', 'overhead', 'delivery', 'capacity'] as const;
+const PARTS = ['startup', 'api', 'overhead', 'delivery', 'capacity', 'aws'] as const;
 type Part = (typeof PARTS)[number];
 
 function partsWanted(only: string | undefined): Set<Part> {
@@ -161,6 +165,26 @@ async function deliveryPart(dist: string): Promise<DeliveryRow[]> {
   return delivery;
 }
 
+/** The lifecycle at AWS's latencies, and the same against the baseline bundle if one is given;
+ * writes the timeline of the first deploy. */
+async function awsPart(dist: string): Promise<NonNullable<Results['aws']>> {
+  log('AWS latencies: deploy 3, unchanged, replace, update, heal of 1, destroy');
+  const now = await runLifecycle(dist, AWS_LATENCIES, log);
+  const first = now.steps[0];
+  if (first) {
+    const svg = renderTimeline(
+      first,
+      AWS_LATENCIES,
+      'First deploy of 3 instances at AWS latencies',
+    );
+    writeFileSync(join(import.meta.dirname, 'results', 'aws-timeline.svg'), svg);
+  }
+  if (!values.baseline) return now;
+  log(`AWS latencies, the baseline bundle ${values.baseline}`);
+  const before = await runLifecycle(resolve(values.baseline), AWS_LATENCIES, log);
+  return { ...now, baseline: { origin: values.baseline, steps: before.steps } };
+}
+
 /** Earlier results of the same file, kept for the parts `--only` does not measure. */
 function earlier(file: string): Partial<Results> {
   try {
@@ -209,6 +233,7 @@ try {
   if (wanted.has('overhead')) measured.overhead = await overheadPart(dist);
   if (wanted.has('delivery')) measured.delivery = await deliveryPart(dist);
   if (wanted.has('capacity')) measured.capacity = await capacity(dist);
+  if (wanted.has('aws')) measured.aws = await awsPart(dist);
 
   m.loadEnd = loadNow();
   const results = {
