@@ -10,7 +10,7 @@ import { action, explain, instancesOfDeployment, newRunId } from '../../__fixtur
 import { simulated } from '../faults/support.ts';
 
 /** Long enough that nothing of a test happens after it: an old instance stays shutting-down. */
-const TERMINATE_MS = 20_000;
+const TERMINATE_MS = 30_000;
 
 let cloud: RunningCloud;
 before(async () => {
@@ -41,7 +41,7 @@ async function deployed(name: string) {
 
 test(
   'replace returns once the previous set is shutting-down, not terminated; the post step leaves it alone',
-  { timeout: 120_000 },
+  { timeout: 180_000 },
   async () => {
     const { inputs, ids: old } = await deployed('replace');
     const runId = newRunId();
@@ -82,7 +82,7 @@ test(
 
 test(
   'destroy ends once every instance is shutting-down, and says so; wait-terminated waits for terminated',
-  { timeout: 120_000 },
+  { timeout: 180_000 },
   async () => {
     const { inputs, ids } = await deployed('destroy');
     const destroyed = await action(cloud, {
