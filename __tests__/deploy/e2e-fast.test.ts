@@ -77,6 +77,18 @@ test(
       [],
     );
     assert.deepEqual(old.map(stateOf), ['shutting-down']);
+
+    // A deploy meanwhile: the instance shutting-down is not part of what runs now, so nothing
+    // changed and nothing is done.
+    const third = await action(cloud, {
+      runId: newRunId(),
+      inputs: { ...inputs, command: 'deploy' },
+    });
+    assert.equal(third.code, 0, explain(third));
+    assert.equal(third.outputs.changed, 'false', explain(third));
+    assert.deepEqual(idsOf(third.outputs), idsOf(second.outputs));
+    assert.match(third.stdout, new RegExp(`already shutting-down, not counted: ${old[0]}`));
+    assert.deepEqual(old.map(stateOf), ['shutting-down'], 'still within the window');
   },
 );
 
