@@ -110,7 +110,8 @@ export interface ScenarioResult {
   deploy: PhaseRun;
   destroy: PhaseRun;
   commands: CommandSpan[];
-  /** Instances of the deployment not terminated after destroy (must be 0). */
+  /** Instances of the deployment still billing after destroy, neither shutting-down nor
+   * terminated (must be 0; destroy goes on at shutting-down). */
   leftBehind: number;
 }
 
@@ -195,7 +196,12 @@ export async function runScenario(
     const destroyCalls = cloud.calls().slice(mid);
     const leftBehind = cloud
       .instances()
-      .filter((i) => i.tags[TAG.deployment] === deploymentId && i.state !== 'terminated').length;
+      .filter(
+        (i) =>
+          i.tags[TAG.deployment] === deploymentId &&
+          i.state !== 'terminated' &&
+          i.state !== 'shutting-down',
+      ).length;
     return {
       scenario: s,
       ...(payload ? { payload } : {}),

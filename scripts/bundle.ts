@@ -1,9 +1,40 @@
 // Bundles each entry point into dist/ with esbuild. Run: npm run bundle [-- --outdir DIR]
 // The AWS SDK is loaded with dynamic import() from the deploy path only, so code
 // splitting keeps it out of what `validate` and `plan` load at start-up.
-import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { build, type Plugin } from 'esbuild';
+import { readFile, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+
+/**
+ * The SDK clients' schema modules key objects by computed names (`{ [_xN]: "..." }`), which
+ * esbuild keeps as possible side effects: then every schema of the service stays in the
+ * bundle (EC2 has thousands, over 1 MB the deploy compiles before its first call). The names
+ * are string constants of the same file: written as literal keys, the schemas no command of
+ * ours uses are dropped.
+ */
+const literalSchemaKeys: Plugin = {
+  name: 'literal-schema-keys',
+  setup(b) {
+    b.onLoad(
+      { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/][^\\/]+\.js$/ },
+      async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        const names = new Map<string, string>();
+        for (const m of text.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) {
+          names.set(m[1] as string, m[2] as string);
+        }
+        const contents = text.replace(
+          /(^[ \t]*|[{,][ \t]*)\[(_\w+)\]:/gm,
+          (all, pre: string, name: string) => {
+            const value = names.get(name);
+            return value === undefined ? all : `${pre}${value}:`;
+          },
+        );
+        return { contents, loader: 'js' };
+      },
+    );
+  },
+};
 
 const outdir = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } }).values
   .outdir;
@@ -31,5 +62,6 @@ await build({
   banner: {
     js: "import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);",
   },
+  plugins: [literalSchemaKeys],
   logLevel: 'warning',
 });

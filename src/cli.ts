@@ -35,7 +35,7 @@ const USAGE = `usage:
       [--timeout 45m] [--online-timeout 10m] [--max-price USD] [--secrets-file FILE]
       [--summary FILE.md] [--json]
   spot-deployer status [DIR] [--json]
-  spot-deployer destroy [DIR] [--json]
+  spot-deployer destroy [DIR] [--wait-terminated] [--json]
   spot-deployer list [--regions R1,R2] [--json]
   spot-deployer logs [DIR] [--service NAME] [--since 10m] [--lines 200] [--grep RE] [--instance ID] [--json]
   spot-deployer exec [DIR] [--instance ID] [--json] -- COMMAND [ARG...]

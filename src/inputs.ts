@@ -42,6 +42,8 @@ export interface Inputs {
   minHealthy: MinHealthy;
   /** Leave failed instances running for debugging instead of terminating them. */
   keepFailed: boolean;
+  /** destroy: wait until each instance is terminated, not just shutting-down (no longer billed). */
+  waitTerminated: boolean;
   /** Seconds to wait for instances to be running and Online in SSM. */
   onlineTimeoutSeconds: number;
   /** Seconds the whole deploy may take; then it cleans up and fails (every wait draws from it). */
@@ -221,6 +223,7 @@ export function readInputs(read: InputReader): Inputs {
     regions: parseRegions(read('regions')),
     minHealthy: parseMinHealthy(read('min-healthy')),
     keepFailed: parseBoolean('keep-failed', read('keep-failed')) ?? false,
+    waitTerminated: parseBoolean('wait-terminated', read('wait-terminated')) ?? false,
     onlineTimeoutSeconds: parseDuration('online-timeout', read('online-timeout').trim() || '10m'),
     timeoutSeconds: parseDuration('timeout', read('timeout').trim() || '45m', 'm'),
     maxPrice: parseMaxPrice(read('max-price')),

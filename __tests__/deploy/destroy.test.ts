@@ -7,12 +7,13 @@ import {
   EC2Client,
   TerminateInstancesCommand,
   type DescribeInstancesCommandInput,
+  type TerminateInstancesCommandInput,
   type Instance,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Clients } from '../../src/aws/clients.ts';
 import { destroyTagged } from '../../src/destroy/destroy.ts';
-import { waitTerminated } from '../../src/destroy/terminate.ts';
+import { requestTermination, waitTerminated } from '../../src/destroy/terminate.ts';
 import { STATE } from '../../src/launch/state.ts';
 import { runCleanup } from '../../src/post.ts';
 import { TAG } from '../../src/plan/types.ts';
@@ -189,6 +190,65 @@ test('terminations go in batches of 500 and each poll is one describe per 1000 i
     [1000, 200],
   );
   assert.equal(res.terminated.length, 1200);
+});
+
+/** TerminateInstances answering as EC2 does: each id's CurrentState (shutting-down). */
+function answersShuttingDown(vms: Vm[], unknownFirst = new Set<string>()) {
+  ec2.on(TerminateInstancesCommand).callsFake(async (input: TerminateInstancesCommandInput) => {
+    const ids = input.InstanceIds ?? [];
+    const unknown = ids.find((id) => unknownFirst.delete(id));
+    if (unknown) {
+      throw Object.assign(new Error(`The instance ID '${unknown}' does not exist`), {
+        name: 'InvalidInstanceID.NotFound',
+      });
+    }
+    return {
+      TerminatingInstances: ids.map((id) => {
+        const v = vms.find((x) => x.id === id) as Vm;
+        v.state = 'shutting-down';
+        return { InstanceId: id, CurrentState: { Name: 'shutting-down' as const, Code: 32 } };
+      }),
+    };
+  });
+}
+
+test('goal shutting-down: the answer of TerminateInstances is enough, no describe', async () => {
+  const vms = world([vm('i-1', 'app/main'), vm('i-2', 'app/main')]);
+  answersShuttingDown(vms);
+  const client = new Clients().for('us-east-1').ec2;
+  const tctx = { ec2: client, clock: fakeClock(), poll: FAST_POLL };
+  const requested = await requestTermination(tctx, ['i-1', 'i-2']);
+  const before = ec2.commandCalls(DescribeInstancesCommand).length;
+  const res = await waitTerminated(tctx, ['i-1', 'i-2'], 60_000, requested, 'shutting-down');
+  assert.equal(ec2.commandCalls(DescribeInstancesCommand).length, before, 'no poll');
+  assert.deepEqual(res, {
+    terminated: ['i-1', 'i-2'],
+    shuttingDown: ['i-1', 'i-2'],
+    remaining: [],
+  });
+  // The default goal still waits for terminated: shutting-down is not the end of it.
+  const waited = await waitTerminated(tctx, ['i-1'], 0, requested);
+  assert.deepEqual(waited, { terminated: [], remaining: [{ id: 'i-1', state: 'shutting-down' }] });
+});
+
+test('goal shutting-down: an id TerminateInstances answered NotFound for is asked again until seen', async () => {
+  const vms = world([vm('i-1', 'app/main')]);
+  answersShuttingDown(vms, new Set(['i-1']));
+  const res = await destroyTagged(
+    { ...ctx(), goal: 'shutting-down' },
+    ['us-east-1'],
+    {
+      deploymentId: 'nothing-by-tag',
+    },
+    { 'us-east-1': ['i-1'] },
+  );
+  assert.equal(ec2.commandCalls(TerminateInstancesCommand).length, 2, 'asked again');
+  assert.deepEqual(res.terminated, ['i-1']);
+  assert.deepEqual(res.shuttingDown, ['i-1']);
+  assert.deepEqual(
+    vms.map((v) => v.state),
+    ['shutting-down'],
+  );
 });
 
 const stateKeys = Object.values(STATE).map((k) => `STATE_${k}`);

@@ -64,10 +64,11 @@ test(
         await eventually(() => instancesOfRun(cloud, runId).every((i) => i.state === 'terminated')),
       );
 
+      // waiting for terminated (destroy goes on at shutting-down by default)
       const destroyed = await action(cloud, {
         bundle: true,
         runId: newRunId(),
-        inputs: { ...inputs, command: 'destroy' },
+        inputs: { ...inputs, command: 'destroy', 'wait-terminated': 'true' },
       });
       assert.equal(destroyed.code, 0, explain(destroyed));
       assert.ok(cloud.instances().every((i) => i.state === 'terminated'));

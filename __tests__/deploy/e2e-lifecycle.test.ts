@@ -140,6 +140,12 @@ test(
     });
     assert.equal(destroyed.code, 0, explain(destroyed));
     assert.deepEqual(JSON.parse(destroyed.outputs['instance-ids'] ?? ''), ids);
+    // destroy goes on once the instance is shutting-down (no longer billed); terminated follows.
+    assert.match(
+      instancesOfDeployment(cloud, deploymentId)[0]?.state ?? '',
+      /^(shutting-down|terminated)$/,
+    );
+    await eventually(() => instancesOfDeployment(cloud, deploymentId)[0]?.state === 'terminated');
     const gone = instancesOfDeployment(cloud, deploymentId);
     assert.deepEqual(
       gone.map((i) => i.state),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startCloud, type RunningCloud } from '../../cloud/server.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { mirrorHosts } from '../../cloud/network.ts';
-import { action, explain, newRunId } from '../../__fixtures__/e2e.ts';
+import { action, eventually, explain, newRunId } from '../../__fixtures__/e2e.ts';
 import type { InstanceRecord } from '../../src/report/outputs.ts';
 
 const run = promisify(execFile);
@@ -98,6 +98,9 @@ test(
       'a new set',
     );
     assert.deepEqual(await served(now, app.port), ['second', 'second', 'second']);
+    // replace goes on once the old set is shutting-down (no longer billed); terminated follows.
+    const stateOf = (id: string) => cloud.instances().find((i) => i.id === id)?.state;
+    await eventually(() => old.every((o) => stateOf(o.id) === 'terminated'));
     const states = new Map(cloud.instances().map((i) => [i.id, i.state]));
     assert.deepEqual(
       old.map((o) => states.get(o.id)),

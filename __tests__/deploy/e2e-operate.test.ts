@@ -292,6 +292,8 @@ test(
         ...workflow,
         INPUT_COMMAND: 'reap',
         'INPUT_GITHUB-TOKEN': 'ghs_reapToken000',
+        // reap, as destroy, goes on at shutting-down unless told to wait for terminated
+        'INPUT_WAIT-TERMINATED': 'true',
         GITHUB_API_URL: api.url,
         GITHUB_EVENT_NAME: 'schedule',
       };
@@ -391,8 +393,8 @@ test(
     assert.match(uname.stdout, new RegExp(`^== ${id} \\(us-west-2\\): Success, exit 0$`, 'm'));
     assert.match(uname.stdout, new RegExp(`^${id} Linux `, 'm'));
 
-    // destroy leaves nothing; a second destroy has nothing to do, and succeeds
-    const destroyed = await cli('destroy', app.dir, ...aws, '--json');
+    // destroy leaves nothing (waiting for terminated); a second destroy has nothing to do
+    const destroyed = await cli('destroy', app.dir, ...aws, '--wait-terminated', '--json');
     assert.equal(destroyed.code, 0, ran(destroyed));
     assert.deepEqual((JSON.parse(destroyed.stdout) as Record<string, unknown>)['instance-ids'], [
       id,

@@ -71,7 +71,8 @@ describe('faults that take their time', { concurrency: true }, () => {
 
         const destroyed = await action(cloud, {
           runId: newRunId(),
-          inputs: { ...inputs, command: 'destroy' },
+          // waiting for terminated: its polls, throttled too, are part of what this test proves
+          inputs: { ...inputs, command: 'destroy', 'wait-terminated': 'true' },
         });
         assert.equal(destroyed.code, 0, explain(destroyed));
         assert.deepEqual(destroyed.errors, []);

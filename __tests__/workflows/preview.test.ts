@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningCloud } from '../../cloud/server.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
-import { action, explain, newRunId } from '../../__fixtures__/e2e.ts';
+import { action, eventually, explain, newRunId } from '../../__fixtures__/e2e.ts';
 import { TAG } from '../../src/plan/types.ts';
 import { startFakeCacheService, type FakeCacheService } from '../support/fake-cache-service.ts';
 import { startFakeGitHubApi, type FakeGitHubApi } from '../support/fake-github-api.ts';
@@ -130,6 +130,8 @@ test(
     assert.equal(moved.code, 0, explain(moved));
     const [second] = JSON.parse(moved.outputs['instance-ids'] ?? '[]') as string[];
     assert.ok(second && second !== first);
+    // replace goes on once the old instance is shutting-down; terminated follows.
+    await eventually(() => live(id).length === 1);
     assert.deepEqual(
       live(id).map((i) => [i.id, i.region]),
       [[second, 'eu-west-1']],
@@ -160,6 +162,8 @@ test(
     assert.equal(closed.code, 0, explain(closed));
     assert.deepEqual(JSON.parse(closed.outputs['instance-ids'] ?? '[]'), [second]);
     assert.deepEqual(JSON.parse(closed.outputs.regions ?? '[]'), ['ap-south-1', 'eu-west-1']);
+    // destroy goes on once the instance is shutting-down; terminated follows.
+    await eventually(() => live(id).length === 0);
     assert.deepEqual(live(id), []);
     assert.equal(comments().length, 1);
     assert.match(comments()[0]?.body ?? '', /was destroyed/);

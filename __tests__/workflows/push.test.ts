@@ -87,6 +87,16 @@ test(
       launchedAt >= 0 && lastCommand > launchedAt && terminatedAt > lastCommand,
       'the old instance is terminated only after the new one was delivered and checked',
     );
+    // replace goes on once the old instance is shutting-down (no longer billed): it is that
+    // or already terminated now, and terminated soon after.
+    assert.match(
+      instancesOfDeployment(cloud, deploymentId).find((i) => i.id === a)?.state ?? '',
+      /^(shutting-down|terminated)$/,
+    );
+    await eventually(
+      () =>
+        instancesOfDeployment(cloud, deploymentId).find((i) => i.id === a)?.state === 'terminated',
+    );
     assert.deepEqual(
       instancesOfDeployment(cloud, deploymentId).map((i) => [i.id, i.state]),
       [

@@ -84,6 +84,18 @@ export class Clients {
   }
 }
 
+/** The region the SDK's chain resolves (AWS_REGION, the profile's region), or undefined. */
+export async function chainRegion(): Promise<string | undefined> {
+  const client = new EC2Client({});
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Options for `client.send` that abort with `signal` (when there is one). */
 export function abortable(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
   return signal ? { abortSignal: signal } : {};

@@ -3,7 +3,8 @@
 //   work? nothing to do? which strategy) → execute (launch → deliver → verify, with the
 //   cleanup of a failure: src/pipeline/) → retire (the previous set, per strategy) →
 //   report (outputs, summary, record, preview comment).
-// Each phase takes what the previous ones produced and returns a value.
+// Each phase takes what the previous ones produced and returns a value. The summary's time
+// table covers them all: planning (prepare, locate, decide), execute's own phases, retire.
 
 import { DeployError } from '../aws/errors.ts';
 import { errorMessage } from '../diagnostics.ts';
@@ -16,7 +17,7 @@ import { STATE } from '../launch/state.ts';
 import type { StrategyContext } from '../launch/strategy.ts';
 import { buildPlan } from '../plan/plan.ts';
 import type { Plan } from '../plan/types.ts';
-import { renderDeploySummary } from '../report/summary.ts';
+import { renderDeploySummary, type Phase } from '../report/summary.ts';
 import { executeDeploy, type DeployDeps, type DeployOutcome } from '../pipeline/execute.ts';
 import { startDeadline, type Deadline } from '../pipeline/deadline.ts';
 import { decide, loadSealer, type Decision, type Prepared } from '../pipeline/decide.ts';
@@ -53,13 +54,16 @@ export async function deployCommand(inputs: Inputs, outer: Host): Promise<Deploy
     inPhase(host, what, fn).catch((err: unknown) => {
       throw deadline.explain(err, what);
     });
+  const started = host.clock.now();
   const prepared = await phase('planning', () => prepare(inputs, host));
   const located = await phase("looking for the deployment's instances", () =>
     locate(prepared, host),
   );
   const decision = await phase('checking what runs now', () => decide(prepared, located, host));
   if (decision.kind === 'unchanged') return decision.result;
+  const planning = { name: 'planning', ms: host.clock.now() - started };
   const run = await phase('starting the deploy', () => execute(prepared, decision, host, deadline));
+  run.outcome.report.phases.unshift(planning, ...run.before);
   const retired = await phase('retiring the previous instances', () =>
     retirePrevious(prepared, decision, run.outcome, run.launched, host),
   );
@@ -107,9 +111,15 @@ async function execute(
   d: Extract<Decision, { kind: 'deploy' }>,
   host: Host,
   deadline: Deadline,
-): Promise<{ outcome: DeployOutcome; launched: ReadonlySet<string> }> {
+): Promise<{ outcome: DeployOutcome; launched: ReadonlySet<string>; before: Phase[] }> {
   const { strategy, input } = d;
+  const t0 = host.clock.now();
   const prepared = await strategy.prepare(input);
+  // recreate retires the previous set here, before the launch: a phase of the time table.
+  const before =
+    strategy.name === 'recreate' && input.found.length > 0
+      ? [{ name: 'retire', ms: host.clock.now() - t0 }]
+      : [];
   d.notes.push(...prepared.notes);
   // Every id this deploy launched, also those terminated since (replace retires the rest).
   const launched = new Set<string>();
@@ -146,7 +156,7 @@ async function execute(
   const outcome = strategy.around ? await strategy.around(input, deploy) : await deploy();
   setInstanceOutputs(host, plan.deploymentId, outcome.records, outcome.regions);
   host.output('changed', 'true');
-  return { outcome, launched };
+  return { outcome, launched, before };
 }
 
 /** After a healthy deploy: the post step leaves this run alone, the strategy retires what it
@@ -164,11 +174,15 @@ async function retirePrevious(
   }
   host.saveState(STATE.result, 'success');
   let retireError: string | undefined;
+  const t0 = host.clock.now();
   try {
-    d.notes.push(...(await d.strategy.retire(d.input, launched)));
+    const lines = await d.strategy.retire(d.input, launched);
+    d.notes.push(...lines);
+    if (lines.length > 0) outcome.report.phases.push({ name: 'retire', ms: host.clock.now() - t0 });
   } catch (err) {
     retireError = `the new instances are healthy and serving, but ${errorMessage(err)}`;
     d.notes.push(retireError);
+    outcome.report.phases.push({ name: 'retire', ms: host.clock.now() - t0 });
   }
   const { plan } = p;
   const saved = await host.records.save({

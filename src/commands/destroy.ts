@@ -1,6 +1,7 @@
 // command: destroy — every live instance tagged with the deployment id, in every region of
 // the manifest, of the last deployment record and of the `regions` input, is terminated and
-// waited for. Nothing found is a success that says so.
+// waited for: until EC2 has it shutting-down (billing stops there), or with wait-terminated
+// until it is terminated. Nothing found is a success that says so.
 
 import { DeployError } from '../aws/errors.ts';
 import { destroyLocated, type DestroyContext } from '../destroy/destroy.ts';
@@ -11,14 +12,16 @@ import { TAG } from '../plan/types.ts';
 import { instanceTable, table } from '../report/summary.ts';
 import { searchDeployment } from '../pipeline/search.ts';
 
-/** How long destroy waits for `terminated`. */
+/** How long destroy waits for `shutting-down` (or `terminated`). */
 export const DESTROY_TIMEOUT_SECONDS = 600;
 
 export { manifestRegions, searchDeployment } from '../pipeline/search.ts';
 
-/** What destroying by tag needs, from the host (destroy and reap). */
-export function destroyContext(host: Host): DestroyContext {
+/** What destroying by tag needs, from the host (destroy and reap); `waitTerminated`: wait
+ * for `terminated`, not just `shutting-down`. */
+export function destroyContext(host: Host, waitTerminated = false): DestroyContext {
   return {
+    goal: waitTerminated ? 'terminated' : 'shutting-down',
     clientsFor: host.clientsFor,
     log: host.log,
     clock: host.clock,
@@ -29,7 +32,10 @@ export function destroyContext(host: Host): DestroyContext {
 }
 
 export async function destroyCommand(
-  inputs: Pick<Inputs, 'path' | 'regions' | 'deploymentId'> & { githubToken?: string },
+  inputs: Pick<Inputs, 'path' | 'regions' | 'deploymentId'> & {
+    githubToken?: string;
+    waitTerminated?: boolean;
+  },
   host: Host,
 ): Promise<{ deploymentId: string; terminated: string[]; regions: string[] }> {
   const { log } = host;
@@ -40,7 +46,7 @@ export async function destroyCommand(
   const located = await searchDeployment(inputs, deploymentId, host);
   const regions = located.regions;
   const res = await log.group(`Destroy ${deploymentId} in ${regions.join(', ')}`, () =>
-    destroyLocated(destroyContext(host), located),
+    destroyLocated(destroyContext(host, inputs.waitTerminated), located),
   );
   host.output('instance-ids', JSON.stringify(res.terminated));
   host.output('regions', JSON.stringify(regions));
@@ -52,11 +58,15 @@ export async function destroyCommand(
     log.info(msg);
     lines.push(msg[0]?.toUpperCase() + msg.slice(1) + '.');
   } else {
-    log.info(
-      `terminated ${res.terminated.length} instance${res.terminated.length === 1 ? '' : 's'} of ${deploymentId}`,
-    );
+    const down = new Set(res.shuttingDown ?? []);
+    const n = res.terminated.length;
+    const still =
+      down.size > 0
+        ? ` (${down.size} still shutting-down, no longer billed: ${[...down].join(', ')})`
+        : '';
+    log.info(`terminated ${n} instance${n === 1 ? '' : 's'} of ${deploymentId}${still}`);
     lines.push(
-      `Terminated ${res.terminated.length} instance${res.terminated.length === 1 ? '' : 's'} in ${regions.join(', ')}.`,
+      `Terminated ${n} instance${n === 1 ? '' : 's'} in ${regions.join(', ')}${still}.`,
       '',
       instanceTable(
         res.found.map((f) => ({
@@ -65,7 +75,11 @@ export async function destroyCommand(
           zone: f.zone ?? '',
           type: f.instanceType,
           lifecycle: f.lifecycle,
-          state: res.terminated.includes(f.id) ? 'terminated' : f.state,
+          state: down.has(f.id)
+            ? 'shutting-down'
+            : res.terminated.includes(f.id)
+              ? 'terminated'
+              : f.state,
           'public-ip': f.publicIp ?? '',
           'private-ip': f.privateIp ?? '',
           health: '',
@@ -93,7 +107,7 @@ export async function destroyCommand(
   }
   if (res.remaining.length > 0) {
     throw new DeployError(
-      `${res.remaining.length} instance${res.remaining.length === 1 ? ' is' : 's are'} not terminated after ${DESTROY_TIMEOUT_SECONDS} s: ` +
+      `${res.remaining.length} instance${res.remaining.length === 1 ? ' is' : 's are'} not ${inputs.waitTerminated ? 'terminated' : 'shutting down'} after ${DESTROY_TIMEOUT_SECONDS} s: ` +
         res.remaining.map((r) => `${r.id} (${r.region}, ${r.state})`).join(', ') +
         '; run destroy again to check',
     );

@@ -42,7 +42,7 @@ async function previews(host: Host, regions: string[], repository: string) {
 }
 
 export async function reapCommand(
-  inputs: Pick<Inputs, 'path' | 'regions' | 'githubToken'>,
+  inputs: Pick<Inputs, 'path' | 'regions' | 'githubToken'> & { waitTerminated?: boolean },
   host: Host,
 ): Promise<Reaped[]> {
   const { log } = host;
@@ -70,7 +70,7 @@ export async function reapCommand(
     const state = states.get(pull) ?? 'open';
     log.info(`${deploymentId}: pull request #${pull} is ${state}, ${instances.length} instance(s)`);
     if (state === 'open') continue;
-    const res = await destroyLocated(destroyContext(host), {
+    const res = await destroyLocated(destroyContext(host, inputs.waitTerminated), {
       regions: [...new Set(instances.map((i) => i.region))],
       instances,
     });

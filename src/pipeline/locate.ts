@@ -1,4 +1,6 @@
 // The deploy's locate phase: where the deployment runs now, by tags (aws/locate.ts), logged.
+// An instance already shutting-down (retired by an earlier replace or destroy, which go on
+// at shutting-down, or reclaimed) is on its way out: not part of what runs now.
 
 import type { FoundInstance } from '../aws/instances.ts';
 import { locateDeployment, type Located } from '../aws/locate.ts';
@@ -21,11 +23,18 @@ export async function locate(
       record: () => host.records.restore(id),
     },
   );
+  const leaving = located.instances.filter((i) => i.state === 'shutting-down');
+  const instances = located.instances.filter((i) => i.state !== 'shutting-down');
   await host.log.group(`Look for ${id} in ${located.regions.join(', ')}`, async () => {
     for (const w of located.warnings) host.log.info(w);
-    host.log.info(describeFound(located.instances));
+    host.log.info(describeFound(instances));
+    if (leaving.length > 0) {
+      host.log.info(
+        `already shutting-down, not counted: ${leaving.map((i) => `${i.id} (${i.region})`).join(', ')}`,
+      );
+    }
   });
-  return located;
+  return { ...located, instances };
 }
 
 function describeFound(f: readonly FoundInstance[]): string {

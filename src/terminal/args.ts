@@ -25,6 +25,7 @@ const INPUT_FLAGS = {
   regions: text,
   'min-healthy': text,
   'keep-failed': flag,
+  'wait-terminated': flag,
   'online-timeout': text,
   timeout: text,
   'max-price': text,

@@ -17,15 +17,11 @@ import { instanceRecord } from '../report/outputs.ts';
 
 /** The region the SDK's chain resolves (AWS_REGION, the profile's region), or undefined. */
 async function defaultRegion(): Promise<string | undefined> {
-  const { EC2Client } = await import('@aws-sdk/client-ec2');
-  const client = new EC2Client({});
-  try {
-    return await client.config.region();
-  } catch {
-    return undefined;
-  } finally {
-    client.destroy();
-  }
+  // Through aws/clients.ts, never `import('@aws-sdk/client-ec2')`: a dynamic import of the
+  // package's whole namespace would bundle every one of EC2's commands into the chunk the
+  // action loads too (about 2 MB to compile at start-up).
+  const { chainRegion } = await import('../aws/clients.ts');
+  return chainRegion();
 }
 
 /** --deployment-id, else the id a push of the checkout's branch has. */

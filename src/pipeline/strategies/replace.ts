@@ -1,5 +1,7 @@
 // strategy replace (the default): launch a new set; once it is healthy, terminate the
-// previous set. While the deploy runs, and after it fails, the previous set serves.
+// previous set, going on once EC2 has it shutting-down (no longer billed; shutting-down to
+// terminated is EC2's own work). While the deploy runs, and after it fails, the previous set
+// serves.
 
 import { instanceRecord } from '../../report/outputs.ts';
 import { previousSet, retire } from './retire.ts';
@@ -13,7 +15,7 @@ export const replace: RedeployStrategy = {
     if (s.found.length === 0) return [];
     return [
       await s.ctx.log.group('Terminate the previous instances (strategy replace)', async () =>
-        retire(s.ctx, await previousSet(s.ctx, launched), 'replace'),
+        retire(s.ctx, await previousSet(s.ctx, launched), 'replace', 'shutting-down'),
       ),
     ];
   },

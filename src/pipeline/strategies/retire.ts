@@ -1,10 +1,12 @@
 // Retiring a previous set: after the new one is healthy (replace) or before the launch
-// (recreate). Terminates and waits; what is left is a DeployError naming it.
+// (recreate). Terminates and waits (replace: until EC2 has each instance shutting-down, when
+// billing stops; recreate: until terminated); what is left is a DeployError naming it.
 
 import { DeployError, describeAwsError } from '../../aws/errors.ts';
 import type { FoundInstance } from '../../aws/instances.ts';
 import { survey } from '../../aws/locate.ts';
 import { terminateInstances } from '../../destroy/destroy.ts';
+import type { TerminationGoal } from '../../destroy/terminate.ts';
 import { others } from '../../launch/concurrency.ts';
 import { liveHolders, type StrategyContext } from '../../launch/strategy.ts';
 
@@ -32,13 +34,15 @@ export async function previousSet(
 }
 
 /**
- * Terminates `old` and waits up to `timeoutMs`. Returns one line for the report; throws a
- * DeployError naming what is left when termination failed or did not finish.
+ * Terminates `old` and waits up to `timeoutMs` for each to reach `goal`. Returns one line
+ * for the report (naming those still shutting-down); throws a DeployError naming what is
+ * left when termination failed or did not get that far.
  */
 export async function retire(
   ctx: StrategyContext,
   old: readonly FoundInstance[],
   why: string,
+  goal: TerminationGoal = 'terminated',
   timeoutMs = RETIRE_TIMEOUT_MS,
 ): Promise<string> {
   if (old.length === 0) return `${why}: no previous instance to terminate`;
@@ -51,6 +55,7 @@ export async function retire(
         clock: ctx.clock,
         poll: ctx.poll,
         timeoutMs,
+        goal,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       },
       old,
@@ -62,11 +67,14 @@ export async function retire(
   }
   if (res.remaining.length > 0) {
     throw new DeployError(
-      `${why}: the previous ${plural(res.remaining.length)} did not terminate in ${Math.round(timeoutMs / 1000)} s: ` +
+      `${why}: the previous ${plural(res.remaining.length)} did not ${goal === 'terminated' ? 'terminate' : 'begin shutting down'} in ${Math.round(timeoutMs / 1000)} s: ` +
         res.remaining.map((r) => `${r.id} (${r.region}, ${r.state})`).join(', '),
     );
   }
-  const line = `${why}: terminated the previous ${plural(old.length)}: ${old.map((o) => o.id).join(', ')}`;
+  const down = new Set(res.shuttingDown ?? []);
+  const line =
+    `${why}: terminated the previous ${plural(old.length)}: ` +
+    old.map((o) => (down.has(o.id) ? `${o.id} (shutting-down)` : o.id)).join(', ');
   ctx.log.info(line);
   return line;
 }

@@ -9,7 +9,6 @@ import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import picomatch from 'picomatch';
-import { create as createTar } from 'tar';
 import type { Deployment, UploadSpec } from '../../manifest/model.ts';
 import { inside } from '../../manifest/paths.ts';
 import { assertInstancePath } from '../shell.ts';
@@ -207,6 +206,8 @@ export async function packDirectory(
   if (!st.isDirectory()) throw new Error(`${label}: ${path} is not a directory`);
   const found = await walk(abs, await repoBoundary(deployment), () => false, label);
   if (found.length === 0) throw new Error(`${label}: ${path} has no files to pack`);
+  // Loaded here, only for a tarball_source: start-up does not compile node-tar otherwise.
+  const { create: createTar } = await import('tar');
   // './' keeps node-tar from reading a name that starts with '@' as "include this archive".
   const pack = createTar(
     { cwd: abs, portable: true, mtime: PACK_MTIME, noDirRecurse: true, follow: true },
