@@ -5,11 +5,11 @@ import {
   applyAwsFlags,
   inputsOf,
   parseCommandLine
-} from "./chunks/chunk-QY7JAZBM.js";
+} from "./chunks/chunk-O57GKDPN.js";
 import {
   describeAwsError
 } from "./chunks/chunk-4OVCB57H.js";
-import "./chunks/chunk-C4LZUZNL.js";
+import "./chunks/chunk-DEJ3Q6KR.js";
 import "./chunks/chunk-C4HKCQZY.js";
 import {
   ActionError,
@@ -34,7 +34,7 @@ var USAGE = `usage:
       [--timeout 45m] [--online-timeout 10m] [--max-price USD] [--secrets-file FILE]
       [--summary FILE.md] [--json]
   spot-deployer status [DIR] [--json]
-  spot-deployer destroy [DIR] [--json]
+  spot-deployer destroy [DIR] [--wait-terminated] [--json]
   spot-deployer list [--regions R1,R2] [--json]
   spot-deployer logs [DIR] [--service NAME] [--since 10m] [--lines 200] [--grep RE] [--instance ID] [--json]
   spot-deployer exec [DIR] [--instance ID] [--json] -- COMMAND [ARG...]
@@ -45,8 +45,8 @@ async function runCommand(args, io) {
     annotate: (d) => io.err.write(formatDiagnostic(d) + "\n"),
     info: (m) => io.out.write(m + "\n")
   };
-  const terminal = () => import("./chunks/commands-6AV5BRB4.js");
-  const lifecycle = () => import("./chunks/lifecycle-5HBPSYIO.js");
+  const terminal = () => import("./chunks/commands-IW4FU73D.js");
+  const lifecycle = () => import("./chunks/lifecycle-IPHILU7X.js");
   switch (args.command) {
     case "validate": {
       const { validateCommand } = await import("./chunks/validate-YSRHHXCH.js");
@@ -58,7 +58,7 @@ async function runCommand(args, io) {
       const { deploymentIdFromGit } = await import("./chunks/git-XOUC2ZEH.js");
       const id = args.flags["deployment-id"] ?? await deploymentIdFromGit(args.dir) ?? "";
       const inputs = await inputsOf(args, id, io.env);
-      const { planCommand } = await import("./chunks/plan-NWRLPORP.js");
+      const { planCommand } = await import("./chunks/plan-5LY4ZLOY.js");
       const quiet = { ...reporter, info: () => void 0 };
       const res = await planCommand(inputs, args.flags.json ? quiet : reporter, io.env);
       if (args.flags.json) {

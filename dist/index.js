@@ -15,7 +15,7 @@ import {
 } from "./chunks/chunk-ZQI4S6B5.js";
 import {
   readInputs
-} from "./chunks/chunk-C4LZUZNL.js";
+} from "./chunks/chunk-DEJ3Q6KR.js";
 import "./chunks/chunk-C4HKCQZY.js";
 import {
   ActionError,
@@ -26,7 +26,7 @@ import "./chunks/chunk-SLSPYRCZ.js";
 
 // src/main.ts
 async function onActionHost(fn) {
-  const { actionHost, coreLog } = await import("./chunks/action-host-FXO5G2L5.js");
+  const { actionHost, coreLog } = await import("./chunks/action-host-LIXUIAOO.js");
   return withCancellation(coreLog, async (signal) => {
     const host = actionHost(signal);
     try {
@@ -61,7 +61,7 @@ async function run() {
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-NWRLPORP.js");
+        const { planCommand } = await import("./chunks/plan-5LY4ZLOY.js");
         const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -69,32 +69,32 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-A2VK67PK.js");
+        const { deployCommand } = await import("./chunks/deploy-YRNBDIX6.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-ZHDZULZH.js");
+        const { destroyCommand } = await import("./chunks/destroy-RZCAWVD3.js");
         await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-MD5K3J53.js");
+        const { statusCommand } = await import("./chunks/status-WI36IE46.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-YYYNEQYC.js");
+        const { logsAction } = await import("./chunks/logs-6FWQEGK7.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-G66WCA3S.js");
+        const { execAction } = await import("./chunks/exec-3XI2DL7S.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }
       case "reap": {
-        const { reapCommand } = await import("./chunks/reap-YFVIYLRJ.js");
+        const { reapCommand } = await import("./chunks/reap-KFJSFO53.js");
         await onActionHost((host) => reapCommand(inputs, host));
         break;
       }

@@ -40,8 +40,8 @@ async function runCleanup() {
       return;
     }
     const [{ actionHost }, { destroyTagged }] = await Promise.all([
-      import("../chunks/action-host-FXO5G2L5.js"),
-      import("../chunks/destroy-XORKQCOX.js")
+      import("../chunks/action-host-LIXUIAOO.js"),
+      import("../chunks/destroy-X7572Q3S.js")
     ]);
     const host = actionHost();
     try {
