@@ -45,8 +45,8 @@ async function runCommand(args, io) {
     annotate: (d) => io.err.write(formatDiagnostic(d) + "\n"),
     info: (m) => io.out.write(m + "\n")
   };
-  const terminal = () => import("./chunks/commands-IW4FU73D.js");
-  const lifecycle = () => import("./chunks/lifecycle-IPHILU7X.js");
+  const terminal = () => import("./chunks/commands-J25RLMMF.js");
+  const lifecycle = () => import("./chunks/lifecycle-4PN7AU47.js");
   switch (args.command) {
     case "validate": {
       const { validateCommand } = await import("./chunks/validate-YSRHHXCH.js");

@@ -69,32 +69,32 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-YRNBDIX6.js");
+        const { deployCommand } = await import("./chunks/deploy-PLM6AYUV.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-RZCAWVD3.js");
+        const { destroyCommand } = await import("./chunks/destroy-UNVTPT3B.js");
         await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-WI36IE46.js");
+        const { statusCommand } = await import("./chunks/status-TDD55API.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-6FWQEGK7.js");
+        const { logsAction } = await import("./chunks/logs-75JWFIS4.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-3XI2DL7S.js");
+        const { execAction } = await import("./chunks/exec-U5K7YHP5.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }
       case "reap": {
-        const { reapCommand } = await import("./chunks/reap-KFJSFO53.js");
+        const { reapCommand } = await import("./chunks/reap-6OU5BMK3.js");
         await onActionHost((host) => reapCommand(inputs, host));
         break;
       }

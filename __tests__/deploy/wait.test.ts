@@ -15,7 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { Clients } from '../../src/aws/clients.ts';
 import { Fleet } from '../../src/deliver/fleet.ts';
-import { waitOnline, waitRunning } from '../../src/deliver/wait.ts';
+import { ONLINE_POLL_MAX_MS, waitOnline, waitRunning } from '../../src/deliver/wait.ts';
 import type { LaunchedInstance } from '../../src/launch/launch.ts';
 import { memoryLog } from '../../__fixtures__/log.ts';
 import { FAST_POLL, fakeClock } from '../../__fixtures__/plan.ts';
@@ -203,4 +203,19 @@ test('online: an instance reclaimed while waiting for SSM drops out at once, nam
   // One EC2 and one SSM call for the region's poll.
   assert.equal(ec2.commandCalls(DescribeInstancesCommand).length, 1);
   assert.equal(ssm.commandCalls(DescribeInstanceInformationCommand).length, 1);
+});
+
+test('online: polls grow to 2 s at most, though the instance polls may grow to 5 s', async () => {
+  const fleet = new Fleet(launched('us-east-1', 1));
+  ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
+  ec2.on(DescribeInstancesCommand).resolves({
+    Reservations: [{ Instances: [{ InstanceId: 'i-useast10000', State: { Name: 'running' } }] }],
+  });
+  const clock = fakeClock();
+  assert.equal(FAST_POLL.maxMs, 5000);
+  await waitOnline(ctx(clock), fleet, 30_000);
+  assert.ok(clock.slept.length > 0);
+  assert.equal(Math.max(...clock.slept), ONLINE_POLL_MAX_MS);
+  assert.equal(ONLINE_POLL_MAX_MS, 2000);
+  assert.equal(fleet.healthy().length, 0, 'never Online: failed at the deadline');
 });

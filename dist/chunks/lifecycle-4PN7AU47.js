@@ -5,7 +5,7 @@ import {
   outputMode,
   outputsDocument,
   targetId
-} from "./chunk-SW4U5VFL.js";
+} from "./chunk-3NNWMVM5.js";
 import {
   gitEnv
 } from "./chunk-AI2PSSK5.js";
@@ -66,11 +66,11 @@ function finalView(host) {
   return { ...state, instances };
 }
 async function deployMain(args, io) {
-  const { deployCommand } = await import("./deploy-YRNBDIX6.js");
+  const { deployCommand } = await import("./deploy-PLM6AYUV.js");
   return hosted("deploy", args, io, deployCommand);
 }
 async function statusMain(args, io) {
-  const { statusCommand } = await import("./status-WI36IE46.js");
+  const { statusCommand } = await import("./status-TDD55API.js");
   return hosted(
     "status",
     args,
@@ -79,7 +79,7 @@ async function statusMain(args, io) {
   );
 }
 async function destroyMain(args, io) {
-  const { destroyCommand } = await import("./destroy-RZCAWVD3.js");
+  const { destroyCommand } = await import("./destroy-UNVTPT3B.js");
   return hosted(
     "destroy",
     args,
@@ -92,4 +92,4 @@ export {
   destroyMain,
   statusMain
 };
-//# sourceMappingURL=lifecycle-IPHILU7X.js.map
+//# sourceMappingURL=lifecycle-4PN7AU47.js.map

@@ -10,10 +10,10 @@ import "./chunk-E7XZJN3R.js";
 import {
   destroyTagged,
   terminateInstances
-} from "./chunk-UZTLJTGZ.js";
+} from "./chunk-V5EARBJT.js";
 import {
   checkServices
-} from "./chunk-LRAXQAME.js";
+} from "./chunk-OLGPAFR5.js";
 import {
   inPhase,
   setInstanceOutputs
@@ -27,7 +27,7 @@ import {
   failureDetail,
   runCommand,
   statusMeaning
-} from "./chunk-QHJFW7LZ.js";
+} from "./chunk-PWLWLGDW.js";
 import {
   instanceTable,
   renderDeploySummary
@@ -48,7 +48,7 @@ import {
   survey,
   waitOnline,
   waitRunning
-} from "./chunk-URLIZJRH.js";
+} from "./chunk-ASGYA6V6.js";
 import {
   _ep0,
   _mw0,
@@ -1972,4 +1972,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-YRNBDIX6.js.map
+//# sourceMappingURL=deploy-PLM6AYUV.js.map

@@ -130,12 +130,13 @@ async function onlineIds(ssm, ids, signal) {
   }
   return online;
 }
+var ONLINE_POLL_MAX_MS = 2e3;
 var NOT_ONLINE_CAUSES = "likely causes: the instance profile lacks the AmazonSSMManagedInstanceCore policy, the instance has no outbound HTTPS to the SSM endpoints (no public IP, NAT gateway or VPC endpoints for ssm, ssmmessages and ec2messages), or the image has no SSM agent";
 async function waitOnline(ctx, fleet, timeoutMs) {
   const started = ctx.clock.now();
   const deadline = started + timeoutMs;
   const waiting = new Set(fleet.healthy().map((m) => m.id));
-  const delays = backoff(ctx.poll);
+  const delays = backoff({ ...ctx.poll, maxMs: Math.min(ctx.poll.maxMs, ONLINE_POLL_MAX_MS) });
   for (; ; ) {
     await Promise.all(
       [...fleet.healthyByRegion()].map(async ([region, members]) => {
@@ -226,4 +227,4 @@ export {
   survey,
   locateDeployment
 };
-//# sourceMappingURL=chunk-URLIZJRH.js.map
+//# sourceMappingURL=chunk-ASGYA6V6.js.map

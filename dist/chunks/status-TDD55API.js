@@ -1,17 +1,17 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   checkServices
-} from "./chunk-LRAXQAME.js";
+} from "./chunk-OLGPAFR5.js";
 import {
   setInstanceOutputs
 } from "./chunk-HCODADNL.js";
 import {
   instanceRecord
 } from "./chunk-SNYK7PHB.js";
-import "./chunk-QHJFW7LZ.js";
+import "./chunk-PWLWLGDW.js";
 import {
   searchDeployment
-} from "./chunk-5ENPBXP4.js";
+} from "./chunk-Y6K3OK7C.js";
 import {
   instanceTable
 } from "./chunk-FQMHTO7E.js";
@@ -20,7 +20,7 @@ import {
 } from "./chunk-7IZJ57RE.js";
 import {
   onlineIds
-} from "./chunk-URLIZJRH.js";
+} from "./chunk-ASGYA6V6.js";
 import "./chunk-VVJLVYN2.js";
 import {
   TAG
@@ -129,4 +129,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-WI36IE46.js.map
+//# sourceMappingURL=status-TDD55API.js.map

@@ -1,10 +1,10 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   destroyLocated
-} from "./chunk-UZTLJTGZ.js";
+} from "./chunk-V5EARBJT.js";
 import {
   searchDeployment
-} from "./chunk-5ENPBXP4.js";
+} from "./chunk-Y6K3OK7C.js";
 import {
   instanceTable,
   table
@@ -104,4 +104,4 @@ export {
   destroyContext,
   destroyCommand
 };
-//# sourceMappingURL=chunk-X5U56GIK.js.map
+//# sourceMappingURL=chunk-F643PP74.js.map

@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   locateDeployment
-} from "./chunk-URLIZJRH.js";
+} from "./chunk-ASGYA6V6.js";
 import {
   fallbackRegion,
   loadDeployment
@@ -49,4 +49,4 @@ export {
   manifestRegions,
   searchDeployment
 };
-//# sourceMappingURL=chunk-5ENPBXP4.js.map
+//# sourceMappingURL=chunk-Y6K3OK7C.js.map

@@ -4,20 +4,20 @@ import {
 } from "./chunk-LL6SIVBF.js";
 import {
   destroyContext
-} from "./chunk-X5U56GIK.js";
+} from "./chunk-F643PP74.js";
 import {
   destroyLocated
-} from "./chunk-UZTLJTGZ.js";
+} from "./chunk-V5EARBJT.js";
 import {
   manifestRegions
-} from "./chunk-5ENPBXP4.js";
+} from "./chunk-Y6K3OK7C.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
 import {
   previewNumber
 } from "./chunk-7IZJ57RE.js";
-import "./chunk-URLIZJRH.js";
+import "./chunk-ASGYA6V6.js";
 import "./chunk-VVJLVYN2.js";
 import {
   TAG
@@ -129,4 +129,4 @@ async function reapCommand(inputs, host) {
 export {
   reapCommand
 };
-//# sourceMappingURL=reap-KFJSFO53.js.map
+//# sourceMappingURL=reap-6OU5BMK3.js.map

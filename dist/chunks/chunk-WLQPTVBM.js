@@ -5,10 +5,10 @@ import {
 import {
   GetCommandInvocationCommand,
   runCommand
-} from "./chunk-QHJFW7LZ.js";
+} from "./chunk-PWLWLGDW.js";
 import {
   searchDeployment
-} from "./chunk-5ENPBXP4.js";
+} from "./chunk-Y6K3OK7C.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
@@ -177,4 +177,4 @@ export {
   findTargets,
   reportRemote
 };
-//# sourceMappingURL=chunk-A7BPMNKB.js.map
+//# sourceMappingURL=chunk-WLQPTVBM.js.map

@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   runCommand
-} from "./chunk-QHJFW7LZ.js";
+} from "./chunk-PWLWLGDW.js";
 
 // src/verify/services.ts
 var shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -59,4 +59,4 @@ async function checkServices(ctx, instanceIds, services, comment) {
 export {
   checkServices
 };
-//# sourceMappingURL=chunk-LRAXQAME.js.map
+//# sourceMappingURL=chunk-OLGPAFR5.js.map

@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   locateDeployment
-} from "./chunk-URLIZJRH.js";
+} from "./chunk-ASGYA6V6.js";
 import {
   _ep0,
   _mw0,
@@ -184,4 +184,4 @@ export {
   destroyLocated,
   terminateInstances
 };
-//# sourceMappingURL=chunk-UZTLJTGZ.js.map
+//# sourceMappingURL=chunk-V5EARBJT.js.map

@@ -4,7 +4,7 @@ import {
   _ep0,
   _mw0,
   command
-} from "./chunk-URLIZJRH.js";
+} from "./chunk-ASGYA6V6.js";
 import {
   describeInstances
 } from "./chunk-VVJLVYN2.js";
@@ -441,4 +441,4 @@ export {
   statusMeaning,
   failureDetail
 };
-//# sourceMappingURL=chunk-QHJFW7LZ.js.map
+//# sourceMappingURL=chunk-PWLWLGDW.js.map

@@ -4,13 +4,13 @@ import {
   findTargets,
   reportRemote,
   runRemote
-} from "./chunk-A7BPMNKB.js";
+} from "./chunk-WLQPTVBM.js";
 import "./chunk-CYWU6LTU.js";
-import "./chunk-QHJFW7LZ.js";
-import "./chunk-5ENPBXP4.js";
+import "./chunk-PWLWLGDW.js";
+import "./chunk-Y6K3OK7C.js";
 import "./chunk-FQMHTO7E.js";
 import "./chunk-7IZJ57RE.js";
-import "./chunk-URLIZJRH.js";
+import "./chunk-ASGYA6V6.js";
 import "./chunk-VVJLVYN2.js";
 import "./chunk-GXHY36T6.js";
 import "./chunk-V2M23LJS.js";
@@ -72,4 +72,4 @@ export {
   execAction,
   execCommand
 };
-//# sourceMappingURL=exec-3XI2DL7S.js.map
+//# sourceMappingURL=exec-U5K7YHP5.js.map

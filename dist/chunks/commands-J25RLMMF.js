@@ -1,26 +1,23 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  DESTROY_TIMEOUT_SECONDS,
-  destroyCommand,
-  destroyContext
-} from "./chunk-X5U56GIK.js";
-import "./chunk-UZTLJTGZ.js";
-import {
-  manifestRegions,
-  searchDeployment
-} from "./chunk-5ENPBXP4.js";
-import "./chunk-FQMHTO7E.js";
+  bundleMain,
+  execMain,
+  listMain,
+  logsMain,
+  targetId
+} from "./chunk-3NNWMVM5.js";
+import "./chunk-AI2PSSK5.js";
+import "./chunk-PY74XFXH.js";
+import "./chunk-SNYK7PHB.js";
 import "./chunk-7IZJ57RE.js";
-import "./chunk-URLIZJRH.js";
-import "./chunk-VVJLVYN2.js";
 import "./chunk-GXHY36T6.js";
-import "./chunk-V2M23LJS.js";
 import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
-import "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
 import "./chunk-XTVJNGXJ.js";
+import "./chunk-BY77YRZ3.js";
+import "./chunk-O57GKDPN.js";
 import "./chunk-4OVCB57H.js";
+import "./chunk-DEJ3Q6KR.js";
 import "./chunk-C4HKCQZY.js";
 import "./chunk-5LWETDWB.js";
 import "./chunk-DOESRUQL.js";
@@ -31,10 +28,10 @@ import "./chunk-5UZIY2RH.js";
 import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
 export {
-  DESTROY_TIMEOUT_SECONDS,
-  destroyCommand,
-  destroyContext,
-  manifestRegions,
-  searchDeployment
+  bundleMain,
+  execMain,
+  listMain,
+  logsMain,
+  targetId
 };
-//# sourceMappingURL=destroy-RZCAWVD3.js.map
+//# sourceMappingURL=commands-J25RLMMF.js.map

@@ -1,18 +1,27 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  destroyLocated,
-  destroyTagged,
-  terminateInstances,
-  terminatedText
-} from "./chunk-UZTLJTGZ.js";
-import "./chunk-URLIZJRH.js";
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  destroyContext
+} from "./chunk-F643PP74.js";
+import "./chunk-V5EARBJT.js";
+import {
+  manifestRegions,
+  searchDeployment
+} from "./chunk-Y6K3OK7C.js";
+import "./chunk-FQMHTO7E.js";
+import "./chunk-7IZJ57RE.js";
+import "./chunk-ASGYA6V6.js";
 import "./chunk-VVJLVYN2.js";
 import "./chunk-GXHY36T6.js";
 import "./chunk-V2M23LJS.js";
 import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
+import "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
 import "./chunk-XTVJNGXJ.js";
 import "./chunk-4OVCB57H.js";
+import "./chunk-C4HKCQZY.js";
 import "./chunk-5LWETDWB.js";
 import "./chunk-DOESRUQL.js";
 import "./chunk-RZQHOU5W.js";
@@ -22,9 +31,10 @@ import "./chunk-5UZIY2RH.js";
 import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
 export {
-  destroyLocated,
-  destroyTagged,
-  terminateInstances,
-  terminatedText
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  destroyContext,
+  manifestRegions,
+  searchDeployment
 };
-//# sourceMappingURL=destroy-X7572Q3S.js.map
+//# sourceMappingURL=destroy-UNVTPT3B.js.map

@@ -1,24 +1,18 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  bundleMain,
-  execMain,
-  listMain,
-  logsMain,
-  targetId
-} from "./chunk-SW4U5VFL.js";
-import "./chunk-AI2PSSK5.js";
-import "./chunk-PY74XFXH.js";
-import "./chunk-SNYK7PHB.js";
-import "./chunk-7IZJ57RE.js";
+  destroyLocated,
+  destroyTagged,
+  terminateInstances,
+  terminatedText
+} from "./chunk-V5EARBJT.js";
+import "./chunk-ASGYA6V6.js";
+import "./chunk-VVJLVYN2.js";
 import "./chunk-GXHY36T6.js";
+import "./chunk-V2M23LJS.js";
 import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import "./chunk-XTVJNGXJ.js";
-import "./chunk-BY77YRZ3.js";
-import "./chunk-O57GKDPN.js";
 import "./chunk-4OVCB57H.js";
-import "./chunk-DEJ3Q6KR.js";
-import "./chunk-C4HKCQZY.js";
 import "./chunk-5LWETDWB.js";
 import "./chunk-DOESRUQL.js";
 import "./chunk-RZQHOU5W.js";
@@ -28,10 +22,9 @@ import "./chunk-5UZIY2RH.js";
 import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
 export {
-  bundleMain,
-  execMain,
-  listMain,
-  logsMain,
-  targetId
+  destroyLocated,
+  destroyTagged,
+  terminateInstances,
+  terminatedText
 };
-//# sourceMappingURL=commands-IW4FU73D.js.map
+//# sourceMappingURL=destroy-FONRQE26.js.map
