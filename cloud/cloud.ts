@@ -604,10 +604,15 @@ export class Cloud {
     const now = new Date();
     inst.state = 'shutting-down';
     inst.stateReason = { ...reason };
+    // As DescribeInstances shows it: "User initiated (… GMT)" for TerminateInstances,
+    // "Service initiated (… GMT)" when EC2 itself acts (a spot reclaim).
+    const at = `(${now.toISOString().replace('T', ' ').slice(0, 19)} GMT)`;
     inst.stateTransitionReason =
       reason === REASONS.user
-        ? `User initiated (${now.toISOString().replace('T', ' ').slice(0, 19)} GMT)`
-        : reason.Message;
+        ? `User initiated ${at}`
+        : reason.Code.startsWith('Server.')
+          ? `Service initiated ${at}`
+          : reason.Message;
     if (inst.agent === 'online') inst.agent = 'lost';
     if (inst.agent === 'pending') inst.agent = 'never';
     for (const t of inst.timers) clearTimeout(t);

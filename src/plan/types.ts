@@ -17,6 +17,9 @@ export const TAG = {
   phase: 'spot-deployer:phase',
   /** The TTL in seconds, when there is one (the instance powers off this long after boot). */
   ttl: 'spot-deployer:ttl',
+  /** The notice time of a rebalance recommendation `status` read on the instance: the next
+   * deploy replaces it (launch first, retire after). */
+  rebalance: 'spot-deployer:rebalance',
 } as const;
 
 export interface RunIdentity {
