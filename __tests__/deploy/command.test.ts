@@ -363,7 +363,7 @@ test('a heal whose new instance fails: the flagged one and the rest stay, only t
   const before = fake.live().map((i) => i.id);
   const flagged = fake.live()[1];
   assert.ok(flagged);
-  flagged.tags[TAG.rebalance] = '2026-12-01T20:00:00Z';
+  flagged.tags[TAG.phase] = 'rebalance';
   failing = true;
   const { host, error } = await deploy(app.dir, {}, '6001-1');
   assert.match(error?.message ?? '', /deploy failed: delivery: 0 of 1 instance healthy/);

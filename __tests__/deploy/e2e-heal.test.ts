@@ -162,7 +162,7 @@ test(
     assert.ok(marked);
     assert.equal(marked.outputs.degraded, 'true', explain(marked));
     assert.match(marked.summary, new RegExp(`${flagged}: EC2 recommends rebalancing`));
-    assert.ok(cloud.instances().find((i) => i.id === flagged)?.tags[TAG.rebalance]);
+    assert.equal(cloud.instances().find((i) => i.id === flagged)?.tags[TAG.phase], 'rebalance');
 
     // The next deploy replaces just that one: launch first, retire after.
     const rbLog = callLog(cloud);

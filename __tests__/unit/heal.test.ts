@@ -54,7 +54,7 @@ test('unhealthy or flagged instances are replaced: not Online, not running, not 
   const offline = inst();
   const stopping = inst({ state: 'shutting-down' });
   const failed = inst({}, { [TAG.phase]: 'failed' });
-  const flagged = inst({}, { [TAG.rebalance]: '2026-12-01T20:00:00Z' });
+  const flagged = inst({}, { [TAG.phase]: 'rebalance' });
   const need = healNeed(
     [ok, offline, stopping, failed, flagged],
     makePlan({ regions: [regionPlan('us-east-1', { count: 5 })] }),
@@ -70,7 +70,7 @@ test('unhealthy or flagged instances are replaced: not Online, not running, not 
     `${offline.id} is not Online in SSM`,
     `${stopping.id} is shutting-down`,
     `${failed.id} never finished a deploy (failed)`,
-    `${flagged.id}: EC2 recommends rebalancing (notice 2026-12-01T20:00:00Z)`,
+    `${flagged.id}: EC2 recommends rebalancing (status marked it)`,
   ]);
 });
 

@@ -3,7 +3,8 @@
 // runs `systemctl is-active` for the manifest's services on the instances Online in SSM and
 // reads the rebalance recommendation the instance's watcher recorded), and what the
 // deployment lost: planned against healthy, the instances EC2 took, with reason and time.
-// Instances with a rebalance recommendation are tagged so that the next deploy heals them.
+// Instances with a rebalance recommendation are marked (spot-deployer:phase=rebalance) so
+// that the next deploy heals them.
 
 import { resolve } from 'node:path';
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -14,6 +15,7 @@ import { onlineIds } from '../deliver/wait.ts';
 import { setInstanceOutputs, type Host } from '../host.ts';
 import { resolveDeploymentId } from '../identity.ts';
 import type { Inputs } from '../inputs.ts';
+import { PHASE } from '../launch/concurrency.ts';
 import { tagInstances } from '../launch/strategy.ts';
 import { splitCounts } from '../plan/regions.ts';
 import { TAG } from '../plan/types.ts';
@@ -130,23 +132,28 @@ function report(
   for (const l of a.lost) host.log.info(`lost: ${l}`);
 }
 
-/** Tags the instances that recorded a rebalance recommendation (the next deploy replaces
- * them); a failure to tag is a warning, status still reports them. */
+/** Marks the ready instances that recorded a rebalance recommendation (the next deploy
+ * replaces them); a failure to tag is a warning, status still reports them. */
 async function markRebalance(
   host: Host,
   found: readonly FoundInstance[],
   instances: readonly StatusRecord[],
 ): Promise<void> {
-  const tagged = new Set(found.filter((f) => f.tags[TAG.rebalance]).map((f) => f.id));
-  const flagged = instances.filter((i) => i.rebalance && !tagged.has(i.id));
-  await Promise.all(
-    flagged.map((i) =>
-      tagInstances(host, [i], { [TAG.rebalance]: i.rebalance ?? 'seen' }).catch((err: unknown) =>
-        host.log.warning(
-          `could not tag ${i.id} with ${TAG.rebalance}: ${describeAwsError(err)}; a deploy will not know to replace it`,
-        ),
+  const ready = new Set(
+    found.filter((f) => (f.tags[TAG.phase] ?? PHASE.ready) === PHASE.ready).map((f) => f.id),
+  );
+  const flagged = instances.filter((i) => i.rebalance && ready.has(i.id));
+  if (flagged.length === 0) return;
+  const mark = `${TAG.phase}=${PHASE.rebalance}`;
+  await tagInstances(host, flagged, { [TAG.phase]: PHASE.rebalance }).then(
+    () =>
+      host.log.info(
+        `marked ${flagged.map((i) => i.id).join(', ')} ${mark}: the next deploy replaces them`,
       ),
-    ),
+    (err: unknown) =>
+      host.log.warning(
+        `could not mark ${flagged.map((i) => i.id).join(', ')} ${mark}: ${describeAwsError(err)}; a deploy will not know to replace them`,
+      ),
   );
 }
 
@@ -198,7 +205,8 @@ function toStatus(
   h: InstanceHealth | undefined,
   services: string[] | undefined,
 ): StatusRecord {
-  const rebalance = h?.rebalance ?? f.tags[TAG.rebalance];
+  const rebalance =
+    h?.rebalance ?? (f.tags[TAG.phase] === PHASE.rebalance ? 'unknown, marked earlier' : undefined);
   const health =
     f.state !== 'running'
       ? 'unknown'

@@ -13,13 +13,11 @@ export const TAG = {
   sha: 'spot-deployer:sha',
   digest: 'spot-deployer:manifest-digest',
   managedBy: 'spot-deployer:managed-by',
-  /** 'deploying' from creation until the deploy found the instance healthy, then 'ready'. */
+  /** 'deploying' from creation until the deploy found the instance healthy, then 'ready';
+   * 'rebalance' once status saw EC2 recommend rebalancing it (the next deploy replaces it). */
   phase: 'spot-deployer:phase',
   /** The TTL in seconds, when there is one (the instance powers off this long after boot). */
   ttl: 'spot-deployer:ttl',
-  /** The notice time of a rebalance recommendation `status` read on the instance: the next
-   * deploy replaces it (launch first, retire after). */
-  rebalance: 'spot-deployer:rebalance',
 } as const;
 
 export interface RunIdentity {

@@ -1,6 +1,6 @@
 // heal: the deployment already runs this plan (same manifest digest) but lost instances
 // (EC2 reclaimed them), has unhealthy ones (not running, not Online in SSM, never finished a
-// deploy) or ones EC2 recommends rebalancing (tagged by status): launch only what is
+// deploy) or ones EC2 recommends rebalancing (marked by status): launch only what is
 // missing, with the plan's pools and fallback, deliver to the new instances alone, verify
 // them, and only then terminate the unhealthy or flagged ones. The healthy ones get no
 // command and keep serving. With nothing else to heal and prefer-spot, one instance that
@@ -34,10 +34,9 @@ export interface HealNeed {
 function unhealthy(f: FoundInstance, offline: ReadonlySet<string>): string | undefined {
   if (f.state !== 'running') return `${f.id} is ${f.state}`;
   const phase = f.tags[TAG.phase] ?? PHASE.ready;
+  if (phase === PHASE.rebalance) return `${f.id}: EC2 recommends rebalancing (status marked it)`;
   if (phase !== PHASE.ready) return `${f.id} never finished a deploy (${phase})`;
   if (offline.has(f.id)) return `${f.id} is not Online in SSM`;
-  const notice = f.tags[TAG.rebalance];
-  if (notice) return `${f.id}: EC2 recommends rebalancing (notice ${notice})`;
   return undefined;
 }
 
