@@ -374,3 +374,47 @@ test('a heal whose new instance fails: the flagged one and the rest stay, only t
   );
   assert.match(summary(host), /heal: the 3 instances running before keep serving/);
 });
+
+test('back to spot: prefer-spot false keeps an on-demand instance; a spot quota keeps it without failing; spot returns, spot replaces it', async (t) => {
+  let spot: string | undefined = 'InsufficientInstanceCapacity';
+  const { fake, app } = await world(
+    t,
+    { capacity: (_t, m) => (m === 'spot' ? spot : undefined) },
+    1,
+  );
+  assert.equal(
+    (await deploy(app.dir, { 'on-demand-fallback': 'true' }, '7000-1')).error,
+    undefined,
+  );
+  const [od] = fake.live();
+  assert.equal(od?.spot, false);
+
+  const kept = await deploy(
+    app.dir,
+    { 'on-demand-fallback': 'true', 'prefer-spot': 'false' },
+    '7001-1',
+  );
+  assert.equal(kept.result?.changed, false, 'prefer-spot false: nothing to deploy');
+
+  spot = 'MaxSpotInstanceCountExceeded';
+  const from = fake.calls.length;
+  const short = await deploy(app.dir, { 'on-demand-fallback': 'true' }, '7002-1');
+  assert.equal(short.error, undefined, short.error?.message);
+  assert.equal(short.host.outputs.get('healed'), '0');
+  assert.equal(short.host.outputs.get('changed'), 'false');
+  assert.equal(count(fake, from, 'TerminateInstances'), 0);
+  assert.deepEqual(liveIds(fake), [od?.id]);
+  assert.match(
+    summary(short.host),
+    /prefer-spot: spot is still short \(the account reached its spot instance quota/,
+  );
+
+  spot = undefined;
+  const back = await deploy(app.dir, { 'on-demand-fallback': 'true' }, '7003-1');
+  assert.equal(back.error, undefined, back.error?.message);
+  assert.equal(back.host.outputs.get('healed'), '1');
+  assert.deepEqual(
+    fake.live().map((i) => i.spot),
+    [true],
+  );
+});

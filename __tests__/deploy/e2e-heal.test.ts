@@ -224,7 +224,10 @@ test(
     const short = await deploy();
     assert.equal(short.code, 0, explain(short));
     assert.equal(short.outputs.healed, '0');
-    assert.match(short.stdout, /prefer-spot: spot capacity is still short; i-\w+ stays on-demand/);
+    assert.match(
+      short.stdout,
+      /prefer-spot: spot is still short \(not enough capacity\); i-\w+ stays on-demand/,
+    );
     assert.deepEqual(ids(short), [od?.id]);
     assert.equal(cloud.instances().find((i) => i.id === od?.id)?.state, 'running');
 

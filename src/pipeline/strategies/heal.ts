@@ -109,13 +109,15 @@ export function healMinHealthy(spec: MinHealthy, plan: Plan, need: HealNeed): Mi
   return { kind: 'count', n: Math.min(launching, Math.max(1, n)) };
 }
 
-/** Spot still short when going back to spot: nothing was launched, the deploy stands. */
+/** Spot still not to be had when going back to spot (no capacity, a quota, the price):
+ * the launch got none, nothing else was done; the deploy stands. */
 function spotStillShort(need: HealNeed, outcome: DeployOutcome): boolean {
   return (
     need.backToSpot &&
     !outcome.ok &&
     outcome.records.length === 0 &&
-    /^not enough capacity: launched 0 /.test(outcome.error ?? '')
+    outcome.report.steps.length === 0 &&
+    /^[^\n]*: launched 0 of /.test(outcome.error ?? '')
   );
 }
 
@@ -150,7 +152,8 @@ export const heal: RedeployStrategy = {
     const need = needOf(s);
     const outcome = await deploy();
     if (spotStillShort(need, outcome)) {
-      const line = `prefer-spot: spot capacity is still short; ${need.retire.map((r) => r.id).join(', ')} stays on-demand`;
+      const why = (outcome.error ?? '').split('\n')[0]?.replace(/: launched 0 of .*/, '');
+      const line = `prefer-spot: spot is still short (${why}); ${need.retire.map((r) => r.id).join(', ')} stays on-demand`;
       s.ctx.log.warning(line);
       const { error: _e, ...rest } = outcome;
       const ok = { ...rest, ok: true };
