@@ -15,20 +15,9 @@ import { TAG, type Plan } from '../../plan/types.ts';
 import { instanceRecord } from '../../report/outputs.ts';
 import type { DeployOutcome } from '../types.ts';
 import { retire } from './retire.ts';
-import { launchHooks, plural, type RedeployStrategy } from './strategy.ts';
+import { launchHooks, plural, type HealNeed, type RedeployStrategy } from './strategy.ts';
 
-export interface HealNeed {
-  /** How many to launch, by region. */
-  launch: Record<string, number>;
-  /** The healthy instances that stay as they are. */
-  keep: FoundInstance[];
-  /** Terminated once the new instances are healthy. */
-  retire: FoundInstance[];
-  /** Launching spot only, to replace the on-demand instance in `retire`. */
-  backToSpot: boolean;
-  /** Why, one line each, for the log and the summary. */
-  reasons: string[];
-}
+export type { HealNeed } from './strategy.ts';
 
 /** Why an instance of this plan cannot be counted as healthy, or undefined. */
 function unhealthy(f: FoundInstance, offline: ReadonlySet<string>): string | undefined {
@@ -154,7 +143,7 @@ export const heal: RedeployStrategy = {
     if (spotStillShort(need, outcome)) {
       const why = (outcome.error ?? '').split('\n')[0]?.replace(/: launched 0 of .*/, '');
       const line = `prefer-spot: spot is still short (${why}); ${need.retire.map((r) => r.id).join(', ')} stays on-demand`;
-      s.ctx.log.warning(line);
+      s.ctx.log.info(line);
       const { error: _e, ...rest } = outcome;
       const ok = { ...rest, ok: true };
       ok.report = { ...ok.report, outcome: 'succeeded', cleanup: [...ok.report.cleanup, line] };

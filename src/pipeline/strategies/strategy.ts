@@ -10,10 +10,23 @@ import { concurrencyCheck, tagInstances, type StrategyContext } from '../../laun
 import { TAG, type Plan } from '../../plan/types.ts';
 import type { InstanceRecord } from '../../report/outputs.ts';
 import type { DeployHooks, DeployOutcome } from '../types.ts';
-import type { HealNeed } from './heal.ts';
 
 /** The strategies an input names, and heal, which decide.ts chooses whatever the input. */
 export type StrategyName = Strategy | 'heal';
+
+/** What a heal (heal.ts) launches and retires, as decide.ts found it. */
+export interface HealNeed {
+  /** How many to launch, by region. */
+  launch: Record<string, number>;
+  /** The healthy instances that stay as they are. */
+  keep: FoundInstance[];
+  /** Terminated once the new instances are healthy. */
+  retire: FoundInstance[];
+  /** Launching spot only, to replace the on-demand instance in `retire`. */
+  backToSpot: boolean;
+  /** Why, one line each, for the log and the summary. */
+  reasons: string[];
+}
 
 /** What a strategy decides with: the world, the plan, and the deployment as it runs now. */
 export interface StrategyInput {
