@@ -564,6 +564,21 @@ export class Cloud {
   }
 
   /** A rebalance recommendation: shown in the instance's metadata; nothing else happens. */
+  /** Sets capacity caps (KEY as the `capacity` option) at run time; null lifts one. The
+   * caps in force after the change. */
+  setCapacity(caps: Record<string, number | null>): Record<string, number> {
+    const now = { ...this.options.capacity };
+    for (const [key, limit] of Object.entries(caps)) {
+      if (!/^(?:(spot|on-demand):)?([^@]+)(?:@(.+))?$/.test(key))
+        throw new Error(`bad capacity key ${key}`);
+      if (limit === null) delete now[key];
+      else now[key] = limit;
+    }
+    this.options.capacity = now;
+    this.log(`capacity: ${JSON.stringify(now)}`);
+    return now;
+  }
+
   rebalance(inst: Instance): void {
     if (inst.state !== 'running' && inst.state !== 'pending') return;
     inst.metadata?.rebalance(metadataTime(new Date()));
@@ -604,10 +619,15 @@ export class Cloud {
     const now = new Date();
     inst.state = 'shutting-down';
     inst.stateReason = { ...reason };
+    // As DescribeInstances shows it: "User initiated (… GMT)" for TerminateInstances,
+    // "Service initiated (… GMT)" when EC2 itself acts (a spot reclaim).
+    const at = `(${now.toISOString().replace('T', ' ').slice(0, 19)} GMT)`;
     inst.stateTransitionReason =
       reason === REASONS.user
-        ? `User initiated (${now.toISOString().replace('T', ' ').slice(0, 19)} GMT)`
-        : reason.Message;
+        ? `User initiated ${at}`
+        : reason.Code.startsWith('Server.')
+          ? `Service initiated ${at}`
+          : reason.Message;
     if (inst.agent === 'online') inst.agent = 'lost';
     if (inst.agent === 'pending') inst.agent = 'never';
     for (const t of inst.timers) clearTimeout(t);

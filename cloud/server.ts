@@ -196,6 +196,14 @@ export async function startCloud(opts: StartOptions = {}): Promise<RunningCloud>
       await cloud.reset();
       return json(200, { ok: true });
     }
+    if (req.method === 'POST' && path === '/_cloud/capacity') {
+      // {KEY: N} sets a cap (KEY as --capacity), {KEY: null} lifts it: capacity comes and goes.
+      const caps = JSON.parse((await readBody(req)).toString('utf8') || '{}') as Record<
+        string,
+        number | null
+      >;
+      return json(200, cloud.setCapacity(caps));
+    }
     const m = /^\/_cloud\/instances\/(i-[0-9a-f]+)\/(interrupt|rebalance|terminate)$/.exec(path);
     if (req.method === 'POST' && m) {
       const inst = cloud.instances.get(m[1]!);

@@ -15,7 +15,7 @@ import {
 } from "./chunks/chunk-ZQI4S6B5.js";
 import {
   readInputs
-} from "./chunks/chunk-DEJ3Q6KR.js";
+} from "./chunks/chunk-DIYO26VZ.js";
 import "./chunks/chunk-C4HKCQZY.js";
 import {
   ActionError,
@@ -61,7 +61,7 @@ async function run() {
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-5LY4ZLOY.js");
+        const { planCommand } = await import("./chunks/plan-732YNC3B.js");
         const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -69,32 +69,32 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-PLM6AYUV.js");
+        const { deployCommand } = await import("./chunks/deploy-4TE67HP2.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-UNVTPT3B.js");
+        const { destroyCommand } = await import("./chunks/destroy-S7JL5W2D.js");
         await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-TDD55API.js");
+        const { statusCommand } = await import("./chunks/status-RJA6ATZQ.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-75JWFIS4.js");
+        const { logsAction } = await import("./chunks/logs-Z6DLNIAK.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-U5K7YHP5.js");
+        const { execAction } = await import("./chunks/exec-6IZA35QH.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }
       case "reap": {
-        const { reapCommand } = await import("./chunks/reap-6OU5BMK3.js");
+        const { reapCommand } = await import("./chunks/reap-3E2SNDWO.js");
         await onActionHost((host) => reapCommand(inputs, host));
         break;
       }

@@ -55,6 +55,10 @@ export interface Inputs {
   strategy: Strategy;
   /** Deploy even when the instances already run this exact plan (e.g. to rotate a secret). */
   force: boolean;
+  /** A heal replaces instances on-demand fallback launched with spot ones, once spot has room. */
+  preferSpot: boolean;
+  /** command status: fail the step when the deployment is degraded. */
+  failOnDegraded: boolean;
   /** Token for the pull request preview comment; '' writes none. Masked when read. */
   githubToken: string;
   /** command logs: the services to read (empty: those the manifest starts). */
@@ -230,6 +234,8 @@ export function readInputs(read: InputReader): Inputs {
     ...(onDemandFallback !== undefined ? { onDemandFallback } : {}),
     strategy: parseStrategy(read('strategy')),
     force: parseBoolean('force', read('force')) ?? false,
+    preferSpot: parseBoolean('prefer-spot', read('prefer-spot')) ?? true,
+    failOnDegraded: parseBoolean('fail-on-degraded', read('fail-on-degraded')) ?? false,
     githubToken: read('github-token').trim(),
     services: parseServices(read('service')),
     since: checkedSince(read('since')),

@@ -1,7 +1,8 @@
 // deployCommand in-process, on a fake host (__fixtures__/host.ts) over an in-memory EC2/SSM:
 // the cleanup matrix (failure × strategy × keep-failed × launch started), what each
-// strategy launches, delivers to, retires and leaves serving, and two deploys of one id
-// within one run.
+// strategy launches, delivers to, retires and leaves serving, the heal of a deployment of
+// this plan that lost an instance (whatever the strategy), and two deploys of one id within
+// one run.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { deployCommand } from '../../src/commands/deploy.ts';
@@ -321,4 +322,99 @@ test('status and destroy on the same host: what runs, then nothing left; a secon
   const again = await destroyCommand(inputs(app.dir, { command: 'destroy' }), host);
   assert.deepEqual(again.terminated, []);
   assert.match(host.summaries.at(-1) ?? '', /Nothing to destroy/);
+});
+
+for (const strategy of ['replace', 'update', 'recreate'] as const) {
+  test(`strategy ${strategy}: a deployment that lost 1 of 3 is healed with 1, commands to it alone`, async (t) => {
+    const { fake, app } = await world(t, {}, 3);
+    assert.equal((await deploy(app.dir, { strategy }, '5000-1')).error, undefined);
+    const [lost, ...survivors] = fake.live();
+    assert.ok(lost);
+    lost.state = 'terminated';
+    const calls = fake.calls.length;
+    const sent = fake.commands.size;
+    const { host, result, error } = await deploy(app.dir, { strategy }, '5001-1');
+    assert.equal(error, undefined, error?.message);
+    assert.equal(result?.strategy, 'heal');
+    assert.equal(host.outputs.get('changed'), 'true');
+    assert.equal(host.outputs.get('healed'), '1');
+    assert.equal(fake.calls.slice(calls).filter((c) => c === 'RunInstances').length, 1);
+    assert.equal(fake.calls.slice(calls).filter((c) => c === 'TerminateInstances').length, 0);
+    const live = fake.live().map((i) => i.id);
+    assert.equal(live.length, 3);
+    for (const s of survivors) assert.ok(live.includes(s.id));
+    const fresh = live.filter((i) => !survivors.some((s) => s.id === i));
+    const targets = [...fake.commands.values()].slice(sent).flatMap((c) => c.InstanceIds ?? []);
+    assert.ok(targets.length > 0);
+    assert.deepEqual([...new Set(targets)], fresh);
+    assert.deepEqual(JSON.parse(host.outputs.get('instance-ids') ?? '[]').sort(), live.sort());
+    assert.match(summary(host), /heal: us-west-2: 2 of 3 instances healthy/);
+  });
+}
+
+test('a heal whose new instance fails: the flagged one and the rest stay, only the new one goes', async (t) => {
+  let failing = false;
+  const { fake, app } = await world(
+    t,
+    { exit: (_id, script) => (failing && script.includes('setup') ? 1 : 0) },
+    3,
+  );
+  assert.equal((await deploy(app.dir, {}, '6000-1')).error, undefined);
+  const before = fake.live().map((i) => i.id);
+  const flagged = fake.live()[1];
+  assert.ok(flagged);
+  flagged.tags[TAG.phase] = 'rebalance';
+  failing = true;
+  const { host, error } = await deploy(app.dir, {}, '6001-1');
+  assert.match(error?.message ?? '', /deploy failed: delivery: 0 of 1 instance healthy/);
+  assert.deepEqual(
+    fake.live().map((i) => i.id),
+    before,
+    'the three that ran before still run, the failed new one is terminated',
+  );
+  assert.match(summary(host), /heal: the 3 instances running before keep serving/);
+});
+
+test('back to spot: prefer-spot false keeps an on-demand instance; a spot quota keeps it without failing; spot returns, spot replaces it', async (t) => {
+  let spot: string | undefined = 'InsufficientInstanceCapacity';
+  const { fake, app } = await world(
+    t,
+    { capacity: (_t, m) => (m === 'spot' ? spot : undefined) },
+    1,
+  );
+  assert.equal(
+    (await deploy(app.dir, { 'on-demand-fallback': 'true' }, '7000-1')).error,
+    undefined,
+  );
+  const [od] = fake.live();
+  assert.equal(od?.spot, false);
+
+  const kept = await deploy(
+    app.dir,
+    { 'on-demand-fallback': 'true', 'prefer-spot': 'false' },
+    '7001-1',
+  );
+  assert.equal(kept.result?.changed, false, 'prefer-spot false: nothing to deploy');
+
+  spot = 'MaxSpotInstanceCountExceeded';
+  const from = fake.calls.length;
+  const short = await deploy(app.dir, { 'on-demand-fallback': 'true' }, '7002-1');
+  assert.equal(short.error, undefined, short.error?.message);
+  assert.equal(short.host.outputs.get('healed'), '0');
+  assert.equal(short.host.outputs.get('changed'), 'false');
+  assert.equal(count(fake, from, 'TerminateInstances'), 0);
+  assert.deepEqual(liveIds(fake), [od?.id]);
+  assert.match(
+    summary(short.host),
+    /prefer-spot: spot is still short \(the account reached its spot instance quota/,
+  );
+
+  spot = undefined;
+  const back = await deploy(app.dir, { 'on-demand-fallback': 'true' }, '7003-1');
+  assert.equal(back.error, undefined, back.error?.message);
+  assert.equal(back.host.outputs.get('healed'), '1');
+  assert.deepEqual(
+    fake.live().map((i) => i.spot),
+    [true],
+  );
 });

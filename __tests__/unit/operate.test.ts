@@ -16,7 +16,7 @@ import { TAG } from '../../src/plan/types.ts';
 import { instanceLines, prefixLines, renderView, type ViewState } from '../../src/terminal/view.ts';
 import { LiveView, outputMode } from '../../src/terminal/output.ts';
 import { outputsDocument, terminalHost } from '../../src/terminal/host.ts';
-import { parseCommandLine, UsageError } from '../../src/terminal/args.ts';
+import { inputsOf, parseCommandLine, UsageError } from '../../src/terminal/args.ts';
 import { repositoryOfRemote } from '../../src/terminal/git.ts';
 import { previewDeploymentId, previewNumber } from '../../src/identity.ts';
 
@@ -270,6 +270,17 @@ test('command line: flags, -- for exec, secrets never from a flag, usage errors'
   assert.throws(() => parseCommandLine(['plan', '--secrets=A=b']), UsageError);
   assert.throws(() => parseCommandLine(['list', '--bogus']), UsageError);
   assert.throws(() => parseCommandLine(['logs', 'a', 'b']), UsageError);
+});
+
+test('command line: --fail-on-degraded and --no-prefer-spot reach the inputs; prefer-spot is on by default', async () => {
+  const given = await inputsOf(
+    parseCommandLine(['status', '--fail-on-degraded', '--no-prefer-spot']),
+    'acme/web/main',
+    {},
+  );
+  assert.deepEqual([given.failOnDegraded, given.preferSpot], [true, false]);
+  const plain = await inputsOf(parseCommandLine(['deploy']), 'acme/web/main', {});
+  assert.deepEqual([plain.failOnDegraded, plain.preferSpot], [false, true]);
 });
 
 test('the repository of a remote, https or ssh; preview ids round-trip', () => {

@@ -41,7 +41,7 @@ async function runCleanup() {
     }
     const [{ actionHost }, { destroyTagged }] = await Promise.all([
       import("../chunks/action-host-LIXUIAOO.js"),
-      import("../chunks/destroy-FONRQE26.js")
+      import("../chunks/destroy-MIOJVVZE.js")
     ]);
     const host = actionHost();
     try {

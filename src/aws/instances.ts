@@ -22,6 +22,10 @@ export interface FoundInstance {
   privateIp?: string;
   /** ISO 8601 launch time, as EC2 reports it. */
   launchTime?: string;
+  /** Why it left `running`, as EC2's StateReason code (e.g. Server.SpotInstanceTermination). */
+  stateReason?: string;
+  /** When, as an ISO 8601 time, from the StateTransitionReason ("… (YYYY-MM-DD HH:MM:SS GMT)"). */
+  stateTime?: string;
   tags: Record<string, string>;
 }
 
@@ -32,18 +36,27 @@ export interface TagQuery {
   deploymentId: string;
   /** Narrow to the instances one run launched. */
   runId?: string;
+  /** Default LIVE_STATES. */
+  states?: readonly string[];
 }
 
 export function tagFilters(q: TagQuery): Filter[] {
   return [
     { Name: `tag:${TAG.deployment}`, Values: [q.deploymentId] },
     ...(q.runId !== undefined ? [{ Name: `tag:${TAG.run}`, Values: [q.runId] }] : []),
-    { Name: 'instance-state-name', Values: LIVE_STATES },
+    { Name: 'instance-state-name', Values: [...(q.states ?? LIVE_STATES)] },
   ];
+}
+
+/** The time in a StateTransitionReason such as "User initiated (2026-12-01 20:00:00 GMT)". */
+function transitionTime(reason: string | undefined): string | undefined {
+  const m = /\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\)/.exec(reason ?? '');
+  return m ? `${m[1]}T${m[2]}Z` : undefined;
 }
 
 export function toFound(region: string, i: Instance): FoundInstance {
   const tags = Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  const stateTime = transitionTime(i.StateTransitionReason);
   return {
     id: i.InstanceId ?? '',
     region,
@@ -54,6 +67,8 @@ export function toFound(region: string, i: Instance): FoundInstance {
     ...(i.PublicIpAddress ? { publicIp: i.PublicIpAddress } : {}),
     ...(i.PrivateIpAddress ? { privateIp: i.PrivateIpAddress } : {}),
     ...(i.LaunchTime ? { launchTime: new Date(i.LaunchTime).toISOString() } : {}),
+    ...(i.StateReason?.Code ? { stateReason: i.StateReason.Code } : {}),
+    ...(stateTime ? { stateTime } : {}),
     tags,
   };
 }
@@ -82,7 +97,7 @@ export async function findTagged(
         // The filter already says so; checked again because terminating is irreversible.
         if (!f.id || f.tags[TAG.deployment] !== q.deploymentId) continue;
         if (q.runId !== undefined && f.tags[TAG.run] !== q.runId) continue;
-        if (!LIVE_STATES.includes(f.state)) continue;
+        if (!(q.states ?? LIVE_STATES).includes(f.state)) continue;
         out.push(f);
       }
     }

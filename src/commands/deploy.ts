@@ -11,7 +11,7 @@ import { errorMessage } from '../diagnostics.ts';
 import { previewInstances, type PreviewContent } from '../github/preview.ts';
 import { inPhase, setInstanceOutputs, type Host } from '../host.ts';
 import { resolveDeploymentId, resolveIdentity } from '../identity.ts';
-import { applyInputOverrides, type Inputs, type Strategy } from '../inputs.ts';
+import { applyInputOverrides, type Inputs } from '../inputs.ts';
 import { InstanceRegistry } from '../launch/registry.ts';
 import { STATE } from '../launch/state.ts';
 import type { StrategyContext } from '../launch/strategy.ts';
@@ -24,7 +24,13 @@ import { decide, loadSealer, type Decision, type Prepared } from '../pipeline/de
 
 export type { Prepared } from '../pipeline/decide.ts';
 import { locate } from '../pipeline/locate.ts';
-import type { RedeployStrategy, StrategyInput } from '../pipeline/strategies/index.ts';
+import { deploymentRecord } from '../pipeline/outcome.ts';
+import {
+  healMinHealthy,
+  type RedeployStrategy,
+  type StrategyInput,
+  type StrategyName,
+} from '../pipeline/strategies/index.ts';
 import { fallbackRegion } from '../validate/load.ts';
 import { loadOrThrow } from './validate.ts';
 
@@ -41,7 +47,7 @@ export interface DeployCommandResult extends DeployOutcome {
   plan: Plan;
   /** false when the deployment already ran the plan and nothing was done. */
   changed: boolean;
-  strategy: Strategy;
+  strategy: StrategyName;
 }
 
 /** The action's deploy: manifest → plan → what runs now → nothing to do, or the strategy
@@ -127,7 +133,9 @@ async function execute(
     for (const ids of Object.values(snapshot)) for (const i of ids) launched.add(i);
     host.saveState(STATE.launched, JSON.stringify(snapshot));
   });
-  const { inputs, plan } = p;
+  const { inputs } = p;
+  // What to launch: the plan, or the part of it a heal launches.
+  const plan = prepared.plan ?? p.plan;
   const deps: DeployDeps = {
     clientsFor: host.clientsFor,
     log: host.log,
@@ -145,7 +153,9 @@ async function execute(
     ...(host.progress ? { progress: host.progress } : {}),
   };
   const opts = {
-    minHealthy: inputs.minHealthy,
+    minHealthy: input.heal
+      ? healMinHealthy(inputs.minHealthy, p.plan, input.heal)
+      : inputs.minHealthy,
     keepFailed: inputs.keepFailed,
     onlineTimeoutSeconds: inputs.onlineTimeoutSeconds,
     secrets: inputs.secrets,
@@ -155,7 +165,9 @@ async function execute(
   const deploy = () => executeDeploy(plan, opts, deps);
   const outcome = strategy.around ? await strategy.around(input, deploy) : await deploy();
   setInstanceOutputs(host, plan.deploymentId, outcome.records, outcome.regions);
-  host.output('changed', 'true');
+  const healed = input.heal ? outcome.records.filter((r) => launched.has(r.id)).length : 0;
+  host.output('changed', String(!input.heal || healed > 0));
+  host.output('healed', String(healed));
   return { outcome, launched, before };
 }
 
@@ -185,15 +197,7 @@ async function retirePrevious(
     outcome.report.phases.push({ name: 'retire', ms: host.clock.now() - t0 });
   }
   const { plan } = p;
-  const saved = await host.records.save({
-    version: 1,
-    deploymentId: plan.deploymentId,
-    instances: outcome.records.map((r) => ({ id: r.id, region: r.region })),
-    regions: [...new Set([...plan.regions.map((r) => r.region), ...outcome.regions])],
-    manifestDigest: plan.manifestDigest,
-    savedAt: new Date(host.clock.now()).toISOString(),
-    runId: plan.identity.runId,
-  });
+  const saved = await host.records.save(deploymentRecord(plan, outcome, host.clock.now()));
   if (saved.warning)
     (host.env.GITHUB_ACTIONS === 'true' ? host.log.warning : host.log.info)(saved.warning);
   return retireError;
@@ -234,9 +238,10 @@ async function report(
     throw new DeployError(`deploy ${outcome.report.outcome}: ${outcome.error ?? 'unknown error'}`);
   if (retireError) throw new DeployError(retireError);
   const inPlace = d.strategy.name === 'update';
+  const how = inPlace ? ' (updated in place)' : d.strategy.name === 'heal' ? ' (healed)' : '';
   host.log.info(
     `deployed ${outcome.records.length} instance${outcome.records.length === 1 ? '' : 's'}` +
-      `${inPlace ? ' (updated in place)' : ''}: ${outcome.records.map((r) => r.id).join(', ')}`,
+      `${how}: ${outcome.records.map((r) => r.id).join(', ')}`,
   );
   return { ...outcome, plan, changed: true, strategy: d.strategy.name };
 }

@@ -21,6 +21,8 @@ export const PHASE = {
   ready: 'ready',
   /** Kept by keep-failed after a failed deploy: not in progress any more, never healthy. */
   failed: 'failed',
+  /** Marked by status: EC2 recommends rebalancing it; the next deploy replaces it. */
+  rebalance: 'rebalance',
 } as const;
 
 /** Prefix of the tag key an in-place update puts on the instances it works on. */

@@ -1,6 +1,7 @@
 // The deploy's decide phase: with what runs now in hand, stop when another run is at work
-// on the deployment, answer "nothing to deploy" when it already runs the plan, or choose
-// the redeploy strategy that will change it.
+// on the deployment, heal it when it runs the plan but lost or holds unhealthy instances
+// (or on-demand ones that could be spot), answer "nothing to deploy" when it runs the plan
+// whole and healthy, or choose the redeploy strategy that will change it.
 
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DeployError } from '../aws/errors.ts';
@@ -12,21 +13,28 @@ import { onlineIds } from '../deliver/wait.ts';
 import { errorMessage } from '../diagnostics.ts';
 import { previewInstances, type PreviewContent } from '../github/preview.ts';
 import { setInstanceOutputs, type Host } from '../host.ts';
-import type { Inputs, Strategy } from '../inputs.ts';
+import type { Inputs } from '../inputs.ts';
 import { busyMessage, holders, others } from '../launch/concurrency.ts';
 import { differences } from '../launch/existing.ts';
 import type { StrategyContext } from '../launch/strategy.ts';
 import type { Deployment } from '../manifest/model.ts';
-import type { Plan } from '../plan/types.ts';
+import { TAG, type Plan } from '../plan/types.ts';
 import { instanceRecord } from '../report/outputs.ts';
 import { instanceTable } from '../report/summary.ts';
 import type { DeployOutcome } from './types.ts';
-import { chooseStrategy, type RedeployStrategy, type StrategyInput } from './strategies/index.ts';
+import {
+  chooseStrategy,
+  healNeed,
+  STRATEGY_MODULES,
+  type RedeployStrategy,
+  type StrategyInput,
+  type StrategyName,
+} from './strategies/index.ts';
 
 export interface UnchangedResult extends DeployOutcome {
   plan: Plan;
   changed: false;
-  strategy: Strategy;
+  strategy: StrategyName;
 }
 
 export type Decision =
@@ -55,9 +63,19 @@ export async function decide(p: Prepared, located: Located, host: Host): Promise
   const ctx: StrategyContext = { ...p.ctx, regions: located.regions };
   const ended = await checkRivals(ctx, found, inputs.githubToken, host);
   if (ended) ctx.endedRuns = ended;
-  // Nothing changed: the instances run this plan and are Online.
   if (!inputs.force) {
-    const why = differences(found, plan) ?? (await offline(host, found));
+    // The instances run this plan: heal what is missing or unhealthy, or nothing changed.
+    const samePlan =
+      found.length > 0 && found.every((f) => f.tags[TAG.digest] === plan.manifestDigest);
+    const notOnline = samePlan ? await offline(host, found) : [];
+    const heal = healNeed(found, plan, new Set(notOnline), inputs.preferSpot);
+    if (heal) {
+      const input: StrategyInput = { ctx, plan, found, heal };
+      return { kind: 'deploy', strategy: STRATEGY_MODULES.heal, input, notes: [] };
+    }
+    const why =
+      differences(found, plan) ??
+      (notOnline.length > 0 ? `not Online in SSM: ${notOnline.join(', ')}` : undefined);
     if (why === undefined) {
       return { kind: 'unchanged', result: await unchanged(p, found, host) };
     }
@@ -105,19 +123,18 @@ async function checkRivals(
   return ended;
 }
 
-/** The first instance not Online in SSM, as a reason to deploy; undefined when all are. */
+/** The instances not Online in SSM. */
 async function offline(
   host: { clientsFor(region: string): { ssm: SSMClient }; signal?: AbortSignal },
   found: readonly FoundInstance[],
-): Promise<string | undefined> {
+): Promise<string[]> {
   const missing = await Promise.all(
     [...byRegion(found)].map(async ([region, ids]) => {
       const online = await onlineIds(host.clientsFor(region).ssm, ids, host.signal);
       return ids.filter((i) => !online.has(i));
     }),
   );
-  const first = missing.find((m) => m.length > 0);
-  return first ? `not Online in SSM: ${first.join(', ')}` : undefined;
+  return missing.flat();
 }
 
 /** Nothing to do: say so, and still give the outputs, the summary and the comment. */
@@ -133,6 +150,7 @@ async function unchanged(
   const regions = [...new Set(records.map((r) => r.region))];
   setInstanceOutputs(host, plan.deploymentId, records, regions);
   host.output('changed', 'false');
+  host.output('healed', '0');
   const n = records.length;
   const line =
     `nothing to deploy: the ${n} instance${n === 1 ? '' : 's'} of ${plan.deploymentId} ` +

@@ -8,6 +8,8 @@ import { errorMessage } from '../diagnostics.ts';
 import { formatAttempts } from '../launch/launch.ts';
 import { estimateHourlyCost } from '../report/cost.ts';
 import { instanceRecord, type InstanceRecord } from '../report/outputs.ts';
+import type { DeploymentRecord } from '../github/record.ts';
+import type { Plan } from '../plan/types.ts';
 import type { DeployReport } from '../report/summary.ts';
 import type { CleanupResult } from './cleanup.ts';
 import { timeoutMessage } from './deadline.ts';
@@ -121,5 +123,22 @@ export function buildOutcome(o: {
     report,
     records,
     regions: [...new Set(cleanup.live.map((m) => m.region))],
+  };
+}
+
+/** Where the deployment runs now, for the record store (the next run's first place to look). */
+export function deploymentRecord(
+  plan: Plan,
+  outcome: Pick<DeployOutcome, 'records' | 'regions'>,
+  now: number,
+): DeploymentRecord {
+  return {
+    version: 1,
+    deploymentId: plan.deploymentId,
+    instances: outcome.records.map((r) => ({ id: r.id, region: r.region })),
+    regions: [...new Set([...plan.regions.map((r) => r.region), ...outcome.regions])],
+    manifestDigest: plan.manifestDigest,
+    savedAt: new Date(now).toISOString(),
+    runId: plan.identity.runId,
   };
 }

@@ -32,6 +32,8 @@ const INPUT_FLAGS = {
   'on-demand-fallback': flag,
   strategy: text,
   force: flag,
+  'prefer-spot': flag,
+  'fail-on-degraded': flag,
   service: text,
   since: text,
   lines: text,

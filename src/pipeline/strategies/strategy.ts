@@ -1,6 +1,6 @@
 // A redeploy strategy: what a deploy does about the set that runs now. Each is one module
-// behind this interface (replace.ts, update.ts, recreate.ts); a new one is one more file
-// and one more entry in STRATEGY_MODULES.
+// behind this interface (replace.ts, update.ts, recreate.ts, and heal.ts, which the decision
+// chooses itself); a new one is one more file and one more entry in STRATEGY_MODULES.
 
 import type { FoundInstance } from '../../aws/instances.ts';
 import type { Strategy } from '../../inputs.ts';
@@ -11,24 +11,46 @@ import { TAG, type Plan } from '../../plan/types.ts';
 import type { InstanceRecord } from '../../report/outputs.ts';
 import type { DeployHooks, DeployOutcome } from '../types.ts';
 
+/** The strategies an input names, and heal, which decide.ts chooses whatever the input. */
+export type StrategyName = Strategy | 'heal';
+
+/** What a heal (heal.ts) launches and retires, as decide.ts found it. */
+export interface HealNeed {
+  /** How many to launch, by region. */
+  launch: Record<string, number>;
+  /** The healthy instances that stay as they are. */
+  keep: FoundInstance[];
+  /** Terminated once the new instances are healthy. */
+  retire: FoundInstance[];
+  /** Launching spot only, to replace the on-demand instance in `retire`. */
+  backToSpot: boolean;
+  /** Why, one line each, for the log and the summary. */
+  reasons: string[];
+}
+
 /** What a strategy decides with: the world, the plan, and the deployment as it runs now. */
 export interface StrategyInput {
   ctx: StrategyContext;
   plan: Plan;
   /** The deployment's live instances before this deploy. */
   found: readonly FoundInstance[];
+  /** What a heal launches and retires (strategy heal only). */
+  heal?: HealNeed;
 }
 
 export interface RedeployStrategy {
-  readonly name: Strategy;
+  readonly name: StrategyName;
   /** Whether it can work on what runs now; when not, `fallback` names the one that does. */
   applies?(s: StrategyInput): boolean;
   fallback?: { strategy: Strategy; why: string };
   /**
    * Before anything is launched or delivered; returns lines for the report. `inPlace`:
-   * whom to deliver to instead of launching the plan's new set (undefined: launch).
+   * whom to deliver to instead of launching the plan's new set (undefined: launch); `plan`:
+   * what to launch instead of the whole plan (a heal: the missing instances).
    */
-  prepare(s: StrategyInput): Promise<{ inPlace?: LaunchedInstance[]; notes: string[] }>;
+  prepare(
+    s: StrategyInput,
+  ): Promise<{ inPlace?: LaunchedInstance[]; plan?: Plan; notes: string[] }>;
   /** The hooks of the deploy (concurrency checks, tags on success or on keep-failed). */
   hooks(s: StrategyInput): DeployHooks;
   /** Runs the deploy; a strategy may wrap it (update marks its instances while it works). */

@@ -1,0 +1,37 @@
+import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
+import {
+  bundleMain,
+  execMain,
+  listMain,
+  logsMain,
+  targetId
+} from "./chunk-6BA5KY47.js";
+import "./chunk-AI2PSSK5.js";
+import "./chunk-XJLXGMQD.js";
+import "./chunk-SNYK7PHB.js";
+import "./chunk-7IZJ57RE.js";
+import "./chunk-DFAL24WV.js";
+import "./chunk-P4BHK4MN.js";
+import "./chunk-UE23O574.js";
+import "./chunk-XTVJNGXJ.js";
+import "./chunk-BY77YRZ3.js";
+import "./chunk-QMKBBRKP.js";
+import "./chunk-4OVCB57H.js";
+import "./chunk-DIYO26VZ.js";
+import "./chunk-C4HKCQZY.js";
+import "./chunk-5LWETDWB.js";
+import "./chunk-DOESRUQL.js";
+import "./chunk-RZQHOU5W.js";
+import "./chunk-26QGXXSG.js";
+import "./chunk-RLOAZQV4.js";
+import "./chunk-5UZIY2RH.js";
+import "./chunk-5JFPBMIT.js";
+import "./chunk-SLSPYRCZ.js";
+export {
+  bundleMain,
+  execMain,
+  listMain,
+  logsMain,
+  targetId
+};
+//# sourceMappingURL=commands-YAIKGJRT.js.map

@@ -1,0 +1,40 @@
+import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
+import {
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  destroyContext
+} from "./chunk-HQB5M62Q.js";
+import "./chunk-VELJBD3Y.js";
+import {
+  manifestRegions,
+  searchDeployment
+} from "./chunk-LMRAUVIW.js";
+import "./chunk-FQMHTO7E.js";
+import "./chunk-7IZJ57RE.js";
+import "./chunk-LXZS54HF.js";
+import "./chunk-NCEH4VHK.js";
+import "./chunk-DFAL24WV.js";
+import "./chunk-V2M23LJS.js";
+import "./chunk-P4BHK4MN.js";
+import "./chunk-UE23O574.js";
+import "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
+import "./chunk-XTVJNGXJ.js";
+import "./chunk-4OVCB57H.js";
+import "./chunk-C4HKCQZY.js";
+import "./chunk-5LWETDWB.js";
+import "./chunk-DOESRUQL.js";
+import "./chunk-RZQHOU5W.js";
+import "./chunk-26QGXXSG.js";
+import "./chunk-RLOAZQV4.js";
+import "./chunk-5UZIY2RH.js";
+import "./chunk-5JFPBMIT.js";
+import "./chunk-SLSPYRCZ.js";
+export {
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  destroyContext,
+  manifestRegions,
+  searchDeployment
+};
+//# sourceMappingURL=destroy-S7JL5W2D.js.map

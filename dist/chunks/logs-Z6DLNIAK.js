@@ -1,0 +1,91 @@
+import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
+import {
+  findTargets,
+  logsScript,
+  reportRemote,
+  runRemote
+} from "./chunk-JKYFZK3A.js";
+import "./chunk-7GO7BQDW.js";
+import "./chunk-CYWU6LTU.js";
+import "./chunk-LMRAUVIW.js";
+import "./chunk-FQMHTO7E.js";
+import "./chunk-7IZJ57RE.js";
+import "./chunk-LXZS54HF.js";
+import "./chunk-NCEH4VHK.js";
+import "./chunk-DFAL24WV.js";
+import "./chunk-V2M23LJS.js";
+import "./chunk-P4BHK4MN.js";
+import "./chunk-UE23O574.js";
+import {
+  fallbackRegion,
+  loadDeployment
+} from "./chunk-V3JK2CWH.js";
+import "./chunk-BZUWDCDP.js";
+import "./chunk-XTVJNGXJ.js";
+import {
+  DeployError
+} from "./chunk-4OVCB57H.js";
+import {
+  parseDuration
+} from "./chunk-DIYO26VZ.js";
+import "./chunk-C4HKCQZY.js";
+import "./chunk-5LWETDWB.js";
+import "./chunk-DOESRUQL.js";
+import "./chunk-RZQHOU5W.js";
+import "./chunk-26QGXXSG.js";
+import "./chunk-RLOAZQV4.js";
+import "./chunk-5UZIY2RH.js";
+import "./chunk-5JFPBMIT.js";
+import "./chunk-SLSPYRCZ.js";
+
+// src/commands/logs.ts
+import { resolve } from "node:path";
+async function manifestServices(path, fallback) {
+  const res = await loadDeployment(resolve(path), { fallbackRegion: fallback }).catch(
+    () => void 0
+  );
+  const names = res?.deployment?.services.filter((s) => s.start).map((s) => s.name) ?? [];
+  if (names.length === 0) {
+    throw new DeployError(
+      `no service to read: no manifest at '${path}' names a service it starts; name one (service: NAME)`
+    );
+  }
+  return names;
+}
+async function logsCommand(inputs, host) {
+  const services = inputs.services.length > 0 ? inputs.services : await manifestServices(inputs.path, fallbackRegion(host.env, inputs.regions));
+  const sinceSeconds = inputs.since ? parseDuration("since", inputs.since, "m") : void 0;
+  const script = logsScript({
+    services,
+    lines: inputs.lines,
+    ...sinceSeconds !== void 0 ? { sinceSeconds } : {},
+    ...inputs.grep !== void 0 ? { grep: inputs.grep } : {}
+  });
+  const { deploymentId, instances } = await findTargets(inputs, host);
+  const results = await runRemote(host, instances, {
+    script,
+    timeoutSeconds: 120,
+    comment: `spot-deployer logs ${deploymentId}`
+  });
+  return { deploymentId, services, results };
+}
+var lineCount = (text) => text.trim() === "" ? 0 : text.trimEnd().split("\n").length;
+async function logsAction(inputs, host) {
+  const res = await logsCommand(inputs, host);
+  await reportRemote(host, "logs", res.deploymentId, res.results, {
+    title: (r) => `${r.instanceId} (${r.region}): ${lineCount(r.stdout)} lines`,
+    header: ["lines", "status"],
+    row: (r) => [String(lineCount(r.stdout)), r.status]
+  });
+  const failed = res.results.filter((r) => r.status !== "Success");
+  host.log.info(
+    `logs of ${res.services.join(", ")} from ${res.results.length} instance${res.results.length === 1 ? "" : "s"} of ${res.deploymentId}` + (failed.length > 0 ? `; ${failed.length} could not be read` : "")
+  );
+  for (const r of failed)
+    host.log.warning(`${r.instanceId}: logs not read: ${r.status} ${r.detail ?? ""}`);
+}
+export {
+  logsAction,
+  logsCommand
+};
+//# sourceMappingURL=logs-Z6DLNIAK.js.map
