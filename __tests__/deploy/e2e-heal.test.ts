@@ -50,8 +50,12 @@ const accepted = (calls: readonly CallRecord[], op: string) =>
 const commandTargets = (calls: readonly CallRecord[]) =>
   accepted(calls, 'SendCommand').map((c) => (c.params as { InstanceIds?: string[] }).InstanceIds);
 
+/** The instances still billed: a retired one goes on being listed while it is shutting-down
+ * (the heal, like replace, goes on once EC2 has begun the termination). */
 const liveOf = (deploymentId: string) =>
-  instancesOfDeployment(cloud, deploymentId).filter((i) => i.state !== 'terminated');
+  instancesOfDeployment(cloud, deploymentId).filter(
+    (i) => i.state === 'pending' || i.state === 'running',
+  );
 
 test(
   'deploy 3, reclaim 1: status degraded 2 of 3; a deploy heals just the lost one; a rebalance recommendation replaces just that one',
