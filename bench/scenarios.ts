@@ -10,7 +10,7 @@ import { stepBatches } from '../src/deliver/deliver.ts';
 import type { Plan } from '../src/plan/types.ts';
 import { TAG } from '../src/plan/types.ts';
 import { failureOf, runAction, type ActionRun } from './action.ts';
-import { simulatedStdout } from './agent.ts';
+import { simulatedAnswers } from './agent.ts';
 import { writeProbe } from './probe.ts';
 import { tempDir } from './temp.ts';
 import { makeProject, type Payload } from './project.ts';
@@ -46,7 +46,11 @@ export async function newCloud(
   const cloud = await startCloud({
     backend: 'simulated',
     ...(capacity ? { capacity } : {}),
-    simulated: { bootMs: lat.bootMs, commandMs: lat.commandMs, stdout: simulatedStdout() },
+    simulated: {
+      bootMs: lat.bootMs,
+      commandMs: lat.commandMs,
+      answer: simulatedAnswers(lat.commandMs),
+    },
     latency: {
       pendingToRunningMs: lat.pendingMs,
       runningToOnlineMs: lat.onlineMs,

@@ -133,6 +133,15 @@ export interface SimulatedBackendOptions {
   /** What a successful command prints on standard output, by its script and instance.
    * Default: nothing. */
   stdout?: (script: string, instanceId: string) => string;
+  /** How an instance answers a command, by its script and instance (exit code and output);
+   * undefined falls back to `failCommands` and `stdout`. Default: none. */
+  answer?: (script: string, instanceId: string) => SimulatedAnswer | undefined;
+}
+
+export interface SimulatedAnswer {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
 }
 
 export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBackend {
@@ -182,6 +191,8 @@ export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBa
               timedOut: finished,
             };
           }
+          const answer = opts.answer?.(script, req.instanceId);
+          if (answer) return { ...answer, timedOut: false };
           if (opts.failCommands?.test(script)) {
             return { exitCode: 1, stdout: '', stderr: 'simulated failure\n', timedOut: false };
           }

@@ -22,6 +22,7 @@ import { Clients } from '../../src/aws/clients.ts';
 import { runCommand, tail } from '../../src/deliver/commands.ts';
 import { deliverSteps, stepBatches, type SecretsSealer } from '../../src/deliver/deliver.ts';
 import { Fleet } from '../../src/deliver/fleet.ts';
+import { answerMerged } from '../../__fixtures__/agent.ts';
 import { memoryLog } from '../../__fixtures__/log.ts';
 import { FAST_POLL, fakeClock, step } from '../../__fixtures__/plan.ts';
 
@@ -30,12 +31,25 @@ const ec2 = mockClient(EC2Client);
 /** Instance states, for failures explained by EC2 (running unless set). */
 const states = new Map<string, string>();
 
-/** A fake Run Command: every command finishes at once; `exit` decides each instance's code. */
+const FAILED_OUTPUT = Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+
+/** A fake Run Command: every command finishes at once; `exit` decides each instance's code,
+ * for each step of a command that carries several (framed by markers, as on an instance). */
 function fakeRunCommand(
   exit: (instanceId: string, input: SendCommandCommandInput) => number = () => 0,
 ) {
   const commands = new Map<string, SendCommandCommandInput>();
   const order: string[] = [];
+  const answer = (InstanceId: string, cmd: SendCommandCommandInput) => {
+    const script = cmd.Parameters?.commands?.[0] ?? '';
+    const one = (body: string) => {
+      const exitCode = exit(InstanceId, { ...cmd, Parameters: { commands: [body] } });
+      return exitCode === 0
+        ? { exitCode, stdout: `out of ${InstanceId}`, stderr: '' }
+        : { exitCode, stdout: FAILED_OUTPUT, stderr: `boom on ${InstanceId}\n` };
+    };
+    return answerMerged(script, one) ?? one(script);
+  };
   ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
     const id = `cmd-${commands.size + 1}`;
     commands.set(id, input);
@@ -53,22 +67,25 @@ function fakeRunCommand(
       const page = ids.slice(start, start + 30);
       return {
         CommandInvocations: page.map((InstanceId) => {
-          const code = exit(InstanceId, cmd as SendCommandCommandInput);
+          const r = answer(InstanceId, cmd as SendCommandCommandInput);
           return {
             InstanceId,
-            Status: code === 0 ? 'Success' : 'Failed',
-            CommandPlugins: [{ ResponseCode: code, Output: `out of ${InstanceId}` }],
+            Status: r.exitCode === 0 ? 'Success' : 'Failed',
+            CommandPlugins: [{ ResponseCode: r.exitCode, Output: r.stdout.slice(0, 2500) }],
           };
         }),
         ...(start + 30 < ids.length ? { NextToken: 'more' } : {}),
       };
     });
-  ssm.on(GetCommandInvocationCommand).callsFake(async (input) => ({
-    Status: 'Failed',
-    ResponseCode: 3,
-    StandardOutputContent: Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n') + '\n',
-    StandardErrorContent: `boom on ${input.InstanceId}\n`,
-  }));
+  ssm.on(GetCommandInvocationCommand).callsFake(async (input) => {
+    const r = answer(input.InstanceId ?? '', commands.get(input.CommandId ?? '') ?? {});
+    return {
+      Status: r.exitCode === 0 ? 'Success' : 'Failed',
+      ResponseCode: r.exitCode,
+      StandardOutputContent: r.stdout,
+      StandardErrorContent: r.stderr,
+    };
+  });
   return { commands, order };
 }
 
@@ -262,7 +279,13 @@ test('a failing instance drops out with step, status, exit code and output tail 
 test('fewer healthy instances than min-healthy: no further step is sent', async () => {
   const { commands } = fakeRunCommand((id) => (id === 'i-00000000' ? 1 : 0));
   const fleet = fleetOf(2);
-  await deliverSteps(dctx(), fleet, [step('01'), step('02')], 2);
+  // 02a and 02b run in parallel, so they would be commands of their own after 01's.
+  await deliverSteps(
+    dctx(),
+    fleet,
+    [step('01'), step('02a', { parallelGroup: 'g' }), step('02b', { parallelGroup: 'g' })],
+    2,
+  );
   assert.equal(commands.size, 1);
   assert.equal(fleet.healthy().length, 1);
 });

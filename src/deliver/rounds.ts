@@ -1,0 +1,133 @@
+// Command rounds: consecutive steps travel in one SSM command when nothing between them needs
+// the runner. Each step still runs as its own script (as the plan renders it) under its own
+// `timeout`, framed by marker lines that carry its id, exit code and times; a step that
+// succeeds prints nothing else (unless its output is wanted, like the secrets key), the first
+// one that fails prints the end of its output and the command stops there. The action reads
+// the markers to learn what each step did (see readRound).
+
+import { randomBytes } from 'node:crypto';
+import { COMMAND_BUDGET } from '../plan/render/upload.ts';
+import { heredocDelimiter, jsonBytes, sh } from '../plan/shell.ts';
+import type { RemoteStep } from '../plan/types.ts';
+
+/** One step's script in a merged command. */
+export interface Part {
+  step: RemoteStep;
+  script: string;
+  timeoutSeconds: number;
+  /** Print the step's standard output even when it succeeds (the secrets key step). */
+  show?: boolean;
+}
+
+/** Seconds `timeout` waits after TERM before it KILLs a step. */
+export const KILL_AFTER = 10;
+/** Seconds SSM's executionTimeout adds to the steps' own: theirs fire first. */
+export const MERGE_MARGIN = 60;
+/** Bytes of a failing step's output the command prints (SSM keeps 24,000 of stdout and
+ * 8,000 of stderr; the markers of the steps before it come first). */
+export const SHOWN = { stdout: 16_000, stderr: 7_000 };
+
+const RUNNER = (nonce: string) => `#!/bin/bash
+# spot-deployer: several steps in one command; each runs as its own script, with its own timeout
+set -u
+umask 022
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+_spot_dir=$(mktemp -d) || exit 1
+trap 'rm -rf -- "$_spot_dir"' EXIT
+# _spot_show FILE BYTES: the last BYTES of FILE, ending with a newline
+_spot_show() {
+  tail -c "$2" -- "$1"
+  [ ! -s "$1" ] || [ -z "$(tail -c 1 -- "$1")" ] || echo
+}
+# _spot_step ID TIMEOUT SHOW: runs $_spot_dir/ID, framed by marker lines; prints its output when
+# it fails (its end: the start is in the file) or when SHOW is 1
+_spot_step() {
+  local rc=0 t0 t1
+  t0=$(date +%s%3N)
+  echo "[spot-deployer ${nonce}] start $1 $t0"
+  timeout -k ${KILL_AFTER} "$2" /bin/bash "$_spot_dir/$1" >"$_spot_dir/$1.out" 2>"$_spot_dir/$1.err" </dev/null || rc=$?
+  t1=$(date +%s%3N)
+  if [ "$rc" -ne 0 ]; then
+    _spot_show "$_spot_dir/$1.out" ${SHOWN.stdout}
+    _spot_show "$_spot_dir/$1.err" ${SHOWN.stderr} >&2
+  elif [ "$3" = 1 ]; then
+    _spot_show "$_spot_dir/$1.out" ${SHOWN.stdout}
+  fi
+  echo "[spot-deployer ${nonce}] end $1 $rc $t0 $t1"
+  return "$rc"
+}
+`;
+
+/** A fresh nonce per command: a step's own output cannot pass for a marker. */
+export function newNonce(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** The merged command: every step's script written to a file first, then run in order. */
+export function mergedScript(parts: readonly Part[], nonce: string): string {
+  const lines = [RUNNER(nonce)];
+  for (const p of parts) {
+    const delim = heredocDelimiter(p.script, 'SPOT_STEP_EOF');
+    lines.push(
+      `cat >"$_spot_dir/"${sh(p.step.id)} <<'${delim}'\n${p.script.replace(/\n?$/, '\n')}${delim}`,
+    );
+  }
+  for (const p of parts) {
+    lines.push(`_spot_step ${sh(p.step.id)} ${p.timeoutSeconds} ${p.show ? 1 : 0} || exit $?`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** SSM's executionTimeout for the merged command: the steps' own, their kill grace, a margin. */
+export function mergedTimeout(parts: readonly Part[]): number {
+  return parts.reduce((n, p) => n + p.timeoutSeconds + KILL_AFTER, MERGE_MARGIN);
+}
+
+/** Whether these parts fit in one command (COMMAND_BUDGET bytes as sent). */
+export function fits(parts: readonly Part[], budget = COMMAND_BUDGET): boolean {
+  return jsonBytes(mergedScript(parts, '0'.repeat(12))) <= budget;
+}
+
+/** What the markers say about one step on one instance. */
+export interface StepReport {
+  id: string;
+  /** Exit code; absent when the step started but its end was not seen (killed, cut off). */
+  exitCode?: number;
+  startMs?: number;
+  endMs?: number;
+  /** What the step printed between its markers (its output's end when it failed). */
+  output: string;
+}
+
+/** Reads the marker lines of a merged command's output, in order. */
+export function parseMarkers(stdout: string, nonce: string): StepReport[] {
+  const tag = `[spot-deployer ${nonce}] `;
+  const out: StepReport[] = [];
+  let open: { report: StepReport; lines: string[] } | undefined;
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith(tag)) {
+      open?.lines.push(line);
+      continue;
+    }
+    const [what, id = '', ...rest] = line.slice(tag.length).trim().split(' ');
+    if (what === 'start') {
+      open = { report: { id, output: '', startMs: Number(rest[0]) }, lines: [] };
+      out.push(open.report);
+    } else if (what === 'end') {
+      const report = open?.report.id === id ? open.report : { id, output: '' };
+      if (report !== open?.report) out.push(report);
+      report.exitCode = Number(rest[0]);
+      report.startMs = Number(rest[1]);
+      report.endMs = Number(rest[2]);
+      if (open?.report === report) report.output = open.lines.join('\n');
+      open = undefined;
+    }
+  }
+  if (open) open.report.output = open.lines.join('\n');
+  return out;
+}
+
+/** The marker of a merged command's nonce, as written in its script. */
+export function nonceOf(script: string): string | undefined {
+  return /\[spot-deployer ([0-9a-f]{12})\] start/.exec(script)?.[1];
+}
