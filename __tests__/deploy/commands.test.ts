@@ -78,7 +78,8 @@ function fakeRunCommand(
       };
     });
   ssm.on(GetCommandInvocationCommand).callsFake(async (input) => {
-    const r = answer(input.InstanceId ?? '', commands.get(input.CommandId ?? '') ?? {});
+    const cmd = commands.get(input.CommandId ?? '') as SendCommandCommandInput;
+    const r = answer(input.InstanceId ?? '', cmd);
     return {
       Status: r.exitCode === 0 ? 'Success' : 'Failed',
       ResponseCode: r.exitCode,

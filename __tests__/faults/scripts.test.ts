@@ -136,17 +136,25 @@ describe('faults in what runs on the instances', { concurrency: true }, () => {
         assert.match(r.stdout, /script setup timed out after 3 s/);
         assert.match(r.stdout, /starting the long job/);
         assert.doesNotMatch(r.stdout, /never printed/);
-        // The command ended on the instance (the script was killed), not at SSM's deadline.
+        // The command ended on the instance (the script was killed), not at SSM's deadline:
+        // the step runs under its own timeout (63 s) inside the command that carries it, whose
+        // executionTimeout is its steps' timeouts, 10 s of kill grace each, and a minute.
         const setup = cloud
           .calls()
-          .find(
+          .map(
             (c) =>
-              c.operation === 'SendCommand' &&
-              String((c.params as { Comment?: string }).Comment).includes('script-setup'),
-          );
-        const params = (setup?.params as { Parameters?: { executionTimeout?: string[] } })
-          ?.Parameters;
-        assert.deepEqual(params?.executionTimeout, ['63']);
+              c.params as { Parameters?: { commands?: string[]; executionTimeout?: string[] } },
+          )
+          .find((p) => /^_spot_step \d+-script-setup /m.test(p.Parameters?.commands?.[0] ?? ''));
+        const script = setup?.Parameters?.commands?.[0] ?? '';
+        assert.match(script, /^_spot_step \d+-script-setup 63 0 \|\| exit \$\?$/m);
+        const timeouts = [...script.matchAll(/^_spot_step \S+ (\d+) [01] /gm)].map((m) =>
+          Number(m[1]),
+        );
+        assert.ok(timeouts.length > 1, 'the script travels with other steps');
+        assert.deepEqual(setup?.Parameters?.executionTimeout, [
+          String(timeouts.reduce((n, t) => n + t + 10, 60)),
+        ]);
         assert.match(r.stdout, /terminated 1 instance of this run/);
         await assertNothingOfRun(cloud, runId);
         await postStep(cloud, runId, r);

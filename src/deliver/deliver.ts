@@ -305,7 +305,9 @@ async function runParts(
   const spec = lone
     ? { script: lone.script, timeoutSeconds: lone.timeoutSeconds }
     : { script: mergedScript(parts, nonce), timeoutSeconds: mergedTimeout(parts) };
-  const what = parts.map((p) => p.step.id).join(' ');
+  const first = parts[0]?.step.id ?? '';
+  const last = parts.at(-1)?.step.id ?? '';
+  const what = first === last ? first : `${first}..${last}`;
   const results = await runCommand(cctx, ids, {
     ...spec,
     comment: `spot-deployer ${what} ${ctx.deploymentId}`,
