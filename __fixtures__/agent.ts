@@ -11,6 +11,8 @@ export interface AgentOptions {
   keyOf?: (instanceId: string) => string;
   /** Steps whose script matches fail. */
   fail?: RegExp;
+  /** Steps whose script matches hang until their own timeout stops them (exit code 124). */
+  hang?: RegExp;
   /** How long the command took (the backend's commandMs), spread over its steps' times. */
   commandMs?: number;
 }
@@ -33,7 +35,7 @@ const FAILED: SimulatedAnswer = { exitCode: 1, stdout: '', stderr: 'simulated fa
  * Undefined for a command of one step (no markers). */
 export function answerMerged(
   script: string,
-  run: (body: string, id: string) => SimulatedAnswer,
+  run: (body: string, id: string, timeoutSeconds: number) => SimulatedAnswer,
   commandMs = 0,
 ): SimulatedAnswer | undefined {
   const nonce = /\[spot-deployer ([0-9a-f]{12})\] start/.exec(script)?.[1];
@@ -44,20 +46,22 @@ export function answerMerged(
   )) {
     bodies.set(m[1] ?? '', m[3] ?? '');
   }
-  const runs = [...script.matchAll(/^_spot_step '?([^'\s]+)'? \d+ ([01]) \|\| exit \$\?$/gm)];
+  const runs = [...script.matchAll(/^_spot_step '?([^'\s]+)'? (\d+) ([01]) \|\| exit \$\?$/gm)];
   const each = commandMs / Math.max(1, runs.length);
   let t = Date.now() - commandMs;
   let stdout = '';
   const lines = (text: string) => (text && !text.endsWith('\n') ? `${text}\n` : text);
-  for (const [, id = '', show] of runs) {
-    const r = run(bodies.get(id) ?? '', id);
+  let afterMs = 0;
+  for (const [, id = '', timeout, show] of runs) {
+    const r = run(bodies.get(id) ?? '', id, Number(timeout));
     const t0 = Math.round(t);
-    t += each;
+    t += each + (r.afterMs ?? 0);
+    afterMs += r.afterMs ?? 0;
     const t1 = Math.round(t);
     stdout += `[spot-deployer ${nonce}] start ${id} ${t0}\n`;
     if (r.exitCode !== 0 || show === '1') stdout += lines(r.stdout);
     stdout += `[spot-deployer ${nonce}] end ${id} ${r.exitCode} ${t0} ${t1}\n`;
-    if (r.exitCode !== 0) return { exitCode: r.exitCode, stdout, stderr: r.stderr };
+    if (r.exitCode !== 0) return { exitCode: r.exitCode, stdout, stderr: r.stderr, afterMs };
   }
   return { exitCode: 0, stdout, stderr: '' };
 }
@@ -69,7 +73,11 @@ export function simulatedAgent(
     opts.fail?.test(body)
       ? FAILED
       : { exitCode: 0, stdout: stepStdout(body, instanceId, opts), stderr: '' };
+  const step = (body: string, instanceId: string, timeoutSeconds: number): SimulatedAnswer =>
+    opts.hang?.test(body)
+      ? { exitCode: 124, stdout: '', stderr: '', afterMs: timeoutSeconds * 1000 }
+      : one(body, instanceId);
   return (script, instanceId) =>
-    answerMerged(script, (body) => one(body, instanceId), opts.commandMs) ??
+    answerMerged(script, (body, _, t) => step(body, instanceId, t), opts.commandMs) ??
     one(script, instanceId);
 }

@@ -142,6 +142,8 @@ export interface SimulatedAnswer {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** How much longer than commandMs the command takes (past its limit, it is stopped). */
+  afterMs?: number;
 }
 
 export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBackend {
@@ -192,7 +194,17 @@ export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBa
             };
           }
           const answer = opts.answer?.(script, req.instanceId);
-          if (answer) return { ...answer, timedOut: false };
+          if (answer?.afterMs) {
+            const left = limit - commandMs;
+            const done = await sleep(Math.min(answer.afterMs, left), o.signal);
+            if (!done || answer.afterMs > left) {
+              return { exitCode: STOPPED_EXIT_CODE, stdout: '', stderr: '', timedOut: done };
+            }
+          }
+          if (answer) {
+            const { exitCode, stdout, stderr } = answer;
+            return { exitCode, stdout, stderr, timedOut: false };
+          }
           if (opts.failCommands?.test(script)) {
             return { exitCode: 1, stdout: '', stderr: 'simulated failure\n', timedOut: false };
           }
