@@ -28,6 +28,11 @@ function stepStdout(script: string, instanceId: string, opts: AgentOptions): str
   return '';
 }
 
+/** The step ids a command's script carries (each step script names itself in its header). */
+export function stepsOf(script: string): string[] {
+  return [...script.matchAll(/^# spot-deployer ([^:\s]+):/gm)].map((m) => m[1] ?? '');
+}
+
 const FAILED: SimulatedAnswer = { exitCode: 1, stdout: '', stderr: 'simulated failure\n' };
 
 /** How a command that carries several steps ends on an instance whose steps end as `run`

@@ -6,6 +6,7 @@ import type { RunningCloud } from '../cloud/server.ts';
 import type { CallRecord, InstanceView } from '../cloud/cloud.ts';
 import { TAG } from '../src/plan/types.ts';
 import { runAction, type ActionRun, type RunOptions } from './action.ts';
+import { stepsOf } from './agent.ts';
 
 let runs = 0;
 /** A run id unique to this process and call: tagged on the instances as TAG.run. */
@@ -83,7 +84,7 @@ export function commandRounds(calls: readonly CallRecord[]): Map<string, string[
     if (c.operation !== 'SendCommand' || c.error) continue;
     const p = c.params as { InstanceIds?: string[]; Parameters?: { commands?: string[] } };
     const script = p.Parameters?.commands?.[0] ?? '';
-    const steps = [...script.matchAll(/^# spot-deployer ([^:\s]+):/gm)].map((m) => m[1] ?? '');
+    const steps = stepsOf(script);
     for (const id of p.InstanceIds ?? []) {
       const list = rounds.get(id) ?? [];
       if (list.length === 0 || followedSince.get(id)) list.push([]);

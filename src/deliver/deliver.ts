@@ -332,11 +332,11 @@ const stepPart = (step: RemoteStep): Part => ({
 });
 
 /** The secrets step's first half: the instance's key pair, made once, its public half printed. */
-function keyPart(ctx: DeliverContext, step: RemoteStep): Part {
-  if (!ctx.sealer) throw new Error('a secrets step needs a sealer');
+function keyPartOf(step: RemoteStep, keyScript: string): Part {
+  if (!keyScript) throw new Error('a secrets step needs a sealer');
   return {
     step,
-    script: ctx.sealer.keyScript(),
+    script: keyScript,
     timeoutSeconds: Math.min(step.timeoutSeconds, 120),
     show: true,
   };
@@ -558,18 +558,54 @@ export async function deliverSteps(
       continue;
     }
     const reserve = pending ? [installPart(pending.step, longestSealed(pending))] : [];
-    const parts: Part[] = [];
-    for (let b = batches[i]; b?.length === 1 && b[0]; b = batches[i]) {
-      const step = b[0];
-      const part = step.kind === 'secrets' ? keyPart(ctx, step) : stepPart(step);
-      if (reserve.length + parts.length > 0 && !fits([...reserve, ...parts, part])) break;
-      parts.push(part);
-      i++;
-      if (step.kind === 'secrets') break;
-    }
-    pending = await runRound(ctx, fleet, members, parts, pending, outcomes);
+    const keyScript = ctx.sealer ? ctx.sealer.keyScript() : '';
+    const round = gatherRound(batches, i, reserve, keyScript);
+    i = round.next;
+    pending = await runRound(ctx, fleet, members, round.parts, pending, outcomes);
   }
   return outcomes;
+}
+
+/** The parts of the round that starts at batch `i`: single steps for as long as they fit in
+ * one command (after `reserve`, the sealed secrets that open it), up to and including a
+ * secrets step's key part. */
+export function gatherRound(
+  batches: readonly RemoteStep[][],
+  i: number,
+  reserve: readonly Part[],
+  keyScript: string,
+): { parts: Part[]; next: number } {
+  const parts: Part[] = [];
+  let next = i;
+  for (let b = batches[next]; b?.length === 1 && b[0]; b = batches[next]) {
+    const step = b[0];
+    const part = step.kind === 'secrets' ? keyPartOf(step, keyScript) : stepPart(step);
+    if (reserve.length + parts.length > 0 && !fits([...reserve, ...parts, part])) break;
+    parts.push(part);
+    next++;
+    if (step.kind === 'secrets') break;
+  }
+  return { parts, next };
+}
+
+/** How many command rounds `deliverSteps` takes for these steps when every instance succeeds
+ * (the sealed secrets counted as if they took no room: the benchmark's are small). */
+export function countRounds(steps: readonly RemoteStep[], keyScript: string): number {
+  const batches = stepBatches(steps);
+  let rounds = 0;
+  let pending: RemoteStep | undefined;
+  for (let i = 0; i < batches.length || pending; rounds++) {
+    const batch = batches[i] ?? [];
+    if (!pending && batch.length > 1) {
+      i++;
+      continue;
+    }
+    const reserve = pending ? [installPart(pending, '')] : [];
+    const round = gatherRound(batches, i, reserve, keyScript);
+    i = round.next;
+    pending = round.parts.at(-1)?.show ? round.parts.at(-1)?.step : undefined;
+  }
+  return rounds;
 }
 
 function longestSealed(p: PendingSecrets): string {
