@@ -533,8 +533,9 @@ function roundOutcomes(
 
 /**
  * Runs every step; returns what each did. Consecutive steps travel in one command as long as
- * they fit (a round); the secrets step ends a round with its key part, since the runner seals
- * to the keys before the next round carries the sealed secrets; a parallel batch of several
+ * they fit (a round); the secrets step ends a round with its key part (after the uploads that
+ * follow it), since the runner seals to the keys before the next round carries the sealed
+ * secrets; a parallel batch of several
  * steps (upload carriers) is a round of its own. Stops early when fewer than `minHealthy`
  * instances are left (the caller fails the deploy).
  */
@@ -563,12 +564,13 @@ export async function deliverSteps(
     i = round.next;
     pending = await runRound(ctx, fleet, members, round.parts, pending, outcomes);
   }
-  return outcomes;
+  // in the plan's order (a round may run uploads before the secrets key)
+  return outcomes.sort((a, b) => steps.indexOf(a.step) - steps.indexOf(b.step));
 }
 
 /** The parts of the round that starts at batch `i`: single steps for as long as they fit in
- * one command (after `reserve`, the sealed secrets that open it), up to and including a
- * secrets step's key part. */
+ * one command (after `reserve`, the sealed secrets that open it). A secrets step's key part
+ * ends the round, after the uploads that follow it (they need no secrets). */
 export function gatherRound(
   batches: readonly RemoteStep[][],
   i: number,
@@ -576,15 +578,19 @@ export function gatherRound(
   keyScript: string,
 ): { parts: Part[]; next: number } {
   const parts: Part[] = [];
+  let key: Part | undefined;
   let next = i;
   for (let b = batches[next]; b?.length === 1 && b[0]; b = batches[next]) {
     const step = b[0];
+    if (key && step.kind !== 'upload') break;
     const part = step.kind === 'secrets' ? keyPartOf(step, keyScript) : stepPart(step);
-    if (reserve.length + parts.length > 0 && !fits([...reserve, ...parts, part])) break;
-    parts.push(part);
+    const after = key ? [key] : [];
+    if (reserve.length + parts.length > 0 && !fits([...reserve, ...parts, part, ...after])) break;
+    if (step.kind === 'secrets') key = part;
+    else parts.push(part);
     next++;
-    if (step.kind === 'secrets') break;
   }
+  if (key) parts.push(key);
   return { parts, next };
 }
 
