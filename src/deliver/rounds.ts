@@ -39,15 +39,26 @@ _spot_show() {
   tail -c "$2" -- "$1"
   [ ! -s "$1" ] || [ -z "$(tail -c 1 -- "$1")" ] || echo
 }
+# _spot_kept DIR KIND: the output a step stopped by its timeout kept in DIR (its own copy, see
+# the step's prelude), or nothing
+_spot_kept() {
+  local f
+  for f in "$1"/spot-"$2".*; do
+    if [ -s "$f" ]; then cat -- "$f"; fi
+  done
+}
 # _spot_step ID TIMEOUT SHOW: runs $_spot_dir/ID, framed by marker lines; prints its output when
 # it fails (its end: the start is in the file) or when SHOW is 1
 _spot_step() {
-  local rc=0 t0 t1
+  local rc=0 t0 t1 tmp="$_spot_dir/$1.tmp"
+  mkdir -p -- "$tmp"
   t0=$(date +%s%3N)
   echo "[spot-deployer ${nonce}] start $1 $t0"
-  timeout -k ${KILL_AFTER} "$2" /bin/bash "$_spot_dir/$1" >"$_spot_dir/$1.out" 2>"$_spot_dir/$1.err" </dev/null || rc=$?
+  TMPDIR="$tmp" timeout -k ${KILL_AFTER} "$2" /bin/bash "$_spot_dir/$1" >"$_spot_dir/$1.out" 2>"$_spot_dir/$1.err" </dev/null || rc=$?
   t1=$(date +%s%3N)
   if [ "$rc" -ne 0 ]; then
+    if [ ! -s "$_spot_dir/$1.out" ]; then _spot_kept "$tmp" out >"$_spot_dir/$1.out"; fi
+    if [ ! -s "$_spot_dir/$1.err" ]; then _spot_kept "$tmp" err >"$_spot_dir/$1.err"; fi
     _spot_show "$_spot_dir/$1.out" ${SHOWN.stdout}
     _spot_show "$_spot_dir/$1.err" ${SHOWN.stderr} >&2
   elif [ "$3" = 1 ]; then
