@@ -389,3 +389,62 @@ test('a command failing because the instance was reclaimed is reported as a spot
     [['i-00000001']],
   );
 });
+
+test('with secrets, two rounds: the keys after the steps before and the uploads, then the sealed secrets with the rest', async () => {
+  const pem = (id: string) => `-----BEGIN PUBLIC KEY-----\nKEY${id}\n-----END PUBLIC KEY-----`;
+  const commands: SendCommandCommandInput[] = [];
+  const answer = (id: string, cmd: SendCommandCommandInput | undefined) =>
+    answerMerged(cmd?.Parameters?.commands?.[0] ?? '', (body) => ({
+      exitCode: 0,
+      stdout: body === 'print-key' ? pem(id) : 'noise',
+      stderr: '',
+    }));
+  ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
+    commands.push(input);
+    return { Command: { CommandId: `cmd-${commands.length}` } };
+  });
+  ssm
+    .on(ListCommandInvocationsCommand)
+    .callsFake(async (input: ListCommandInvocationsCommandInput) => {
+      const cmd = commands[Number(input.CommandId?.slice(4)) - 1];
+      return {
+        CommandInvocations: (cmd?.InstanceIds ?? []).map((InstanceId) => ({
+          InstanceId,
+          Status: 'Success',
+          CommandPlugins: [{ ResponseCode: 0, Output: answer(InstanceId, cmd)?.stdout ?? '' }],
+        })),
+      };
+    });
+  const sealer: SecretsSealer = {
+    keyScript: () => 'print-key',
+    seal: (keys) => ({
+      commands: [
+        { script: `install ${keys.map((k) => k.split('\n')[1]).join(',')}`, keys: [0, 1] },
+      ],
+      unreadable: [],
+    }),
+  };
+  const steps = [
+    step('01-prepare', { kind: 'prepare' }),
+    step('02-secrets', { kind: 'secrets', script: '' }),
+    step('03-upload', { kind: 'upload', parallelGroup: '03-upload' }),
+    step('04-script'),
+    step('05-services', { kind: 'services' }),
+  ];
+  const outcomes = await deliverSteps(dctx(memoryLog(), sealer, { A: 'b' }), fleetOf(2), steps, 2);
+  const runs = (c: SendCommandCommandInput | undefined) =>
+    [...(c?.Parameters?.commands?.[0] ?? '').matchAll(/^_spot_step (\S+) /gm)].map((m) => m[1]);
+  assert.equal(commands.length, 2, 'one command per round for both instances');
+  assert.deepEqual(runs(commands[0]), ['01-prepare', '03-upload', '02-secrets']);
+  assert.deepEqual(runs(commands[1]), ['02-secrets', '04-script', '05-services']);
+  assert.match(
+    commands[1]?.Parameters?.commands?.[0] ?? '',
+    /^install KEYi-00000000,KEYi-00000001$/m,
+  );
+  // no step was repeated, and the report lists them in the plan's order
+  assert.deepEqual(
+    outcomes.map((o) => [o.step.id, o.instances, o.failed.length]),
+    steps.map((s) => [s.id, 2, 0]),
+  );
+  assert.equal(ssm.commandCalls(GetCommandInvocationCommand).length, 0, 'the keys were listed');
+});
