@@ -5,6 +5,7 @@
 // "simulated failure" on stderr), and the steps after it do not run, as on an instance.
 
 import type { SimulatedAnswer } from '../cloud/backend.ts';
+import { nonceOf } from '../src/deliver/rounds.ts';
 
 export interface AgentOptions {
   /** The public key (PEM) the instance's secrets key command prints. */
@@ -43,7 +44,7 @@ export function answerMerged(
   run: (body: string, id: string, timeoutSeconds: number) => SimulatedAnswer,
   commandMs = 0,
 ): SimulatedAnswer | undefined {
-  const nonce = /\[spot-deployer ([0-9a-f]{12})\] start/.exec(script)?.[1];
+  const nonce = nonceOf(script);
   if (!nonce) return undefined;
   const bodies = new Map<string, string>();
   for (const m of script.matchAll(

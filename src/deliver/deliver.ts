@@ -1,6 +1,8 @@
-// Runs the plan's remote steps in order on the healthy instances: steps that share a
-// parallelGroup run concurrently, every step runs in all regions at once, and an instance
-// whose step fails drops out (its step, status, exit code and output tail are logged).
+// Runs the plan's remote steps in order on the healthy instances, in command rounds
+// (rounds.ts): consecutive steps in one command while they fit, steps that share a
+// parallelGroup in parallel commands; every round runs in all regions at once, and an
+// instance whose step fails drops out (its step, status, exit code and output tail are
+// logged).
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -16,20 +18,24 @@ import {
   statusMeaning,
   tail,
   type CommandContext,
-  type FailureDetail,
   type InvocationResult,
 } from './commands.ts';
 import type { Fleet, Member } from './fleet.ts';
 import {
+  ALL_LINES,
   fits,
   mergedScript,
   mergedTimeout,
   newNonce,
-  parseMarkers,
+  readMerged,
+  readPlain,
   type Part,
-  type StepReport,
+  type PartResult,
+  type StepFailure,
 } from './rounds.ts';
 import { describeInstances, goneReason, GONE, observe } from './wait.ts';
+
+export type { StepFailure } from './rounds.ts';
 
 /** How secrets reach an instance without ever being in a command in clear (src/plan/secrets.ts). */
 export interface SecretsSealer {
@@ -54,14 +60,6 @@ export interface DeliverContext {
   deploymentId: string;
   secrets: Record<string, string>;
   sealer?: SecretsSealer;
-}
-
-export interface StepFailure {
-  instanceId: string;
-  region: string;
-  result: InvocationResult;
-  /** What the step printed, when its command's output was read already (a merged command). */
-  detail?: FailureDetail;
 }
 
 export interface StepOutcome {
@@ -186,110 +184,6 @@ async function explainGone(
       }
     }),
   );
-}
-
-/** What one part of a command did on one instance. */
-interface PartResult {
-  ran: boolean;
-  ok: boolean;
-  ms?: number;
-  /** Its standard output (the whole of it for a command of its own; between its markers). */
-  output?: string;
-  failure?: StepFailure;
-}
-
-const ALL_LINES = Number.MAX_SAFE_INTEGER;
-/** Exit codes of `timeout` when it stopped the step (TERM, then KILL after KILL_AFTER s). */
-const TIMED_OUT = new Set([124, 137]);
-
-/** A command of its own: its status is the step's. */
-function readPlain(r: InvocationResult, region: string): PartResult[] {
-  return r.status === 'Success'
-    ? [{ ran: true, ok: true, ...(r.output !== undefined ? { output: r.output } : {}) }]
-    : [{ ran: true, ok: false, failure: { instanceId: r.instanceId, region, result: r } }];
-}
-
-function reportMs(rep: StepReport | undefined): number | undefined {
-  if (rep?.startMs === undefined || rep.endMs === undefined) return undefined;
-  const ms = rep.endMs - rep.startMs;
-  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
-}
-
-/** The failing part of a merged command: its own exit code, output and why. */
-function partFailure(
-  part: Part,
-  rep: StepReport | undefined,
-  r: InvocationResult,
-  full: FailureDetail,
-  region: string,
-): StepFailure {
-  const code = rep?.exitCode ?? full.responseCode ?? r.responseCode;
-  const ms = reportMs(rep);
-  const timedOut =
-    rep?.exitCode !== undefined &&
-    TIMED_OUT.has(rep.exitCode) &&
-    (rep.exitCode === 124 || (ms ?? 0) >= part.timeoutSeconds * 1000);
-  const statusDetails = timedOut
-    ? `the step ran past its ${part.timeoutSeconds} s timeout and was stopped`
-    : (full.statusDetails ?? r.statusDetails);
-  const result: InvocationResult = {
-    ...r,
-    ...(code !== undefined ? { responseCode: code } : {}),
-    ...(statusDetails ? { statusDetails } : {}),
-  };
-  return {
-    instanceId: r.instanceId,
-    region,
-    result,
-    detail: {
-      stdoutTail: tail(rep ? rep.output : full.stdoutTail),
-      stderrTail: tail(full.stderrTail),
-      ...(code !== undefined ? { responseCode: code } : {}),
-      ...(statusDetails ? { statusDetails } : {}),
-    },
-  };
-}
-
-/** A merged command, read from its markers: the parts before the first failure succeeded,
- * that one failed (the first without a successful end marker; the first of all when there is
- * no marker), the later ones did not run. */
-async function readMerged(
-  cctx: CommandContext,
-  r: InvocationResult,
-  parts: readonly Part[],
-  nonce: string,
-  region: string,
-): Promise<PartResult[]> {
-  let reports = parseMarkers(r.output ?? '', nonce);
-  const shown = (reps: StepReport[]) =>
-    parts.every((p) => !p.show || reps.some((x) => x.id === p.step.id && x.exitCode === 0));
-  let full: FailureDetail | undefined;
-  if (r.status !== 'Success' || !shown(reports)) {
-    // The listing holds only the start of the output; read all of it.
-    full = await failureDetail(cctx, r, ALL_LINES);
-    reports = parseMarkers(full.stdoutTail || (r.output ?? ''), nonce);
-  }
-  const out: PartResult[] = [];
-  let failed = false;
-  for (const part of parts) {
-    const rep = reports.find((x) => x.id === part.step.id);
-    const ms = reportMs(rep);
-    const base = { ...(ms !== undefined ? { ms } : {}), ...(rep ? { output: rep.output } : {}) };
-    if (failed) out.push({ ran: false, ok: false });
-    else if (r.status === 'Success' || rep?.exitCode === 0)
-      out.push({ ran: true, ok: true, ...base });
-    else {
-      failed = true;
-      const detail = full ?? { stdoutTail: r.output ?? '', stderrTail: '' };
-      out.push({
-        ran: true,
-        ok: false,
-        ...base,
-        failure: partFailure(part, rep, r, detail, region),
-      });
-    }
-  }
-  return out;
 }
 
 /** Runs parts as one command on instances of a region (a lone part as its own script). */

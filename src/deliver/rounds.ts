@@ -3,12 +3,19 @@
 // `timeout`, framed by marker lines that carry its id, exit code and times; a step that
 // succeeds prints nothing else (unless its output is wanted, like the secrets key), the first
 // one that fails prints the end of its output and the command stops there. The action reads
-// the markers to learn what each step did (see readRound).
+// the markers to learn what each step did (readMerged).
 
 import { randomBytes } from 'node:crypto';
 import { COMMAND_BUDGET } from '../plan/render/upload.ts';
 import { heredocDelimiter, jsonBytes, sh } from '../plan/shell.ts';
 import type { RemoteStep } from '../plan/types.ts';
+import {
+  failureDetail,
+  tail,
+  type CommandContext,
+  type FailureDetail,
+  type InvocationResult,
+} from './commands.ts';
 
 /** One step's script in a merged command. */
 export interface Part {
@@ -141,4 +148,117 @@ export function parseMarkers(stdout: string, nonce: string): StepReport[] {
 /** The marker of a merged command's nonce, as written in its script. */
 export function nonceOf(script: string): string | undefined {
   return /\[spot-deployer ([0-9a-f]{12})\] start/.exec(script)?.[1];
+}
+
+/** A step that failed on an instance. */
+export interface StepFailure {
+  instanceId: string;
+  region: string;
+  result: InvocationResult;
+  /** What the step printed, when its command's output was read already (a merged command). */
+  detail?: FailureDetail;
+}
+
+/** What one part of a command did on one instance. */
+export interface PartResult {
+  ran: boolean;
+  ok: boolean;
+  ms?: number;
+  /** Its standard output (the whole of it for a command of its own; between its markers). */
+  output?: string;
+  failure?: StepFailure;
+}
+
+export const ALL_LINES = Number.MAX_SAFE_INTEGER;
+/** Exit codes of `timeout` when it stopped the step (TERM, then KILL after KILL_AFTER s). */
+const TIMED_OUT = new Set([124, 137]);
+
+/** A command of its own: its status is the step's. */
+export function readPlain(r: InvocationResult, region: string): PartResult[] {
+  return r.status === 'Success'
+    ? [{ ran: true, ok: true, ...(r.output !== undefined ? { output: r.output } : {}) }]
+    : [{ ran: true, ok: false, failure: { instanceId: r.instanceId, region, result: r } }];
+}
+
+function reportMs(rep: StepReport | undefined): number | undefined {
+  if (rep?.startMs === undefined || rep.endMs === undefined) return undefined;
+  const ms = rep.endMs - rep.startMs;
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
+/** The failing part of a merged command: its own exit code, output and why. */
+function partFailure(
+  part: Part,
+  rep: StepReport | undefined,
+  r: InvocationResult,
+  full: FailureDetail,
+  region: string,
+): StepFailure {
+  const code = rep?.exitCode ?? full.responseCode ?? r.responseCode;
+  const ms = reportMs(rep);
+  const timedOut =
+    rep?.exitCode !== undefined &&
+    TIMED_OUT.has(rep.exitCode) &&
+    (rep.exitCode === 124 || (ms ?? 0) >= part.timeoutSeconds * 1000);
+  const statusDetails = timedOut
+    ? `the step ran past its ${part.timeoutSeconds} s timeout and was stopped`
+    : (full.statusDetails ?? r.statusDetails);
+  const result: InvocationResult = {
+    ...r,
+    ...(code !== undefined ? { responseCode: code } : {}),
+    ...(statusDetails ? { statusDetails } : {}),
+  };
+  return {
+    instanceId: r.instanceId,
+    region,
+    result,
+    detail: {
+      stdoutTail: tail(rep ? rep.output : full.stdoutTail),
+      stderrTail: tail(full.stderrTail),
+      ...(code !== undefined ? { responseCode: code } : {}),
+      ...(statusDetails ? { statusDetails } : {}),
+    },
+  };
+}
+
+/** A merged command, read from its markers: the parts before the first failure succeeded,
+ * that one failed (the first without a successful end marker; the first of all when there is
+ * no marker), the later ones did not run. */
+export async function readMerged(
+  cctx: CommandContext,
+  r: InvocationResult,
+  parts: readonly Part[],
+  nonce: string,
+  region: string,
+): Promise<PartResult[]> {
+  let reports = parseMarkers(r.output ?? '', nonce);
+  const shown = (reps: StepReport[]) =>
+    parts.every((p) => !p.show || reps.some((x) => x.id === p.step.id && x.exitCode === 0));
+  let full: FailureDetail | undefined;
+  if (r.status !== 'Success' || !shown(reports)) {
+    // The listing holds only the start of the output; read all of it.
+    full = await failureDetail(cctx, r, ALL_LINES);
+    reports = parseMarkers(full.stdoutTail || (r.output ?? ''), nonce);
+  }
+  const out: PartResult[] = [];
+  let failed = false;
+  for (const part of parts) {
+    const rep = reports.find((x) => x.id === part.step.id);
+    const ms = reportMs(rep);
+    const base = { ...(ms !== undefined ? { ms } : {}), ...(rep ? { output: rep.output } : {}) };
+    if (failed) out.push({ ran: false, ok: false });
+    else if (r.status === 'Success' || rep?.exitCode === 0)
+      out.push({ ran: true, ok: true, ...base });
+    else {
+      failed = true;
+      const detail = full ?? { stdoutTail: r.output ?? '', stderrTail: '' };
+      out.push({
+        ran: true,
+        ok: false,
+        ...base,
+        failure: partFailure(part, rep, r, detail, region),
+      });
+    }
+  }
+  return out;
 }
