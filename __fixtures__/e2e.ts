@@ -3,9 +3,10 @@
 
 import { execFileSync } from 'node:child_process';
 import type { RunningCloud } from '../cloud/server.ts';
-import type { InstanceView } from '../cloud/cloud.ts';
+import type { CallRecord, InstanceView } from '../cloud/cloud.ts';
 import { TAG } from '../src/plan/types.ts';
 import { runAction, type ActionRun, type RunOptions } from './action.ts';
+import { stepsOf } from './agent.ts';
 
 let runs = 0;
 /** A run id unique to this process and call: tagged on the instances as TAG.run. */
@@ -63,4 +64,34 @@ export async function eventually(pred: () => boolean, ms = 15_000): Promise<bool
 /** Output lines worth showing when an assertion about a run fails. */
 export function explain(r: ActionRun): string {
   return `exit ${r.code}\n--- stdout ---\n${r.stdout.slice(-6000)}\n--- stderr ---\n${r.stderr.slice(-3000)}`;
+}
+
+/**
+ * Command rounds each instance took, from the cloud's call log: its accepted SendCommand
+ * calls (a refusal while its registration settles is sent again, not a round), where sends
+ * with no ListCommandInvocations between them (commands sent together, then followed) are one
+ * round. Returned as the scripts' step ids per round, per instance.
+ */
+export function commandRounds(calls: readonly CallRecord[]): Map<string, string[][][]> {
+  const rounds = new Map<string, string[][][]>();
+  const followedSince = new Map<string, boolean>();
+  for (const c of calls) {
+    if (c.service !== 'ssm') continue;
+    if (c.operation === 'ListCommandInvocations') {
+      for (const id of followedSince.keys()) followedSince.set(id, true);
+      continue;
+    }
+    if (c.operation !== 'SendCommand' || c.error) continue;
+    const p = c.params as { InstanceIds?: string[]; Parameters?: { commands?: string[] } };
+    const script = p.Parameters?.commands?.[0] ?? '';
+    const steps = stepsOf(script);
+    for (const id of p.InstanceIds ?? []) {
+      const list = rounds.get(id) ?? [];
+      if (list.length === 0 || followedSince.get(id)) list.push([]);
+      list.at(-1)?.push(steps);
+      rounds.set(id, list);
+      followedSince.set(id, false);
+    }
+  }
+  return rounds;
 }

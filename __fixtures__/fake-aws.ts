@@ -24,6 +24,7 @@ import {
   SSMClient,
   type SendCommandCommandInput,
 } from '@aws-sdk/client-ssm';
+import { answerMerged } from './agent.ts';
 import { mockClient } from 'aws-sdk-client-mock';
 
 export interface FakeInstance {
@@ -191,10 +192,16 @@ export function fakeAws(opts: FakeAwsOptions = {}) {
     commands.set(id, input);
     return { Command: { CommandId: id } };
   });
+  // A command that carries several steps ends as its steps do (`exit`, `output` per step).
   const result = (commandId: string, instanceId: string) => {
     const script = commands.get(commandId)?.Parameters?.commands?.[0] ?? '';
-    const code = opts.exit?.(instanceId, script) ?? 0;
-    return { code, output: opts.output?.(instanceId, script) ?? '' };
+    const one = (body: string) => ({
+      exitCode: opts.exit?.(instanceId, body) ?? 0,
+      stdout: opts.output?.(instanceId, body) ?? '',
+      stderr: '',
+    });
+    const r = answerMerged(script, one) ?? one(script);
+    return { code: r.exitCode, output: r.stdout };
   };
   ssm.on(ListCommandInvocationsCommand).callsFake(async (input) => {
     call('ListCommandInvocations');

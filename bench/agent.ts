@@ -1,11 +1,13 @@
 // What the simulated instances print: the local cloud's simulated backend runs no script, so
-// the benchmark answers the two commands whose output the action reads, as a healthy instance
-// would: the service check (`name=active` lines) and the secrets key command (a public key of
-// the instance's own, so a batched install command carries one sealed entry per instance as
-// it would on real instances).
+// the benchmark answers as a healthy instance would (__fixtures__/agent.ts): the marker lines
+// of the steps a command carries, the service check (`name=active` lines) and the secrets key
+// command (a public key of the instance's own, so a batched install command carries one
+// sealed entry per instance as it would on real instances).
 
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { SimulatedAnswer } from '../cloud/backend.ts';
+import { simulatedAgent } from '../__fixtures__/agent.ts';
 
 /** Distinct keys, made once before any timing starts (RSA generation is slow). */
 const POOL_SIZE = 120;
@@ -20,23 +22,20 @@ const pool: string[] = await Promise.all(
   }),
 );
 
-export function simulatedStdout(): (script: string, instanceId: string) => string {
+/** The simulated instances' answers (__fixtures__/agent.ts), each with a key of its own. */
+export function simulatedAnswers(
+  commandMs: number,
+): (script: string, instanceId: string) => SimulatedAnswer {
   const keyOf = new Map<string, string>();
-  return (script, instanceId) => {
-    if (script.includes('systemctl is-active')) {
-      const list = /for s in (.*); do/.exec(script)?.[1] ?? '';
-      return [...list.matchAll(/'((?:[^']|'\\'')*)'/g)]
-        .map((m) => `${(m[1] ?? '').replace(/'\\''/g, "'")}=active\n`)
-        .join('');
-    }
-    if (script.includes('# spot-deployer secrets-key:')) {
+  return simulatedAgent({
+    commandMs,
+    keyOf: (instanceId) => {
       let pem = keyOf.get(instanceId);
       if (pem === undefined) {
         pem = pool[keyOf.size % POOL_SIZE] ?? '';
         keyOf.set(instanceId, pem);
       }
       return pem;
-    }
-    return '';
-  };
+    },
+  });
 }

@@ -3,7 +3,7 @@
 import type { CallRecord } from '../cloud/cloud.ts';
 import {
   callSpan,
-  commentOf,
+  sentSteps,
   countByOperation,
   errorsOf,
   maxOverlap,
@@ -176,11 +176,11 @@ export interface DeliveryRow {
 export function deliveryRow(r: ScenarioResult, lat: Latencies): DeliveryRow {
   const uploadSteps = r.plan.steps.filter((s) => s.kind === 'upload');
   const carry = uploadSteps.filter((s) => s.payloadBytes > 0);
-  const isUpload = (comment: string) => uploadSteps.some((s) => comment.includes(` ${s.id} `));
+  const isUpload = (steps: string[]) => uploadSteps.some((s) => steps.includes(s.id));
   const sends = r.deploy.calls.filter(
-    (c) => c.operation === 'SendCommand' && isUpload(commentOf(c)),
+    (c) => c.operation === 'SendCommand' && isUpload(sentSteps(c)),
   );
-  const ids = new Set(r.commands.filter((c) => isUpload(`${c.comment} `)).map((c) => c.id));
+  const ids = new Set(r.commands.filter((c) => isUpload(c.steps)).map((c) => c.id));
   const follows = r.deploy.calls.filter(
     (c: CallRecord) =>
       c.operation === 'ListCommandInvocations' &&

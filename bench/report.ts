@@ -37,6 +37,7 @@ function table(head: string[], rows: string[][], align?: string): string {
 }
 
 const ms = (n: number) => `${Math.round(n)} ms`;
+const rounds = (n: number, what = 'round') => `${n} ${what}${n === 1 ? '' : 's'}`;
 const s = (n: number) => `${(n / 1000).toFixed(1)} s`;
 const mib = (n: number) => `${n.toFixed(1)} MiB`;
 function size(bytes: number): string {
@@ -63,7 +64,7 @@ function apiTable(rows: ApiRow[], which: 'deploy' | 'destroy'): string {
   if (which === 'deploy') {
     body.push([
       'goal: SendCommand ≤ rounds × ⌈N per region / 50⌉',
-      ...rows.map((r) => `${r.sendCommandBound} (${r.rounds} rounds)`),
+      ...rows.map((r) => `${r.sendCommandBound} (${rounds(r.rounds)})`),
     ]);
   }
   body.push(['wall time', ...rows.map((r) => s(r[which].wallMs))]);
@@ -91,7 +92,7 @@ function apiSection(api: ApiRow[]): string[] {
   out.push('#### API calls by operation (local cloud, simulated instances)');
   out.push('');
   out.push(
-    `Deploy of the nodejs-app example (${api[0]?.rounds ?? '?'} command rounds: the steps, the last of which checks the services' health) ` +
+    `Deploy of the nodejs-app example (${api[0] ? rounds(api[0].rounds, 'command round') : '? command rounds'}: the steps, the last of which checks the services' health) ` +
       'to N instances in 1 region (us-west-2) or 3 regions (us-west-2, us-east-1, eu-west-1; N split evenly).',
   );
   out.push('');

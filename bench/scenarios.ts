@@ -6,11 +6,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallRecord } from '../cloud/cloud.ts';
 import { startCloud, type RunningCloud } from '../cloud/server.ts';
-import { stepBatches } from '../src/deliver/deliver.ts';
+import { countRounds } from '../src/deliver/deliver.ts';
+import { secretsKeyScript } from '../src/plan/secrets.ts';
 import type { Plan } from '../src/plan/types.ts';
 import { TAG } from '../src/plan/types.ts';
 import { failureOf, runAction, type ActionRun } from './action.ts';
-import { simulatedStdout } from './agent.ts';
+import { stepsOf } from '../__fixtures__/agent.ts';
+import { simulatedAnswers } from './agent.ts';
 import { writeProbe } from './probe.ts';
 import { tempDir } from './temp.ts';
 import { makeProject, type Payload } from './project.ts';
@@ -46,7 +48,11 @@ export async function newCloud(
   const cloud = await startCloud({
     backend: 'simulated',
     ...(capacity ? { capacity } : {}),
-    simulated: { bootMs: lat.bootMs, commandMs: lat.commandMs, stdout: simulatedStdout() },
+    simulated: {
+      bootMs: lat.bootMs,
+      commandMs: lat.commandMs,
+      answer: simulatedAnswers(lat.commandMs),
+    },
     latency: {
       pendingToRunningMs: lat.pendingMs,
       runningToOnlineMs: lat.onlineMs,
@@ -84,6 +90,8 @@ export interface Scenario {
 export interface CommandSpan {
   id: string;
   comment: string;
+  /** Ids of the steps the command carries (one, or several in a merged command). */
+  steps: string[];
   instances: number;
   requestedAt: number;
   endedAt: number;
@@ -130,12 +138,12 @@ function phase(r: ActionRun, calls: CallRecord[]): PhaseRun {
   };
 }
 
-/** Sequential command rounds the plan makes on each instance: the step batches, the secrets
- * key command, and a service check only when no step checked the services' health. */
+/** Sequential command rounds the plan makes on each instance: the delivery's rounds (steps
+ * merged into one command while they fit, the secrets key ending one), and a service check
+ * only when no step checked the services' health. */
 export function commandRounds(plan: Plan): number {
-  const secrets = plan.steps.some((s) => s.kind === 'secrets') ? 1 : 0;
   const check = plan.services.length > 0 && !plan.steps.some((s) => s.services) ? 1 : 0;
-  return stepBatches(plan.steps).length + secrets + check;
+  return countRounds(plan.steps, secretsKeyScript()) + check;
 }
 
 export async function runScenario(
@@ -181,6 +189,7 @@ export async function runScenario(
       return {
         id: c.id,
         comment: c.comment ?? '',
+        steps: stepsOf(c.parameters.commands?.[0] ?? ''),
         instances: c.invocations.size,
         requestedAt: c.requestedAt.getTime(),
         endedAt: Math.max(c.requestedAt.getTime(), ...ends),
@@ -256,6 +265,12 @@ export function callSpan(c: CallRecord): { start: number; end: number } {
 export function parameterBytes(c: CallRecord): number {
   const p = (c.params as { Parameters?: unknown }).Parameters ?? {};
   return Buffer.byteLength(JSON.stringify(p));
+}
+
+/** The step ids a SendCommand carried, from the cloud's call record. */
+export function sentSteps(c: CallRecord): string[] {
+  const p = c.params as { Parameters?: { commands?: string[] } };
+  return stepsOf(p.Parameters?.commands?.[0] ?? '');
 }
 
 export function commentOf(c: CallRecord): string {

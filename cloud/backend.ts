@@ -133,6 +133,17 @@ export interface SimulatedBackendOptions {
   /** What a successful command prints on standard output, by its script and instance.
    * Default: nothing. */
   stdout?: (script: string, instanceId: string) => string;
+  /** How an instance answers a command, by its script and instance (exit code and output);
+   * undefined falls back to `failCommands` and `stdout`. Default: none. */
+  answer?: (script: string, instanceId: string) => SimulatedAnswer | undefined;
+}
+
+export interface SimulatedAnswer {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** How much longer than commandMs the command takes (past its limit, it is stopped). */
+  afterMs?: number;
 }
 
 export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBackend {
@@ -181,6 +192,18 @@ export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBa
               stderr: '',
               timedOut: finished,
             };
+          }
+          const answer = opts.answer?.(script, req.instanceId);
+          if (answer?.afterMs) {
+            const left = limit - commandMs;
+            const done = await sleep(Math.min(answer.afterMs, left), o.signal);
+            if (!done || answer.afterMs > left) {
+              return { exitCode: STOPPED_EXIT_CODE, stdout: '', stderr: '', timedOut: done };
+            }
+          }
+          if (answer) {
+            const { exitCode, stdout, stderr } = answer;
+            return { exitCode, stdout, stderr, timedOut: false };
           }
           if (opts.failCommands?.test(script)) {
             return { exitCode: 1, stdout: '', stderr: 'simulated failure\n', timedOut: false };

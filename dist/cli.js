@@ -45,8 +45,8 @@ async function runCommand(args, io) {
     annotate: (d) => io.err.write(formatDiagnostic(d) + "\n"),
     info: (m) => io.out.write(m + "\n")
   };
-  const terminal = () => import("./chunks/commands-YAIKGJRT.js");
-  const lifecycle = () => import("./chunks/lifecycle-YZAFYSZJ.js");
+  const terminal = () => import("./chunks/commands-CWY52PZL.js");
+  const lifecycle = () => import("./chunks/lifecycle-NZXJ2BJU.js");
   switch (args.command) {
     case "validate": {
       const { validateCommand } = await import("./chunks/validate-YSRHHXCH.js");
@@ -58,7 +58,7 @@ async function runCommand(args, io) {
       const { deploymentIdFromGit } = await import("./chunks/git-XOUC2ZEH.js");
       const id = args.flags["deployment-id"] ?? await deploymentIdFromGit(args.dir) ?? "";
       const inputs = await inputsOf(args, id, io.env);
-      const { planCommand } = await import("./chunks/plan-732YNC3B.js");
+      const { planCommand } = await import("./chunks/plan-PXGAXAUK.js");
       const quiet = { ...reporter, info: () => void 0 };
       const res = await planCommand(inputs, args.flags.json ? quiet : reporter, io.env);
       if (args.flags.json) {

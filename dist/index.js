@@ -61,7 +61,7 @@ async function run() {
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-732YNC3B.js");
+        const { planCommand } = await import("./chunks/plan-PXGAXAUK.js");
         const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -69,7 +69,7 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-4TE67HP2.js");
+        const { deployCommand } = await import("./chunks/deploy-5SNUO442.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
@@ -79,17 +79,17 @@ async function run() {
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-RJA6ATZQ.js");
+        const { statusCommand } = await import("./chunks/status-4XGPC3WT.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-Z6DLNIAK.js");
+        const { logsAction } = await import("./chunks/logs-MIYB6DOH.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-6IZA35QH.js");
+        const { execAction } = await import("./chunks/exec-M3IXWUXC.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }

@@ -22,6 +22,7 @@ import { Clients } from '../../src/aws/clients.ts';
 import { runCommand, tail } from '../../src/deliver/commands.ts';
 import { deliverSteps, stepBatches, type SecretsSealer } from '../../src/deliver/deliver.ts';
 import { Fleet } from '../../src/deliver/fleet.ts';
+import { answerMerged } from '../../__fixtures__/agent.ts';
 import { memoryLog } from '../../__fixtures__/log.ts';
 import { FAST_POLL, fakeClock, step } from '../../__fixtures__/plan.ts';
 
@@ -30,12 +31,25 @@ const ec2 = mockClient(EC2Client);
 /** Instance states, for failures explained by EC2 (running unless set). */
 const states = new Map<string, string>();
 
-/** A fake Run Command: every command finishes at once; `exit` decides each instance's code. */
+const FAILED_OUTPUT = Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+
+/** A fake Run Command: every command finishes at once; `exit` decides each instance's code,
+ * for each step of a command that carries several (framed by markers, as on an instance). */
 function fakeRunCommand(
   exit: (instanceId: string, input: SendCommandCommandInput) => number = () => 0,
 ) {
   const commands = new Map<string, SendCommandCommandInput>();
   const order: string[] = [];
+  const answer = (InstanceId: string, cmd: SendCommandCommandInput) => {
+    const script = cmd.Parameters?.commands?.[0] ?? '';
+    const one = (body: string) => {
+      const exitCode = exit(InstanceId, { ...cmd, Parameters: { commands: [body] } });
+      return exitCode === 0
+        ? { exitCode, stdout: `out of ${InstanceId}`, stderr: '' }
+        : { exitCode, stdout: FAILED_OUTPUT, stderr: `boom on ${InstanceId}\n` };
+    };
+    return answerMerged(script, one) ?? one(script);
+  };
   ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
     const id = `cmd-${commands.size + 1}`;
     commands.set(id, input);
@@ -53,22 +67,26 @@ function fakeRunCommand(
       const page = ids.slice(start, start + 30);
       return {
         CommandInvocations: page.map((InstanceId) => {
-          const code = exit(InstanceId, cmd as SendCommandCommandInput);
+          const r = answer(InstanceId, cmd as SendCommandCommandInput);
           return {
             InstanceId,
-            Status: code === 0 ? 'Success' : 'Failed',
-            CommandPlugins: [{ ResponseCode: code, Output: `out of ${InstanceId}` }],
+            Status: r.exitCode === 0 ? 'Success' : 'Failed',
+            CommandPlugins: [{ ResponseCode: r.exitCode, Output: r.stdout.slice(0, 2500) }],
           };
         }),
         ...(start + 30 < ids.length ? { NextToken: 'more' } : {}),
       };
     });
-  ssm.on(GetCommandInvocationCommand).callsFake(async (input) => ({
-    Status: 'Failed',
-    ResponseCode: 3,
-    StandardOutputContent: Array.from({ length: 100 }, (_, i) => `line ${i + 1}`).join('\n') + '\n',
-    StandardErrorContent: `boom on ${input.InstanceId}\n`,
-  }));
+  ssm.on(GetCommandInvocationCommand).callsFake(async (input) => {
+    const cmd = commands.get(input.CommandId ?? '') as SendCommandCommandInput;
+    const r = answer(input.InstanceId ?? '', cmd);
+    return {
+      Status: r.exitCode === 0 ? 'Success' : 'Failed',
+      ResponseCode: r.exitCode,
+      StandardOutputContent: r.stdout,
+      StandardErrorContent: r.stderr,
+    };
+  });
   return { commands, order };
 }
 
@@ -262,7 +280,13 @@ test('a failing instance drops out with step, status, exit code and output tail 
 test('fewer healthy instances than min-healthy: no further step is sent', async () => {
   const { commands } = fakeRunCommand((id) => (id === 'i-00000000' ? 1 : 0));
   const fleet = fleetOf(2);
-  await deliverSteps(dctx(), fleet, [step('01'), step('02')], 2);
+  // 02a and 02b run in parallel, so they would be commands of their own after 01's.
+  await deliverSteps(
+    dctx(),
+    fleet,
+    [step('01'), step('02a', { parallelGroup: 'g' }), step('02b', { parallelGroup: 'g' })],
+    2,
+  );
   assert.equal(commands.size, 1);
   assert.equal(fleet.healthy().length, 1);
 });
@@ -364,4 +388,63 @@ test('a command failing because the instance was reclaimed is reported as a spot
     ec2.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input.InstanceIds),
     [['i-00000001']],
   );
+});
+
+test('with secrets, two rounds: the keys after the steps before and the uploads, then the sealed secrets with the rest', async () => {
+  const pem = (id: string) => `-----BEGIN PUBLIC KEY-----\nKEY${id}\n-----END PUBLIC KEY-----`;
+  const commands: SendCommandCommandInput[] = [];
+  const answer = (id: string, cmd: SendCommandCommandInput | undefined) =>
+    answerMerged(cmd?.Parameters?.commands?.[0] ?? '', (body) => ({
+      exitCode: 0,
+      stdout: body === 'print-key' ? pem(id) : 'noise',
+      stderr: '',
+    }));
+  ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
+    commands.push(input);
+    return { Command: { CommandId: `cmd-${commands.length}` } };
+  });
+  ssm
+    .on(ListCommandInvocationsCommand)
+    .callsFake(async (input: ListCommandInvocationsCommandInput) => {
+      const cmd = commands[Number(input.CommandId?.slice(4)) - 1];
+      return {
+        CommandInvocations: (cmd?.InstanceIds ?? []).map((InstanceId) => ({
+          InstanceId,
+          Status: 'Success',
+          CommandPlugins: [{ ResponseCode: 0, Output: answer(InstanceId, cmd)?.stdout ?? '' }],
+        })),
+      };
+    });
+  const sealer: SecretsSealer = {
+    keyScript: () => 'print-key',
+    seal: (keys) => ({
+      commands: [
+        { script: `install ${keys.map((k) => k.split('\n')[1]).join(',')}`, keys: [0, 1] },
+      ],
+      unreadable: [],
+    }),
+  };
+  const steps = [
+    step('01-prepare', { kind: 'prepare' }),
+    step('02-secrets', { kind: 'secrets', script: '' }),
+    step('03-upload', { kind: 'upload', parallelGroup: '03-upload' }),
+    step('04-script'),
+    step('05-services', { kind: 'services' }),
+  ];
+  const outcomes = await deliverSteps(dctx(memoryLog(), sealer, { A: 'b' }), fleetOf(2), steps, 2);
+  const runs = (c: SendCommandCommandInput | undefined) =>
+    [...(c?.Parameters?.commands?.[0] ?? '').matchAll(/^_spot_step (\S+) /gm)].map((m) => m[1]);
+  assert.equal(commands.length, 2, 'one command per round for both instances');
+  assert.deepEqual(runs(commands[0]), ['01-prepare', '03-upload', '02-secrets']);
+  assert.deepEqual(runs(commands[1]), ['02-secrets', '04-script', '05-services']);
+  assert.match(
+    commands[1]?.Parameters?.commands?.[0] ?? '',
+    /^install KEYi-00000000,KEYi-00000001$/m,
+  );
+  // no step was repeated, and the report lists them in the plan's order
+  assert.deepEqual(
+    outcomes.map((o) => [o.step.id, o.instances, o.failed.length]),
+    steps.map((s) => [s.id, 2, 0]),
+  );
+  assert.equal(ssm.commandCalls(GetCommandInvocationCommand).length, 0, 'the keys were listed');
 });

@@ -249,8 +249,8 @@ test("a services step that checked every service's health is their verification:
   assert.equal(fake.live().length, 1, 'the instance that failed its services step is terminated');
   assert.equal(
     fake.calls.filter((c) => c === 'SendCommand').length,
-    2,
-    'two steps, and no service-check command',
+    1,
+    'both steps in one command, and no service-check command',
   );
   assert.match(log.text(), /i-\w+ \(us-east-1\): web active, worker active \(step 02-services\)/);
 

@@ -151,14 +151,15 @@ test(
     const r = await deploy(cloud, runId, app.dir, 'cancel', {
       onSpawn: (child) => {
         const timer = setInterval(() => {
-          // Cancel once the long script's command is on its way to the instance.
+          // Cancel once the command that carries the long script is on its way to the instance.
           const started = cloud
             .calls()
             .slice(from)
             .some(
               (c) =>
                 c.operation === 'SendCommand' &&
-                String((c.params as { Comment?: string }).Comment).includes('script-setup'),
+                !c.error &&
+                /_spot_step \d+-script-setup /.test(JSON.stringify(c.params)),
             );
           if (started && !sent) {
             sent = true;

@@ -9,6 +9,7 @@ import type { InstanceRecord } from '../../src/report/outputs.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import {
   action,
+  commandRounds,
   containerAlive,
   eventually,
   explain,
@@ -91,9 +92,11 @@ test(
       assert.ok(!text.includes(secret), `the secret is in the ${where}`);
     }
 
-    // One SendCommand per step (one region, one instance), results followed per command.
-    // SSM may refuse a just-registered agent for a moment (the cloud's registration lag); those
-    // refusals are retried and are not commands, so only accepted sends are counted.
+    // Two command rounds: prepare, the instance's key and the uploads in one command; the
+    // sealed secrets, the script and the services (whose health check is the service
+    // verification) in the next: the runner seals to the key in between. SSM may refuse a
+    // just-registered agent for a moment (the cloud's registration lag); those refusals are
+    // retried and are not commands, so only accepted sends are counted.
     const sends = cloud.calls().filter((c) => c.service === 'ssm' && c.operation === 'SendCommand');
     const calls = sends.filter((c) => !c.error);
     assert.deepEqual(
@@ -103,10 +106,29 @@ test(
       [],
       'the only refusal is the registration race',
     );
-    const steps = [...deployed.stdout.matchAll(/^::group::Step /gm)].length;
-    // The secrets step sends one command for the keys and one with the sealed secrets; the
-    // services step's health check is the service verification (no separate check is sent).
-    assert.equal(calls.length, steps + 1, 'one per step, two for secrets');
+    assert.equal(calls.length, 2, 'one command per round');
+    const rounds = commandRounds(cloud.calls()).get(ids[0] ?? '') ?? [];
+    // the secrets step's log group shows twice: its keys, then its sealed secrets; in the
+    // plan's order (ids sort so)
+    const steps = [
+      ...new Set([...deployed.stdout.matchAll(/^::group::Step (\S+):/gm)].map((m) => m[1] ?? '')),
+    ].sort();
+    const secretsStep = steps.find((s) => /^\d+-secrets$/.test(s ?? ''));
+    assert.ok(secretsStep, steps.join(' '));
+    // the uploads travel before the key (they need no secrets), the rest after the secrets
+    const after = steps.slice(steps.indexOf(secretsStep) + 1);
+    const uploads = after.filter((s) => /^\d+-upload/.test(s ?? ''));
+    assert.deepEqual(
+      rounds,
+      [
+        [[...steps.slice(0, steps.indexOf(secretsStep)), ...uploads, 'secrets-key']],
+        [['secrets', ...after.filter((s) => !uploads.includes(s))]],
+      ],
+      'every step in one of the two commands',
+    );
+    assert.match(steps.at(-1) ?? '', /^\d+-services$/);
+    assert.match(steps[0] ?? '', /^\d+-prepare$/);
+    assert.ok(steps.some((s) => /^\d+-upload/.test(s ?? '')));
     assert.match(deployed.stdout, /i-\w+ \(us-west-2\): site active \(step \d+-services\)/);
     assert.equal(
       cloud.calls().filter((c) => c.operation === 'GetCommandInvocation').length,

@@ -37,14 +37,13 @@ interface Scenario {
 }
 
 const sent = (cloud: RunningCloud, operation: string, comment = '') =>
-  cloud
-    .calls()
-    .some(
-      (c) =>
-        c.operation === operation &&
-        !c.error &&
-        String((c.params as { Comment?: string }).Comment ?? '').includes(comment),
-    );
+  cloud.calls().some(
+    (c) =>
+      c.operation === operation &&
+      !c.error &&
+      // a step's id is in the comment or script of the command that carries it
+      JSON.stringify(c.params).includes(comment),
+  );
 
 const SCENARIOS: Scenario[] = [
   {

@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCloud, type RunningCloud } from '../../cloud/server.ts';
 import type { InstanceRecord } from '../../src/report/outputs.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { simulatedAgent } from '../../__fixtures__/agent.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { action, explain, instancesOfRun, newRunId } from '../../__fixtures__/e2e.ts';
 import { gatedProxy } from '../workflows/support.ts';
@@ -23,15 +25,27 @@ async function reclaim(cloud: RunningCloud, nth: number): Promise<string> {
   return inst.id;
 }
 
+/** The SendCommand (request body) of the command that carries the script step. */
 const isSetupCommand = (body: string) =>
-  body.includes('"DocumentName":"AWS-RunShellScript"') && /"Comment":"[^"]*script-setup/.test(body);
+  body.includes('"DocumentName":"AWS-RunShellScript"') && /_spot_step \d+-script-setup /.test(body);
+/** The same, from the cloud's call log. */
+const carriesSetup = (params: unknown) => isSetupCommand(JSON.stringify(params));
+
+/** A public key the simulated instances print for the secrets key command. */
+const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .publicKey.export({ type: 'spki', format: 'pem' })
+  .toString();
 
 test(
-  'one of three reclaimed between two delivery steps: min-healthy 2 deploys the other two',
+  'one of three reclaimed between two command rounds: min-healthy 2 deploys the other two',
   { timeout: 120_000 },
   async () => {
-    const cloud = await startCloud(simulated());
-    // Every SSM call goes through a proxy that holds the script step's SendCommand until the
+    // With a secret, delivery takes two rounds: the instances' keys, then the sealed secrets
+    // with the steps after them (the script step among them).
+    const cloud = await startCloud(
+      simulated({ simulated: { answer: simulatedAgent({ keyOf: () => PEM }) } }),
+    );
+    // Every SSM call goes through a proxy that holds the second round's SendCommand until the
     // second instance has been reclaimed: the command then names an instance EC2 took back.
     let reclaimed: string | undefined;
     const proxy = await gatedProxy(cloud.url, (body) => {
@@ -52,6 +66,7 @@ test(
           'deployment-id': deploymentId,
           'online-timeout': '60s',
           'min-healthy': '2',
+          secrets: 'DB_PASSWORD=between-rounds\n',
         },
         env: { AWS_ENDPOINT_URL_SSM: proxy.url },
       });
@@ -65,18 +80,14 @@ test(
       assert.match(
         r.summary,
         new RegExp(
-          `${reclaimed}[^\\n]*step \\d+-script-setup: spot interruption: EC2 reclaimed the instance \\([^)]*Server\\.SpotInstanceTermination`,
+          // the first step of the command it could not get: the sealed secrets
+          `${reclaimed}[^\\n]*step \\d+-secrets: spot interruption: EC2 reclaimed the instance \\([^)]*Server\\.SpotInstanceTermination`,
         ),
       );
       // The other two got the script step, from a command of their own.
       const setup = cloud
         .calls()
-        .filter(
-          (c) =>
-            c.operation === 'SendCommand' &&
-            !c.error &&
-            String((c.params as { Comment?: string }).Comment).includes('script-setup'),
-        )
+        .filter((c) => c.operation === 'SendCommand' && !c.error && carriesSetup(c.params))
         .flatMap((c) => (c.params as { InstanceIds: string[] }).InstanceIds);
       assert.deepEqual(setup.sort(), healthy.map((x) => x.id).sort());
       await assertExactlyAlive(
@@ -113,12 +124,7 @@ test(
           watch(child, () => {
             const sent = cloud
               .calls()
-              .some(
-                (c) =>
-                  c.operation === 'SendCommand' &&
-                  !c.error &&
-                  String((c.params as { Comment?: string }).Comment).includes('script-setup'),
-              );
+              .some((c) => c.operation === 'SendCommand' && !c.error && carriesSetup(c.params));
             if (sent) void reclaim(cloud, 2).then((id) => (reclaimed = id));
             return sent;
           }),
@@ -130,7 +136,8 @@ test(
       assert.match(
         err,
         new RegExp(
-          `${reclaimed} \\(us-west-2, t3\\.micro\\): step \\d+-script-setup: spot interruption: EC2 reclaimed the instance \\((shutting-down|terminated), Server\\.SpotInstanceTermination[^)]*\\); the command: Failed`,
+          // every step travels in one command, none of which reported its end: the first is named
+          `${reclaimed} \\(us-west-2, t3\\.micro\\): step \\d+-prepare: spot interruption: EC2 reclaimed the instance \\((shutting-down|terminated), Server\\.SpotInstanceTermination[^)]*\\); the command: Failed`,
         ),
       );
       assert.equal(instancesOfRun(cloud, runId).length, 2);

@@ -1,7 +1,7 @@
 // Faults in what runs on the instances, on real containers (the point is what the script does
 // there): a script that fails on one instance only, and a script that hangs past its timeout.
 // Each asserts the outcome, what the user reads, and what is left in the cloud. (A command
-// SSM itself times out is in slow.test.ts.)
+// step that hangs past its own timeout is in slow.test.ts.)
 // (__tests__/deploy/e2e-failures.test.ts covers a script failing on a single instance.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import type { InstanceRecord } from '../../src/report/outputs.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import {
   action,
+  commandRounds,
   containerAlive,
   explain,
   inContainer,
@@ -95,6 +96,20 @@ describe('faults in what runs on the instances', { concurrency: true }, () => {
           r.summary,
           new RegExp(`${planted}[^\\n]*unhealthy: step \\d+-script-setup: Failed, exit code 1`),
         );
+        // The script ran in the one command that carried every step, prepare to services;
+        // the marker lines that frame each step there are read by the action, not shown, and
+        // the steps after the failing one did not run: only the other instance ran services.
+        const rounds = commandRounds(cloud.calls()).get(planted) ?? [];
+        assert.equal(rounds.length, 1, JSON.stringify(rounds));
+        const carried = rounds[0]?.[0] ?? [];
+        assert.match(carried[0] ?? '', /^\d+-prepare$/);
+        assert.ok(
+          carried.some((id) => /^\d+-script-setup$/.test(id)),
+          carried.join(' '),
+        );
+        assert.match(carried.at(-1) ?? '', /^\d+-services$/);
+        assert.doesNotMatch(r.stdout, /\[spot-deployer [0-9a-f]{12}\]/);
+        assert.match(r.stdout, /\d+-services us-west-2: 1\/1 succeeded/);
         // The other instance ran the script and serves.
         const [good] = instancesOfRun(cloud, runId).filter((i) => i.id !== planted);
         assert.ok(good);
@@ -136,17 +151,25 @@ describe('faults in what runs on the instances', { concurrency: true }, () => {
         assert.match(r.stdout, /script setup timed out after 3 s/);
         assert.match(r.stdout, /starting the long job/);
         assert.doesNotMatch(r.stdout, /never printed/);
-        // The command ended on the instance (the script was killed), not at SSM's deadline.
+        // The command ended on the instance (the script was killed), not at SSM's deadline:
+        // the step runs under its own timeout (63 s) inside the command that carries it, whose
+        // executionTimeout is its steps' timeouts, 10 s of kill grace each, and a minute.
         const setup = cloud
           .calls()
-          .find(
+          .map(
             (c) =>
-              c.operation === 'SendCommand' &&
-              String((c.params as { Comment?: string }).Comment).includes('script-setup'),
-          );
-        const params = (setup?.params as { Parameters?: { executionTimeout?: string[] } })
-          ?.Parameters;
-        assert.deepEqual(params?.executionTimeout, ['63']);
+              c.params as { Parameters?: { commands?: string[]; executionTimeout?: string[] } },
+          )
+          .find((p) => /^_spot_step \d+-script-setup /m.test(p.Parameters?.commands?.[0] ?? ''));
+        const script = setup?.Parameters?.commands?.[0] ?? '';
+        assert.match(script, /^_spot_step \d+-script-setup 63 0 \|\| exit \$\?$/m);
+        const timeouts = [...script.matchAll(/^_spot_step \S+ (\d+) [01] /gm)].map((m) =>
+          Number(m[1]),
+        );
+        assert.ok(timeouts.length > 1, 'the script travels with other steps');
+        assert.deepEqual(setup?.Parameters?.executionTimeout, [
+          String(timeouts.reduce((n, t) => n + t + 10, 60)),
+        ]);
         assert.match(r.stdout, /terminated 1 instance of this run/);
         await assertNothingOfRun(cloud, runId);
         await postStep(cloud, runId, r);

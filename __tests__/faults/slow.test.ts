@@ -10,11 +10,13 @@
 // ("DescribeInstances failed: RequestLimitExceeded"). Its first 200 decisions hold no longer
 // run, so with 10 attempts per call the outcome does not depend on how calls interleave.
 //
-// A command SSM itself times out (its agent never ends it): the deploy fails naming it.
+// A step that hangs until its own timeout stops it, in the command that carries every step:
+// the deploy fails naming it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCloud } from '../../cloud/server.ts';
 import type { CallRecord } from '../../cloud/cloud.ts';
+import { simulatedAgent } from '../../__fixtures__/agent.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { action, explain, newRunId } from '../../__fixtures__/e2e.ts';
 import {
@@ -106,12 +108,17 @@ describe('faults that take their time', { concurrency: true }, () => {
   );
 
   test(
-    "a command SSM times out (the agent never ends it): the deploy fails naming SSM's timeout",
+    'a step that hangs past its own timeout inside a command of several: the deploy fails naming it',
     { timeout: 240_000 },
     async () => {
-      // The agent never ends the command that runs the script (the one with its 1 s
-      // timeout): SSM ends it at its executionTimeout, 61 s.
-      const cloud = await startCloud(simulated({ hangCommands: /timeout --kill-after=10 1 / }));
+      // The script step hangs on the instance (the agent answers only when its own timeout,
+      // 61 s, has stopped it): it runs in the command that carries every step, under its own
+      // `timeout`, so it ends there, long before SSM's executionTimeout of the whole command.
+      const cloud = await startCloud(
+        simulated({
+          simulated: { answer: simulatedAgent({ hang: /timeout --kill-after=10 1 / }) },
+        }),
+      );
       try {
         const app = await makeApp();
         setScriptTimeout(app.dir, 1);
@@ -121,19 +128,28 @@ describe('faults that take their time', { concurrency: true }, () => {
           inputs: {
             command: 'deploy',
             path: app.dir,
-            'deployment-id': `faults/ssm-timeout-${runId}`,
+            'deployment-id': `faults/step-timeout-${runId}`,
             'online-timeout': '60s',
           },
         });
         assert.equal(r.code, 1, explain(r));
         assert.match(
           r.errors.join('\n'),
-          /^deploy failed: delivery: 0 of 1 instance healthy, 1 needed \(min-healthy\):\n {2}i-[0-9a-f]+ \(us-west-2, t3\.micro\): step \d+-script-setup: TimedOut, exit code 137 \(ExecutionTimedOut\)$/,
+          /^deploy failed: delivery: 0 of 1 instance healthy, 1 needed \(min-healthy\):\n {2}i-[0-9a-f]+ \(us-west-2, t3\.micro\): step \d+-script-setup: Failed, exit code 124 \(the step ran past its 61 s timeout and was stopped\)$/,
         );
         assert.match(
           r.stdout,
-          /::group::✗ \d+-script-setup failed on i-[0-9a-f]+ \(us-west-2\): TimedOut, exit code 137 \(ExecutionTimedOut\)/,
+          /::group::✗ \d+-script-setup failed on i-[0-9a-f]+ \(us-west-2\): Failed, exit code 124 \(the step ran past its 61 s timeout and was stopped\)/,
         );
+        const sent = cloud
+          .calls()
+          .filter((c) => c.operation === 'SendCommand' && !c.error)
+          .map(
+            (c) => c.params as { Parameters: { commands: string[]; executionTimeout: string[] } },
+          );
+        assert.equal(sent.length, 1, 'every step in one command');
+        assert.match(sent[0]?.Parameters.commands[0] ?? '', /^_spot_step \d+-script-setup 61 0 /m);
+        assert.ok(Number(sent[0]?.Parameters.executionTimeout[0]) > 61 + 600);
         assert.match(r.stdout, /terminated 1 instance of this run/);
         await assertNothingOfRun(cloud, runId);
         await postStep(cloud, runId, r);

@@ -12,6 +12,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningCloud } from '../../cloud/server.ts';
+import { simulatedAgent } from '../../__fixtures__/agent.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { action, explain, newRunId } from '../../__fixtures__/e2e.ts';
 import { TAG } from '../../src/plan/types.ts';
@@ -45,15 +46,7 @@ before(async () => {
   const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   cloud = await simulatedCloud({
-    simulated: {
-      failCommands: /name=failing-setup/,
-      stdout: (script) =>
-        script.includes('spot-deployer secrets-key')
-          ? pem
-          : script.includes('systemctl is-active')
-            ? 'site=active\n'
-            : '',
-    },
+    simulated: { answer: simulatedAgent({ fail: /name=failing-setup/, keyOf: () => pem }) },
   });
 });
 after(async () => {

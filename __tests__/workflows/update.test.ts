@@ -10,6 +10,7 @@ import { executeDeploy } from '../../src/commands/deploy.ts';
 import { InstanceRegistry } from '../../src/launch/registry.ts';
 import { TAG } from '../../src/plan/types.ts';
 import type { InstanceRecord } from '../../src/report/outputs.ts';
+import { simulatedAgent } from '../../__fixtures__/agent.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { action, explain, newRunId } from '../../__fixtures__/e2e.ts';
 import { fakeAws } from '../../__fixtures__/fake-aws.ts';
@@ -21,7 +22,9 @@ test(
   'a failing update leaves the instances, their digest and no mark; the fixed push updates them',
   { timeout: 180_000 },
   async () => {
-    const cloud = await simulatedCloud({ simulated: { failCommands: /name=broken-setup/ } });
+    const cloud = await simulatedCloud({
+      simulated: { answer: simulatedAgent({ fail: /name=broken-setup/ }) },
+    });
     try {
       const app = await makeApp({ total: 2 });
       const inputs = {

@@ -1,6 +1,8 @@
-// Runs the plan's remote steps in order on the healthy instances: steps that share a
-// parallelGroup run concurrently, every step runs in all regions at once, and an instance
-// whose step fails drops out (its step, status, exit code and output tail are logged).
+// Runs the plan's remote steps in order on the healthy instances, in command rounds
+// (rounds.ts): consecutive steps in one command while they fit, steps that share a
+// parallelGroup in parallel commands; every round runs in all regions at once, and an
+// instance whose step fails drops out (its step, status, exit code and output tail are
+// logged).
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -14,11 +16,26 @@ import {
   runCommand,
   SEND_BATCH,
   statusMeaning,
+  tail,
   type CommandContext,
   type InvocationResult,
 } from './commands.ts';
 import type { Fleet, Member } from './fleet.ts';
+import {
+  ALL_LINES,
+  fits,
+  mergedScript,
+  mergedTimeout,
+  newNonce,
+  readMerged,
+  readPlain,
+  type Part,
+  type PartResult,
+  type StepFailure,
+} from './rounds.ts';
 import { describeInstances, goneReason, GONE, observe } from './wait.ts';
+
+export type { StepFailure } from './rounds.ts';
 
 /** How secrets reach an instance without ever being in a command in clear (src/plan/secrets.ts). */
 export interface SecretsSealer {
@@ -43,12 +60,6 @@ export interface DeliverContext {
   deploymentId: string;
   secrets: Record<string, string>;
   sealer?: SecretsSealer;
-}
-
-export interface StepFailure {
-  instanceId: string;
-  region: string;
-  result: InvocationResult;
 }
 
 export interface StepOutcome {
@@ -92,82 +103,6 @@ function commandContext(ctx: DeliverContext, region: string): CommandContext {
 
 const PEM = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/;
 
-/** The secrets step: one batched command collects every instance's public key, then one
- * command per SEND_BATCH instances carries the secrets, sealed once, with the key that opens
- * them wrapped to each instance's own public key. */
-async function runSecretsStep(
-  ctx: DeliverContext,
-  step: RemoteStep,
-  region: string,
-  ids: string[],
-): Promise<Map<string, InvocationResult>> {
-  const sealer = ctx.sealer;
-  if (!sealer) throw new Error('a secrets step needs a sealer');
-  const cctx = commandContext(ctx, region);
-  const comment = `spot-deployer ${step.id} key ${ctx.deploymentId}`;
-  const keys = await runCommand(cctx, ids, {
-    script: sealer.keyScript(),
-    timeoutSeconds: Math.min(step.timeoutSeconds, 120),
-    comment,
-  });
-  const out = new Map<string, InvocationResult>();
-  const ready = await mapLimit(ids, 10, async (id) => {
-    const r = keys.get(id);
-    if (!r || r.status !== 'Success') {
-      out.set(
-        id,
-        r ?? { instanceId: id, status: 'Failed', statusDetails: 'no result for the key command' },
-      );
-      return undefined;
-    }
-    let pem = PEM.exec(r.output ?? '')?.[0];
-    if (!pem) {
-      // The listing holds only the start of the output; read all of it.
-      const full = await failureDetail(cctx, r, 10_000);
-      pem = PEM.exec(full.stdoutTail)?.[0];
-    }
-    if (!pem) {
-      out.set(id, {
-        ...r,
-        status: 'Failed',
-        statusDetails: 'the key command printed no public key',
-      });
-      return undefined;
-    }
-    return { id, pem };
-  });
-  const holders = ready.filter((x) => x !== undefined);
-  if (holders.length === 0) return out;
-  const { commands, unreadable } = await sealer.seal(
-    holders.map((h) => h.pem),
-    ctx.secrets,
-    SEND_BATCH,
-  );
-  for (const i of unreadable) {
-    const h = holders[i];
-    const r = h ? keys.get(h.id) : undefined;
-    if (h && r) {
-      out.set(h.id, {
-        ...r,
-        status: 'Failed',
-        statusDetails: 'the key command printed a public key that cannot be read',
-      });
-    }
-  }
-  await mapLimit(commands, 10, async ({ script, keys: which }) => {
-    const batch = which.map((i) => holders[i]?.id).filter((id) => id !== undefined);
-    const res = await runCommand(cctx, batch, {
-      script,
-      timeoutSeconds: step.timeoutSeconds,
-      comment: `spot-deployer ${step.id} ${ctx.deploymentId}`,
-    });
-    for (const id of batch) {
-      out.set(id, res.get(id) ?? { instanceId: id, status: 'Failed', statusDetails: 'no result' });
-    }
-  });
-  return out;
-}
-
 async function runStep(
   ctx: DeliverContext,
   step: RemoteStep,
@@ -177,14 +112,11 @@ async function runStep(
   const failed: StepFailure[] = [];
   await Promise.all(
     [...byRegion(members)].map(async ([region, ids]) => {
-      const results =
-        step.kind === 'secrets'
-          ? await runSecretsStep(ctx, step, region, ids)
-          : await runCommand(commandContext(ctx, region), ids, {
-              script: step.script,
-              timeoutSeconds: step.timeoutSeconds,
-              comment: `spot-deployer ${step.id} ${ctx.deploymentId}`,
-            });
+      const results = await runCommand(commandContext(ctx, region), ids, {
+        script: step.script,
+        timeoutSeconds: step.timeoutSeconds,
+        comment: `spot-deployer ${step.id} ${ctx.deploymentId}`,
+      });
       let ok = 0;
       for (const id of ids) {
         const r = results.get(id) ?? {
@@ -208,7 +140,7 @@ export async function logFailures(
   failures: readonly StepFailure[],
 ): Promise<void> {
   for (const f of failures) {
-    const detail = await failureDetail(commandContext(ctx, f.region), f.result);
+    const detail = f.detail ?? (await failureDetail(commandContext(ctx, f.region), f.result));
     await ctx.log.group(
       `✗ ${stepId} failed on ${f.instanceId} (${f.region}): ${describeResult({ ...f.result, ...(detail.responseCode !== undefined ? { responseCode: detail.responseCode } : {}) })}`,
       async () => {
@@ -254,8 +186,251 @@ async function explainGone(
   );
 }
 
+/** Runs parts as one command on instances of a region (a lone part as its own script). */
+async function runParts(
+  ctx: DeliverContext,
+  region: string,
+  ids: readonly string[],
+  parts: readonly Part[],
+): Promise<Map<string, PartResult[]>> {
+  const cctx = commandContext(ctx, region);
+  const lone = parts.length === 1 ? parts[0] : undefined;
+  const nonce = newNonce();
+  const spec = lone
+    ? { script: lone.script, timeoutSeconds: lone.timeoutSeconds }
+    : { script: mergedScript(parts, nonce), timeoutSeconds: mergedTimeout(parts) };
+  const first = parts[0]?.step.id ?? '';
+  const last = parts.at(-1)?.step.id ?? '';
+  const what = first === last ? first : `${first}..${last}`;
+  const results = await runCommand(cctx, ids, {
+    ...spec,
+    comment: `spot-deployer ${what} ${ctx.deploymentId}`,
+  });
+  const out = new Map<string, PartResult[]>();
+  await mapLimit([...ids], 10, async (id) => {
+    const r = results.get(id) ?? { instanceId: id, status: 'Failed', statusDetails: 'no result' };
+    if (!lone) out.set(id, await readMerged(cctx, r, parts, nonce, region));
+    else if (lone.show && r.status === 'Success' && !PEM.test(r.output ?? '')) {
+      // The listing holds only the start of the output; read all of it.
+      const full = await failureDetail(cctx, r, ALL_LINES);
+      out.set(id, readPlain({ ...r, output: full.stdoutTail }, region));
+    } else out.set(id, readPlain(r, region));
+  });
+  return out;
+}
+
+const stepPart = (step: RemoteStep): Part => ({
+  step,
+  script: step.script,
+  timeoutSeconds: step.timeoutSeconds,
+});
+
+/** The secrets step's first half: the instance's key pair, made once, its public half printed. */
+function keyPartOf(step: RemoteStep, keyScript: string): Part {
+  if (!keyScript) throw new Error('a secrets step needs a sealer');
+  return {
+    step,
+    script: keyScript,
+    timeoutSeconds: Math.min(step.timeoutSeconds, 120),
+    show: true,
+  };
+}
+
+/** The secrets step's second half: the sealed secrets for the instances of `ids`. */
+interface Sealed {
+  ids: string[];
+  script: string;
+}
+
+interface PendingSecrets {
+  step: RemoteStep;
+  byRegion: Map<string, Sealed[]>;
+}
+
+const installPart = (step: RemoteStep, script: string): Part => ({
+  step,
+  script,
+  timeoutSeconds: step.timeoutSeconds,
+});
+
+const keyFailure = (id: string, region: string, statusDetails: string, output = '') => ({
+  ran: true,
+  ok: false,
+  failure: {
+    instanceId: id,
+    region,
+    result: { instanceId: id, status: 'Failed', statusDetails },
+    detail: { stdoutTail: tail(output), stderrTail: '', statusDetails },
+  },
+});
+
+/** Seals the secrets once for the region's instances whose key part (index k) printed a key;
+ * those without a readable key fail the secrets step. */
+async function sealRegion(
+  ctx: DeliverContext,
+  region: string,
+  results: Map<string, PartResult[]>,
+  k: number,
+): Promise<Sealed[]> {
+  const sealer = ctx.sealer;
+  if (!sealer) throw new Error('a secrets step needs a sealer');
+  const holders: Array<{ id: string; pem: string }> = [];
+  for (const [id, res] of results) {
+    const key = res[k];
+    if (!key?.ok) continue;
+    const pem = PEM.exec(key.output ?? '')?.[0];
+    if (pem) holders.push({ id, pem });
+    else res[k] = keyFailure(id, region, 'the key command printed no public key', key.output ?? '');
+  }
+  if (holders.length === 0) return [];
+  const { commands, unreadable } = await sealer.seal(
+    holders.map((h) => h.pem),
+    ctx.secrets,
+    SEND_BATCH,
+  );
+  for (const i of unreadable) {
+    const h = holders[i];
+    const res = h ? results.get(h.id) : undefined;
+    if (h && res) {
+      res[k] = keyFailure(h.id, region, 'the key command printed a public key that cannot be read');
+    }
+  }
+  return commands.map(({ script, keys }) => ({
+    script,
+    ids: keys.map((i) => holders[i]?.id).filter((id) => id !== undefined),
+  }));
+}
+
+/** The steps of a parallel batch (upload carriers): a command each, all at once. */
+async function runParallel(
+  ctx: DeliverContext,
+  fleet: Fleet,
+  batch: readonly RemoteStep[],
+  members: Member[],
+  outcomes: StepOutcome[],
+): Promise<void> {
+  const results = await ctx.log.group(
+    `Steps ${batch.map((s) => s.id).join(', ')} in parallel (${members.length} instance${members.length === 1 ? '' : 's'})`,
+    () => Promise.all(batch.map((s) => runStep(ctx, s, members))),
+  );
+  for (const o of results) await record(ctx, fleet, o, outcomes);
+}
+
+/** Keeps a step's outcome (the second half of the secrets step adds to its first), drops its
+ * failed instances out of the fleet and logs why. */
+async function record(
+  ctx: DeliverContext,
+  fleet: Fleet,
+  o: StepOutcome,
+  outcomes: StepOutcome[],
+): Promise<void> {
+  const earlier = outcomes.find((x) => x.step === o.step);
+  if (earlier) {
+    earlier.ms += o.ms;
+    earlier.failed.push(...o.failed);
+  } else outcomes.push(o);
+  for (const f of o.failed) fleet.fail(f.instanceId, `step ${o.step.id}`, describeResult(f.result));
+  if (o.failed.length > 0) {
+    await explainGone(ctx, fleet, o.failed);
+    await logFailures(ctx, o.step.id, o.failed);
+  }
+}
+
+interface RegionRound {
+  region: string;
+  results: Map<string, PartResult[]>;
+}
+
+/** One round: in each region one command (per 50 instances, or per sealed secrets command)
+ * carries every part. Returns the sealed secrets when the round ends with a key part. */
+async function runRound(
+  ctx: DeliverContext,
+  fleet: Fleet,
+  members: Member[],
+  parts: readonly Part[],
+  pending: PendingSecrets | undefined,
+  outcomes: StepOutcome[],
+): Promise<PendingSecrets | undefined> {
+  const all = pending ? [installPart(pending.step, ''), ...parts] : [...parts];
+  const started = ctx.clock.now();
+  const n = members.length;
+  if (all.length > 1) {
+    ctx.log.info(
+      `Steps ${all.map((p) => p.step.id).join(', ')} in one command (${n} instance${n === 1 ? '' : 's'})`,
+    );
+  }
+  const sealed = new Map<string, Sealed[]>();
+  const last = all.at(-1);
+  const keyAt = last?.show && last.step.kind === 'secrets' ? all.length - 1 : -1;
+  const regions: RegionRound[] = await Promise.all(
+    [...byRegion(members)].map(async ([region, ids]) => {
+      const commands = pending
+        ? (pending.byRegion.get(region) ?? [])
+            .map((s) => ({
+              ids: s.ids.filter((id) => ids.includes(id)),
+              parts: [installPart(pending.step, s.script), ...parts],
+            }))
+            .filter((c) => c.ids.length > 0)
+        : [{ ids, parts }];
+      const results = new Map<string, PartResult[]>();
+      await mapLimit(commands, 10, async (c) => {
+        for (const [id, r] of await runParts(ctx, region, c.ids, c.parts)) results.set(id, r);
+      });
+      if (keyAt >= 0) sealed.set(region, await sealRegion(ctx, region, results, keyAt));
+      return { region, results };
+    }),
+  );
+  const wall = ctx.clock.now() - started;
+  const stepOutcomes = roundOutcomes(all, regions, wall);
+  for (const [k, o] of stepOutcomes.entries()) {
+    const part = all[k];
+    if (!part) continue;
+    const title = `Step ${part.step.id}: ${part.step.description}${k === 0 && pending ? ' (sealed secrets)' : ''} (${o.instances} instance${o.instances === 1 ? '' : 's'})`;
+    await ctx.log.group(title, async () => {
+      for (const { region, results } of regions) {
+        const ran = [...results.values()].filter((r) => r[k]?.ran);
+        const ok = ran.filter((r) => r[k]?.ok).length;
+        if (ran.length > 0)
+          ctx.log.info(
+            `${part.step.id} ${region}: ${ok}/${ran.length} succeeded (${(o.ms / 1000).toFixed(1)} s)`,
+          );
+      }
+    });
+    await record(ctx, fleet, o, outcomes);
+  }
+  const key = keyAt >= 0 ? all[keyAt] : undefined;
+  return key ? { step: key.step, byRegion: sealed } : undefined;
+}
+
+/** Each part's outcome: instances it ran on, its failures, and its time from the markers
+ * (the slowest instance); parts without marker times share what is left of the round's. */
+function roundOutcomes(
+  all: readonly Part[],
+  regions: readonly RegionRound[],
+  wall: number,
+): StepOutcome[] {
+  const results = regions.flatMap((r) => [...r.results.values()]);
+  const timed = all.map((_, k) => {
+    const ms = results.flatMap((r) => (r[k]?.ms !== undefined ? [r[k].ms] : []));
+    return ms.length > 0 ? Math.max(...ms) : undefined;
+  });
+  const known = timed.reduce<number>((n, ms) => n + (ms ?? 0), 0);
+  const untimed = timed.filter((ms) => ms === undefined).length;
+  const share = untimed > 0 ? Math.max(0, wall - known) / untimed : 0;
+  return all.map((part, k) => ({
+    step: part.step,
+    ms: Math.round(timed[k] ?? share),
+    instances: results.filter((r) => r[k]?.ran).length,
+    failed: results.flatMap((r) => (r[k]?.failure ? [r[k].failure] : [])),
+  }));
+}
+
 /**
- * Runs every step; returns what each did. Stops early when fewer than `minHealthy`
+ * Runs every step; returns what each did. Consecutive steps travel in one command as long as
+ * they fit (a round); the secrets step ends a round with its key part (after the uploads that
+ * follow it), since the runner seals to the keys before the next round carries the sealed
+ * secrets; a parallel batch of several
+ * steps (upload carriers) is a round of its own. Stops early when fewer than `minHealthy`
  * instances are left (the caller fails the deploy).
  */
 export async function deliverSteps(
@@ -265,25 +440,77 @@ export async function deliverSteps(
   minHealthy: number,
 ): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = [];
-  for (const batch of stepBatches(steps)) {
+  const batches = stepBatches(steps);
+  let pending: PendingSecrets | undefined;
+  let i = 0;
+  while (i < batches.length || pending) {
     const members = fleet.healthy();
     if (members.length < minHealthy || members.length === 0) break;
-    const title =
-      batch.length === 1
-        ? `Step ${batch[0]?.id}: ${batch[0]?.description} (${members.length} instance${members.length === 1 ? '' : 's'})`
-        : `Steps ${batch.map((s) => s.id).join(', ')} in parallel (${members.length} instances)`;
-    const results = await ctx.log.group(title, () =>
-      Promise.all(batch.map((s) => runStep(ctx, s, members))),
-    );
-    for (const o of results) {
-      outcomes.push(o);
-      for (const f of o.failed)
-        fleet.fail(f.instanceId, `step ${o.step.id}`, describeResult(f.result));
-      if (o.failed.length > 0) {
-        await explainGone(ctx, fleet, o.failed);
-        await logFailures(ctx, o.step.id, o.failed);
-      }
+    const batch = batches[i] ?? [];
+    if (!pending && batch.length > 1) {
+      await runParallel(ctx, fleet, batch, members, outcomes);
+      i++;
+      continue;
     }
+    const reserve = pending ? [installPart(pending.step, longestSealed(pending))] : [];
+    const keyScript = ctx.sealer ? ctx.sealer.keyScript() : '';
+    const round = gatherRound(batches, i, reserve, keyScript);
+    i = round.next;
+    pending = await runRound(ctx, fleet, members, round.parts, pending, outcomes);
   }
-  return outcomes;
+  // in the plan's order (a round may run uploads before the secrets key)
+  return outcomes.sort((a, b) => steps.indexOf(a.step) - steps.indexOf(b.step));
+}
+
+/** The parts of the round that starts at batch `i`: single steps for as long as they fit in
+ * one command (after `reserve`, the sealed secrets that open it). A secrets step's key part
+ * ends the round, after the uploads that follow it (they need no secrets). */
+export function gatherRound(
+  batches: readonly RemoteStep[][],
+  i: number,
+  reserve: readonly Part[],
+  keyScript: string,
+): { parts: Part[]; next: number } {
+  const parts: Part[] = [];
+  let key: Part | undefined;
+  let next = i;
+  for (let b = batches[next]; b?.length === 1 && b[0]; b = batches[next]) {
+    const step = b[0];
+    if (key && step.kind !== 'upload') break;
+    const part = step.kind === 'secrets' ? keyPartOf(step, keyScript) : stepPart(step);
+    const after = key ? [key] : [];
+    if (reserve.length + parts.length > 0 && !fits([...reserve, ...parts, part, ...after])) break;
+    if (step.kind === 'secrets') key = part;
+    else parts.push(part);
+    next++;
+  }
+  if (key) parts.push(key);
+  return { parts, next };
+}
+
+/** How many command rounds `deliverSteps` takes for these steps when every instance succeeds
+ * (the sealed secrets counted as if they took no room: the benchmark's are small). */
+export function countRounds(steps: readonly RemoteStep[], keyScript: string): number {
+  const batches = stepBatches(steps);
+  let rounds = 0;
+  let pending: RemoteStep | undefined;
+  for (let i = 0; i < batches.length || pending; rounds++) {
+    const batch = batches[i] ?? [];
+    if (!pending && batch.length > 1) {
+      i++;
+      continue;
+    }
+    const reserve = pending ? [installPart(pending, '')] : [];
+    const round = gatherRound(batches, i, reserve, keyScript);
+    i = round.next;
+    pending = round.parts.at(-1)?.show ? round.parts.at(-1)?.step : undefined;
+  }
+  return rounds;
+}
+
+function longestSealed(p: PendingSecrets): string {
+  let longest = '';
+  for (const list of p.byRegion.values())
+    for (const s of list) if (s.script.length > longest.length) longest = s.script;
+  return longest;
 }

@@ -135,7 +135,7 @@ const OUTPUT_OPEN = `_spot_tail() { # FILE HEAD TAIL: what of FILE the first HEA
     tail -c +$(($2 + 1)) -- "$1"
   fi
 }
-_spot_out=$(mktemp) _spot_err=$(mktemp)
+_spot_out=$(mktemp -t spot-out.XXXXXXXX) _spot_err=$(mktemp -t spot-err.XXXXXXXX)
 exec 8>&1 9>&2
 exec > >(tee -p -- "$_spot_out" | head -c ${OUTPUT_KEEP.stdout.head} >&8)
 _spot_pout=$!

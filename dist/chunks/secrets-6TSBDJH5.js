@@ -1,12 +1,12 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   COMMAND_BUDGET
-} from "./chunk-HBQETOZA.js";
+} from "./chunk-PPNNAOXG.js";
 import {
   CONFIG_DIR,
   SECRETS_FILE,
   STATE_DIR
-} from "./chunk-HALDCT4S.js";
+} from "./chunk-7B7HW6FF.js";
 import {
   envFile,
   jsonBytes,
@@ -218,4 +218,4 @@ export {
   secretsInstallScript,
   secretsKeyScript
 };
-//# sourceMappingURL=secrets-THDUUEBQ.js.map
+//# sourceMappingURL=secrets-6TSBDJH5.js.map

@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   GetCommandInvocationCommand,
   runCommand
-} from "./chunk-7GO7BQDW.js";
+} from "./chunk-5NMP6SJ2.js";
 import {
   sh
 } from "./chunk-CYWU6LTU.js";
@@ -177,4 +177,4 @@ export {
   findTargets,
   reportRemote
 };
-//# sourceMappingURL=chunk-JKYFZK3A.js.map
+//# sourceMappingURL=chunk-Y436I7LY.js.map

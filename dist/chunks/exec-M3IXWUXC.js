@@ -4,8 +4,8 @@ import {
   findTargets,
   reportRemote,
   runRemote
-} from "./chunk-JKYFZK3A.js";
-import "./chunk-7GO7BQDW.js";
+} from "./chunk-Y436I7LY.js";
+import "./chunk-5NMP6SJ2.js";
 import "./chunk-CYWU6LTU.js";
 import "./chunk-LMRAUVIW.js";
 import "./chunk-FQMHTO7E.js";
@@ -72,4 +72,4 @@ export {
   execAction,
   execCommand
 };
-//# sourceMappingURL=exec-6IZA35QH.js.map
+//# sourceMappingURL=exec-M3IXWUXC.js.map

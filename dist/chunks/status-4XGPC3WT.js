@@ -3,7 +3,7 @@ import {
   PHASE,
   checkServices,
   tagInstances
-} from "./chunk-HEMX2B6N.js";
+} from "./chunk-UDM2OTB2.js";
 import {
   setInstanceOutputs
 } from "./chunk-HCODADNL.js";
@@ -12,10 +12,10 @@ import {
 } from "./chunk-SNYK7PHB.js";
 import {
   splitCounts
-} from "./chunk-YUPGKMLK.js";
+} from "./chunk-WBCGNRJ5.js";
 import "./chunk-JHH6G2AG.js";
-import "./chunk-HALDCT4S.js";
-import "./chunk-7GO7BQDW.js";
+import "./chunk-7B7HW6FF.js";
+import "./chunk-5NMP6SJ2.js";
 import "./chunk-CYWU6LTU.js";
 import {
   searchDeployment
@@ -245,4 +245,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-RJA6ATZQ.js.map
+//# sourceMappingURL=status-4XGPC3WT.js.map

@@ -1,11 +1,11 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-3LIXYSCX.js";
-import "./chunk-HBQETOZA.js";
-import "./chunk-YUPGKMLK.js";
+} from "./chunk-U7ITEGTA.js";
+import "./chunk-PPNNAOXG.js";
+import "./chunk-WBCGNRJ5.js";
 import "./chunk-JHH6G2AG.js";
-import "./chunk-HALDCT4S.js";
+import "./chunk-7B7HW6FF.js";
 import "./chunk-CYWU6LTU.js";
 import {
   resolveDeploymentId,
@@ -76,4 +76,4 @@ async function planCommand(inputs, reporter, env) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-732YNC3B.js.map
+//# sourceMappingURL=plan-PXGAXAUK.js.map

@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   COMMAND_BUDGET,
   planUploads
-} from "./chunk-HBQETOZA.js";
+} from "./chunk-PPNNAOXG.js";
 import {
   DEFAULT_SETTLE_SECONDS,
   assertUnitName,
@@ -13,7 +13,7 @@ import {
   renderWatcher,
   scriptBody,
   servicesBody
-} from "./chunk-YUPGKMLK.js";
+} from "./chunk-WBCGNRJ5.js";
 import {
   collectUploads,
   makeFile,
@@ -27,7 +27,7 @@ import {
   ENV_FILE,
   STATE_DIR,
   stepScript
-} from "./chunk-HALDCT4S.js";
+} from "./chunk-7B7HW6FF.js";
 import {
   assertEnvName,
   envFile,
@@ -659,4 +659,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-3LIXYSCX.js.map
+//# sourceMappingURL=chunk-U7ITEGTA.js.map

@@ -4,8 +4,8 @@ import {
   logsScript,
   reportRemote,
   runRemote
-} from "./chunk-JKYFZK3A.js";
-import "./chunk-7GO7BQDW.js";
+} from "./chunk-Y436I7LY.js";
+import "./chunk-5NMP6SJ2.js";
 import "./chunk-CYWU6LTU.js";
 import "./chunk-LMRAUVIW.js";
 import "./chunk-FQMHTO7E.js";
@@ -88,4 +88,4 @@ export {
   logsAction,
   logsCommand
 };
-//# sourceMappingURL=logs-Z6DLNIAK.js.map
+//# sourceMappingURL=logs-MIYB6DOH.js.map

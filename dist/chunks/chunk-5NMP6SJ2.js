@@ -439,6 +439,7 @@ export {
   SEND_BATCH,
   runCommand,
   statusMeaning,
+  tail,
   failureDetail
 };
-//# sourceMappingURL=chunk-7GO7BQDW.js.map
+//# sourceMappingURL=chunk-5NMP6SJ2.js.map

@@ -8,7 +8,7 @@ import {
   ENV_FILE,
   SECRETS_FILE,
   STATE_DIR
-} from "./chunk-HALDCT4S.js";
+} from "./chunk-7B7HW6FF.js";
 import {
   sh,
   shPath
@@ -599,4 +599,4 @@ export {
   REBALANCE_FILE,
   renderWatcher
 };
-//# sourceMappingURL=chunk-YUPGKMLK.js.map
+//# sourceMappingURL=chunk-WBCGNRJ5.js.map

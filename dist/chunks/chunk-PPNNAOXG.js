@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   preludeReserve
-} from "./chunk-HALDCT4S.js";
+} from "./chunk-7B7HW6FF.js";
 import {
   heredocDelimiter,
   jsonBytes,
@@ -164,4 +164,4 @@ export {
   COMMAND_BUDGET,
   planUploads
 };
-//# sourceMappingURL=chunk-HBQETOZA.js.map
+//# sourceMappingURL=chunk-PPNNAOXG.js.map

@@ -4,8 +4,10 @@ import {
 } from "./chunk-KFOJTLTH.js";
 import {
   buildPlan
-} from "./chunk-3LIXYSCX.js";
-import "./chunk-HBQETOZA.js";
+} from "./chunk-U7ITEGTA.js";
+import {
+  COMMAND_BUDGET
+} from "./chunk-PPNNAOXG.js";
 import {
   destroyTagged,
   terminateInstances
@@ -23,7 +25,7 @@ import {
   tagInstances,
   untagInstances,
   updatedTags
-} from "./chunk-HEMX2B6N.js";
+} from "./chunk-UDM2OTB2.js";
 import {
   inPhase,
   setInstanceOutputs
@@ -31,16 +33,21 @@ import {
 import {
   instanceRecord
 } from "./chunk-SNYK7PHB.js";
-import "./chunk-YUPGKMLK.js";
+import "./chunk-WBCGNRJ5.js";
 import "./chunk-JHH6G2AG.js";
-import "./chunk-HALDCT4S.js";
+import "./chunk-7B7HW6FF.js";
 import {
   SEND_BATCH,
   failureDetail,
   runCommand,
-  statusMeaning
-} from "./chunk-7GO7BQDW.js";
-import "./chunk-CYWU6LTU.js";
+  statusMeaning,
+  tail
+} from "./chunk-5NMP6SJ2.js";
+import {
+  heredocDelimiter,
+  jsonBytes,
+  sh
+} from "./chunk-CYWU6LTU.js";
 import {
   instanceTable,
   renderDeploySummary
@@ -178,6 +185,164 @@ var DescribeInstanceTypesCommand = class extends command(_ep0, _mw0, "DescribeIn
 var RunInstancesCommand = class extends command(_ep0, _mw0, "RunInstances", RunInstances$) {
 };
 
+// src/deliver/rounds.ts
+import { randomBytes } from "node:crypto";
+var KILL_AFTER = 10;
+var MERGE_MARGIN = 60;
+var SHOWN = { stdout: 16e3, stderr: 7e3 };
+var RUNNER = (nonce) => `#!/bin/bash
+# spot-deployer: several steps in one command; each runs as its own script, with its own timeout
+set -u
+umask 022
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+_spot_dir=$(mktemp -d) || exit 1
+trap 'rm -rf -- "$_spot_dir"' EXIT
+# _spot_show FILE BYTES: the last BYTES of FILE, ending with a newline
+_spot_show() {
+  tail -c "$2" -- "$1"
+  [ ! -s "$1" ] || [ -z "$(tail -c 1 -- "$1")" ] || echo
+}
+# _spot_kept DIR KIND: the output a step stopped by its timeout kept in DIR (its own copy, see
+# the step's prelude), or nothing
+_spot_kept() {
+  local f
+  for f in "$1"/spot-"$2".*; do
+    if [ -s "$f" ]; then cat -- "$f"; fi
+  done
+}
+# _spot_step ID TIMEOUT SHOW: runs $_spot_dir/ID, framed by marker lines; prints its output when
+# it fails (its end: the start is in the file) or when SHOW is 1
+_spot_step() {
+  local rc=0 t0 t1 tmp="$_spot_dir/$1.tmp"
+  mkdir -p -- "$tmp"
+  t0=$(date +%s%3N)
+  echo "[spot-deployer ${nonce}] start $1 $t0"
+  TMPDIR="$tmp" timeout -k ${KILL_AFTER} "$2" /bin/bash "$_spot_dir/$1" >"$_spot_dir/$1.out" 2>"$_spot_dir/$1.err" </dev/null || rc=$?
+  t1=$(date +%s%3N)
+  if [ "$rc" -ne 0 ]; then
+    if [ ! -s "$_spot_dir/$1.out" ]; then _spot_kept "$tmp" out >"$_spot_dir/$1.out"; fi
+    if [ ! -s "$_spot_dir/$1.err" ]; then _spot_kept "$tmp" err >"$_spot_dir/$1.err"; fi
+    _spot_show "$_spot_dir/$1.out" ${SHOWN.stdout}
+    _spot_show "$_spot_dir/$1.err" ${SHOWN.stderr} >&2
+  elif [ "$3" = 1 ]; then
+    _spot_show "$_spot_dir/$1.out" ${SHOWN.stdout}
+  fi
+  echo "[spot-deployer ${nonce}] end $1 $rc $t0 $t1"
+  return "$rc"
+}
+`;
+function newNonce() {
+  return randomBytes(6).toString("hex");
+}
+function mergedScript(parts, nonce) {
+  const lines = [RUNNER(nonce)];
+  for (const p of parts) {
+    const delim = heredocDelimiter(p.script, "SPOT_STEP_EOF");
+    lines.push(
+      `cat >"$_spot_dir/"${sh(p.step.id)} <<'${delim}'
+${p.script.replace(/\n?$/, "\n")}${delim}`
+    );
+  }
+  for (const p of parts) {
+    lines.push(`_spot_step ${sh(p.step.id)} ${p.timeoutSeconds} ${p.show ? 1 : 0} || exit $?`);
+  }
+  return lines.join("\n") + "\n";
+}
+function mergedTimeout(parts) {
+  return parts.reduce((n, p) => n + p.timeoutSeconds + KILL_AFTER, MERGE_MARGIN);
+}
+function fits(parts, budget = COMMAND_BUDGET) {
+  return jsonBytes(mergedScript(parts, "0".repeat(12))) <= budget;
+}
+function parseMarkers(stdout, nonce) {
+  const tag = `[spot-deployer ${nonce}] `;
+  const out = [];
+  let open;
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith(tag)) {
+      open?.lines.push(line);
+      continue;
+    }
+    const [what, id = "", ...rest] = line.slice(tag.length).trim().split(" ");
+    if (what === "start") {
+      open = { report: { id, output: "", startMs: Number(rest[0]) }, lines: [] };
+      out.push(open.report);
+    } else if (what === "end") {
+      const report2 = open?.report.id === id ? open.report : { id, output: "" };
+      if (report2 !== open?.report) out.push(report2);
+      report2.exitCode = Number(rest[0]);
+      report2.startMs = Number(rest[1]);
+      report2.endMs = Number(rest[2]);
+      if (open?.report === report2) report2.output = open.lines.join("\n");
+      open = void 0;
+    }
+  }
+  if (open) open.report.output = open.lines.join("\n");
+  return out;
+}
+var ALL_LINES = Number.MAX_SAFE_INTEGER;
+var TIMED_OUT = /* @__PURE__ */ new Set([124, 137]);
+function readPlain(r, region) {
+  return r.status === "Success" ? [{ ran: true, ok: true, ...r.output !== void 0 ? { output: r.output } : {} }] : [{ ran: true, ok: false, failure: { instanceId: r.instanceId, region, result: r } }];
+}
+function reportMs(rep) {
+  if (rep?.startMs === void 0 || rep.endMs === void 0) return void 0;
+  const ms = rep.endMs - rep.startMs;
+  return Number.isFinite(ms) && ms >= 0 ? ms : void 0;
+}
+function partFailure(part, rep, r, full, region) {
+  const code = rep?.exitCode ?? full.responseCode ?? r.responseCode;
+  const ms = reportMs(rep);
+  const timedOut = rep?.exitCode !== void 0 && TIMED_OUT.has(rep.exitCode) && (rep.exitCode === 124 || (ms ?? 0) >= part.timeoutSeconds * 1e3);
+  const statusDetails = timedOut ? `the step ran past its ${part.timeoutSeconds} s timeout and was stopped` : full.statusDetails ?? r.statusDetails;
+  const result = {
+    ...r,
+    ...code !== void 0 ? { responseCode: code } : {},
+    ...statusDetails ? { statusDetails } : {}
+  };
+  return {
+    instanceId: r.instanceId,
+    region,
+    result,
+    detail: {
+      stdoutTail: tail(rep ? rep.output : full.stdoutTail),
+      stderrTail: tail(full.stderrTail),
+      ...code !== void 0 ? { responseCode: code } : {},
+      ...statusDetails ? { statusDetails } : {}
+    }
+  };
+}
+async function readMerged(cctx, r, parts, nonce, region) {
+  let reports = parseMarkers(r.output ?? "", nonce);
+  const shown = (reps) => parts.every((p) => !p.show || reps.some((x) => x.id === p.step.id && x.exitCode === 0));
+  let full;
+  if (r.status !== "Success" || !shown(reports)) {
+    full = await failureDetail(cctx, r, ALL_LINES);
+    reports = parseMarkers(full.stdoutTail || (r.output ?? ""), nonce);
+  }
+  const out = [];
+  let failed = false;
+  for (const part of parts) {
+    const rep = reports.find((x) => x.id === part.step.id);
+    const ms = reportMs(rep);
+    const base = { ...ms !== void 0 ? { ms } : {}, ...rep ? { output: rep.output } : {} };
+    if (failed) out.push({ ran: false, ok: false });
+    else if (r.status === "Success" || rep?.exitCode === 0)
+      out.push({ ran: true, ok: true, ...base });
+    else {
+      failed = true;
+      const detail = full ?? { stdoutTail: r.output ?? "", stderrTail: "" };
+      out.push({
+        ran: true,
+        ok: false,
+        ...base,
+        failure: partFailure(part, rep, r, detail, region)
+      });
+    }
+  }
+  return out;
+}
+
 // src/deliver/deliver.ts
 function stepBatches(steps) {
   const out = [];
@@ -206,78 +371,12 @@ function commandContext(ctx, region) {
   };
 }
 var PEM = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/;
-async function runSecretsStep(ctx, step, region, ids) {
-  const sealer = ctx.sealer;
-  if (!sealer) throw new Error("a secrets step needs a sealer");
-  const cctx = commandContext(ctx, region);
-  const comment = `spot-deployer ${step.id} key ${ctx.deploymentId}`;
-  const keys = await runCommand(cctx, ids, {
-    script: sealer.keyScript(),
-    timeoutSeconds: Math.min(step.timeoutSeconds, 120),
-    comment
-  });
-  const out = /* @__PURE__ */ new Map();
-  const ready = await mapLimit(ids, 10, async (id) => {
-    const r = keys.get(id);
-    if (!r || r.status !== "Success") {
-      out.set(
-        id,
-        r ?? { instanceId: id, status: "Failed", statusDetails: "no result for the key command" }
-      );
-      return void 0;
-    }
-    let pem = PEM.exec(r.output ?? "")?.[0];
-    if (!pem) {
-      const full = await failureDetail(cctx, r, 1e4);
-      pem = PEM.exec(full.stdoutTail)?.[0];
-    }
-    if (!pem) {
-      out.set(id, {
-        ...r,
-        status: "Failed",
-        statusDetails: "the key command printed no public key"
-      });
-      return void 0;
-    }
-    return { id, pem };
-  });
-  const holders2 = ready.filter((x) => x !== void 0);
-  if (holders2.length === 0) return out;
-  const { commands, unreadable } = await sealer.seal(
-    holders2.map((h) => h.pem),
-    ctx.secrets,
-    SEND_BATCH
-  );
-  for (const i of unreadable) {
-    const h = holders2[i];
-    const r = h ? keys.get(h.id) : void 0;
-    if (h && r) {
-      out.set(h.id, {
-        ...r,
-        status: "Failed",
-        statusDetails: "the key command printed a public key that cannot be read"
-      });
-    }
-  }
-  await mapLimit(commands, 10, async ({ script, keys: which }) => {
-    const batch = which.map((i) => holders2[i]?.id).filter((id) => id !== void 0);
-    const res = await runCommand(cctx, batch, {
-      script,
-      timeoutSeconds: step.timeoutSeconds,
-      comment: `spot-deployer ${step.id} ${ctx.deploymentId}`
-    });
-    for (const id of batch) {
-      out.set(id, res.get(id) ?? { instanceId: id, status: "Failed", statusDetails: "no result" });
-    }
-  });
-  return out;
-}
 async function runStep(ctx, step, members) {
   const started = ctx.clock.now();
   const failed = [];
   await Promise.all(
     [...byRegion(members)].map(async ([region, ids]) => {
-      const results = step.kind === "secrets" ? await runSecretsStep(ctx, step, region, ids) : await runCommand(commandContext(ctx, region), ids, {
+      const results = await runCommand(commandContext(ctx, region), ids, {
         script: step.script,
         timeoutSeconds: step.timeoutSeconds,
         comment: `spot-deployer ${step.id} ${ctx.deploymentId}`
@@ -299,7 +398,7 @@ async function runStep(ctx, step, members) {
 }
 async function logFailures(ctx, stepId, failures) {
   for (const f of failures) {
-    const detail = await failureDetail(commandContext(ctx, f.region), f.result);
+    const detail = f.detail ?? await failureDetail(commandContext(ctx, f.region), f.result);
     await ctx.log.group(
       `\u2717 ${stepId} failed on ${f.instanceId} (${f.region}): ${describeResult({ ...f.result, ...detail.responseCode !== void 0 ? { responseCode: detail.responseCode } : {} })}`,
       async () => {
@@ -339,27 +438,213 @@ async function explainGone(ctx, fleet, failures) {
     })
   );
 }
-async function deliverSteps(ctx, fleet, steps, minHealthy) {
-  const outcomes = [];
-  for (const batch of stepBatches(steps)) {
-    const members = fleet.healthy();
-    if (members.length < minHealthy || members.length === 0) break;
-    const title = batch.length === 1 ? `Step ${batch[0]?.id}: ${batch[0]?.description} (${members.length} instance${members.length === 1 ? "" : "s"})` : `Steps ${batch.map((s) => s.id).join(", ")} in parallel (${members.length} instances)`;
-    const results = await ctx.log.group(
-      title,
-      () => Promise.all(batch.map((s) => runStep(ctx, s, members)))
-    );
-    for (const o of results) {
-      outcomes.push(o);
-      for (const f of o.failed)
-        fleet.fail(f.instanceId, `step ${o.step.id}`, describeResult(f.result));
-      if (o.failed.length > 0) {
-        await explainGone(ctx, fleet, o.failed);
-        await logFailures(ctx, o.step.id, o.failed);
-      }
+async function runParts(ctx, region, ids, parts) {
+  const cctx = commandContext(ctx, region);
+  const lone = parts.length === 1 ? parts[0] : void 0;
+  const nonce = newNonce();
+  const spec = lone ? { script: lone.script, timeoutSeconds: lone.timeoutSeconds } : { script: mergedScript(parts, nonce), timeoutSeconds: mergedTimeout(parts) };
+  const first = parts[0]?.step.id ?? "";
+  const last = parts.at(-1)?.step.id ?? "";
+  const what = first === last ? first : `${first}..${last}`;
+  const results = await runCommand(cctx, ids, {
+    ...spec,
+    comment: `spot-deployer ${what} ${ctx.deploymentId}`
+  });
+  const out = /* @__PURE__ */ new Map();
+  await mapLimit([...ids], 10, async (id) => {
+    const r = results.get(id) ?? { instanceId: id, status: "Failed", statusDetails: "no result" };
+    if (!lone) out.set(id, await readMerged(cctx, r, parts, nonce, region));
+    else if (lone.show && r.status === "Success" && !PEM.test(r.output ?? "")) {
+      const full = await failureDetail(cctx, r, ALL_LINES);
+      out.set(id, readPlain({ ...r, output: full.stdoutTail }, region));
+    } else out.set(id, readPlain(r, region));
+  });
+  return out;
+}
+var stepPart = (step) => ({
+  step,
+  script: step.script,
+  timeoutSeconds: step.timeoutSeconds
+});
+function keyPartOf(step, keyScript) {
+  if (!keyScript) throw new Error("a secrets step needs a sealer");
+  return {
+    step,
+    script: keyScript,
+    timeoutSeconds: Math.min(step.timeoutSeconds, 120),
+    show: true
+  };
+}
+var installPart = (step, script) => ({
+  step,
+  script,
+  timeoutSeconds: step.timeoutSeconds
+});
+var keyFailure = (id, region, statusDetails, output = "") => ({
+  ran: true,
+  ok: false,
+  failure: {
+    instanceId: id,
+    region,
+    result: { instanceId: id, status: "Failed", statusDetails },
+    detail: { stdoutTail: tail(output), stderrTail: "", statusDetails }
+  }
+});
+async function sealRegion(ctx, region, results, k) {
+  const sealer = ctx.sealer;
+  if (!sealer) throw new Error("a secrets step needs a sealer");
+  const holders2 = [];
+  for (const [id, res] of results) {
+    const key = res[k];
+    if (!key?.ok) continue;
+    const pem = PEM.exec(key.output ?? "")?.[0];
+    if (pem) holders2.push({ id, pem });
+    else res[k] = keyFailure(id, region, "the key command printed no public key", key.output ?? "");
+  }
+  if (holders2.length === 0) return [];
+  const { commands, unreadable } = await sealer.seal(
+    holders2.map((h) => h.pem),
+    ctx.secrets,
+    SEND_BATCH
+  );
+  for (const i of unreadable) {
+    const h = holders2[i];
+    const res = h ? results.get(h.id) : void 0;
+    if (h && res) {
+      res[k] = keyFailure(h.id, region, "the key command printed a public key that cannot be read");
     }
   }
-  return outcomes;
+  return commands.map(({ script, keys }) => ({
+    script,
+    ids: keys.map((i) => holders2[i]?.id).filter((id) => id !== void 0)
+  }));
+}
+async function runParallel(ctx, fleet, batch, members, outcomes) {
+  const results = await ctx.log.group(
+    `Steps ${batch.map((s) => s.id).join(", ")} in parallel (${members.length} instance${members.length === 1 ? "" : "s"})`,
+    () => Promise.all(batch.map((s) => runStep(ctx, s, members)))
+  );
+  for (const o of results) await record(ctx, fleet, o, outcomes);
+}
+async function record(ctx, fleet, o, outcomes) {
+  const earlier = outcomes.find((x) => x.step === o.step);
+  if (earlier) {
+    earlier.ms += o.ms;
+    earlier.failed.push(...o.failed);
+  } else outcomes.push(o);
+  for (const f of o.failed) fleet.fail(f.instanceId, `step ${o.step.id}`, describeResult(f.result));
+  if (o.failed.length > 0) {
+    await explainGone(ctx, fleet, o.failed);
+    await logFailures(ctx, o.step.id, o.failed);
+  }
+}
+async function runRound(ctx, fleet, members, parts, pending, outcomes) {
+  const all = pending ? [installPart(pending.step, ""), ...parts] : [...parts];
+  const started = ctx.clock.now();
+  const n = members.length;
+  if (all.length > 1) {
+    ctx.log.info(
+      `Steps ${all.map((p) => p.step.id).join(", ")} in one command (${n} instance${n === 1 ? "" : "s"})`
+    );
+  }
+  const sealed = /* @__PURE__ */ new Map();
+  const last = all.at(-1);
+  const keyAt = last?.show && last.step.kind === "secrets" ? all.length - 1 : -1;
+  const regions = await Promise.all(
+    [...byRegion(members)].map(async ([region, ids]) => {
+      const commands = pending ? (pending.byRegion.get(region) ?? []).map((s) => ({
+        ids: s.ids.filter((id) => ids.includes(id)),
+        parts: [installPart(pending.step, s.script), ...parts]
+      })).filter((c) => c.ids.length > 0) : [{ ids, parts }];
+      const results = /* @__PURE__ */ new Map();
+      await mapLimit(commands, 10, async (c) => {
+        for (const [id, r] of await runParts(ctx, region, c.ids, c.parts)) results.set(id, r);
+      });
+      if (keyAt >= 0) sealed.set(region, await sealRegion(ctx, region, results, keyAt));
+      return { region, results };
+    })
+  );
+  const wall = ctx.clock.now() - started;
+  const stepOutcomes = roundOutcomes(all, regions, wall);
+  for (const [k, o] of stepOutcomes.entries()) {
+    const part = all[k];
+    if (!part) continue;
+    const title = `Step ${part.step.id}: ${part.step.description}${k === 0 && pending ? " (sealed secrets)" : ""} (${o.instances} instance${o.instances === 1 ? "" : "s"})`;
+    await ctx.log.group(title, async () => {
+      for (const { region, results } of regions) {
+        const ran = [...results.values()].filter((r) => r[k]?.ran);
+        const ok = ran.filter((r) => r[k]?.ok).length;
+        if (ran.length > 0)
+          ctx.log.info(
+            `${part.step.id} ${region}: ${ok}/${ran.length} succeeded (${(o.ms / 1e3).toFixed(1)} s)`
+          );
+      }
+    });
+    await record(ctx, fleet, o, outcomes);
+  }
+  const key = keyAt >= 0 ? all[keyAt] : void 0;
+  return key ? { step: key.step, byRegion: sealed } : void 0;
+}
+function roundOutcomes(all, regions, wall) {
+  const results = regions.flatMap((r) => [...r.results.values()]);
+  const timed = all.map((_, k) => {
+    const ms = results.flatMap((r) => r[k]?.ms !== void 0 ? [r[k].ms] : []);
+    return ms.length > 0 ? Math.max(...ms) : void 0;
+  });
+  const known = timed.reduce((n, ms) => n + (ms ?? 0), 0);
+  const untimed = timed.filter((ms) => ms === void 0).length;
+  const share = untimed > 0 ? Math.max(0, wall - known) / untimed : 0;
+  return all.map((part, k) => ({
+    step: part.step,
+    ms: Math.round(timed[k] ?? share),
+    instances: results.filter((r) => r[k]?.ran).length,
+    failed: results.flatMap((r) => r[k]?.failure ? [r[k].failure] : [])
+  }));
+}
+async function deliverSteps(ctx, fleet, steps, minHealthy) {
+  const outcomes = [];
+  const batches = stepBatches(steps);
+  let pending;
+  let i = 0;
+  while (i < batches.length || pending) {
+    const members = fleet.healthy();
+    if (members.length < minHealthy || members.length === 0) break;
+    const batch = batches[i] ?? [];
+    if (!pending && batch.length > 1) {
+      await runParallel(ctx, fleet, batch, members, outcomes);
+      i++;
+      continue;
+    }
+    const reserve = pending ? [installPart(pending.step, longestSealed(pending))] : [];
+    const keyScript = ctx.sealer ? ctx.sealer.keyScript() : "";
+    const round = gatherRound(batches, i, reserve, keyScript);
+    i = round.next;
+    pending = await runRound(ctx, fleet, members, round.parts, pending, outcomes);
+  }
+  return outcomes.sort((a, b) => steps.indexOf(a.step) - steps.indexOf(b.step));
+}
+function gatherRound(batches, i, reserve, keyScript) {
+  const parts = [];
+  let key;
+  let next = i;
+  for (let b = batches[next]; b?.length === 1 && b[0]; b = batches[next]) {
+    const step = b[0];
+    if (key && step.kind !== "upload") break;
+    const part = step.kind === "secrets" ? keyPartOf(step, keyScript) : stepPart(step);
+    const after = key ? [key] : [];
+    if (reserve.length + parts.length > 0 && !fits([...reserve, ...parts, part, ...after])) break;
+    if (step.kind === "secrets") key = part;
+    else parts.push(part);
+    next++;
+  }
+  if (key) parts.push(key);
+  return { parts, next };
+}
+function longestSealed(p) {
+  let longest = "";
+  for (const list of p.byRegion.values())
+    for (const s of list) if (s.script.length > longest.length) longest = s.script;
+  return longest;
 }
 
 // src/deliver/fleet.ts
@@ -1168,13 +1453,13 @@ async function preflight(run, p) {
     throw new DeployError("the plan delivers secrets but no secrets sealer is available");
   }
   if (opts.inPlace) return { ...p, fleet: new Fleet(opts.inPlace) };
-  const record = {
+  const record2 = {
     runId: plan.identity.runId,
     deploymentId: plan.deploymentId,
     regions: run.regions,
     keepFailed: opts.keepFailed
   };
-  deps.saveState(STATE.run, JSON.stringify(record));
+  deps.saveState(STATE.run, JSON.stringify(record2));
   return { ...p, launchStarted: true };
 }
 async function launch(run, p) {
@@ -1767,7 +2052,7 @@ async function unchanged(p, found, host) {
   };
 }
 async function loadSealer(secrets) {
-  const s = await import("./secrets-THDUUEBQ.js");
+  const s = await import("./secrets-6TSBDJH5.js");
   try {
     s.assertSecretsFit(secrets);
   } catch (err) {
@@ -1971,4 +2256,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-4TE67HP2.js.map
+//# sourceMappingURL=deploy-5SNUO442.js.map

@@ -1,10 +1,10 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   REBALANCE_FILE
-} from "./chunk-YUPGKMLK.js";
+} from "./chunk-WBCGNRJ5.js";
 import {
   runCommand
-} from "./chunk-7GO7BQDW.js";
+} from "./chunk-5NMP6SJ2.js";
 import {
   survey
 } from "./chunk-LXZS54HF.js";
@@ -266,4 +266,4 @@ export {
   untagInstances,
   updatedTags
 };
-//# sourceMappingURL=chunk-HEMX2B6N.js.map
+//# sourceMappingURL=chunk-UDM2OTB2.js.map

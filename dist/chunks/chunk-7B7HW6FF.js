@@ -118,7 +118,7 @@ var OUTPUT_OPEN = `_spot_tail() { # FILE HEAD TAIL: what of FILE the first HEAD 
     tail -c +$(($2 + 1)) -- "$1"
   fi
 }
-_spot_out=$(mktemp) _spot_err=$(mktemp)
+_spot_out=$(mktemp -t spot-out.XXXXXXXX) _spot_err=$(mktemp -t spot-err.XXXXXXXX)
 exec 8>&1 9>&2
 exec > >(tee -p -- "$_spot_out" | head -c ${OUTPUT_KEEP.stdout.head} >&8)
 _spot_pout=$!
@@ -167,4 +167,4 @@ export {
   preludeReserve,
   stepScript
 };
-//# sourceMappingURL=chunk-HALDCT4S.js.map
+//# sourceMappingURL=chunk-7B7HW6FF.js.map

@@ -5,7 +5,7 @@ import {
   listMain,
   logsMain,
   targetId
-} from "./chunk-6BA5KY47.js";
+} from "./chunk-M2T4OH4L.js";
 import "./chunk-AI2PSSK5.js";
 import "./chunk-XJLXGMQD.js";
 import "./chunk-SNYK7PHB.js";
@@ -34,4 +34,4 @@ export {
   logsMain,
   targetId
 };
-//# sourceMappingURL=commands-YAIKGJRT.js.map
+//# sourceMappingURL=commands-CWY52PZL.js.map
