@@ -45,8 +45,8 @@ async function runCommand(args, io) {
     annotate: (d) => io.err.write(formatDiagnostic(d) + "\n"),
     info: (m) => io.out.write(m + "\n")
   };
-  const terminal = () => import("./chunks/commands-CWY52PZL.js");
-  const lifecycle = () => import("./chunks/lifecycle-NZXJ2BJU.js");
+  const terminal = () => import("./chunks/commands-J4DWP5RY.js");
+  const lifecycle = () => import("./chunks/lifecycle-UZCTSD4E.js");
   switch (args.command) {
     case "validate": {
       const { validateCommand } = await import("./chunks/validate-YSRHHXCH.js");

@@ -69,7 +69,7 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-5SNUO442.js");
+        const { deployCommand } = await import("./chunks/deploy-JERIXICL.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
@@ -79,17 +79,17 @@ async function run() {
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-4XGPC3WT.js");
+        const { statusCommand } = await import("./chunks/status-QL3PCKCL.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-MIYB6DOH.js");
+        const { logsAction } = await import("./chunks/logs-APFNBRTJ.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-M3IXWUXC.js");
+        const { execAction } = await import("./chunks/exec-QIULUST4.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }

@@ -164,6 +164,54 @@ test('SSM refusing the instances (InvalidInstanceId) marks them undeliverable, n
   assert.match(res.get('i-00000000')?.statusDetails ?? '', /InvalidInstanceId/);
 });
 
+test('a batch refused just after registration is sent again whole, not cut into parts', async () => {
+  const { commands } = fakeRunCommand();
+  const refused = new SSMServiceException({
+    name: 'InvalidInstanceId',
+    $fault: 'client',
+    $metadata: {},
+    message: 'Instances not in a valid state',
+  });
+  let refusals = 0;
+  const sends: string[][] = [];
+  ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
+    sends.push(input.InstanceIds ?? []);
+    if (refusals++ < 1) throw refused;
+    const id = `cmd-${commands.size + 1}`;
+    commands.set(id, input);
+    return { Command: { CommandId: id } };
+  });
+  const res = await runCommand(cctx(), ids(3), { script: 'x', timeoutSeconds: 60, comment: 'c' });
+  assert.deepEqual(sends, [ids(3), ids(3)], 'refused once, then the same batch again');
+  assert.deepEqual(
+    [...res.values()].map((r) => r.status),
+    ['Success', 'Success', 'Success'],
+  );
+});
+
+test('an instance refused for good is cut out of its batch: the others get the command', async () => {
+  const { commands } = fakeRunCommand();
+  const refused = new SSMServiceException({
+    name: 'InvalidInstanceId',
+    $fault: 'client',
+    $metadata: {},
+    message: 'Instances not in a valid state',
+  });
+  const sends: string[][] = [];
+  ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
+    sends.push(input.InstanceIds ?? []);
+    if (input.InstanceIds?.includes('i-00000002')) throw refused;
+    const id = `cmd-${commands.size + 1}`;
+    commands.set(id, input);
+    return { Command: { CommandId: id } };
+  });
+  const res = await runCommand(cctx(), ids(3), { script: 'x', timeoutSeconds: 60, comment: 'c' });
+  assert.deepEqual(sends.slice(0, 3), [ids(3), ids(3), ids(3)], 'whole, then twice again');
+  assert.equal(res.get('i-00000000')?.status, 'Success');
+  assert.equal(res.get('i-00000001')?.status, 'Success');
+  assert.equal(res.get('i-00000002')?.status, 'Undeliverable');
+});
+
 test('a command that never finishes is cancelled at its deadline and reported as timed out', async () => {
   ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'cmd-1' } });
   ssm.on(ListCommandInvocationsCommand).resolves({

@@ -34,6 +34,8 @@ export const SENDS_IN_FLIGHT = 8;
 /** How long an instance SSM just reported Online may still be refused by SendCommand
  * (InvalidInstanceId while its registration settles) before it counts as undeliverable. */
 export const REGISTRATION_GRACE_MS = 20_000;
+/** How often a refused batch of several instances is sent again whole before it is halved. */
+const WHOLE_BATCH_RETRIES = 2;
 /** How often, while a command runs, the instances still without a result are looked up in
  * EC2: SSM keeps an invocation InProgress until its timeout when the instance goes away. */
 export const INSTANCE_CHECK_MS = 10_000;
@@ -225,7 +227,8 @@ export async function runCommand(
 /**
  * One SendCommand for a batch, followed. SSM refuses the whole batch (InvalidInstanceId) when
  * any instance is not reachable: no longer managed (e.g. reclaimed since the last step), or
- * registered so recently that SSM does not route to it yet. The batch is halved until the
+ * registered so recently that SSM does not route to it yet. The batch is asked again whole
+ * (twice, backing off from 0.5 s: the race settles for all at once), then halved until the
  * refused ones are alone, so that the others get the command at once; one refused alone is
  * asked again with backoff until `deadline` (unless EC2 says it is gone), then undeliverable.
  */
@@ -236,6 +239,7 @@ async function runBatch(
   deadline: number,
 ): Promise<Map<string, InvocationResult>> {
   const delays = backoff({ initialMs: 500, maxMs: 4000, factor: 1.5 });
+  let wholeRetries = 0;
   for (;;) {
     let commandId: string;
     try {
@@ -243,6 +247,13 @@ async function runBatch(
     } catch (err) {
       if (awsErrorCode(err) !== 'InvalidInstanceId') {
         throw new DeployError(`SendCommand failed: ${describeAwsError(err)}`);
+      }
+      // Most refusals are the registration race, which settles within a second or two for
+      // the whole batch: ask again as one before cutting it up (a cut costs a call per part).
+      if (batch.length > 1 && wholeRetries < WHOLE_BATCH_RETRIES && ctx.clock.now() < deadline) {
+        wholeRetries++;
+        await ctx.clock.sleep(delays.next().value, ctx.signal);
+        continue;
       }
       if (batch.length > 1) {
         const half = Math.ceil(batch.length / 2);

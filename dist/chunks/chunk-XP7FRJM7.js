@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   GetCommandInvocationCommand,
   runCommand
-} from "./chunk-5NMP6SJ2.js";
+} from "./chunk-HHV4SY3M.js";
 import {
   sh
 } from "./chunk-CYWU6LTU.js";
@@ -177,4 +177,4 @@ export {
   findTargets,
   reportRemote
 };
-//# sourceMappingURL=chunk-Y436I7LY.js.map
+//# sourceMappingURL=chunk-XP7FRJM7.js.map

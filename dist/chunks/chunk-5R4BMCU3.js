@@ -264,7 +264,7 @@ async function listMain(args, io) {
 }
 async function logsMain(args, io) {
   const inputs = await inputsOf(args, await targetId(args), io.env);
-  const { logsCommand } = await import("./logs-MIYB6DOH.js");
+  const { logsCommand } = await import("./logs-APFNBRTJ.js");
   const quiet = new LiveView(io.out, "json");
   const res = await onTerminalHost(
     { io, live: quiet, title: "spot-deployer logs", env: {} },
@@ -326,7 +326,7 @@ async function execMain(args, io) {
     throw new UsageError("exec needs a command after --, e.g. exec -- uname -a");
   const inputs = await inputsOf(args, await targetId(args), io.env);
   const view = new LiveView(io.out, outputMode(io.out, args.flags.json === true));
-  const { execCommand } = await import("./exec-M3IXWUXC.js");
+  const { execCommand } = await import("./exec-QIULUST4.js");
   const res = await onTerminalHost(
     { io, live: view, title: "spot-deployer exec", env: {} },
     (host) => execCommand(
@@ -382,4 +382,4 @@ export {
   execMain,
   bundleMain
 };
-//# sourceMappingURL=chunk-M2T4OH4L.js.map
+//# sourceMappingURL=chunk-5R4BMCU3.js.map

@@ -3,7 +3,7 @@ import {
   PHASE,
   checkServices,
   tagInstances
-} from "./chunk-UDM2OTB2.js";
+} from "./chunk-RNS5FXRV.js";
 import {
   setInstanceOutputs
 } from "./chunk-HCODADNL.js";
@@ -15,7 +15,7 @@ import {
 } from "./chunk-WBCGNRJ5.js";
 import "./chunk-JHH6G2AG.js";
 import "./chunk-7B7HW6FF.js";
-import "./chunk-5NMP6SJ2.js";
+import "./chunk-HHV4SY3M.js";
 import "./chunk-CYWU6LTU.js";
 import {
   searchDeployment
@@ -245,4 +245,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-4XGPC3WT.js.map
+//# sourceMappingURL=status-QL3PCKCL.js.map

@@ -218,6 +218,7 @@ var DELIVERY_TIMEOUT_SECONDS = 120;
 var TERMINAL = /* @__PURE__ */ new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
 var SENDS_IN_FLIGHT = 8;
 var REGISTRATION_GRACE_MS = 2e4;
+var WHOLE_BATCH_RETRIES = 2;
 var INSTANCE_CHECK_MS = 1e4;
 var limiters = /* @__PURE__ */ new WeakMap();
 function sendLimit(ssm) {
@@ -346,6 +347,7 @@ async function runCommand(ctx, instanceIds, spec) {
 }
 async function runBatch(ctx, batch, spec, deadline) {
   const delays = backoff({ initialMs: 500, maxMs: 4e3, factor: 1.5 });
+  let wholeRetries = 0;
   for (; ; ) {
     let commandId;
     try {
@@ -353,6 +355,11 @@ async function runBatch(ctx, batch, spec, deadline) {
     } catch (err) {
       if (awsErrorCode(err) !== "InvalidInstanceId") {
         throw new DeployError(`SendCommand failed: ${describeAwsError(err)}`);
+      }
+      if (batch.length > 1 && wholeRetries < WHOLE_BATCH_RETRIES && ctx.clock.now() < deadline) {
+        wholeRetries++;
+        await ctx.clock.sleep(delays.next().value, ctx.signal);
+        continue;
       }
       if (batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
@@ -442,4 +449,4 @@ export {
   tail,
   failureDetail
 };
-//# sourceMappingURL=chunk-5NMP6SJ2.js.map
+//# sourceMappingURL=chunk-HHV4SY3M.js.map

@@ -5,7 +5,7 @@ import {
   outputMode,
   outputsDocument,
   targetId
-} from "./chunk-M2T4OH4L.js";
+} from "./chunk-5R4BMCU3.js";
 import {
   gitEnv
 } from "./chunk-AI2PSSK5.js";
@@ -66,11 +66,11 @@ function finalView(host) {
   return { ...state, instances };
 }
 async function deployMain(args, io) {
-  const { deployCommand } = await import("./deploy-5SNUO442.js");
+  const { deployCommand } = await import("./deploy-JERIXICL.js");
   return hosted("deploy", args, io, deployCommand);
 }
 async function statusMain(args, io) {
-  const { statusCommand } = await import("./status-4XGPC3WT.js");
+  const { statusCommand } = await import("./status-QL3PCKCL.js");
   return hosted(
     "status",
     args,
@@ -92,4 +92,4 @@ export {
   destroyMain,
   statusMain
 };
-//# sourceMappingURL=lifecycle-NZXJ2BJU.js.map
+//# sourceMappingURL=lifecycle-UZCTSD4E.js.map

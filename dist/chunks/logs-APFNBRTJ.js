@@ -4,8 +4,8 @@ import {
   logsScript,
   reportRemote,
   runRemote
-} from "./chunk-Y436I7LY.js";
-import "./chunk-5NMP6SJ2.js";
+} from "./chunk-XP7FRJM7.js";
+import "./chunk-HHV4SY3M.js";
 import "./chunk-CYWU6LTU.js";
 import "./chunk-LMRAUVIW.js";
 import "./chunk-FQMHTO7E.js";
@@ -88,4 +88,4 @@ export {
   logsAction,
   logsCommand
 };
-//# sourceMappingURL=logs-MIYB6DOH.js.map
+//# sourceMappingURL=logs-APFNBRTJ.js.map

@@ -25,7 +25,7 @@ import {
   tagInstances,
   untagInstances,
   updatedTags
-} from "./chunk-UDM2OTB2.js";
+} from "./chunk-RNS5FXRV.js";
 import {
   inPhase,
   setInstanceOutputs
@@ -42,7 +42,7 @@ import {
   runCommand,
   statusMeaning,
   tail
-} from "./chunk-5NMP6SJ2.js";
+} from "./chunk-HHV4SY3M.js";
 import {
   heredocDelimiter,
   jsonBytes,
@@ -2256,4 +2256,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-5SNUO442.js.map
+//# sourceMappingURL=deploy-JERIXICL.js.map

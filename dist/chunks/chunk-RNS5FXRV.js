@@ -4,7 +4,7 @@ import {
 } from "./chunk-WBCGNRJ5.js";
 import {
   runCommand
-} from "./chunk-5NMP6SJ2.js";
+} from "./chunk-HHV4SY3M.js";
 import {
   survey
 } from "./chunk-LXZS54HF.js";
@@ -266,4 +266,4 @@ export {
   untagInstances,
   updatedTags
 };
-//# sourceMappingURL=chunk-UDM2OTB2.js.map
+//# sourceMappingURL=chunk-RNS5FXRV.js.map

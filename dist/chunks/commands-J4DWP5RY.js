@@ -5,7 +5,7 @@ import {
   listMain,
   logsMain,
   targetId
-} from "./chunk-M2T4OH4L.js";
+} from "./chunk-5R4BMCU3.js";
 import "./chunk-AI2PSSK5.js";
 import "./chunk-XJLXGMQD.js";
 import "./chunk-SNYK7PHB.js";
@@ -34,4 +34,4 @@ export {
   logsMain,
   targetId
 };
-//# sourceMappingURL=commands-CWY52PZL.js.map
+//# sourceMappingURL=commands-J4DWP5RY.js.map

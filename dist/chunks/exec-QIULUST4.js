@@ -4,8 +4,8 @@ import {
   findTargets,
   reportRemote,
   runRemote
-} from "./chunk-Y436I7LY.js";
-import "./chunk-5NMP6SJ2.js";
+} from "./chunk-XP7FRJM7.js";
+import "./chunk-HHV4SY3M.js";
 import "./chunk-CYWU6LTU.js";
 import "./chunk-LMRAUVIW.js";
 import "./chunk-FQMHTO7E.js";
@@ -72,4 +72,4 @@ export {
   execAction,
   execCommand
 };
-//# sourceMappingURL=exec-M3IXWUXC.js.map
+//# sourceMappingURL=exec-QIULUST4.js.map
