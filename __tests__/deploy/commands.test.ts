@@ -339,8 +339,12 @@ test('fewer healthy instances than min-healthy: no further step is sent', async 
   assert.equal(fleet.healthy().length, 1);
 });
 
-test('secrets: key and install commands batched by 50 whatever N; sealed once; no value in any command', async () => {
-  const pem = (id: string) => `-----BEGIN PUBLIC KEY-----\nKEY${id}\n-----END PUBLIC KEY-----`;
+const pem = (id: string) => `-----BEGIN PUBLIC KEY-----\nKEY${id}\n-----END PUBLIC KEY-----`;
+
+/** SendCommand recorded; every invocation succeeds, printing `output(instance, command)`. */
+function fakeListedCommands(
+  output: (instanceId: string, cmd: SendCommandCommandInput | undefined) => string,
+): SendCommandCommandInput[] {
   const commands: SendCommandCommandInput[] = [];
   ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
     commands.push(input);
@@ -350,21 +354,22 @@ test('secrets: key and install commands batched by 50 whatever N; sealed once; n
     .on(ListCommandInvocationsCommand)
     .callsFake(async (input: ListCommandInvocationsCommandInput) => {
       const cmd = commands[Number(input.CommandId?.slice(4)) - 1];
-      const isKey = cmd?.Parameters?.commands?.[0] === 'print-key';
       return {
         CommandInvocations: (cmd?.InstanceIds ?? []).map((InstanceId) => ({
           InstanceId,
-          // one instance's key command prints no key: it gets no secrets and drops out
           Status: 'Success',
-          CommandPlugins: [
-            {
-              ResponseCode: 0,
-              Output: isKey && InstanceId !== 'i-00000007' ? `${pem(InstanceId)}\n` : '',
-            },
-          ],
+          CommandPlugins: [{ ResponseCode: 0, Output: output(InstanceId, cmd) }],
         })),
       };
     });
+  return commands;
+}
+
+test('secrets: key and install commands batched by 50 whatever N; sealed once; no value in any command', async () => {
+  // one instance's key command prints no key: it gets no secrets and drops out
+  const commands = fakeListedCommands((id, cmd) =>
+    cmd?.Parameters?.commands?.[0] === 'print-key' && id !== 'i-00000007' ? `${pem(id)}\n` : '',
+  );
   ssm.on(GetCommandInvocationCommand).resolves({ Status: 'Success', StandardOutputContent: '' });
   const seals: Array<{ keys: readonly string[]; names: string[]; maxKeys: number }> = [];
   const sealer: SecretsSealer = {
@@ -439,30 +444,13 @@ test('a command failing because the instance was reclaimed is reported as a spot
 });
 
 test('with secrets, two rounds: the keys after the steps before and the uploads, then the sealed secrets with the rest', async () => {
-  const pem = (id: string) => `-----BEGIN PUBLIC KEY-----\nKEY${id}\n-----END PUBLIC KEY-----`;
-  const commands: SendCommandCommandInput[] = [];
   const answer = (id: string, cmd: SendCommandCommandInput | undefined) =>
     answerMerged(cmd?.Parameters?.commands?.[0] ?? '', (body) => ({
       exitCode: 0,
       stdout: body === 'print-key' ? pem(id) : 'noise',
       stderr: '',
     }));
-  ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
-    commands.push(input);
-    return { Command: { CommandId: `cmd-${commands.length}` } };
-  });
-  ssm
-    .on(ListCommandInvocationsCommand)
-    .callsFake(async (input: ListCommandInvocationsCommandInput) => {
-      const cmd = commands[Number(input.CommandId?.slice(4)) - 1];
-      return {
-        CommandInvocations: (cmd?.InstanceIds ?? []).map((InstanceId) => ({
-          InstanceId,
-          Status: 'Success',
-          CommandPlugins: [{ ResponseCode: 0, Output: answer(InstanceId, cmd)?.stdout ?? '' }],
-        })),
-      };
-    });
+  const commands = fakeListedCommands((id, cmd) => answer(id, cmd)?.stdout ?? '');
   const sealer: SecretsSealer = {
     keyScript: () => 'print-key',
     seal: (keys) => ({
