@@ -164,19 +164,21 @@ test('SSM refusing the instances (InvalidInstanceId) marks them undeliverable, n
   assert.match(res.get('i-00000000')?.statusDetails ?? '', /InvalidInstanceId/);
 });
 
+/** SSM's answer for an instance it cannot reach at that moment. */
+const REFUSED = new SSMServiceException({
+  name: 'InvalidInstanceId',
+  $fault: 'client',
+  $metadata: {},
+  message: 'Instances not in a valid state',
+});
+
 test('a batch refused just after registration is sent again whole, not cut into parts', async () => {
   const { commands } = fakeRunCommand();
-  const refused = new SSMServiceException({
-    name: 'InvalidInstanceId',
-    $fault: 'client',
-    $metadata: {},
-    message: 'Instances not in a valid state',
-  });
   let refusals = 0;
   const sends: string[][] = [];
   ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
     sends.push(input.InstanceIds ?? []);
-    if (refusals++ < 1) throw refused;
+    if (refusals++ < 1) throw REFUSED;
     const id = `cmd-${commands.size + 1}`;
     commands.set(id, input);
     return { Command: { CommandId: id } };
@@ -191,16 +193,10 @@ test('a batch refused just after registration is sent again whole, not cut into 
 
 test('an instance refused for good is cut out of its batch: the others get the command', async () => {
   const { commands } = fakeRunCommand();
-  const refused = new SSMServiceException({
-    name: 'InvalidInstanceId',
-    $fault: 'client',
-    $metadata: {},
-    message: 'Instances not in a valid state',
-  });
   const sends: string[][] = [];
   ssm.on(SendCommandCommand).callsFake(async (input: SendCommandCommandInput) => {
     sends.push(input.InstanceIds ?? []);
-    if (input.InstanceIds?.includes('i-00000002')) throw refused;
+    if (input.InstanceIds?.includes('i-00000002')) throw REFUSED;
     const id = `cmd-${commands.size + 1}`;
     commands.set(id, input);
     return { Command: { CommandId: id } };
