@@ -15,6 +15,7 @@ import {
   type Args,
 } from './terminal/args.ts';
 import type { Io } from './terminal/commands.ts';
+import { checkFlags, commandUsage, mainUsage, usageHint } from './terminal/usage.ts';
 import { describeAwsError } from './aws/errors.ts';
 
 /** An error of the AWS SDK (a service's answer, or no credentials found): the account or the
@@ -25,22 +26,12 @@ function fromAws(e: unknown): boolean {
   return '$metadata' in e || name === 'CredentialsProviderError' || name === 'TokenProviderError';
 }
 
-const USAGE = `usage:
-  spot-deployer validate [DIR]
-  spot-deployer plan [DIR] --out PLAN_DIR [--json]
-  spot-deployer generate [DIR] [--force]
-  spot-deployer bundle [DIR] --out FILE.tar.gz [--json]
-  spot-deployer deploy [DIR] [--instance-profile NAME] [--strategy replace|update|recreate]
-      [--ttl 8h] [--min-healthy all|N|N%] [--on-demand-fallback] [--keep-failed] [--force]
-      [--timeout 45m] [--online-timeout 10m] [--max-price USD] [--secrets-file FILE]
-      [--summary FILE.md] [--json]
-  spot-deployer status [DIR] [--json]
-  spot-deployer destroy [DIR] [--wait-terminated] [--json]
-  spot-deployer list [--regions R1,R2] [--json]
-  spot-deployer logs [DIR] [--service NAME] [--since 10m] [--lines 200] [--grep RE] [--instance ID] [--json]
-  spot-deployer exec [DIR] [--instance ID] [--json] -- COMMAND [ARG...]
-options for the AWS commands: --profile NAME, --region REGION, --regions R1,R2,
-  --deployment-id ID (default: OWNER/REPO/BRANCH of the checkout's origin and branch)`;
+/** `--help`, `-h`, `help [COMMAND]`: the help asked for, else undefined. */
+function helpText(args: Args): string | undefined {
+  if (args.command === 'help') return args.dir === '.' ? mainUsage() : commandUsage(args.dir);
+  if (args.flags.help) return args.command ? commandUsage(args.command) : mainUsage();
+  return undefined;
+}
 
 async function runCommand(args: Args, io: Io): Promise<number> {
   const reporter = {
@@ -91,7 +82,7 @@ async function runCommand(args: Args, io: Io): Promise<number> {
     case 'exec':
       return (await terminal()).execMain(args, io);
     default:
-      throw new UsageError(args.command ? `unknown command '${args.command}'` : 'no command');
+      throw new UsageError(`unknown command '${args.command}'`);
   }
 }
 
@@ -102,17 +93,22 @@ export async function cli(
   env: Io['env'] = process.env,
 ): Promise<number> {
   const io: Io = { out, err, env };
+  let command = argv[0] ?? '';
   try {
     const args = parseCommandLine(argv);
-    if (args.flags.help) {
-      out.write(USAGE + '\n');
+    command = args.command;
+    const help = helpText(args);
+    if (help !== undefined) {
+      out.write(help + '\n');
       return 0;
     }
+    checkFlags(args);
     applyAwsFlags(args, env);
     return await runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      err.write(`${e.message}\n${USAGE}\n`);
+      // One line: what is wrong, and where the right usage is.
+      err.write(`error: ${e.message} (${usageHint(command)})\n`);
       return 2;
     }
     if (e instanceof ActionError) {

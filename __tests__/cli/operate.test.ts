@@ -106,6 +106,105 @@ test('usage errors exit 2 and say what is missing', async () => {
   assert.match(help.stdout, /spot-deployer exec \[DIR\]/);
 });
 
+/** The flags a command's --help lists. */
+async function helpFlags(command: string): Promise<Set<string>> {
+  const r = await cli([command, '--help']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^usage: spot-deployer ${command} `, 'm'));
+  return new Set([...r.stdout.matchAll(/^ {2}(?:-\w, )?--([a-z-]+)/gm)].map((m) => m[1] ?? ''));
+}
+
+test("each command's --help lists its flags: the action's inputs by their names, AWS, output", async () => {
+  const expected: Record<string, string[]> = {
+    deploy: [
+      'deployment-id',
+      'instance-profile',
+      'strategy',
+      'ttl',
+      'regions',
+      'force',
+      'min-healthy',
+      'on-demand-fallback',
+      'keep-failed',
+      'prefer-spot',
+      'timeout',
+      'online-timeout',
+      'max-price',
+      'secrets-file',
+      'profile',
+      'region',
+      'json',
+      'summary',
+    ],
+    status: ['deployment-id', 'regions', 'fail-on-degraded', 'profile', 'region', 'json'],
+    destroy: ['deployment-id', 'regions', 'wait-terminated', 'profile', 'region', 'json'],
+    list: ['regions', 'profile', 'region', 'json'],
+    logs: ['deployment-id', 'service', 'since', 'lines', 'grep', 'instance', 'profile', 'json'],
+    exec: ['deployment-id', 'instance', 'regions', 'profile', 'region', 'json'],
+    bundle: ['out', 'json'],
+    plan: ['out', 'deployment-id', 'json'],
+    generate: ['force'],
+    validate: [],
+  };
+  const listed = new Map<string, Set<string>>();
+  for (const [command, flags] of Object.entries(expected)) {
+    const got = await helpFlags(command);
+    listed.set(command, got);
+    for (const f of [...flags, 'help']) assert.ok(got.has(f), `${command} --help lists --${f}`);
+  }
+  // Every input of action.yml is a flag of some command, but those given otherwise: the
+  // command (the verb), path (DIR), secrets (a file or the environment), run (after --),
+  // and github-token (the terminal writes no preview comment and does not reap).
+  const yml = readFileSync(join(ROOT, 'action.yml'), 'utf8');
+  const inputSection = yml.slice(yml.indexOf('\ninputs:'), yml.indexOf('\noutputs:'));
+  const inputs = [...inputSection.matchAll(/^ {2}([a-z-]+):$/gm)]
+    .map((m) => m[1] ?? '')
+    .filter((n) => !['command', 'path', 'secrets', 'run', 'github-token'].includes(n));
+  assert.ok(inputs.length > 15, inputs.join());
+  const anywhere = new Set([...listed.values()].flatMap((s) => [...s]));
+  for (const input of inputs) assert.ok(anywhere.has(input), `--${input} is a flag`);
+  // The main help names every command and the exit status.
+  const main = await cli(['--help']);
+  for (const command of Object.keys(expected))
+    assert.match(main.stdout, new RegExp(`^ {2}spot-deployer ${command} `, 'm'));
+  assert.match(main.stdout, /exit status: 0 success, 1 failure, 2 wrong usage/);
+  const viaHelp = await cli(['help', 'logs']);
+  assert.equal(viaHelp.code, 0);
+  assert.match(viaHelp.stdout, /^usage: spot-deployer logs /m);
+});
+
+test('wrong usage: exit 2, one line naming the problem, no stack trace; a secret given as a flag value is refused unseen', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['list', '--strategy', 'update'], /list does not take --strategy/],
+    [['bundle', '.', '--out', 'x.tar.gz', '--profile', 'p'], /bundle does not take --profile/],
+    [['status', '--deployment-id', 'x', '--lines', '5'], /status does not take --lines/],
+    [['deploy', '--frobnicate'], /unknown flag '--frobnicate'/],
+    [['deploy', '--github-token=ghs_secret123'], /unknown flag '--github-token'/],
+    [['logs', '--lines'], /'--lines <value>' argument missing/],
+    [['list', '--', 'uname'], /list takes no command after --/],
+    [['deploy', '--deployment-id', 'x', '--secrets', 'DB_PASSWORD=hunter2'], /--secrets-file/],
+    [
+      ['deploy', '--deployment-id', 'x', '--secrets-file', 'DB_PASSWORD=hunter2'],
+      /--secrets-file takes a file of NAME=value lines, not a secret: 'DB_PASSWORD=…'/,
+    ],
+    [
+      ['deploy', '--deployment-id', 'x', '--secrets-file=API_KEY=hunter2'],
+      /not a secret: 'API_KEY=…'/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const r = await cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0] ?? '', /^error: /);
+    assert.match(lines[0] ?? '', message);
+    assert.match(lines[0] ?? '', /--help' lists/);
+    assert.doesNotMatch(r.stderr, /hunter2|ghs_secret123|\n\s+at /);
+  }
+});
+
 test('bundle writes the bytes a deploy with tarball_source uploads, and their sha256', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
   const app = join(ROOT, 'examples', 'tarball');
@@ -149,5 +248,9 @@ test('status and destroy with no AWS credentials anywhere: an AWS error, exit 1 
     assert.equal(r.code, 1, `${command}: ${r.stderr}`);
     assert.match(r.stderr, /^error: AWS: .*credentials/im, r.stderr);
     assert.doesNotMatch(r.stderr, /internal error/);
+    // --json: still one document on standard output (what was set before the failure).
+    const json = await cli([command, WEB, '--deployment-id', 'acme/web/main', '--json'], env);
+    assert.equal(json.code, 1, json.stderr);
+    assert.equal(typeof JSON.parse(json.stdout), 'object', json.stdout);
   }
 });

@@ -83,11 +83,28 @@ export function parseCommandLine(argv: readonly string[]): Args {
       options: OPTIONS,
     });
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(parseArgsProblem(e));
   }
   const [command = '', dir = '.', ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   return { command, dir, flags: parsed.values as Flags, rest };
+}
+
+/** node:util parseArgs's complaint, in one short sentence. */
+function parseArgsProblem(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown) return `unknown flag '${unknown[1]}'`;
+  return message.split(/\.\s/)[0] ?? message;
+}
+
+/** A --secrets-file value that is no file but looks like NAME=value: a secret typed as the
+ * flag's value. Refused without showing it. */
+function secretAsValue(value: string): string | undefined {
+  const name = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(value)?.[1];
+  return name
+    ? `--secrets-file takes a file of NAME=value lines, not a secret: '${name}=…' is no file (secrets are never taken from a flag value)`
+    : undefined;
 }
 
 /** The action's Inputs from the flags; secrets from --secrets-file or SPOT_DEPLOYER_SECRETS. */
@@ -99,8 +116,10 @@ export async function inputsOf(
   const f = args.flags;
   const secrets = f['secrets-file']
     ? await readFile(f['secrets-file'], 'utf8').catch((e: NodeJS.ErrnoException) => {
+        const file = f['secrets-file'] ?? '';
         throw new UsageError(
-          `cannot read --secrets-file ${f['secrets-file']}: ${e.code ?? e.message}`,
+          (e.code === 'ENOENT' ? secretAsValue(file) : undefined) ??
+            `cannot read --secrets-file ${file}: ${e.code ?? e.message}`,
         );
       })
     : (env.SPOT_DEPLOYER_SECRETS ?? '');

@@ -35,9 +35,10 @@ async function hosted(verb: string, args: Args, io: Io, run: Run): Promise<numbe
       await run(inputs, host);
     } finally {
       live.finish(finalView(host));
+      // Also after a failure: the outputs the command set before it failed, as the action's.
+      if (live.mode === 'json')
+        io.out.write(JSON.stringify(outputsDocument(host.outputs), null, 2) + '\n');
     }
-    if (live.mode === 'json')
-      io.out.write(JSON.stringify(outputsDocument(host.outputs), null, 2) + '\n');
     return 0;
   });
 }
