@@ -1,7 +1,6 @@
 // command: logs — the journal of the deployment's services on each running instance, read
 // over SSM (operate/scripts.ts logsScript: the real end, within SSM's output limit).
 
-import { resolve } from 'node:path';
 import { DeployError } from '../aws/errors.ts';
 import type { Host } from '../host.ts';
 import { parseDuration } from '../inputs.ts';
@@ -9,7 +8,8 @@ import { runRemote, type RemoteResult } from '../operate/remote.ts';
 import { logsScript } from '../operate/scripts.ts';
 import { findTargets, type TargetInputs } from '../operate/target.ts';
 import { reportRemote } from '../operate/report.ts';
-import { fallbackRegion, loadDeployment, type FallbackRegion } from '../validate/load.ts';
+import { manifestServices } from '../operate/manifest.ts';
+import { fallbackRegion } from '../validate/load.ts';
 
 export interface LogsInputs extends TargetInputs {
   /** Service names; empty: every service the manifest starts. */
@@ -26,24 +26,25 @@ export interface LogsResult {
   results: RemoteResult[];
 }
 
-async function manifestServices(path: string, fallback?: FallbackRegion): Promise<string[]> {
-  const res = await loadDeployment(resolve(path), { fallbackRegion: fallback }).catch(
-    () => undefined,
-  );
-  const names = res?.deployment?.services.filter((s) => s.start).map((s) => s.name) ?? [];
-  if (names.length === 0) {
+const NAME_THEM = 'name the services (input service, or --service on the command line)';
+
+/** The services to read: those named, else those the manifest starts. */
+async function servicesToRead(inputs: LogsInputs, host: Host): Promise<string[]> {
+  if (inputs.services.length > 0) return inputs.services;
+  const facts = await manifestServices(inputs.path, fallbackRegion(host.env, inputs.regions));
+  if ('problem' in facts) {
+    throw new DeployError(`no service to read: ${facts.problem}; ${NAME_THEM}`);
+  }
+  if (facts.services.length === 0) {
     throw new DeployError(
-      `no service to read: no manifest at '${path}' names a service it starts; name one (service: NAME)`,
+      `no service to read: the manifest at '${inputs.path}' starts none; ${NAME_THEM}`,
     );
   }
-  return names;
+  return facts.services;
 }
 
 export async function logsCommand(inputs: LogsInputs, host: Host): Promise<LogsResult> {
-  const services =
-    inputs.services.length > 0
-      ? inputs.services
-      : await manifestServices(inputs.path, fallbackRegion(host.env, inputs.regions));
+  const services = await servicesToRead(inputs, host);
   const sinceSeconds = inputs.since ? parseDuration('since', inputs.since, 'm') : undefined;
   const script = logsScript({
     services,

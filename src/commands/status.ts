@@ -6,7 +6,6 @@
 // Instances with a rebalance recommendation are marked (spot-deployer:phase=rebalance) so
 // that the next deploy heals them.
 
-import { resolve } from 'node:path';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DeployError, describeAwsError } from '../aws/errors.ts';
 import type { FoundInstance } from '../aws/instances.ts';
@@ -17,7 +16,6 @@ import { resolveDeploymentId } from '../identity.ts';
 import type { Inputs } from '../inputs.ts';
 import { PHASE } from '../launch/concurrency.ts';
 import { tagInstances } from '../launch/strategy.ts';
-import { splitCounts } from '../plan/regions.ts';
 import { TAG } from '../plan/types.ts';
 import {
   assess,
@@ -28,34 +26,12 @@ import {
 } from '../report/degraded.ts';
 import { instanceRecord } from '../report/outputs.ts';
 import { instanceTable } from '../report/summary.ts';
-import { fallbackRegion, loadDeployment, type FallbackRegion } from '../validate/load.ts';
+import { manifestServices } from '../operate/manifest.ts';
+import { fallbackRegion } from '../validate/load.ts';
 import { checkServices, type InstanceHealth } from '../verify/services.ts';
 import { searchDeployment } from '../pipeline/search.ts';
 
 export type { StatusRecord } from '../report/degraded.ts';
-
-/** What the manifest says status should see: the services it starts, how many instances. */
-async function manifestFacts(
-  path: string,
-  fallback: FallbackRegion | undefined,
-): Promise<{ services?: string[]; planned?: number }> {
-  try {
-    const res = await loadDeployment(resolve(path), { fallbackRegion: fallback });
-    const d = res.deployment;
-    if (!d) return {};
-    const counts = splitCounts(
-      d.cloud.totalInstances,
-      d.cloud.regions.map((r) => r.count),
-    );
-    return {
-      // Services the manifest does not start are not expected to be active.
-      services: d.services.filter((s) => s.start).map((s) => s.name),
-      planned: counts.reduce((a, b) => a + b, 0),
-    };
-  } catch {
-    return {};
-  }
-}
 
 export async function statusCommand(
   inputs: Inputs,
@@ -66,11 +42,13 @@ export async function statusCommand(
   const located = await searchDeployment(inputs, deploymentId, host);
   const regions = located.regions;
   const [facts, ended] = await Promise.all([
-    manifestFacts(inputs.path, fallbackRegion(host.env, inputs.regions)),
+    manifestServices(inputs.path, fallbackRegion(host.env, inputs.regions)),
     // EC2 lists terminated instances for about an hour: what the deployment lost lately.
     survey(host, regions, { deploymentId, states: ['terminated'] }),
   ]);
-  const { services } = facts;
+  // Without a usable manifest, the services are unknown: health unknown (search said why).
+  const services = 'services' in facts ? facts.services : undefined;
+  const planned = 'planned' in facts ? facts.planned : undefined;
   const perRegion = await log.group(`Status of ${deploymentId} in ${regions.join(', ')}`, () =>
     Promise.all(
       regions.map(async (region) => {
@@ -82,11 +60,7 @@ export async function statusCommand(
     ),
   );
   const instances = perRegion.flat();
-  const assessment = assess(
-    facts.planned,
-    instances,
-    lostInstances([...located.instances, ...ended]),
-  );
+  const assessment = assess(planned, instances, lostInstances([...located.instances, ...ended]));
   await markRebalance(host, located.instances, instances);
   report(host, deploymentId, instances, assessment);
   for (const i of instances) log.info(statusLine(i));
