@@ -205,6 +205,25 @@ test('wrong usage: exit 2, one line naming the problem, no stack trace; a secret
   }
 });
 
+test('logs without --service and without a usable manifest: exit 1, says why and asks for the services (before any AWS call)', async () => {
+  const empty = mkdtempSync(join(tmpdir(), 'no-manifest-'));
+  const broken = join(ROOT, '__tests__', 'fixtures', 'broken', 'deployment-key-missing');
+  // Never reached: the services are known (or not) before the instances are searched.
+  const env = { AWS_REGION: 'us-west-2', AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:9' };
+  const none = await cli(['logs', empty, '--deployment-id', 'acme/web/main'], env);
+  assert.equal(none.code, 1, none.stderr);
+  assert.match(
+    none.stderr,
+    /^error: no service to read: no usable manifest at '[^']+': .*no deployment found.*; name the services \(input service, or --service/m,
+  );
+  const invalid = await cli(['logs', broken, '--deployment-id', 'acme/web/main'], env);
+  assert.equal(invalid.code, 1, invalid.stderr);
+  assert.match(
+    invalid.stderr,
+    /no usable manifest at '[^']+': \S+:\d+:\d+: error: .*\(and 1 more errors\)/,
+  );
+});
+
 test('bundle writes the bytes a deploy with tarball_source uploads, and their sha256', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
   const app = join(ROOT, 'examples', 'tarball');

@@ -392,6 +392,27 @@ test(
     assert.equal(uname.code, 0, ran(uname));
     assert.match(uname.stdout, new RegExp(`^== ${id} \\(us-west-2\\): Success, exit 0$`, 'm'));
     assert.match(uname.stdout, new RegExp(`^${id} Linux `, 'm'));
+    // as root, on the one instance named
+    const whoami = await cli('exec', app.dir, ...aws, '--instance', id, '--', 'id', '-un');
+    assert.equal(whoami.code, 0, ran(whoami));
+    assert.match(whoami.stdout, new RegExp(`^${id} root$`, 'm'));
+    assert.equal([...whoami.stdout.matchAll(/^== /gm)].length, 1, whoami.stdout);
+    // a named service, the last ten minutes (journalctl --since on the instance's systemd)
+    const recent = await cli(
+      'logs',
+      app.dir,
+      ...aws,
+      '--service',
+      'site',
+      '--since',
+      '10m',
+      '--lines',
+      '20',
+    );
+    assert.equal(recent.code, 0, ran(recent));
+    const recentLines = recent.stdout.trimEnd().split('\n');
+    assert.ok(recentLines.length >= 1 && recentLines.length <= 20, recent.stdout);
+    assert.match(recent.stdout, new RegExp(`^${id} .*GET /index\\.html`, 'm'));
 
     // destroy leaves nothing (waiting for terminated); a second destroy has nothing to do
     const destroyed = await cli('destroy', app.dir, ...aws, '--wait-terminated', '--json');
@@ -406,6 +427,9 @@ test(
     const again = await cli('destroy', app.dir, ...aws);
     assert.equal(again.code, 0, ran(again));
     assert.match(again.stderr, /nothing to destroy: no live instance tagged/, ran(again));
+    // not a terminal: plain phase lines on standard output, nothing drawn in place
+    assert.match(again.stdout, /^✓ find and terminate instances/m, ran(again));
+    assert.ok(!again.stdout.includes('\x1b['), again.stdout);
 
     // Ctrl-C (SIGINT) while the deploy delivers: the run's instances are terminated
     const slow = await makeApp({ setupScript: '#!/bin/bash\nsleep 600\n' });
@@ -417,7 +441,8 @@ test(
     );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.resume();
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     // Delivery has begun: the round carrying the steps is sent (its groups come at its end).
     while (!/^(▸ )?Steps? .*in one command/m.test(stderr)) {
@@ -430,6 +455,10 @@ test(
     assert.equal(code, 1, stderr);
     assert.match(stderr, /received SIGINT: cancelling/, stderr);
     assert.match(stderr, /error: .*cancel/i, stderr);
+    // not a terminal: the phases as plain lines, one each time one changes
+    assert.match(stdout, /^… planning$/m, stdout);
+    assert.match(stdout, /^✓ planning$/m, stdout);
+    assert.ok(!stdout.includes('\x1b['), stdout);
     assert.deepEqual(
       instancesOfDeployment(cloud, cancelId).filter((i) => LIVE.has(i.state)),
       [],

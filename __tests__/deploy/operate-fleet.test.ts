@@ -1,10 +1,13 @@
-// logs and exec on a fleet wider than one SSM command, through the bundled command line
-// (dist/cli.js) against the local cloud's simulated backend (60 instances that boot in
-// 300 ms, whose commands answer at once): one SendCommand per 50 instances, and each
-// instance's lines prefixed with its id.
+// The bundled command line (dist/cli.js) against the local cloud's simulated backend
+// (instances that boot in 300 ms, whose commands answer at once), with credentials from
+// AWS_PROFILE and the region from --region: logs and exec on a fleet wider than one SSM
+// command (one SendCommand per 50 instances, each instance's lines prefixed with its id),
+// list --regions, and deploy --json / status --json with the fields of the action's outputs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startCloud, type RunningCloud } from '../../cloud/server.ts';
@@ -36,23 +39,33 @@ after(async () => {
   await cloud?.close();
 });
 
+/** Credentials only in a profile named by AWS_PROFILE; no region anywhere but --region. */
+function profileEnv(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'aws-fleet-'));
+  writeFileSync(
+    join(dir, 'credentials'),
+    '[fleet]\naws_access_key_id = AKIDFLEET\naws_secret_access_key = fleet-secret\n',
+  );
+  writeFileSync(join(dir, 'config'), '[profile fleet]\n');
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    AWS_PROFILE: 'fleet',
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    AWS_CONFIG_FILE: join(dir, 'config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_EC2: cloud.url,
+    AWS_ENDPOINT_URL_SSM: cloud.url,
+  };
+}
+
 async function cli(args: string[]) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: ROOT,
-        AWS_ACCESS_KEY_ID: 'AKIDFLEET',
-        AWS_SECRET_ACCESS_KEY: 'fleet-secret',
-        AWS_REGION: 'us-west-2',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_ENDPOINT_URL_EC2: cloud.url,
-        AWS_ENDPOINT_URL_SSM: cloud.url,
-      },
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [CLI, ...args, '--region', 'us-west-2'],
+      { cwd: ROOT, env: profileEnv(), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+    );
     return { code: 0, stdout, stderr };
   } catch (e) {
     const x = e as { code?: number; stdout?: string; stderr?: string };
@@ -114,5 +127,69 @@ test(
       assert.match(exec.stdout, new RegExp(`^== ${id} \\(us-west-2\\): Success, exit 0$`, 'm'));
       assert.match(exec.stdout, new RegExp(`^${id} ran on ${id}$`, 'm'));
     }
+  },
+);
+
+test(
+  'list --regions, deploy --json and status --json: the fields of the action outputs',
+  { timeout: 240_000 },
+  async () => {
+    const app = await makeApp({ total: 2 });
+    const viaAction = `octo/fleet/action-${process.pid}`;
+    const viaCli = `octo/fleet/cli-${process.pid}`;
+    const inputs = { path: app.dir, 'online-timeout': '60s' };
+    const deployed = await action(cloud, {
+      runId: newRunId(),
+      inputs: { ...inputs, command: 'deploy', 'deployment-id': viaAction },
+    });
+    assert.equal(deployed.code, 0, explain(deployed));
+    const cliDeploy = await cli([
+      'deploy',
+      app.dir,
+      '--deployment-id',
+      viaCli,
+      '--online-timeout',
+      '60s',
+      '--json',
+    ]);
+    assert.equal(cliDeploy.code, 0, cliDeploy.stderr);
+    const doc = JSON.parse(cliDeploy.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(doc).sort(), Object.keys(deployed.outputs).sort());
+    assert.equal(doc['deployment-id'], viaCli);
+    assert.equal(doc['manifest-digest'], deployed.outputs['manifest-digest']);
+    assert.equal((doc['instance-ids'] as string[]).length, 2);
+    assert.equal(doc.changed, 'true');
+
+    const status = await action(cloud, {
+      runId: newRunId(),
+      inputs: { ...inputs, command: 'status', 'deployment-id': viaCli },
+    });
+    assert.equal(status.code, 0, explain(status));
+    const cliStatus = await cli(['status', app.dir, '--deployment-id', viaCli, '--json']);
+    assert.equal(cliStatus.code, 0, cliStatus.stderr);
+    const sdoc = JSON.parse(cliStatus.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(sdoc).sort(), Object.keys(status.outputs).sort());
+    for (const [name, value] of Object.entries(status.outputs)) {
+      assert.deepEqual(sdoc[name], /^[[{]/.test(value) ? JSON.parse(value) : value, name);
+    }
+
+    const before = cloud.calls().length;
+    const listed = await cli(['list', '--regions', 'us-west-2,eu-west-1', '--json']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const list = JSON.parse(listed.stdout) as {
+      regions: string[];
+      deployments: Array<Record<string, unknown>>;
+    };
+    assert.deepEqual(list.regions, ['us-west-2', 'eu-west-1']);
+    for (const id of [viaAction, viaCli]) {
+      const d = list.deployments.find((x) => x.deploymentId === id);
+      assert.ok(d, listed.stdout);
+      assert.deepEqual([d.instances, d.spot, d.onDemand, d.regions], [2, 2, 0, ['us-west-2']]);
+    }
+    const describes = cloud
+      .calls()
+      .slice(before)
+      .filter((c) => c.operation === 'DescribeInstances');
+    assert.deepEqual(describes.map((c) => c.region).sort(), ['eu-west-1', 'us-west-2']);
   },
 );
