@@ -2,11 +2,16 @@
 // (instances that boot in 300 ms, whose commands answer at once), with credentials from
 // AWS_PROFILE and the region from --region: logs and exec on a fleet wider than one SSM
 // command (one SendCommand per 50 instances, each instance's lines prefixed with its id),
-// list --regions, and deploy --json / status --json with the fields of the action's outputs.
+// list --regions, and deploy --json / status --json with the fields of the action's outputs;
+// and credentials from an SSO profile (a cached SSO token, the role's credentials from a
+// stand-in of the SSO portal at AWS_ENDPOINT_URL_SSO).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,12 +64,12 @@ function profileEnv(): Record<string, string> {
   };
 }
 
-async function cli(args: string[]) {
+async function cli(args: string[], env: Record<string, string> = profileEnv()) {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       [CLI, ...args, '--region', 'us-west-2'],
-      { cwd: ROOT, env: profileEnv(), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
     );
     return { code: 0, stdout, stderr };
   } catch (e) {
@@ -193,3 +198,70 @@ test(
     assert.deepEqual(describes.map((c) => c.region).sort(), ['eu-west-1', 'us-west-2']);
   },
 );
+
+test('credentials from an SSO profile: the cached token buys the role credentials the commands sign with', async () => {
+  const asked: Array<{ url: string; token: string }> = [];
+  const portal = createServer((req, res) => {
+    asked.push({ url: req.url ?? '', token: String(req.headers['x-amz-sso_bearer_token'] ?? '') });
+    res.setHeader('content-type', 'application/json');
+    res.end(
+      JSON.stringify({
+        roleCredentials: {
+          accessKeyId: 'ASIASSOFLEET',
+          secretAccessKey: 'sso-secret',
+          sessionToken: 'sso-session-token',
+          expiration: Date.now() + 3_600_000,
+        },
+      }),
+    );
+  });
+  await new Promise<void>((r) => portal.listen(0, '127.0.0.1', r));
+  try {
+    const home = mkdtempSync(join(tmpdir(), 'aws-sso-'));
+    const startUrl = 'https://octo.awsapps.com/start';
+    mkdirSync(join(home, '.aws', 'sso', 'cache'), { recursive: true });
+    writeFileSync(
+      join(
+        home,
+        '.aws',
+        'sso',
+        'cache',
+        `${createHash('sha1').update(startUrl).digest('hex')}.json`,
+      ),
+      JSON.stringify({
+        startUrl,
+        region: 'us-east-1',
+        accessToken: 'sso-access-token',
+        expiresAt: '2099-01-01T00:00:00Z',
+      }),
+    );
+    writeFileSync(
+      join(home, '.aws', 'config'),
+      `[profile operator-sso]\nsso_start_url = ${startUrl}\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Operator\n`,
+    );
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_EC2: cloud.url,
+      AWS_ENDPOINT_URL_SSM: cloud.url,
+      AWS_ENDPOINT_URL_SSO: `http://127.0.0.1:${(portal.address() as AddressInfo).port}`,
+    };
+    const before = cloud.calls().length;
+    const listed = await cli(['list', '--profile', 'operator-sso', '--json'], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(Array.isArray((JSON.parse(listed.stdout) as { deployments: unknown[] }).deployments));
+    assert.equal(asked.length, 1, JSON.stringify(asked));
+    assert.match(asked[0]?.url ?? '', /^\/federation\/credentials\?.*account_id=123456789012/);
+    assert.match(asked[0]?.url ?? '', /role_name=Operator/);
+    assert.equal(asked[0]?.token, 'sso-access-token');
+    assert.ok(
+      cloud
+        .calls()
+        .slice(before)
+        .some((c) => c.operation === 'DescribeInstances'),
+    );
+  } finally {
+    await new Promise((r) => portal.close(r));
+  }
+});

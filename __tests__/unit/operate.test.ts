@@ -365,3 +365,19 @@ test('terminal host: progress drawn as the view (phases by name, the fleet), log
   plain.close();
   assert.deepEqual([out.chunks, err2.chunks], [[], ['warning: careful\n']]);
 });
+
+test('the example reap workflow runs command reap on a schedule with github-token and read access to pull requests', async () => {
+  const { parse } = await import('yaml');
+  const file = join(import.meta.dirname, '..', '..', 'examples', 'workflows', 'reap.yml');
+  const wf = parse(readFileSync(file, 'utf8')) as {
+    on: { schedule?: Array<{ cron: string }> };
+    permissions: Record<string, string>;
+    jobs: Record<string, { steps: Array<{ with?: Record<string, string> }> }>;
+  };
+  assert.ok((wf.on.schedule?.length ?? 0) > 0);
+  assert.equal(wf.permissions['pull-requests'], 'read');
+  const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
+  const reap = steps.find((s) => s.with?.command === 'reap');
+  assert.ok(reap);
+  assert.equal(reap.with?.['github-token'], '${{ github.token }}');
+});
