@@ -18,6 +18,7 @@ import { startCloud, type RunningCloud } from '../../cloud/server.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { action, explain, instancesOfDeployment, newRunId } from '../../__fixtures__/e2e.ts';
 import { startFakeGitHubApi } from '../support/fake-github-api.ts';
+import { profileEnv, run, type Ran } from './operate-support.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -31,45 +32,8 @@ after(async () => {
   await cloud?.close();
 });
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(file: string, args: string[], env: Record<string, string>): Promise<Ran> {
-  try {
-    const { stdout, stderr } = await execFileP(file, args, {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
-
 /** Credentials and region only in a named profile: no AWS_* key or region variable. */
-function profileEnv(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'aws-profile-'));
-  writeFileSync(
-    join(dir, 'credentials'),
-    '[operator]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n',
-  );
-  writeFileSync(join(dir, 'config'), '[profile operator]\nregion = us-west-2\n');
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_EC2: cloud.url,
-    AWS_ENDPOINT_URL_SSM: cloud.url,
-  };
-}
+const operatorEnv = () => profileEnv(cloud.url, 'operator', 'us-west-2');
 
 const ran = (r: Ran) => `exit ${r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 
@@ -141,7 +105,7 @@ test(
     assert.equal(deployed.code, 0, explain(deployed));
     const ids = JSON.parse(deployed.outputs['instance-ids'] ?? '[]') as string[];
     assert.equal(ids.length, 1);
-    const env = profileEnv();
+    const env = operatorEnv();
     const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], env);
     const target = [app.dir, '--profile', 'operator', '--deployment-id', deploymentId];
 
@@ -264,11 +228,21 @@ test(
       INPUT_PATH: app.dir,
       'INPUT_DEPLOYMENT-ID': deploymentId,
     };
-    const actionLogs = await localAction({ ...workflow, INPUT_COMMAND: 'logs', INPUT_LINES: '20' });
+    const actionLogs = await localAction({
+      ...workflow,
+      INPUT_COMMAND: 'logs',
+      INPUT_SERVICE: 'site',
+      INPUT_SINCE: '1h',
+      INPUT_LINES: '20',
+    });
     assert.doesNotMatch(actionLogs.stdout, /::error::/, ran(actionLogs));
     assert.match(actionLogs.stdout, new RegExp(`::group::${ids[0]} \\(us-west-2\\): \\d+ lines`));
     assert.match(actionLogs.stdout, /GET \/index\.html/);
     assert.match(actionLogs.stdout, /logs of site from 1 instance of /);
+    const counted = Number(
+      /::group::i-\w+ \(us-west-2\): (\d+) lines/.exec(actionLogs.stdout)?.[1],
+    );
+    assert.ok(counted >= 1 && counted <= 20, `${counted} lines`);
     const actionExec = await localAction({
       ...workflow,
       INPUT_COMMAND: 'exec',
@@ -336,7 +310,7 @@ test(
     const branch = `term-${process.pid}`;
     checkout(app.dir, branch);
     const deploymentId = `octo/term/${branch}`;
-    const env = profileEnv();
+    const env = operatorEnv();
     const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], env);
     const aws = ['--profile', 'operator'];
 

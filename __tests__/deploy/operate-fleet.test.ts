@@ -7,18 +7,17 @@
 // stand-in of the SSO portal at AWS_ENDPOINT_URL_SSO).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startCloud, type RunningCloud } from '../../cloud/server.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { action, explain, newRunId } from '../../__fixtures__/e2e.ts';
 import { simulated } from '../faults/support.ts';
+import { profileEnv, run } from './operate-support.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -45,38 +44,10 @@ after(async () => {
 });
 
 /** Credentials only in a profile named by AWS_PROFILE; no region anywhere but --region. */
-function profileEnv(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'aws-fleet-'));
-  writeFileSync(
-    join(dir, 'credentials'),
-    '[fleet]\naws_access_key_id = AKIDFLEET\naws_secret_access_key = fleet-secret\n',
-  );
-  writeFileSync(join(dir, 'config'), '[profile fleet]\n');
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    AWS_PROFILE: 'fleet',
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_EC2: cloud.url,
-    AWS_ENDPOINT_URL_SSM: cloud.url,
-  };
-}
+const fleetEnv = () => ({ ...profileEnv(cloud.url, 'fleet'), AWS_PROFILE: 'fleet' });
 
-async function cli(args: string[], env: Record<string, string> = profileEnv()) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      [CLI, ...args, '--region', 'us-west-2'],
-      { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: x.code ?? -1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
-  }
-}
+const cli = (args: string[], env: Record<string, string> = fleetEnv()) =>
+  run(process.execPath, [CLI, ...args, '--region', 'us-west-2'], env);
 
 /** The SendCommands since call `from` whose script contains `marker`, as the number of
  * instances each named. */

@@ -381,3 +381,16 @@ test('the example reap workflow runs command reap on a schedule with github-toke
   assert.ok(reap);
   assert.equal(reap.with?.['github-token'], '${{ github.token }}');
 });
+
+test('the services status and logs expect: those the manifest starts and its planned count, or why there are none', async () => {
+  const { manifestServices } = await import('../../src/operate/manifest.ts');
+  const web = join(import.meta.dirname, '..', 'deploy', 'fixtures', 'web');
+  assert.deepEqual(await manifestServices(web, undefined), { services: ['site'], planned: 1 });
+  const none = await manifestServices(mkdtempSync(join(tmpdir(), 'empty-')), undefined);
+  assert.ok('problem' in none);
+  assert.match(none.problem, /^no usable manifest at '.*': .*no deployment found/);
+  const broken = join(import.meta.dirname, '..', 'fixtures', 'broken', 'deployment-key-missing');
+  const invalid = await manifestServices(broken, undefined);
+  assert.ok('problem' in invalid);
+  assert.match(invalid.problem, /:\d+:\d+: error: .*\(and 1 more errors\)$/);
+});

@@ -3,7 +3,7 @@
 // with --json, one JSON document. Each returns the exit status.
 
 import type { FoundInstance } from '../aws/instances.ts';
-import { formatSpan } from '../operate/list.ts';
+import { formatSpan, type DeploymentSummary } from '../operate/list.ts';
 import type { RemoteResult } from '../operate/remote.ts';
 import { UsageError, inputsOf, type Args } from './args.ts';
 import { deploymentIdFromGit } from './git.ts';
@@ -78,7 +78,7 @@ export async function listMain(args: Args, io: Io): Promise<number> {
     `${d.instances} (${d.spot} spot, ${d.onDemand} on-demand)`,
     formatSpan(d.ageSeconds),
     formatSpan(d.ttlLeftSeconds),
-    d.hourlyCost !== undefined ? `$${d.hourlyCost.toFixed(4)}/h` : '-',
+    costCell(d),
   ]);
   io.out.write(
     (rows.length === 0
@@ -90,6 +90,12 @@ export async function listMain(args: Args, io: Io): Promise<number> {
     ).join('\n') + '\n',
   );
   return 0;
+}
+
+/** The estimated cost; on-demand instances are not priced (not in the spot price history). */
+function costCell(d: DeploymentSummary): string {
+  if (d.hourlyCost === undefined) return '-';
+  return `$${d.hourlyCost.toFixed(4)}/h${d.onDemand > 0 ? ' (spot only)' : ''}`;
 }
 
 export async function logsMain(args: Args, io: Io): Promise<number> {
