@@ -314,10 +314,25 @@ test(
     const cli = (...args: string[]) => run(process.execPath, [CLI, ...args], env);
     const aws = ['--profile', 'operator'];
 
-    // deploy on a terminal: the phases drawn in place, then the instance table
+    // deploy on a terminal: the phases drawn in place, then the instance table; a secret
+    // from --secrets-file
+    const secret = `tok-${process.pid}-first`;
+    const secretsFile = join(mkdtempSync(join(tmpdir(), 'secrets-')), 'secrets.env');
+    writeFileSync(secretsFile, `# the API's token\nAPI_TOKEN=${secret}\n`);
     const screen = await onTerminal(env, [
-      ['deploy', app.dir, ...aws, '--online-timeout', '120s', '--ttl', '2h'],
+      [
+        'deploy',
+        app.dir,
+        ...aws,
+        '--online-timeout',
+        '120s',
+        '--ttl',
+        '2h',
+        '--secrets-file',
+        secretsFile,
+      ],
     ]);
+    assert.ok(!screen.includes(secret), screen);
     const live = instancesOfDeployment(cloud, deploymentId).filter((i) => LIVE.has(i.state));
     assert.equal(live.length, 1, screen);
     const id = live[0]?.id ?? '';
@@ -387,6 +402,36 @@ test(
     const recentLines = recent.stdout.trimEnd().split('\n');
     assert.ok(recentLines.length >= 1 && recentLines.length <= 20, recent.stdout);
     assert.match(recent.stdout, new RegExp(`^${id} .*GET /index\\.html`, 'm'));
+
+    // the secret reached the instance (sealed on the way); one from SPOT_DEPLOYER_SECRETS,
+    // delivered in place (--strategy update --force: the plan is the same), replaces it
+    const secretsOn = (value: string) =>
+      cli(
+        'exec',
+        app.dir,
+        ...aws,
+        '--',
+        'grep',
+        '-c',
+        '-F',
+        value,
+        '/etc/spot-deployer/secrets.env',
+      );
+    assert.match((await secretsOn(secret)).stdout, new RegExp(`^${id} 1$`, 'm'));
+    const rotated = `tok-${process.pid}-rotated`;
+    const redeploy = await run(
+      process.execPath,
+      [CLI, 'deploy', app.dir, ...aws, '--strategy', 'update', '--force', '--json'],
+      { ...env, SPOT_DEPLOYER_SECRETS: `API_TOKEN=${rotated}\n` },
+    );
+    assert.equal(redeploy.code, 0, ran(redeploy));
+    assert.deepEqual((JSON.parse(redeploy.stdout) as Record<string, unknown>)['instance-ids'], [
+      id,
+    ]);
+    assert.ok(!`${redeploy.stdout}${redeploy.stderr}`.includes(rotated), ran(redeploy));
+    assert.match((await secretsOn(rotated)).stdout, new RegExp(`^${id} 1$`, 'm'));
+    const sent = JSON.stringify(cloud.calls().filter((c) => c.operation === 'SendCommand'));
+    assert.ok(!sent.includes(secret) && !sent.includes(rotated), 'no secret in clear in a command');
 
     // destroy leaves nothing (waiting for terminated); a second destroy has nothing to do
     const destroyed = await cli('destroy', app.dir, ...aws, '--wait-terminated', '--json');

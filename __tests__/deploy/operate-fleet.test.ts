@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -235,4 +235,37 @@ test('credentials from an SSO profile: the cached token buys the role credential
   } finally {
     await new Promise((r) => portal.close(r));
   }
+});
+
+test('a manifest without cloud settings runs in the region the SDK resolves (here --region), as the action runs it in AWS_REGION', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'convention-'));
+  cpSync(join(ROOT, 'examples', 'convention', 'deployment'), join(dir, 'deployment'), {
+    recursive: true,
+  });
+  const id = `octo/fleet/convention-${process.pid}`;
+  const target = [dir, '--deployment-id', id];
+  const deployed = await cli([
+    'deploy',
+    ...target,
+    '--instance-profile',
+    'spot-deployer-ssm',
+    '--online-timeout',
+    '60s',
+    '--json',
+  ]);
+  assert.equal(deployed.code, 0, deployed.stderr);
+  const doc = JSON.parse(deployed.stdout) as Record<string, unknown>;
+  assert.deepEqual(doc.regions, ['us-west-2']);
+  const status = await cli(['status', ...target, '--json']);
+  assert.equal(status.code, 0, status.stderr);
+  assert.deepEqual(
+    (JSON.parse(status.stdout) as Record<string, unknown>)['instance-ids'],
+    doc['instance-ids'],
+  );
+  const destroyed = await cli(['destroy', ...target, '--json']);
+  assert.equal(destroyed.code, 0, destroyed.stderr);
+  assert.deepEqual(
+    (JSON.parse(destroyed.stdout) as Record<string, unknown>)['instance-ids'],
+    doc['instance-ids'],
+  );
 });

@@ -6,7 +6,7 @@ import type { FoundInstance } from '../aws/instances.ts';
 import { formatSpan, type DeploymentSummary } from '../operate/list.ts';
 import type { RemoteResult } from '../operate/remote.ts';
 import { UsageError, inputsOf, type Args } from './args.ts';
-import { deploymentIdFromGit } from './git.ts';
+import { deploymentIdFromGit, gitEnv } from './git.ts';
 import { onTerminalHost } from './host.ts';
 import { LiveView, outputMode, type Io } from './output.ts';
 
@@ -22,6 +22,17 @@ async function defaultRegion(): Promise<string | undefined> {
   // action loads too (about 2 MB to compile at start-up).
   const { chainRegion } = await import('../aws/clients.ts');
   return chainRegion();
+}
+
+/**
+ * The environment the commands read as the action reads the runner's: GITHUB_* as a push
+ * of the checkout would have them, and AWS_REGION as the SDK's chain resolves it (the
+ * variable, --region, or the profile's region), which a manifest without cloud settings
+ * runs in (validate/load.ts fallbackRegion).
+ */
+export async function hostEnv(dir: string): Promise<Record<string, string>> {
+  const [git, region] = await Promise.all([gitEnv(dir), defaultRegion()]);
+  return { ...(region ? { AWS_REGION: region } : {}), ...git };
 }
 
 /** --deployment-id, else the id a push of the checkout's branch has. */
@@ -104,7 +115,7 @@ export async function logsMain(args: Args, io: Io): Promise<number> {
   // The journal goes to standard output as it is; the log of the search, to standard error.
   const quiet = new LiveView(io.out, 'json');
   const res = await onTerminalHost(
-    { io, live: quiet, title: 'spot-deployer logs', env: {} },
+    { io, live: quiet, title: 'spot-deployer logs', env: await hostEnv(args.dir) },
     (host) =>
       logsCommand(
         {
@@ -170,7 +181,7 @@ export async function execMain(args: Args, io: Io): Promise<number> {
   const view = new LiveView(io.out, outputMode(io.out, args.flags.json === true));
   const { execCommand } = await import('../commands/exec.ts');
   const res = await onTerminalHost(
-    { io, live: view, title: 'spot-deployer exec', env: {} },
+    { io, live: view, title: 'spot-deployer exec', env: await hostEnv(args.dir) },
     (host) =>
       execCommand(
         {

@@ -29,7 +29,7 @@ export interface TerminalHostOptions {
   live: LiveView;
   /** The view's title, e.g. `spot-deployer deploy acme/web/main`. */
   title: string;
-  /** GITHUB_* as a push of the checkout would have them (terminal/git.ts gitEnv). */
+  /** GITHUB_* as a push of the checkout would have them, AWS_REGION (commands.ts hostEnv). */
   env: Record<string, string>;
   signal?: AbortSignal;
   /** Where the job summary's Markdown goes; none: nowhere. */

@@ -7,8 +7,7 @@
 import { inPhase, type Host } from '../host.ts';
 import type { Inputs } from '../inputs.ts';
 import { inputsOf, type Args } from './args.ts';
-import { targetId } from './commands.ts';
-import { gitEnv } from './git.ts';
+import { hostEnv, targetId } from './commands.ts';
 import { onTerminalHost, outputsDocument, type TerminalHost } from './host.ts';
 import { LiveView, outputMode, type Io } from './output.ts';
 import type { ViewInstance } from './view.ts';
@@ -25,7 +24,7 @@ async function hosted(verb: string, args: Args, io: Io, run: Run): Promise<numbe
     io,
     live,
     title: `spot-deployer ${verb} ${id}`,
-    env: await gitEnv(args.dir),
+    env: await hostEnv(args.dir),
     ...(args.flags.summary ? { summaryFile: args.flags.summary } : {}),
   };
   return onTerminalHost(options, async (host) => {
