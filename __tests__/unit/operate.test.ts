@@ -394,3 +394,70 @@ test('the services status and logs expect: those the manifest starts and its pla
   assert.ok('problem' in invalid);
   assert.match(invalid.problem, /:\d+:\d+: error: .*\(and 1 more errors\)$/);
 });
+
+test("command line: the deploy flags reach the action's inputs under the same names", async () => {
+  const args = parseCommandLine([
+    'deploy',
+    'app',
+    '--instance-profile',
+    'ssm-role',
+    '--strategy',
+    'update',
+    '--ttl',
+    '8h',
+    '--regions',
+    'us-west-2,eu-west-1',
+    '--force',
+    '--min-healthy',
+    '50%',
+    '--on-demand-fallback',
+    '--keep-failed',
+    '--timeout',
+    '30m',
+    '--online-timeout',
+    '5m',
+    '--max-price',
+    '0.05',
+  ]);
+  const i = await inputsOf(args, 'acme/web/main', {});
+  assert.deepEqual(
+    [
+      i.path,
+      i.deploymentId,
+      i.instanceProfile,
+      i.strategy,
+      i.ttl,
+      i.regions,
+      i.force,
+      i.minHealthy,
+      i.onDemandFallback,
+      i.keepFailed,
+      i.timeoutSeconds,
+      i.onlineTimeoutSeconds,
+      i.maxPrice,
+    ],
+    [
+      'app',
+      'acme/web/main',
+      'ssm-role',
+      'update',
+      '8h',
+      ['us-west-2', 'eu-west-1'],
+      true,
+      { kind: 'percent', p: 50 },
+      true,
+      true,
+      1800,
+      300,
+      '0.05',
+    ],
+  );
+  const off = await inputsOf(parseCommandLine(['deploy', '--no-on-demand-fallback']), 'x', {});
+  assert.equal(off.onDemandFallback, false);
+  const unset = await inputsOf(parseCommandLine(['deploy']), 'x', {});
+  assert.equal(unset.onDemandFallback, undefined, "the manifest's choice");
+  const fromEnv = await inputsOf(parseCommandLine(['deploy']), 'x', {
+    SPOT_DEPLOYER_SECRETS: 'A=1\n# note\nB=two words\n',
+  });
+  assert.deepEqual(fromEnv.secrets, { A: '1', B: 'two words' });
+});
