@@ -61,7 +61,7 @@ async function run() {
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-PXGAXAUK.js");
+        const { planCommand } = await import("./chunks/plan-KRPT3DNB.js");
         const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -69,7 +69,7 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-JERIXICL.js");
+        const { deployCommand } = await import("./chunks/deploy-27GNEIMQ.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
@@ -79,12 +79,12 @@ async function run() {
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-QL3PCKCL.js");
+        const { statusCommand } = await import("./chunks/status-GLIKVPPO.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-APFNBRTJ.js");
+        const { logsAction } = await import("./chunks/logs-DYF3VYFA.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }

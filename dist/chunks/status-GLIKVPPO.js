@@ -3,18 +3,20 @@ import {
   PHASE,
   checkServices,
   tagInstances
-} from "./chunk-RNS5FXRV.js";
+} from "./chunk-VBJ7L3Q5.js";
 import {
   setInstanceOutputs
 } from "./chunk-HCODADNL.js";
 import {
   instanceRecord
 } from "./chunk-SNYK7PHB.js";
-import {
-  splitCounts
-} from "./chunk-WBCGNRJ5.js";
+import "./chunk-LYFPHRTX.js";
 import "./chunk-JHH6G2AG.js";
 import "./chunk-7B7HW6FF.js";
+import {
+  manifestServices
+} from "./chunk-ILKTCKNJ.js";
+import "./chunk-GYQ757SJ.js";
 import "./chunk-HHV4SY3M.js";
 import "./chunk-CYWU6LTU.js";
 import {
@@ -39,8 +41,7 @@ import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import "./chunk-MGZNPMRM.js";
 import {
-  fallbackRegion,
-  loadDeployment
+  fallbackRegion
 } from "./chunk-V3JK2CWH.js";
 import "./chunk-BZUWDCDP.js";
 import "./chunk-XTVJNGXJ.js";
@@ -57,9 +58,6 @@ import "./chunk-RLOAZQV4.js";
 import "./chunk-5UZIY2RH.js";
 import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
-
-// src/commands/status.ts
-import { resolve } from "node:path";
 
 // src/report/degraded.ts
 var RETIRED = "Client.UserInitiatedShutdown";
@@ -104,35 +102,18 @@ function assessmentMarkdown(a) {
 }
 
 // src/commands/status.ts
-async function manifestFacts(path, fallback) {
-  try {
-    const res = await loadDeployment(resolve(path), { fallbackRegion: fallback });
-    const d = res.deployment;
-    if (!d) return {};
-    const counts = splitCounts(
-      d.cloud.totalInstances,
-      d.cloud.regions.map((r) => r.count)
-    );
-    return {
-      // Services the manifest does not start are not expected to be active.
-      services: d.services.filter((s) => s.start).map((s) => s.name),
-      planned: counts.reduce((a, b) => a + b, 0)
-    };
-  } catch {
-    return {};
-  }
-}
 async function statusCommand(inputs, host) {
   const { log } = host;
   const deploymentId = await resolveDeploymentId(inputs.deploymentId, host.env);
   const located = await searchDeployment(inputs, deploymentId, host);
   const regions = located.regions;
   const [facts, ended] = await Promise.all([
-    manifestFacts(inputs.path, fallbackRegion(host.env, inputs.regions)),
+    manifestServices(inputs.path, fallbackRegion(host.env, inputs.regions)),
     // EC2 lists terminated instances for about an hour: what the deployment lost lately.
     survey(host, regions, { deploymentId, states: ["terminated"] })
   ]);
-  const { services } = facts;
+  const services = "services" in facts ? facts.services : void 0;
+  const planned = "planned" in facts ? facts.planned : void 0;
   const perRegion = await log.group(
     `Status of ${deploymentId} in ${regions.join(", ")}`,
     () => Promise.all(
@@ -145,11 +126,7 @@ async function statusCommand(inputs, host) {
     )
   );
   const instances = perRegion.flat();
-  const assessment = assess(
-    facts.planned,
-    instances,
-    lostInstances([...located.instances, ...ended])
-  );
+  const assessment = assess(planned, instances, lostInstances([...located.instances, ...ended]));
   await markRebalance(host, located.instances, instances);
   report(host, deploymentId, instances, assessment);
   for (const i of instances) log.info(statusLine(i));
@@ -245,4 +222,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-QL3PCKCL.js.map
+//# sourceMappingURL=status-GLIKVPPO.js.map

@@ -1,14 +1,13 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   LiveView,
+  hostEnv,
   onTerminalHost,
   outputMode,
   outputsDocument,
   targetId
-} from "./chunk-5R4BMCU3.js";
-import {
-  gitEnv
-} from "./chunk-AI2PSSK5.js";
+} from "./chunk-MJWKAB4S.js";
+import "./chunk-AI2PSSK5.js";
 import "./chunk-XJLXGMQD.js";
 import {
   inPhase
@@ -22,7 +21,7 @@ import "./chunk-XTVJNGXJ.js";
 import "./chunk-BY77YRZ3.js";
 import {
   inputsOf
-} from "./chunk-QMKBBRKP.js";
+} from "./chunk-34SEBBBB.js";
 import "./chunk-4OVCB57H.js";
 import "./chunk-DIYO26VZ.js";
 import "./chunk-C4HKCQZY.js";
@@ -44,7 +43,7 @@ async function hosted(verb, args, io, run) {
     io,
     live,
     title: `spot-deployer ${verb} ${id}`,
-    env: await gitEnv(args.dir),
+    env: await hostEnv(args.dir),
     ...args.flags.summary ? { summaryFile: args.flags.summary } : {}
   };
   return onTerminalHost(options, async (host) => {
@@ -53,9 +52,9 @@ async function hosted(verb, args, io, run) {
       await run(inputs, host);
     } finally {
       live.finish(finalView(host));
+      if (live.mode === "json")
+        io.out.write(JSON.stringify(outputsDocument(host.outputs), null, 2) + "\n");
     }
-    if (live.mode === "json")
-      io.out.write(JSON.stringify(outputsDocument(host.outputs), null, 2) + "\n");
     return 0;
   });
 }
@@ -66,11 +65,11 @@ function finalView(host) {
   return { ...state, instances };
 }
 async function deployMain(args, io) {
-  const { deployCommand } = await import("./deploy-JERIXICL.js");
+  const { deployCommand } = await import("./deploy-27GNEIMQ.js");
   return hosted("deploy", args, io, deployCommand);
 }
 async function statusMain(args, io) {
-  const { statusCommand } = await import("./status-QL3PCKCL.js");
+  const { statusCommand } = await import("./status-GLIKVPPO.js");
   return hosted(
     "status",
     args,
@@ -92,4 +91,4 @@ export {
   destroyMain,
   statusMain
 };
-//# sourceMappingURL=lifecycle-UZCTSD4E.js.map
+//# sourceMappingURL=lifecycle-BCFHJAMH.js.map

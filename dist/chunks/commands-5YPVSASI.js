@@ -2,10 +2,11 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   bundleMain,
   execMain,
+  hostEnv,
   listMain,
   logsMain,
   targetId
-} from "./chunk-5R4BMCU3.js";
+} from "./chunk-MJWKAB4S.js";
 import "./chunk-AI2PSSK5.js";
 import "./chunk-XJLXGMQD.js";
 import "./chunk-SNYK7PHB.js";
@@ -15,7 +16,7 @@ import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import "./chunk-XTVJNGXJ.js";
 import "./chunk-BY77YRZ3.js";
-import "./chunk-QMKBBRKP.js";
+import "./chunk-34SEBBBB.js";
 import "./chunk-4OVCB57H.js";
 import "./chunk-DIYO26VZ.js";
 import "./chunk-C4HKCQZY.js";
@@ -30,8 +31,9 @@ import "./chunk-SLSPYRCZ.js";
 export {
   bundleMain,
   execMain,
+  hostEnv,
   listMain,
   logsMain,
   targetId
 };
-//# sourceMappingURL=commands-J4DWP5RY.js.map
+//# sourceMappingURL=commands-5YPVSASI.js.map

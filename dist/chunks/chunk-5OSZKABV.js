@@ -9,11 +9,10 @@ import {
   healthBody,
   healthSeconds,
   orderServices,
-  planRegions,
   renderWatcher,
   scriptBody,
   servicesBody
-} from "./chunk-WBCGNRJ5.js";
+} from "./chunk-LYFPHRTX.js";
 import {
   collectUploads,
   makeFile,
@@ -28,6 +27,9 @@ import {
   STATE_DIR,
   stepScript
 } from "./chunk-7B7HW6FF.js";
+import {
+  planRegions
+} from "./chunk-GYQ757SJ.js";
 import {
   assertEnvName,
   envFile,
@@ -659,4 +661,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-U7ITEGTA.js.map
+//# sourceMappingURL=chunk-5OSZKABV.js.map

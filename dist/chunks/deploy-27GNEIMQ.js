@@ -4,7 +4,7 @@ import {
 } from "./chunk-KFOJTLTH.js";
 import {
   buildPlan
-} from "./chunk-U7ITEGTA.js";
+} from "./chunk-5OSZKABV.js";
 import {
   COMMAND_BUDGET
 } from "./chunk-PPNNAOXG.js";
@@ -25,7 +25,7 @@ import {
   tagInstances,
   untagInstances,
   updatedTags
-} from "./chunk-RNS5FXRV.js";
+} from "./chunk-VBJ7L3Q5.js";
 import {
   inPhase,
   setInstanceOutputs
@@ -33,9 +33,10 @@ import {
 import {
   instanceRecord
 } from "./chunk-SNYK7PHB.js";
-import "./chunk-WBCGNRJ5.js";
+import "./chunk-LYFPHRTX.js";
 import "./chunk-JHH6G2AG.js";
 import "./chunk-7B7HW6FF.js";
+import "./chunk-GYQ757SJ.js";
 import {
   SEND_BATCH,
   failureDetail,
@@ -2256,4 +2257,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-JERIXICL.js.map
+//# sourceMappingURL=deploy-27GNEIMQ.js.map

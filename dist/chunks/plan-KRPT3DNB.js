@@ -1,11 +1,12 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-U7ITEGTA.js";
+} from "./chunk-5OSZKABV.js";
 import "./chunk-PPNNAOXG.js";
-import "./chunk-WBCGNRJ5.js";
+import "./chunk-LYFPHRTX.js";
 import "./chunk-JHH6G2AG.js";
 import "./chunk-7B7HW6FF.js";
+import "./chunk-GYQ757SJ.js";
 import "./chunk-CYWU6LTU.js";
 import {
   resolveDeploymentId,
@@ -76,4 +77,4 @@ async function planCommand(inputs, reporter, env) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-PXGAXAUK.js.map
+//# sourceMappingURL=plan-KRPT3DNB.js.map

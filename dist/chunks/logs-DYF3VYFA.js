@@ -1,5 +1,9 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
+  manifestServices
+} from "./chunk-ILKTCKNJ.js";
+import "./chunk-GYQ757SJ.js";
+import {
   findTargets,
   logsScript,
   reportRemote,
@@ -17,8 +21,7 @@ import "./chunk-V2M23LJS.js";
 import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import {
-  fallbackRegion,
-  loadDeployment
+  fallbackRegion
 } from "./chunk-V3JK2CWH.js";
 import "./chunk-BZUWDCDP.js";
 import "./chunk-XTVJNGXJ.js";
@@ -39,21 +42,22 @@ import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
 
 // src/commands/logs.ts
-import { resolve } from "node:path";
-async function manifestServices(path, fallback) {
-  const res = await loadDeployment(resolve(path), { fallbackRegion: fallback }).catch(
-    () => void 0
-  );
-  const names = res?.deployment?.services.filter((s) => s.start).map((s) => s.name) ?? [];
-  if (names.length === 0) {
+var NAME_THEM = "name the services (input service, or --service on the command line)";
+async function servicesToRead(inputs, host) {
+  if (inputs.services.length > 0) return inputs.services;
+  const facts = await manifestServices(inputs.path, fallbackRegion(host.env, inputs.regions));
+  if ("problem" in facts) {
+    throw new DeployError(`no service to read: ${facts.problem}; ${NAME_THEM}`);
+  }
+  if (facts.services.length === 0) {
     throw new DeployError(
-      `no service to read: no manifest at '${path}' names a service it starts; name one (service: NAME)`
+      `no service to read: the manifest at '${inputs.path}' starts none; ${NAME_THEM}`
     );
   }
-  return names;
+  return facts.services;
 }
 async function logsCommand(inputs, host) {
-  const services = inputs.services.length > 0 ? inputs.services : await manifestServices(inputs.path, fallbackRegion(host.env, inputs.regions));
+  const services = await servicesToRead(inputs, host);
   const sinceSeconds = inputs.since ? parseDuration("since", inputs.since, "m") : void 0;
   const script = logsScript({
     services,
@@ -88,4 +92,4 @@ export {
   logsAction,
   logsCommand
 };
-//# sourceMappingURL=logs-APFNBRTJ.js.map
+//# sourceMappingURL=logs-DYF3VYFA.js.map

@@ -65,17 +65,28 @@ function parseCommandLine(argv) {
       options: OPTIONS
     });
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(parseArgsProblem(e));
   }
   const [command = "", dir = ".", ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   return { command, dir, flags: parsed.values, rest };
 }
+function parseArgsProblem(e) {
+  const message = e instanceof Error ? e.message : String(e);
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown) return `unknown flag '${unknown[1]}'`;
+  return message.split(/\.\s/)[0] ?? message;
+}
+function secretAsValue(value) {
+  const name = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(value)?.[1];
+  return name ? `--secrets-file takes a file of NAME=value lines, not a secret: '${name}=\u2026' is no file (secrets are never taken from a flag value)` : void 0;
+}
 async function inputsOf(args, deploymentId, env = process.env) {
   const f = args.flags;
   const secrets = f["secrets-file"] ? await readFile(f["secrets-file"], "utf8").catch((e) => {
+    const file = f["secrets-file"] ?? "";
     throw new UsageError(
-      `cannot read --secrets-file ${f["secrets-file"]}: ${e.code ?? e.message}`
+      (e.code === "ENOENT" ? secretAsValue(file) : void 0) ?? `cannot read --secrets-file ${file}: ${e.code ?? e.message}`
     );
   }) : env.SPOT_DEPLOYER_SECRETS ?? "";
   const read = (name) => {
@@ -99,4 +110,4 @@ export {
   inputsOf,
   applyAwsFlags
 };
-//# sourceMappingURL=chunk-QMKBBRKP.js.map
+//# sourceMappingURL=chunk-34SEBBBB.js.map

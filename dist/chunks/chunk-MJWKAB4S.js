@@ -1,6 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  deploymentIdFromGit
+  deploymentIdFromGit,
+  gitEnv
 } from "./chunk-AI2PSSK5.js";
 import {
   formatSpan
@@ -22,7 +23,7 @@ import {
 import {
   UsageError,
   inputsOf
-} from "./chunk-QMKBBRKP.js";
+} from "./chunk-34SEBBBB.js";
 import {
   parseRegions
 } from "./chunk-DIYO26VZ.js";
@@ -204,6 +205,10 @@ async function defaultRegion() {
   const { chainRegion } = await import("./clients-WOD6JHCL.js");
   return chainRegion();
 }
+async function hostEnv(dir) {
+  const [git, region] = await Promise.all([gitEnv(dir), defaultRegion()]);
+  return { ...region ? { AWS_REGION: region } : {}, ...git };
+}
 async function targetId(args) {
   const given = args.flags["deployment-id"];
   if (given) return given;
@@ -252,7 +257,7 @@ async function listMain(args, io) {
     `${d.instances} (${d.spot} spot, ${d.onDemand} on-demand)`,
     formatSpan(d.ageSeconds),
     formatSpan(d.ttlLeftSeconds),
-    d.hourlyCost !== void 0 ? `$${d.hourlyCost.toFixed(4)}/h` : "-"
+    costCell(d)
   ]);
   io.out.write(
     (rows.length === 0 ? [`no deployment in ${regions.join(", ")}`] : textTable(
@@ -262,12 +267,16 @@ async function listMain(args, io) {
   );
   return 0;
 }
+function costCell(d) {
+  if (d.hourlyCost === void 0) return "-";
+  return `$${d.hourlyCost.toFixed(4)}/h${d.onDemand > 0 ? " (spot only)" : ""}`;
+}
 async function logsMain(args, io) {
   const inputs = await inputsOf(args, await targetId(args), io.env);
-  const { logsCommand } = await import("./logs-APFNBRTJ.js");
+  const { logsCommand } = await import("./logs-DYF3VYFA.js");
   const quiet = new LiveView(io.out, "json");
   const res = await onTerminalHost(
-    { io, live: quiet, title: "spot-deployer logs", env: {} },
+    { io, live: quiet, title: "spot-deployer logs", env: await hostEnv(args.dir) },
     (host) => logsCommand(
       {
         ...inputs,
@@ -328,7 +337,7 @@ async function execMain(args, io) {
   const view = new LiveView(io.out, outputMode(io.out, args.flags.json === true));
   const { execCommand } = await import("./exec-QIULUST4.js");
   const res = await onTerminalHost(
-    { io, live: view, title: "spot-deployer exec", env: {} },
+    { io, live: view, title: "spot-deployer exec", env: await hostEnv(args.dir) },
     (host) => execCommand(
       {
         ...inputs,
@@ -376,10 +385,11 @@ export {
   onTerminalHost,
   outputMode,
   LiveView,
+  hostEnv,
   targetId,
   listMain,
   logsMain,
   execMain,
   bundleMain
 };
-//# sourceMappingURL=chunk-5R4BMCU3.js.map
+//# sourceMappingURL=chunk-MJWKAB4S.js.map

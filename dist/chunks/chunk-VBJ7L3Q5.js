@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   REBALANCE_FILE
-} from "./chunk-WBCGNRJ5.js";
+} from "./chunk-LYFPHRTX.js";
 import {
   runCommand
 } from "./chunk-HHV4SY3M.js";
@@ -266,4 +266,4 @@ export {
   untagInstances,
   updatedTags
 };
-//# sourceMappingURL=chunk-RNS5FXRV.js.map
+//# sourceMappingURL=chunk-VBJ7L3Q5.js.map
