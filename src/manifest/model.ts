@@ -82,6 +82,9 @@ export interface UploadSpec {
   owner?: string;
   /** Glob patterns (picomatch) relative to the source directory. */
   exclude: string[];
+  /** Files of the source directory (exact relative paths) left out because a later upload
+   * to the same destination delivers its own (instance-files/ over deployment/). */
+  shadowed?: string[];
 }
 
 export interface ScriptSpec {

@@ -45,6 +45,9 @@ export const HEALTH_DEFAULTS = {
   timeoutSeconds: 5,
 };
 export const TARBALL_DESTINATION = '/opt/deployment';
+/** Where an upload without destination goes (the original tool's default): a file source
+ * into that directory. */
+export const UPLOAD_DESTINATION = '/opt/deployment/';
 
 export interface DeploymentParts {
   packages: string[];
@@ -158,43 +161,56 @@ function normalizeEnv({ y, r, d }: Section): Record<string, string> {
   return env;
 }
 
-/** The upload's destination (or its alias dest), unique among the uploads. */
+/**
+ * One of a key and its other spelling (the original tool's), never both: the value and the
+ * key it was written under, or undefined. An error when both are set.
+ */
+function spelledEither(
+  r: FileReporter,
+  at: (...p: Array<string | number>) => DataPath,
+  o: Record<string, unknown>,
+  key: string,
+  alias: string,
+): { value: string; key: string } | undefined {
+  const value = str(o[key]);
+  const other = str(o[alias]);
+  if (value !== undefined && other !== undefined) {
+    r.error(at(alias), `both '${key}' and '${alias}' are set; keep '${key}'`, 'key');
+    return undefined;
+  }
+  if (value !== undefined) return { value, key };
+  return other !== undefined ? { value: other, key: alias } : undefined;
+}
+
+/** The upload's destination (or its alias dest; default /opt/deployment/, as the original
+ * tool's), unique among the uploads unless it ends in '/'. */
 function uploadDestination(
   r: FileReporter,
   u: Record<string, unknown>,
   i: number,
-  destinations: Map<string, DataPath>,
+  destinations: Map<string, { at: DataPath; into: boolean }>,
 ): string | undefined {
   const at = (...p: Array<string | number>) => D('uploads', i, ...p);
-  const dest = str(u.destination);
-  const alias = str(u.dest);
-  if (dest !== undefined && alias !== undefined) {
-    r.error(at('dest'), "both 'destination' and 'dest' are set; keep 'destination'", 'key');
-    return undefined;
-  }
-  if (dest === undefined && alias === undefined) {
-    if (!r.schemaErrorUnder(at())) {
-      r.error(
-        at(),
-        `missing required key 'destination' in 'deployment.uploads[${i}]'`,
-        'container',
-      );
-    }
-    return undefined;
-  }
-  const key = dest !== undefined ? 'destination' : 'dest';
-  const target = destination(r, at(key), (dest ?? alias)!, 'destination');
+  const both = u.destination !== undefined && u.dest !== undefined;
+  const written = spelledEither(r, at, u, 'destination', 'dest');
+  if (written === undefined && both) return undefined;
+  const key = written?.key ?? 'source';
+  const value = written?.value ?? UPLOAD_DESTINATION;
+  const target = destination(r, at(key), value, 'destination');
   if (target === undefined) return undefined;
+  // Ending in '/': a directory files go into, which several such uploads may share (a file
+  // written twice with different content is still refused, when the plan is made).
+  const into = value.endsWith('/');
   const first = destinations.get(target);
-  if (first) {
+  if (first && !(first.into && into)) {
     r.error(
       at(key),
-      `destination '${target}' is already used by the upload at line ${r.line(first)}`,
+      `destination '${target}' is already used by the upload at line ${r.line(first.at)}`,
     );
     return undefined;
   }
-  destinations.set(target, at(key));
-  return target;
+  if (!first) destinations.set(target, { at: at(key), into });
+  return into ? `${target}/` : target;
 }
 
 function uploadMode(
@@ -217,7 +233,7 @@ function uploadMode(
 async function normalizeUploads(sec: Section): Promise<UploadSpec[]> {
   const { y, r, ctx } = sec;
   const uploads: UploadSpec[] = [];
-  const destinations = new Map<string, DataPath>();
+  const destinations = new Map<string, { at: DataPath; into: boolean }>();
   for (const [i, u] of list(sec.d.uploads).entries()) {
     if (!isObj(u)) continue;
     const at = (...p: Array<string | number>) => D('uploads', i, ...p);
@@ -288,11 +304,11 @@ async function normalizeScripts({ r, ctx, d }: Section): Promise<ScriptSpec[]> {
     const site = yamlSite(r, at);
     const ok = await sourcePath(ctx, site, 'path', p, 'file', 'script');
     const name = scriptName(r, s, p, at, names);
-    const workdirRaw = str(s.workdir);
+    const workdirRaw = spelledEither(r, at, s, 'workdir', 'working_dir');
     const workdir =
       workdirRaw === undefined
         ? SCRIPT_DEFAULTS.workdir
-        : destination(r, at('workdir'), workdirRaw, 'workdir');
+        : destination(r, at(workdirRaw.key), workdirRaw.value, 'workdir');
     const timeoutSeconds = scriptTimeout(r, at('timeout'), s.timeout);
     if (ok && workdir !== undefined) {
       scripts.push({
@@ -307,13 +323,31 @@ async function normalizeScripts({ r, ctx, d }: Section): Promise<ScriptSpec[]> {
   return scripts.sort((a, b) => a.order - b.order);
 }
 
+/** The unit file of a service: `file`, or the original's other spelling `path`. */
+function serviceFile(
+  r: FileReporter,
+  at: (...p: Array<string | number>) => DataPath,
+  s: Record<string, unknown>,
+  i: number,
+): string | undefined {
+  const written = spelledEither(r, at, s, 'file', 'path');
+  if (written === undefined && s.file === undefined && s.path === undefined) {
+    if (!r.schemaErrorUnder(at())) {
+      r.error(at(), `missing required key 'file' in 'deployment.services[${i}]'`, 'container');
+    }
+  }
+  return written?.value;
+}
+
 async function normalizeServices({ y, r, ctx, d, extra }: Section): Promise<ServiceSpec[]> {
   const services: ServiceSpec[] = [];
   const taken: Taken = new Map();
-  for (const [i, s] of list(d.services).entries()) {
+  for (const [i, item] of list(d.services).entries()) {
+    // `- services/app.service`: the unit file alone.
+    const s = typeof item === 'string' ? { file: item } : item;
     if (!isObj(s)) continue;
     const at = (...p: Array<string | number>) => D('services', i, ...p);
-    const file = str(s.file);
+    const file = serviceFile(r, at, s, i);
     if (file === undefined) continue;
     const name = str(s.name);
     const spec = await serviceEntry(
@@ -438,7 +472,10 @@ export async function normalizeDeployment(
     ...(tarball ? { tarball } : {}),
     ...(onInterruption ? { onInterruption } : {}),
   };
-  if (isObj(root.deployment)) warnIfEmpty(sec, parts);
+  // Not a mapping (a schema error already) is no reason to say more; left out or empty is.
+  if (isObj(root.deployment) || (root.deployment == null && !r.schemaErrorUnder([]))) {
+    warnIfEmpty(sec, parts);
+  }
   return parts;
 }
 
