@@ -507,3 +507,44 @@ test('instance-files/ without a setup.sh is still delivered; nothing more runs',
   const files = await landing(result.deployment!);
   assert.ok(files.some((f) => f[0] === '/opt/deployment/opt/app/config.yaml'));
 });
+
+test("a cloud-init template in the original tool's style has its placeholders left empty, with a warning", async (t) => {
+  const root = await project(
+    t,
+    spotFiles({
+      '.spot/deployment.yaml': `version: 1
+deployment:
+  packages: [curl]
+  template: templates/init.yml
+`,
+      '.spot/templates/init.yml': `#cloud-config
+users:
+  - default
+  - name: ubuntu
+    shell: /bin/bash
+    sudo: ALL=(ALL) NOPASSWD:ALL{{SSH_KEY_SECTION}}
+
+packages:
+{{PACKAGES}}
+
+runcmd:
+  - mkdir -p /opt/deployment
+\${UPLOAD_DIRS}
+  - echo template-ran > /var/tmp/template-ran
+`,
+    }),
+  );
+  const result = await loadDeployment(root);
+  assert.deepEqual(errorsOf(result), []);
+  const w = result.diagnostics.find((d) => d.message.includes('placeholders'));
+  assert.equal(w?.severity, 'warning');
+  assert.match(
+    w!.message,
+    /\{\{SSH_KEY_SECTION\}\}, \{\{PACKAGES\}\}, \{\{UPLOAD_DIRS\}\} are left empty/,
+  );
+  const plan = await buildPlan(result.deployment!, PLAN_OPTIONS);
+  const userData = plan.userData.text;
+  assert.doesNotMatch(userData, /SSH_KEY_SECTION|PACKAGES|UPLOAD_DIRS/);
+  assert.match(userData, /sudo: ALL=\(ALL\) NOPASSWD:ALL\n/);
+  assert.match(userData, /echo template-ran > \/var\/tmp\/template-ran/);
+});

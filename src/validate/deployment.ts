@@ -22,6 +22,7 @@ import {
   SCRIPT_NAME,
 } from '../manifest/names.ts';
 import type { DeploymentSection, HealthCheck as RawHealth } from '../manifest/schema-types.ts';
+import { emptyOriginalPlaceholders } from '../manifest/template.ts';
 import { checkDestination, type RepoContext } from './paths.ts';
 import { bool, int, isObj, scalar, str, type FileReporter } from './report.ts';
 import { normalizeInterruptionHook } from './interruption.ts';
@@ -142,6 +143,15 @@ async function normalizeTemplate({ r, ctx, d, extra }: Section): Promise<Templat
       `template '${t}' is neither minimal, docker, nor a file starting with #cloud-config`,
     );
     return { kind: 'minimal' };
+  }
+  const { found } = emptyOriginalPlaceholders(read.text);
+  if (found.length > 0) {
+    r.warn(
+      D('template'),
+      `template '${t}': the original tool's placeholders ${found.map((n) => `{{${n}}}`).join(', ')} ` +
+        'are left empty (this action installs the packages, delivers the files, runs the scripts ' +
+        'and starts the services itself, and reaches the instances over SSM, not SSH)',
+    );
   }
   return { kind: 'file', path: t };
 }
