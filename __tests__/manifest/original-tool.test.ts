@@ -548,3 +548,21 @@ runcmd:
   assert.match(userData, /sudo: ALL=\(ALL\) NOPASSWD:ALL\n/);
   assert.match(userData, /echo template-ran > \/var\/tmp\/template-ran/);
 });
+
+test('additional_commands.sh beside deployment/, where the original told its users to put custom commands, runs last', async (t) => {
+  const root = await project(t, {
+    ...generatedLayout(),
+    'deployment/start.sh': '#!/bin/bash\necho start\n',
+    'additional_commands.sh': '#!/bin/bash\necho more\n',
+  });
+  const result = await loadDeployment(root);
+  assert.deepEqual(errorsOf(result), []);
+  assert.deepEqual(
+    result.deployment!.scripts.map((s) => [s.name, s.path]),
+    [
+      ['setup', 'setup.sh'],
+      ['start', 'start.sh'],
+      ['additional_commands', '../additional_commands.sh'],
+    ],
+  );
+});

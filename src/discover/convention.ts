@@ -16,7 +16,8 @@
 //             shipped in place of deployment/) → /opt/deployment too, its files over
 //             deployment/'s of the same path (their own modes)
 //   scripts   instance-files/setup.sh, else instance-files/init.sh, first (the original ran it
-//             in /opt/deployment after unpacking that tree)
+//             in /opt/deployment after unpacking that tree); additional_commands.sh beside
+//             deployment/ last (where the original told its users to put custom commands)
 //   services  services/*.service, systemd/*.service, *.service at the top
 
 import { readdir } from 'node:fs/promises';
@@ -112,6 +113,9 @@ async function entries(dir: string): Promise<Entry[]> {
 const isFileIn = (list: Entry[], name: string) => list.some((e) => e.name === name && e.isFile);
 const isDirIn = (list: Entry[], name: string) => list.some((e) => e.name === name && e.isDir);
 
+/** The custom commands' script the original looked for where it was run (the root). */
+export const ADDITIONAL_COMMANDS = '../additional_commands.sh';
+
 async function scripts(baseDir: string, top: Entry[]) {
   const main = MAIN_SCRIPTS.find((m) => isFileIn(top, m));
   const found = main ? [main] : [];
@@ -122,6 +126,8 @@ async function scripts(baseDir: string, top: Entry[]) {
     }
   }
   for (const extra of ['install.sh', 'start.sh']) if (isFileIn(top, extra)) found.push(extra);
+  const beside = await entries(dirname(baseDir));
+  if (isFileIn(beside, ADDITIONAL_COMMANDS.slice(3))) found.push(ADDITIONAL_COMMANDS);
   return { scripts: found, ignoredMains };
 }
 
