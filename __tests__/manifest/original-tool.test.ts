@@ -566,3 +566,16 @@ test('additional_commands.sh beside deployment/, where the original told its use
     ],
   );
 });
+
+test("the original's own layout without deployment/ (config.yaml and instance-files/ alone) is the error it was there, saying what to add", async (t) => {
+  const root = await project(t, {
+    'config.yaml': ORIGINAL_CONFIGS.example!,
+    ...instanceFilesTree(),
+  });
+  const errors = errorsOf(await loadDeployment(root));
+  assert.equal(errors.length, 1);
+  assert.match(
+    errors[0]!.message,
+    /instance-files\/ is here: as with the original tool, it is delivered once a deployment\/ with a setup\.sh .* sits beside it/,
+  );
+});
