@@ -579,3 +579,54 @@ test("the original's own layout without deployment/ (config.yaml and instance-fi
     /instance-files\/ is here: as with the original tool, it is delivered once a deployment\/ with a setup\.sh .* sits beside it/,
   );
 });
+
+test("scripts in the original tool's other shape, command: with working_dir:, run that command", async (t) => {
+  const root = await project(
+    t,
+    spotFiles({
+      '.spot/deployment.yaml': `version: 1
+deployment:
+  uploads:
+    - source: scripts/
+      dest: /opt/deployment/scripts
+  scripts:
+    - command: /opt/deployment/scripts/setup.sh
+      working_dir: /opt/deployment
+    - command: echo "done" > /var/tmp/done
+`,
+      '.spot/scripts/setup.sh': ORIGINAL_SETUP,
+    }),
+  );
+  const result = await loadDeployment(root);
+  assert.deepEqual(errorsOf(result), []);
+  const scripts = result.deployment!.scripts;
+  assert.deepEqual(
+    scripts.map((s) => [s.name, s.command, s.path, s.workdir]),
+    [
+      ['setup', '/opt/deployment/scripts/setup.sh', undefined, '/opt/deployment'],
+      ['echo', 'echo "done" > /var/tmp/done', undefined, '/opt/deployment'],
+    ],
+  );
+  const plan = await buildPlan(result.deployment!, PLAN_OPTIONS);
+  const body = plan.steps.map((s) => s.script).join('\n');
+  // The command travels as the body of a script (base64 in the upload), run with bash.
+  assert.ok(
+    body.includes(Buffer.from('#!/bin/bash\necho "done" > /var/tmp/done\n').toString('base64')),
+  );
+  const both = await project(
+    t,
+    spotFiles({
+      '.spot/deployment.yaml': `version: 1
+deployment:
+  scripts:
+    - path: scripts/setup.sh
+      command: echo hi
+`,
+      '.spot/scripts/setup.sh': ORIGINAL_SETUP,
+    }),
+  );
+  assert.deepEqual(
+    errorsOf(await loadDeployment(both)).map((e) => `${e.line}:${e.col}: ${e.message}`),
+    ["5:7: both 'path' and 'command' are set; keep one"],
+  );
+});

@@ -89,8 +89,10 @@ export interface UploadSpec {
 
 export interface ScriptSpec {
   name: string;
-  /** Relative to baseDir. */
-  path: string;
+  /** Relative to baseDir; absent when the script is a `command`. */
+  path?: string;
+  /** A shell command (one line), run with bash; absent when the script is a file. */
+  command?: string;
   order: number;
   /** Working directory on the instance; default /opt/deployment. */
   workdir: string;

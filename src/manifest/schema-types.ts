@@ -231,6 +231,9 @@ export interface SpotDeploymentFile {
   version?: 1;
   deployment?: DeploymentSection;
 }
+/**
+ * A script file (`path`) or a one-line shell `command`, not both.
+ */
 export interface Script {
   /**
    * Name in logs and in the plan. Default: the file name without extension.
@@ -239,7 +242,11 @@ export interface Script {
   /**
    * The script, relative to .spot/. Run with bash.
    */
-  path: string;
+  path?: string;
+  /**
+   * Instead of `path`: a shell command run with bash (the original tool's other shape of a script, such as `command: /opt/deployment/setup.sh`).
+   */
+  command?: string;
   /**
    * Scripts run in increasing order; equal orders in the order written.
    */

@@ -277,6 +277,12 @@ function scriptTimeout(r: FileReporter, path: DataPath, raw: unknown): number {
   return SCRIPT_DEFAULTS.timeoutSeconds;
 }
 
+/** The file a command runs, for its default name: its first word, else `command-N`. */
+function commandFile(command: string, i: number): string {
+  const first = basename(command.trim().split(/\s+/)[0] ?? '');
+  return SCRIPT_NAME.test(first.replace(/\.[^.]*$/, '')) ? first : `command-${i + 1}`;
+}
+
 /** The script's name as written, or from its file name; unique among the scripts. */
 function scriptName(
   r: FileReporter,
@@ -302,18 +308,45 @@ function scriptName(
   return name;
 }
 
+/** What a script runs: its file (checked) or its command; undefined when neither is usable. */
+async function scriptBody(
+  { r, ctx }: Section,
+  s: Record<string, unknown>,
+  i: number,
+  at: (...p: Array<string | number>) => DataPath,
+): Promise<{ path: string; ok: boolean } | { command: string } | undefined> {
+  const p = str(s.path);
+  const command = str(s.command);
+  if (p !== undefined && command !== undefined) {
+    r.error(at('command'), "both 'path' and 'command' are set; keep one", 'key');
+    return undefined;
+  }
+  if (command !== undefined) {
+    if (command.trim() === '') r.error(at('command'), 'command is empty');
+    return command.trim() === '' ? undefined : { command };
+  }
+  if (p === undefined) {
+    if (s.command === undefined && !r.schemaErrorUnder(at())) {
+      r.error(at(), `missing required key 'path' in 'deployment.scripts[${i}]'`, 'container');
+    }
+    return undefined;
+  }
+  const ok = await sourcePath(ctx, yamlSite(r, at), 'path', p, 'file', 'script');
+  return { path: p, ok: ok !== undefined };
+}
+
 /** Scripts, run in `order` (stable: ties keep the written order). */
-async function normalizeScripts({ r, ctx, d }: Section): Promise<ScriptSpec[]> {
+async function normalizeScripts(sec: Section): Promise<ScriptSpec[]> {
+  const { r, d } = sec;
   const scripts: ScriptSpec[] = [];
   const names = new Map<string, DataPath>();
   for (const [i, s] of list(d.scripts).entries()) {
     if (!isObj(s)) continue;
     const at = (...p: Array<string | number>) => D('scripts', i, ...p);
-    const p = str(s.path);
-    if (p === undefined) continue;
-    const site = yamlSite(r, at);
-    const ok = await sourcePath(ctx, site, 'path', p, 'file', 'script');
-    const name = scriptName(r, s, p, at, names);
+    const body = await scriptBody(sec, s, i, at);
+    if (body === undefined) continue;
+    const ok = 'command' in body || body.ok;
+    const name = scriptName(r, s, 'command' in body ? commandFile(body.command, i) : body.path, at, names);
     const workdirRaw = spelledEither(r, at, s, 'workdir', 'working_dir');
     const workdir =
       workdirRaw === undefined
@@ -323,7 +356,7 @@ async function normalizeScripts({ r, ctx, d }: Section): Promise<ScriptSpec[]> {
     if (ok && workdir !== undefined) {
       scripts.push({
         name,
-        path: p,
+        ...('command' in body ? { command: body.command } : { path: body.path }),
         order: int(s.order) ?? SCRIPT_DEFAULTS.order,
         workdir,
         timeoutSeconds,

@@ -1811,9 +1811,9 @@ const schema36 = {
     },
     script: {
       title: 'Script',
+      description: 'A script file (`path`) or a one-line shell `command`, not both.',
       type: 'object',
       additionalProperties: false,
-      required: ['path'],
       properties: {
         name: {
           description: 'Name in logs and in the plan. Default: the file name without extension.',
@@ -1822,6 +1822,11 @@ const schema36 = {
           'x-error': 'must be a short name of letters, digits and . _ - (at most 64)',
         },
         path: { description: 'The script, relative to .spot/. Run with bash.', type: 'string' },
+        command: {
+          description:
+            "Instead of `path`: a shell command run with bash (the original tool's other shape of a script, such as `command: /opt/deployment/setup.sh`).",
+          type: 'string',
+        },
         order: {
           description: 'Scripts run in increasing order; equal orders in the order written.',
           type: 'integer',
@@ -2057,9 +2062,9 @@ const schema37 = {
 };
 const schema38 = {
   title: 'Script',
+  description: 'A script file (`path`) or a one-line shell `command`, not both.',
   type: 'object',
   additionalProperties: false,
-  required: ['path'],
   properties: {
     name: {
       description: 'Name in logs and in the plan. Default: the file name without extension.',
@@ -2068,6 +2073,11 @@ const schema38 = {
       'x-error': 'must be a short name of letters, digits and . _ - (at most 64)',
     },
     path: { description: 'The script, relative to .spot/. Run with bash.', type: 'string' },
+    command: {
+      description:
+        "Instead of `path`: a shell command run with bash (the original tool's other shape of a script, such as `command: /opt/deployment/setup.sh`).",
+      type: 'string',
+    },
     order: {
       description: 'Scripts run in increasing order; equal orders in the order written.',
       type: 'integer',
@@ -2893,31 +2903,17 @@ function validate19(
         for (let i2 = 0; i2 < len1; i2++) {
           let data3 = data2[i2];
           if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-            if (data3.path === undefined) {
-              const err7 = {
-                instancePath: instancePath + '/scripts/' + i2,
-                schemaPath: '#/definitions/script/required',
-                keyword: 'required',
-                params: { missingProperty: 'path' },
-                message: "must have required property '" + 'path' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
             for (const key1 in data3) {
               if (!(
                 key1 === 'name' ||
                 key1 === 'path' ||
+                key1 === 'command' ||
                 key1 === 'order' ||
                 key1 === 'workdir' ||
                 key1 === 'working_dir' ||
                 key1 === 'timeout'
               )) {
-                const err8 = {
+                const err7 = {
                   instancePath: instancePath + '/scripts/' + i2,
                   schemaPath: '#/definitions/script/additionalProperties',
                   keyword: 'additionalProperties',
@@ -2925,9 +2921,9 @@ function validate19(
                   message: 'must NOT have additional properties',
                 };
                 if (vErrors === null) {
-                  vErrors = [err8];
+                  vErrors = [err7];
                 } else {
-                  vErrors.push(err8);
+                  vErrors.push(err7);
                 }
                 errors++;
               }
@@ -2936,7 +2932,7 @@ function validate19(
               let data4 = data3.name;
               if (typeof data4 === 'string') {
                 if (!pattern12.test(data4)) {
-                  const err9 = {
+                  const err8 = {
                     instancePath: instancePath + '/scripts/' + i2 + '/name',
                     schemaPath: '#/definitions/script/properties/name/pattern',
                     keyword: 'pattern',
@@ -2944,16 +2940,33 @@ function validate19(
                     message: 'must match pattern "' + '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' + '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err9];
+                    vErrors = [err8];
                   } else {
-                    vErrors.push(err9);
+                    vErrors.push(err8);
                   }
                   errors++;
                 }
               } else {
-                const err10 = {
+                const err9 = {
                   instancePath: instancePath + '/scripts/' + i2 + '/name',
                   schemaPath: '#/definitions/script/properties/name/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err9];
+                } else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+            }
+            if (data3.path !== undefined) {
+              if (typeof data3.path !== 'string') {
+                const err10 = {
+                  instancePath: instancePath + '/scripts/' + i2 + '/path',
+                  schemaPath: '#/definitions/script/properties/path/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string',
@@ -2966,11 +2979,11 @@ function validate19(
                 errors++;
               }
             }
-            if (data3.path !== undefined) {
-              if (typeof data3.path !== 'string') {
+            if (data3.command !== undefined) {
+              if (typeof data3.command !== 'string') {
                 const err11 = {
-                  instancePath: instancePath + '/scripts/' + i2 + '/path',
-                  schemaPath: '#/definitions/script/properties/path/type',
+                  instancePath: instancePath + '/scripts/' + i2 + '/command',
+                  schemaPath: '#/definitions/script/properties/command/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string',
@@ -2984,8 +2997,8 @@ function validate19(
               }
             }
             if (data3.order !== undefined) {
-              let data6 = data3.order;
-              if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+              let data7 = data3.order;
+              if (!(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
                 const err12 = {
                   instancePath: instancePath + '/scripts/' + i2 + '/order',
                   schemaPath: '#/definitions/script/properties/order/type',
@@ -3036,10 +3049,15 @@ function validate19(
               }
             }
             if (data3.timeout !== undefined) {
-              let data9 = data3.timeout;
+              let data10 = data3.timeout;
               if (
-                !(typeof data9 == 'number' && !(data9 % 1) && !isNaN(data9) && isFinite(data9)) &&
-                typeof data9 !== 'string'
+                !(
+                  typeof data10 == 'number' &&
+                  !(data10 % 1) &&
+                  !isNaN(data10) &&
+                  isFinite(data10)
+                ) &&
+                typeof data10 !== 'string'
               ) {
                 const err15 = {
                   instancePath: instancePath + '/scripts/' + i2 + '/timeout',
@@ -3055,8 +3073,8 @@ function validate19(
                 }
                 errors++;
               }
-              if (typeof data9 == 'number' && isFinite(data9)) {
-                if (data9 < 1 || isNaN(data9)) {
+              if (typeof data10 == 'number' && isFinite(data10)) {
+                if (data10 < 1 || isNaN(data10)) {
                   const err16 = {
                     instancePath: instancePath + '/scripts/' + i2 + '/timeout',
                     schemaPath: '#/definitions/script/properties/timeout/minimum',
@@ -3072,8 +3090,8 @@ function validate19(
                   errors++;
                 }
               }
-              if (typeof data9 === 'string') {
-                if (!pattern13.test(data9)) {
+              if (typeof data10 === 'string') {
+                if (!pattern13.test(data10)) {
                   const err17 = {
                     instancePath: instancePath + '/scripts/' + i2 + '/timeout',
                     schemaPath: '#/definitions/script/properties/timeout/pattern',
@@ -3109,8 +3127,8 @@ function validate19(
       }
     }
     if (data.uploads !== undefined) {
-      let data10 = data.uploads;
-      if (!Array.isArray(data10) && data10 !== null) {
+      let data11 = data.uploads;
+      if (!Array.isArray(data11) && data11 !== null) {
         const err19 = {
           instancePath: instancePath + '/uploads',
           schemaPath: '#/properties/uploads/type',
@@ -3125,12 +3143,12 @@ function validate19(
         }
         errors++;
       }
-      if (Array.isArray(data10)) {
-        const len2 = data10.length;
+      if (Array.isArray(data11)) {
+        const len2 = data11.length;
         for (let i3 = 0; i3 < len2; i3++) {
-          let data11 = data10[i3];
-          if (data11 && typeof data11 == 'object' && !Array.isArray(data11)) {
-            if (data11.source === undefined) {
+          let data12 = data11[i3];
+          if (data12 && typeof data12 == 'object' && !Array.isArray(data12)) {
+            if (data12.source === undefined) {
               const err20 = {
                 instancePath: instancePath + '/uploads/' + i3,
                 schemaPath: '#/definitions/upload/required',
@@ -3145,7 +3163,7 @@ function validate19(
               }
               errors++;
             }
-            for (const key2 in data11) {
+            for (const key2 in data12) {
               if (!(
                 key2 === 'source' ||
                 key2 === 'destination' ||
@@ -3169,8 +3187,8 @@ function validate19(
                 errors++;
               }
             }
-            if (data11.source !== undefined) {
-              if (typeof data11.source !== 'string') {
+            if (data12.source !== undefined) {
+              if (typeof data12.source !== 'string') {
                 const err22 = {
                   instancePath: instancePath + '/uploads/' + i3 + '/source',
                   schemaPath: '#/definitions/upload/properties/source/type',
@@ -3186,8 +3204,8 @@ function validate19(
                 errors++;
               }
             }
-            if (data11.destination !== undefined) {
-              if (typeof data11.destination !== 'string') {
+            if (data12.destination !== undefined) {
+              if (typeof data12.destination !== 'string') {
                 const err23 = {
                   instancePath: instancePath + '/uploads/' + i3 + '/destination',
                   schemaPath: '#/definitions/upload/properties/destination/type',
@@ -3203,8 +3221,8 @@ function validate19(
                 errors++;
               }
             }
-            if (data11.dest !== undefined) {
-              if (typeof data11.dest !== 'string') {
+            if (data12.dest !== undefined) {
+              if (typeof data12.dest !== 'string') {
                 const err24 = {
                   instancePath: instancePath + '/uploads/' + i3 + '/dest',
                   schemaPath: '#/definitions/upload/properties/dest/type',
@@ -3220,11 +3238,11 @@ function validate19(
                 errors++;
               }
             }
-            if (data11.permissions !== undefined) {
-              let data15 = data11.permissions;
+            if (data12.permissions !== undefined) {
+              let data16 = data12.permissions;
               if (
-                typeof data15 !== 'string' &&
-                !(typeof data15 == 'number' && !(data15 % 1) && !isNaN(data15) && isFinite(data15))
+                typeof data16 !== 'string' &&
+                !(typeof data16 == 'number' && !(data16 % 1) && !isNaN(data16) && isFinite(data16))
               ) {
                 const err25 = {
                   instancePath: instancePath + '/uploads/' + i3 + '/permissions',
@@ -3240,8 +3258,8 @@ function validate19(
                 }
                 errors++;
               }
-              if (typeof data15 === 'string') {
-                if (!pattern14.test(data15)) {
+              if (typeof data16 === 'string') {
+                if (!pattern14.test(data16)) {
                   const err26 = {
                     instancePath: instancePath + '/uploads/' + i3 + '/permissions',
                     schemaPath: '#/definitions/upload/properties/permissions/pattern',
@@ -3258,10 +3276,10 @@ function validate19(
                 }
               }
             }
-            if (data11.owner !== undefined) {
-              let data16 = data11.owner;
-              if (typeof data16 === 'string') {
-                if (!pattern15.test(data16)) {
+            if (data12.owner !== undefined) {
+              let data17 = data12.owner;
+              if (typeof data17 === 'string') {
+                if (!pattern15.test(data17)) {
                   const err27 = {
                     instancePath: instancePath + '/uploads/' + i3 + '/owner',
                     schemaPath: '#/definitions/upload/properties/owner/pattern',
@@ -3295,9 +3313,9 @@ function validate19(
                 errors++;
               }
             }
-            if (data11.exclude !== undefined) {
-              let data17 = data11.exclude;
-              if (!Array.isArray(data17) && data17 !== null) {
+            if (data12.exclude !== undefined) {
+              let data18 = data12.exclude;
+              if (!Array.isArray(data18) && data18 !== null) {
                 const err29 = {
                   instancePath: instancePath + '/uploads/' + i3 + '/exclude',
                   schemaPath: '#/definitions/upload/properties/exclude/type',
@@ -3312,10 +3330,10 @@ function validate19(
                 }
                 errors++;
               }
-              if (Array.isArray(data17)) {
-                const len3 = data17.length;
+              if (Array.isArray(data18)) {
+                const len3 = data18.length;
                 for (let i4 = 0; i4 < len3; i4++) {
-                  if (typeof data17[i4] !== 'string') {
+                  if (typeof data18[i4] !== 'string') {
                     const err30 = {
                       instancePath: instancePath + '/uploads/' + i3 + '/exclude/' + i4,
                       schemaPath: '#/definitions/upload/properties/exclude/items/type',
@@ -3352,8 +3370,8 @@ function validate19(
       }
     }
     if (data.services !== undefined) {
-      let data19 = data.services;
-      if (!Array.isArray(data19) && data19 !== null) {
+      let data20 = data.services;
+      if (!Array.isArray(data20) && data20 !== null) {
         const err32 = {
           instancePath: instancePath + '/services',
           schemaPath: '#/properties/services/type',
@@ -3368,14 +3386,14 @@ function validate19(
         }
         errors++;
       }
-      if (Array.isArray(data19)) {
-        const len4 = data19.length;
+      if (Array.isArray(data20)) {
+        const len4 = data20.length;
         for (let i5 = 0; i5 < len4; i5++) {
-          let data20 = data19[i5];
-          const _errs47 = errors;
+          let data21 = data20[i5];
+          const _errs49 = errors;
           let valid16 = false;
-          const _errs48 = errors;
-          if (typeof data20 !== 'string') {
+          const _errs50 = errors;
+          if (typeof data21 !== 'string') {
             const err33 = {
               instancePath: instancePath + '/services/' + i5,
               schemaPath: '#/properties/services/items/anyOf/0/type',
@@ -3390,14 +3408,14 @@ function validate19(
             }
             errors++;
           }
-          var _valid0 = _errs48 === errors;
+          var _valid0 = _errs50 === errors;
           valid16 = valid16 || _valid0;
           if (!valid16) {
-            const _errs50 = errors;
+            const _errs52 = errors;
             if (
-              !validate20(data20, {
+              !validate20(data21, {
                 instancePath: instancePath + '/services/' + i5,
-                parentData: data19,
+                parentData: data20,
                 parentDataProperty: i5,
                 rootData,
               })
@@ -3405,7 +3423,7 @@ function validate19(
               vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
               errors = vErrors.length;
             }
-            var _valid0 = _errs50 === errors;
+            var _valid0 = _errs52 === errors;
             valid16 = valid16 || _valid0;
           }
           if (!valid16) {
@@ -3423,10 +3441,10 @@ function validate19(
             }
             errors++;
           } else {
-            errors = _errs47;
+            errors = _errs49;
             if (vErrors !== null) {
-              if (_errs47) {
-                vErrors.length = _errs47;
+              if (_errs49) {
+                vErrors.length = _errs49;
               } else {
                 vErrors = null;
               }
@@ -3453,8 +3471,8 @@ function validate19(
       }
     }
     if (data.env !== undefined) {
-      let data22 = data.env;
-      if (!(data22 && typeof data22 == 'object' && !Array.isArray(data22)) && data22 !== null) {
+      let data23 = data.env;
+      if (!(data23 && typeof data23 == 'object' && !Array.isArray(data23)) && data23 !== null) {
         const err36 = {
           instancePath: instancePath + '/env',
           schemaPath: '#/properties/env/type',
@@ -3469,9 +3487,9 @@ function validate19(
         }
         errors++;
       }
-      if (data22 && typeof data22 == 'object' && !Array.isArray(data22)) {
-        for (const key3 in data22) {
-          const _errs55 = errors;
+      if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
+        for (const key3 in data23) {
+          const _errs57 = errors;
           if (typeof key3 === 'string') {
             if (!pattern19.test(key3)) {
               const err37 = {
@@ -3490,7 +3508,7 @@ function validate19(
               errors++;
             }
           }
-          var valid17 = _errs55 === errors;
+          var valid17 = _errs57 === errors;
           if (!valid17) {
             const err38 = {
               instancePath: instancePath + '/env',
@@ -3507,12 +3525,12 @@ function validate19(
             errors++;
           }
         }
-        for (const key4 in data22) {
-          let data23 = data22[key4];
+        for (const key4 in data23) {
+          let data24 = data23[key4];
           if (
-            typeof data23 !== 'string' &&
-            !(typeof data23 == 'number' && isFinite(data23)) &&
-            typeof data23 !== 'boolean'
+            typeof data24 !== 'string' &&
+            !(typeof data24 == 'number' && isFinite(data24)) &&
+            typeof data24 !== 'boolean'
           ) {
             const err39 = {
               instancePath: instancePath + '/env/' + key4.replace(/~/g, '~0').replace(/\//g, '~1'),
@@ -3532,9 +3550,9 @@ function validate19(
       }
     }
     if (data.tarball_url !== undefined) {
-      let data24 = data.tarball_url;
-      if (typeof data24 === 'string') {
-        if (!pattern20.test(data24)) {
+      let data25 = data.tarball_url;
+      if (typeof data25 === 'string') {
+        if (!pattern20.test(data25)) {
           const err40 = {
             instancePath: instancePath + '/tarball_url',
             schemaPath: '#/properties/tarball_url/pattern',
@@ -3566,9 +3584,9 @@ function validate19(
       }
     }
     if (data.tarball_sha256 !== undefined) {
-      let data25 = data.tarball_sha256;
-      if (typeof data25 === 'string') {
-        if (!pattern21.test(data25)) {
+      let data26 = data.tarball_sha256;
+      if (typeof data26 === 'string') {
+        if (!pattern21.test(data26)) {
           const err42 = {
             instancePath: instancePath + '/tarball_sha256',
             schemaPath: '#/properties/tarball_sha256/pattern',
@@ -3634,9 +3652,9 @@ function validate19(
       }
     }
     if (data.on_interruption !== undefined) {
-      let data28 = data.on_interruption;
-      if (data28 && typeof data28 == 'object' && !Array.isArray(data28)) {
-        if (data28.path === undefined) {
+      let data29 = data.on_interruption;
+      if (data29 && typeof data29 == 'object' && !Array.isArray(data29)) {
+        if (data29.path === undefined) {
           const err46 = {
             instancePath: instancePath + '/on_interruption',
             schemaPath: '#/definitions/interruptionHook/required',
@@ -3651,7 +3669,7 @@ function validate19(
           }
           errors++;
         }
-        for (const key5 in data28) {
+        for (const key5 in data29) {
           if (!(key5 === 'path' || key5 === 'timeout')) {
             const err47 = {
               instancePath: instancePath + '/on_interruption',
@@ -3668,8 +3686,8 @@ function validate19(
             errors++;
           }
         }
-        if (data28.path !== undefined) {
-          if (typeof data28.path !== 'string') {
+        if (data29.path !== undefined) {
+          if (typeof data29.path !== 'string') {
             const err48 = {
               instancePath: instancePath + '/on_interruption/path',
               schemaPath: '#/definitions/interruptionHook/properties/path/type',
@@ -3685,11 +3703,11 @@ function validate19(
             errors++;
           }
         }
-        if (data28.timeout !== undefined) {
-          let data30 = data28.timeout;
+        if (data29.timeout !== undefined) {
+          let data31 = data29.timeout;
           if (
-            !(typeof data30 == 'number' && !(data30 % 1) && !isNaN(data30) && isFinite(data30)) &&
-            typeof data30 !== 'string'
+            !(typeof data31 == 'number' && !(data31 % 1) && !isNaN(data31) && isFinite(data31)) &&
+            typeof data31 !== 'string'
           ) {
             const err49 = {
               instancePath: instancePath + '/on_interruption/timeout',
@@ -3705,8 +3723,8 @@ function validate19(
             }
             errors++;
           }
-          if (typeof data30 == 'number' && isFinite(data30)) {
-            if (data30 < 1 || isNaN(data30)) {
+          if (typeof data31 == 'number' && isFinite(data31)) {
+            if (data31 < 1 || isNaN(data31)) {
               const err50 = {
                 instancePath: instancePath + '/on_interruption/timeout',
                 schemaPath: '#/definitions/interruptionHook/properties/timeout/minimum',
@@ -3722,8 +3740,8 @@ function validate19(
               errors++;
             }
           }
-          if (typeof data30 === 'string') {
-            if (!pattern13.test(data30)) {
+          if (typeof data31 === 'string') {
+            if (!pattern13.test(data31)) {
               const err51 = {
                 instancePath: instancePath + '/on_interruption/timeout',
                 schemaPath: '#/definitions/interruptionHook/properties/timeout/pattern',
