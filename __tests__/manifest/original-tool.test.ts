@@ -630,3 +630,61 @@ deployment:
     ["5:7: both 'path' and 'command' are set; keep one"],
   );
 });
+
+test('tarball_source as the original tool read it: from the repository root, its setup.sh run first where it is unpacked', async (t) => {
+  const root = await project(
+    t,
+    spotFiles({
+      '.spot/deployment.yaml': `version: 1
+deployment:
+  tarball_source: instance-files
+  scripts:
+    - path: scripts/after.sh
+`,
+      '.spot/scripts/after.sh': '#!/bin/bash\necho after\n',
+      ...instanceFilesTree(),
+    }),
+  );
+  const result = await loadDeployment(root);
+  assert.deepEqual(errorsOf(result), []);
+  const d = result.deployment!;
+  assert.deepEqual(d.tarball, {
+    kind: 'source',
+    path: '../instance-files',
+    destination: '/opt/deployment',
+  });
+  assert.deepEqual(
+    d.scripts.map((s) => [s.name, s.command ?? s.path, s.workdir]),
+    [
+      ['tarball-setup', 'chmod +x ./setup.sh && ./setup.sh', '/opt/deployment'],
+      ['after', 'scripts/after.sh', '/opt/deployment'],
+    ],
+  );
+  const plan = await buildPlan(d, PLAN_OPTIONS);
+  const kinds = plan.steps.map((s) => s.kind);
+  assert.ok(kinds.indexOf('tarball') < kinds.indexOf('script'), kinds.join(' '));
+  // Relative to .spot/ still comes first; a setup.sh listed as a script runs once.
+  const listed = await project(
+    t,
+    spotFiles({
+      '.spot/deployment.yaml': `version: 1
+deployment:
+  tarball_source: tree
+  scripts:
+    - path: tree/setup.sh
+`,
+      '.spot/tree/setup.sh': '#!/bin/bash\necho spot\n',
+      'tree/setup.sh': '#!/bin/bash\necho root\n',
+    }),
+  );
+  const again = await loadDeployment(listed);
+  assert.deepEqual(errorsOf(again), []);
+  assert.equal(
+    again.deployment!.tarball?.kind === 'source' && again.deployment!.tarball.path,
+    'tree',
+  );
+  assert.deepEqual(
+    again.deployment!.scripts.map((s) => s.path),
+    ['tree/setup.sh'],
+  );
+});

@@ -2,7 +2,8 @@
 // the repository, every destination against the instance's file system, names, modes,
 // duplicates, health checks and tarballs.
 
-import { basename } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type {
   HealthCheck,
@@ -346,7 +347,13 @@ async function normalizeScripts(sec: Section): Promise<ScriptSpec[]> {
     const body = await scriptBody(sec, s, i, at);
     if (body === undefined) continue;
     const ok = 'command' in body || body.ok;
-    const name = scriptName(r, s, 'command' in body ? commandFile(body.command, i) : body.path, at, names);
+    const name = scriptName(
+      r,
+      s,
+      'command' in body ? commandFile(body.command, i) : body.path,
+      at,
+      names,
+    );
     const workdirRaw = spelledEither(r, at, s, 'workdir', 'working_dir');
     const workdir =
       workdirRaw === undefined
@@ -414,6 +421,55 @@ async function normalizeServices({ y, r, ctx, d, extra }: Section): Promise<Serv
   return services;
 }
 
+const isDir = (p: string) =>
+  stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+
+/**
+ * tarball_source relative to .spot/; failing that, to the repository root, where the
+ * original tool read it from (it ran in the root): `tarball_source: instance-files`.
+ */
+async function tarballSourceDir(ctx: RepoContext, tsrc: string): Promise<string> {
+  if (tsrc.startsWith('/') || (await isDir(join(ctx.baseDir, tsrc)))) return tsrc;
+  if (!(await isDir(join(ctx.root, tsrc)))) return tsrc;
+  return posix.relative(ctx.baseRel, posix.normalize(tsrc)) || '.';
+}
+
+/**
+ * The original tool ran the setup.sh at the top of a tarball_source once it was unpacked:
+ * so does this, first, from where it is unpacked (unless a script already runs that file).
+ */
+async function tarballSetup(
+  ctx: RepoContext,
+  tarball: TarballSpec | undefined,
+  scripts: ScriptSpec[],
+): Promise<ScriptSpec[]> {
+  if (tarball?.kind !== 'source') return scripts;
+  const setup = posix.join(tarball.path, 'setup.sh');
+  const there = await stat(join(ctx.baseDir, setup)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!there || scripts.some((s) => s.path !== undefined && posix.normalize(s.path) === setup)) {
+    return scripts;
+  }
+  const name = scripts.some((s) => s.name === 'tarball-setup')
+    ? 'tarball-setup-sh'
+    : 'tarball-setup';
+  return [
+    {
+      name,
+      command: 'chmod +x ./setup.sh && ./setup.sh',
+      order: scripts[0]?.order ?? SCRIPT_DEFAULTS.order,
+      workdir: tarball.destination,
+      timeoutSeconds: SCRIPT_DEFAULTS.timeoutSeconds,
+    },
+    ...scripts,
+  ];
+}
+
 /** A URL with its digest, or a local directory packed at deploy time. */
 async function normalizeTarball({ r, ctx, d }: Section): Promise<TarballSpec | undefined> {
   const url = str(d.tarball_url);
@@ -439,9 +495,10 @@ async function normalizeTarball({ r, ctx, d }: Section): Promise<TarballSpec | u
     }
   } else if (tsrc !== undefined) {
     const site = yamlSite(r, () => D('tarball_source'));
-    const ok = await sourcePath(ctx, site, undefined, tsrc, 'dir', 'tarball_source');
+    const from = await tarballSourceDir(ctx, tsrc);
+    const ok = await sourcePath(ctx, site, undefined, from, 'dir', 'tarball_source');
     if (ok) await checkLinks(ctx, site, undefined, ok.abs, [], `tarball_source '${tsrc}'`);
-    if (ok && tdest !== undefined) tarball = { kind: 'source', path: tsrc, destination: tdest };
+    if (ok && tdest !== undefined) tarball = { kind: 'source', path: from, destination: tdest };
   }
   if (url === undefined && d.tarball_sha256 !== undefined) {
     r.error(D('tarball_sha256'), 'tarball_sha256 is set but tarball_url is not', 'key');
@@ -510,7 +567,7 @@ export async function normalizeDeployment(
     template: await normalizeTemplate(sec),
     env: normalizeEnv(sec),
     uploads: await normalizeUploads(sec),
-    scripts: await normalizeScripts(sec),
+    scripts: await tarballSetup(ctx, tarball, await normalizeScripts(sec)),
     services: await normalizeServices(sec),
     ...(tarball ? { tarball } : {}),
     ...(onInterruption ? { onInterruption } : {}),

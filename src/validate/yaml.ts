@@ -427,7 +427,8 @@ export function locate(
   path: DataPath,
   mode: 'value' | 'key' | 'container' = 'value',
 ): Position {
-  if (!y.doc) return { line: 0, col: 0 };
+  // Data without a document: an empty file read as empty, whose start stands for it all.
+  if (!y.doc) return y.data !== undefined ? { line: 1, col: 1 } : { line: 0, col: 0 };
   const found = findNode(y.doc, path);
   let offset: number | undefined;
   if (mode === 'key') {
