@@ -170,3 +170,40 @@ test(
     await destroy(dir, deploymentId);
   },
 );
+
+test(
+  "the original tool's other .spot/ shapes deploy: tarball_source from the root with its setup.sh, a command: script, a bare service name, an upload without dest",
+  { timeout: 240_000 },
+  async (t) => {
+    const one = ORIGINAL_CONFIG.replace('total_instances: 3', 'total_instances: 1');
+    const dir = writeTree({
+      '.spot/config.yaml': one,
+      '.spot/deployment.yaml': `version: 1
+deployment:
+  tarball_source: instance-files
+  uploads:
+    - source: files/app.conf
+  scripts:
+    - command: cp /opt/deployment/app.conf /var/tmp/app.conf
+      working_dir: /opt/deployment
+  services:
+    - services/idle.service
+`,
+      '.spot/files/app.conf': 'a=1\n',
+      '.spot/services/idle.service': originalService('/opt/deployment', '/bin/sleep infinity'),
+      ...instanceFilesTree(),
+    });
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const deploymentId = `e2e/original-shapes-${process.pid}`;
+    const deployed = await deploy(dir, deploymentId);
+    assert.equal(deployed.code, 0, explain(deployed));
+    assert.match(deployed.stdout, /Step \d+-script-tarball-setup/);
+    const [inst] = instancesOfDeployment(cloud, deploymentId);
+    assert.ok(inst);
+    assert.equal(inContainer(inst, 'cat /var/tmp/instance-files-ran').trim(), 'placed');
+    assert.equal(inContainer(inst, 'cat /etc/myapp/endpoint.sample'), 'http://127.0.0.1:1\n');
+    assert.equal(inContainer(inst, 'cat /var/tmp/app.conf'), 'a=1\n');
+    assert.equal(inContainer(inst, 'systemctl is-active idle.service').trim(), 'active');
+    await destroy(dir, deploymentId);
+  },
+);
