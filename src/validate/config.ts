@@ -67,7 +67,10 @@ function priceText(y: YamlFile, path: DataPath, v: unknown, r: FileReporter): st
 /** The region's image: `auto` when left out; the original's `latest` means `auto`. */
 function imageOf(r: FileReporter, path: DataPath, image: string | undefined): string {
   if (image !== 'latest') return image ?? 'auto';
-  r.warn(path, "image 'latest' is read as 'auto': the current image of aws.os, looked up at launch");
+  r.warn(
+    path,
+    "image 'latest' is read as 'auto': the current image of aws.os, looked up at launch",
+  );
   return 'auto';
 }
 

@@ -157,7 +157,9 @@ async function instanceFilesUpload(
     message:
       `${INSTANCE_FILES_DIR}/ beside deployment/ is delivered to ${CONVENTION_ROOT_DESTINATION}, ` +
       `its files over deployment/'s of the same path, as the original tool shipped it` +
-      (runs ? `; its ${tree.main!.split('/').pop()} runs there first, as script '${runs.name}'` : ''),
+      (runs
+        ? `; its ${tree.main!.split('/').pop()} runs there first, as script '${runs.name}'`
+        : ''),
   });
   return spec;
 }
