@@ -108,3 +108,129 @@ export function spotTemplates(config = ORIGINAL_CONFIG): Record<string, string> 
     '.spot/scripts/additional_commands.sh': ORIGINAL_ADDITIONAL,
   };
 }
+
+/** The .spot/config.yaml its earlier `generate` wrote: an AWS key pair name to fill in, and
+ * quoted directories relative to .spot/. */
+export const EARLIER_SPOT_CONFIG = `# AWS settings of the deployment
+aws:
+  # how many instances in all
+  total_instances: 1
+
+  # SSH
+  username: ubuntu
+  ssh_key_name: YOUR-KEY-NAME  # replace with yours
+
+  # directories, relative to .spot/
+  files_directory: "files"
+  scripts_directory: "scripts"
+
+# one entry per region
+regions:
+  - us-west-2:
+      machine_type: t3.medium
+      image: auto  # the newest Ubuntu
+`;
+
+/** The other config.yaml shapes it documents or writes: its example file (the Bacalhau
+ * settings, three regions), its README's, the one its `setup` dumps (image before
+ * machine_type, list not indented), and the minimal one its validator suggests. */
+export const ORIGINAL_CONFIGS: Record<string, string> = {
+  example: `aws:
+  total_instances: 3
+  username: ubuntu
+  public_ssh_key_path: ~/.ssh/id_ed25519.pub
+  private_ssh_key_path: ~/.ssh/id_ed25519
+  files_directory: instance-files
+  scripts_directory: instance-files/usr/local/bin
+  startup_script: instance-files/usr/local/bin/deploy_services.py
+  cloud_init_template: instance/cloud-init/init-vm-template.yml
+  bacalhau_data_dir: /bacalhau_data
+  bacalhau_node_dir: /bacalhau_node
+  bacalhau_config_template: instance/config/bacalhau-config-template.yaml
+  docker_compose_template: instance-files/opt/uploaded_files/docker-compose.yaml
+  instance_storage_gb: 20
+  associate_public_ip: true
+  use_dedicated_vpc: true # a VPC of its own
+  tags:
+    Project: Example
+    Environment: Development
+    NodeCount: "3"
+regions:
+  - us-west-2:
+      machine_type: t3.medium
+      image: auto
+  - us-east-1:
+      machine_type: t3.medium
+      image: auto
+  - eu-west-1:
+      machine_type: t3.medium
+      image: auto
+`,
+  readme: `aws:
+  total_instances: 3
+  username: ubuntu
+  ssh_key_name: my-key
+  files_directory: "deployment-files"
+  scripts_directory: "instance/scripts"
+
+regions:
+  - us-west-2:
+      machine_type: t3.medium
+      image: auto  # the newest Ubuntu
+  - us-east-1:
+      machine_type: t3.medium
+      image: auto
+`,
+  setup: `aws:
+  total_instances: 3
+  username: ubuntu
+  public_ssh_key_path: ~/.ssh/id_rsa.pub
+  private_ssh_key_path: ~/.ssh/id_rsa
+  files_directory: instance-files
+  scripts_directory: instance-files/usr/local/bin
+  cloud_init_template: instance/cloud-init/init-vm-template.yml
+  startup_script: instance-files/usr/local/bin/deploy_services.py
+  instance_storage_gb: 50
+  tags:
+    Project: Example
+  use_dedicated_vpc: true
+regions:
+- us-west-2:
+    image: auto
+    machine_type: t3.medium
+- us-east-1:
+    image: auto
+    machine_type: t3.medium
+- eu-west-1:
+    image: auto
+    machine_type: t3.medium
+`,
+  minimal: `aws:
+  total_instances: 2
+  username: ubuntu
+  public_ssh_key_path: ~/.ssh/id_ed25519.pub
+  private_ssh_key_path: ~/.ssh/id_ed25519
+regions:
+  - us-east-2:
+      machine_type: t3.micro
+      image: auto
+`,
+};
+
+/** An instance-files/ tree beside deployment/, as in the original's own repository: paths
+ * that mirror the instance's, and a setup.sh that copies them into place from
+ * /opt/deployment, where the original unpacked the tree. */
+export function instanceFilesTree(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'instance-files/setup.sh': `#!/bin/bash
+# Runs in the unpacked tree: put its files where they belong
+set -e
+for top in etc opt; do
+  if [ -d "$top" ]; then cp -r "$top"/. "/$top/"; fi
+done
+echo placed > /var/tmp/instance-files-ran
+`,
+    'instance-files/etc/myapp/endpoint.sample': 'http://127.0.0.1:1\n',
+    ...extra,
+  };
+}

@@ -102,7 +102,7 @@ for (const [how, run] of [
   });
 
   test(`${how}: every diagnostic of a manifest with several errors is printed`, async () => {
-    const r = await run(['validate', join(BROKEN, 'deployment-key-missing')]);
+    const r = await run(['validate', join(BROKEN, 'several-top-level-mistakes')]);
     assert.equal(r.code, 1);
     const located = r.stderr.split('\n').filter((l) => LINE.test(l));
     assert.equal(located.length, 2, r.stderr);

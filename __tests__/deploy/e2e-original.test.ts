@@ -1,6 +1,7 @@
 // Repositories made for the original spot-deployer tool deploy unchanged to the local cloud
 // (real systemd-nspawn containers): the layout its `generate` writes with its example
-// service running as User=ubuntu, and a bare deployment/ with no cloud settings at all.
+// service running as User=ubuntu and an instance-files/ tree beside it (the original's own
+// layout), and a bare deployment/ with no cloud settings at all.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import {
 } from '../../__fixtures__/e2e.ts';
 import {
   generatedLayout,
+  instanceFilesTree,
   ORIGINAL_CONFIG,
   originalService,
   spotTemplates,
@@ -75,20 +77,26 @@ async function destroy(dir: string, deploymentId: string, env: Record<string, st
 }
 
 test(
-  "the original tool's generated layout, with its example service as User=ubuntu, deploys and the service is active",
+  "the original tool's generated layout, with its example service as User=ubuntu and an instance-files/ tree, deploys and the service is active",
   { timeout: 240_000 },
   async (t) => {
     const port = await freePort();
     const dir = writeTree({
       ...generatedLayout(ORIGINAL_CONFIG.replace('total_instances: 3', 'total_instances: 1')),
+      // The app comes in instance-files/opt/, which its setup.sh copies into /opt (it runs
+      // first); deployment/setup.sh then hands it to the service's user.
+      ...instanceFilesTree({
+        'instance-files/opt/myapp/app.py': APP(port),
+        'instance-files/notes.txt': 'from instance-files\n',
+      }),
       'deployment/setup.sh': `#!/bin/bash
 set -e
 echo "Starting deployment setup..."
-install -d -o ubuntu /opt/myapp
-cp /opt/deployment/app.py /opt/myapp/app.py
+chown -R ubuntu /opt/myapp
+test -f /var/tmp/instance-files-ran
 echo "Setup complete!"
 `,
-      'deployment/app.py': APP(port),
+      'deployment/notes.txt': 'from deployment\n',
       'deployment/services/my-app.service': originalService(),
       'files/README.md': '# Files\nuploaded by the deploy\n',
     });
@@ -110,6 +118,8 @@ echo "Setup complete!"
     );
     assert.match(inContainer(inst, `curl -fsS http://127.0.0.1:${port}/app.py`), /HTTPServer/);
     assert.match(inContainer(inst, 'cat /opt/uploaded_files/README.md'), /uploaded by the deploy/);
+    assert.equal(inContainer(inst, 'cat /opt/deployment/notes.txt'), 'from instance-files\n');
+    assert.equal(inContainer(inst, 'cat /etc/myapp/endpoint.sample'), 'http://127.0.0.1:1\n');
     await destroy(dir, deploymentId);
   },
 );
@@ -157,6 +167,43 @@ test(
     const [inst] = instancesOfDeployment(cloud, deploymentId);
     assert.ok(inst);
     assert.equal(inContainer(inst, 'cat /var/tmp/additional-ran').trim(), 'more');
+    await destroy(dir, deploymentId);
+  },
+);
+
+test(
+  "the original tool's other .spot/ shapes deploy: tarball_source from the root with its setup.sh, a command: script, a bare service name, an upload without dest",
+  { timeout: 240_000 },
+  async (t) => {
+    const one = ORIGINAL_CONFIG.replace('total_instances: 3', 'total_instances: 1');
+    const dir = writeTree({
+      '.spot/config.yaml': one,
+      '.spot/deployment.yaml': `version: 1
+deployment:
+  tarball_source: instance-files
+  uploads:
+    - source: files/app.conf
+  scripts:
+    - command: cp /opt/deployment/app.conf /var/tmp/app.conf
+      working_dir: /opt/deployment
+  services:
+    - services/idle.service
+`,
+      '.spot/files/app.conf': 'a=1\n',
+      '.spot/services/idle.service': originalService('/opt/deployment', '/bin/sleep infinity'),
+      ...instanceFilesTree(),
+    });
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const deploymentId = `e2e/original-shapes-${process.pid}`;
+    const deployed = await deploy(dir, deploymentId);
+    assert.equal(deployed.code, 0, explain(deployed));
+    assert.match(deployed.stdout, /Step \d+-script-tarball-setup/);
+    const [inst] = instancesOfDeployment(cloud, deploymentId);
+    assert.ok(inst);
+    assert.equal(inContainer(inst, 'cat /var/tmp/instance-files-ran').trim(), 'placed');
+    assert.equal(inContainer(inst, 'cat /etc/myapp/endpoint.sample'), 'http://127.0.0.1:1\n');
+    assert.equal(inContainer(inst, 'cat /var/tmp/app.conf'), 'a=1\n');
+    assert.equal(inContainer(inst, 'systemctl is-active idle.service').trim(), 'active');
     await destroy(dir, deploymentId);
   },
 );

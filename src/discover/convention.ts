@@ -11,11 +11,17 @@
 //             configs/ → /opt/configs (0644); files/ → /opt/files (0644);
 //             secrets/ → /opt/secrets (0600); .env → /opt/deployment/.env (0600);
 //             files/ beside deployment/ (as the original's generate writes it) →
-//             /opt/uploaded_files (0644)
+//             /opt/uploaded_files (0644);
+//             instance-files/ beside deployment/ (where the original looked for the tree it
+//             shipped in place of deployment/) → /opt/deployment too, its files over
+//             deployment/'s of the same path (their own modes)
+//   scripts   instance-files/setup.sh, else instance-files/init.sh, first (the original ran it
+//             in /opt/deployment after unpacking that tree); additional_commands.sh beside
+//             deployment/ last (where the original told its users to put custom commands)
 //   services  services/*.service, systemd/*.service, *.service at the top
 
 import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { MAIN_SCRIPTS } from './discover.ts';
 
 export const MARKER_PACKAGES: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -52,6 +58,19 @@ export const GENERATED_FILES_UPLOAD: ConventionUpload = {
   mode: '0644',
 };
 
+/** The directory beside deployment/ whose tree the original tool shipped to /opt/deployment
+ * instead of deployment/'s (its Bacalhau layout: etc/, opt/, usr/ and a setup.sh). */
+export const INSTANCE_FILES_DIR = 'instance-files';
+
+export interface InstanceFiles {
+  /** Relative to deployment/: '../instance-files/'. */
+  source: string;
+  /** Its main script (relative to deployment/), when it has one. */
+  main?: string;
+  /** Its files, relative to it, '/'-separated: deployment/'s files at these paths yield. */
+  files: string[];
+}
+
 /** What a deployment/ directory holds that the convention gives a meaning. */
 export interface ConventionFiles {
   /** Packages its marker files imply, in order, once each. */
@@ -66,6 +85,8 @@ export interface ConventionFiles {
   uploads: ConventionUpload[];
   /** Unit files (relative to deployment/). */
   units: string[];
+  /** instance-files/ beside deployment/, when there is one. */
+  instanceFiles?: InstanceFiles;
 }
 
 interface Entry {
@@ -92,6 +113,9 @@ async function entries(dir: string): Promise<Entry[]> {
 const isFileIn = (list: Entry[], name: string) => list.some((e) => e.name === name && e.isFile);
 const isDirIn = (list: Entry[], name: string) => list.some((e) => e.name === name && e.isDir);
 
+/** The custom commands' script the original looked for where it was run (the root). */
+export const ADDITIONAL_COMMANDS = '../additional_commands.sh';
+
 async function scripts(baseDir: string, top: Entry[]) {
   const main = MAIN_SCRIPTS.find((m) => isFileIn(top, m));
   const found = main ? [main] : [];
@@ -102,6 +126,8 @@ async function scripts(baseDir: string, top: Entry[]) {
     }
   }
   for (const extra of ['install.sh', 'start.sh']) if (isFileIn(top, extra)) found.push(extra);
+  const beside = await entries(dirname(baseDir));
+  if (isFileIn(beside, ADDITIONAL_COMMANDS.slice(3))) found.push(ADDITIONAL_COMMANDS);
   return { scripts: found, ignoredMains };
 }
 
@@ -114,6 +140,32 @@ async function units(baseDir: string, top: Entry[]): Promise<string[]> {
   }
   for (const e of top) if (e.isFile && e.name.endsWith('.service')) found.push(e.name);
   return found;
+}
+
+/** Every file (or link) under `dir`, relative to it; none when it cannot be read. */
+async function filesUnder(dir: string): Promise<string[]> {
+  try {
+    const list = await readdir(dir, { withFileTypes: true, recursive: true });
+    return list
+      .filter((e) => !e.isDirectory())
+      .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+async function instanceFiles(baseDir: string): Promise<InstanceFiles | undefined> {
+  const beside = await entries(dirname(baseDir));
+  if (!isDirIn(beside, INSTANCE_FILES_DIR)) return undefined;
+  const dir = join(dirname(baseDir), INSTANCE_FILES_DIR);
+  const top = await entries(dir);
+  const main = MAIN_SCRIPTS.find((m) => isFileIn(top, m));
+  return {
+    source: `../${INSTANCE_FILES_DIR}/`,
+    ...(main !== undefined ? { main: `../${INSTANCE_FILES_DIR}/${main}` } : {}),
+    files: await filesUnder(dir),
+  };
 }
 
 /** Lists what the convention uses in `baseDir` (the deployment/ directory). */
@@ -130,11 +182,13 @@ export async function scanConvention(baseDir: string): Promise<ConventionFiles> 
     return u.source.endsWith('/') ? isDirIn(top, name) : isFileIn(top, name);
   });
   if (isDirIn(await entries(dirname(baseDir)), 'files')) uploads.push(GENERATED_FILES_UPLOAD);
+  const tree = await instanceFiles(baseDir);
   return {
     markerPackages,
     packagesTxt: isFileIn(top, 'packages.txt'),
     ...(await scripts(baseDir, top)),
     uploads,
     units: await units(baseDir, top),
+    ...(tree ? { instanceFiles: tree } : {}),
   };
 }

@@ -160,12 +160,17 @@ export async function discover(
     };
   }
 
+  // The original tool's own layout without the deployment/ it also needed to find it.
+  const tree =
+    (await kind(join(root, 'instance-files'))) === 'dir'
+      ? ` instance-files/ is here: as with the original tool, it is delivered once a deployment/ with a setup.sh (which may do nothing) sits beside it.`
+      : '';
   return {
     diagnostics: [
       problem(
         '.',
         `no deployment found in ${root}: looked for .spot/config.yaml with .spot/deployment.yaml, ` +
-          `and for deployment/setup.sh or deployment/init.sh. Run 'spot-deployer generate' to create a .spot/ to start from`,
+          `and for deployment/setup.sh or deployment/init.sh.${tree} Run 'spot-deployer generate' to create a .spot/ to start from`,
       ),
     ],
   };

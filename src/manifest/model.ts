@@ -82,12 +82,17 @@ export interface UploadSpec {
   owner?: string;
   /** Glob patterns (picomatch) relative to the source directory. */
   exclude: string[];
+  /** Files of the source directory (exact relative paths) left out because a later upload
+   * to the same destination delivers its own (instance-files/ over deployment/). */
+  shadowed?: string[];
 }
 
 export interface ScriptSpec {
   name: string;
-  /** Relative to baseDir. */
-  path: string;
+  /** Relative to baseDir; absent when the script is a `command`. */
+  path?: string;
+  /** A shell command (one line), run with bash; absent when the script is a file. */
+  command?: string;
   order: number;
   /** Working directory on the instance; default /opt/deployment. */
   workdir: string;

@@ -105,7 +105,7 @@ export type RegionSettings = {
    */
   instance_types?: [InstanceType, ...InstanceType[]] | null;
   /**
-   * `auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region.
+   * `auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region. `latest`, which the original tool's validator allowed too, means `auto`.
    */
   image?: string;
   /**
@@ -140,6 +140,58 @@ export interface RegionMap {
 }
 
 /**
+ * What to put on each instance: packages, uploads, scripts, services, environment, or a tarball. Left out or empty: nothing (a warning says so).
+ */
+export type DeploymentSection = {
+  /**
+   * Packages installed at boot by cloud-init (apt on Ubuntu, dnf on Amazon Linux).
+   */
+  packages?: string[] | null;
+  /**
+   * Shell scripts run as root over SSM after the files are in place, in `order` (ties in the order written).
+   */
+  scripts?: Script[] | null;
+  /**
+   * Files and directories copied to the instances.
+   */
+  uploads?: Upload[] | null;
+  /**
+   * systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.
+   */
+  services?: (ServiceFile | Service)[] | null;
+  /**
+   * Base cloud-init configuration: `minimal` (default), `docker` (installs and starts Docker), or the path of a #cloud-config file of yours merged under the generated one.
+   */
+  template?: string;
+  /**
+   * Environment variables (native) given to every script and written to /etc/spot-deployer/env for services (EnvironmentFile=). Not for secrets: use the action's `secrets` input.
+   */
+  env?: {
+    [k: string]: string | number | boolean | undefined;
+  } | null;
+  /**
+   * Deploy an archive downloaded by the instances (http, https or s3 URL). Needs `tarball_sha256`.
+   */
+  tarball_url?: string;
+  /**
+   * SHA-256 of the archive at `tarball_url` (64 hex digits); the instances refuse an archive that does not match.
+   */
+  tarball_sha256?: string;
+  /**
+   * Deploy a local directory (relative to .spot/), packed into an archive at deploy time.
+   */
+  tarball_source?: string;
+  /**
+   * Where the archive is unpacked on the instances.
+   */
+  tarball_destination?: string;
+  on_interruption?: InterruptionHook;
+} | null;
+/**
+ * The unit file alone, relative to .spot/ (a short form the original tool's templates read): the same as `file: PATH`.
+ */
+export type ServiceFile = string;
+/**
  * How to tell the service is healthy (native): an HTTP URL or a TCP port, checked on the instance after it started.
  */
 export type HealthCheck = {
@@ -170,63 +222,18 @@ export type HealthCheck = {
 } | null;
 
 /**
- * What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository. An optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.
+ * What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository. An empty file, or an optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.
  */
 export interface SpotDeploymentFile {
   /**
    * Format version. Only 1 exists.
    */
   version?: 1;
-  deployment: DeploymentSection;
+  deployment?: DeploymentSection;
 }
 /**
- * What to put on each instance: packages, uploads, scripts, services, environment, or a tarball.
+ * A script file (`path`) or a one-line shell `command`, not both.
  */
-export interface DeploymentSection {
-  /**
-   * Packages installed at boot by cloud-init (apt on Ubuntu, dnf on Amazon Linux).
-   */
-  packages?: string[] | null;
-  /**
-   * Shell scripts run as root over SSM after the files are in place, in `order` (ties in the order written).
-   */
-  scripts?: Script[] | null;
-  /**
-   * Files and directories copied to the instances.
-   */
-  uploads?: Upload[] | null;
-  /**
-   * systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.
-   */
-  services?: Service[] | null;
-  /**
-   * Base cloud-init configuration: `minimal` (default), `docker` (installs and starts Docker), or the path of a #cloud-config file of yours merged under the generated one.
-   */
-  template?: string;
-  /**
-   * Environment variables (native) given to every script and written to /etc/spot-deployer/env for services (EnvironmentFile=). Not for secrets: use the action's `secrets` input.
-   */
-  env?: {
-    [k: string]: string | number | boolean | undefined;
-  } | null;
-  /**
-   * Deploy an archive downloaded by the instances (http, https or s3 URL). Needs `tarball_sha256`.
-   */
-  tarball_url?: string;
-  /**
-   * SHA-256 of the archive at `tarball_url` (64 hex digits); the instances refuse an archive that does not match.
-   */
-  tarball_sha256?: string;
-  /**
-   * Deploy a local directory (relative to .spot/), packed into an archive at deploy time.
-   */
-  tarball_source?: string;
-  /**
-   * Where the archive is unpacked on the instances.
-   */
-  tarball_destination?: string;
-  on_interruption?: InterruptionHook;
-}
 export interface Script {
   /**
    * Name in logs and in the plan. Default: the file name without extension.
@@ -235,7 +242,11 @@ export interface Script {
   /**
    * The script, relative to .spot/. Run with bash.
    */
-  path: string;
+  path?: string;
+  /**
+   * Instead of `path`: a shell command run with bash (the original tool's other shape of a script, such as `command: /opt/deployment/setup.sh`).
+   */
+  command?: string;
   /**
    * Scripts run in increasing order; equal orders in the order written.
    */
@@ -244,6 +255,10 @@ export interface Script {
    * Working directory on the instance (native).
    */
   workdir?: string;
+  /**
+   * The original tool's spelling of `workdir`.
+   */
+  working_dir?: string;
   /**
    * Time limit (native): seconds, or a duration such as 10m.
    */
@@ -255,7 +270,7 @@ export interface Upload {
    */
   source: string;
   /**
-   * Absolute path on the instance. For a directory source, the directory its contents go to.
+   * Absolute path on the instance. For a directory source, the directory its contents go to; for a file source ending in /, the directory the file goes into. Default: /opt/deployment, as in the original tool.
    */
   destination?: string;
   /**
@@ -281,9 +296,13 @@ export interface Service {
    */
   name?: string;
   /**
-   * The unit file, relative to .spot/.
+   * The unit file, relative to .spot/. Required (or its spelling `path`).
    */
-  file: string;
+  file?: string;
+  /**
+   * The original tool's other spelling of `file`.
+   */
+  path?: string;
   /**
    * Enable the unit so it starts at boot.
    */

@@ -156,10 +156,13 @@ interface Delivery {
 async function readScripts(deployment: Deployment, files: DeliveredFile[]): Promise<ScriptRun[]> {
   const runs: ScriptRun[] = [];
   for (const [i, s] of deployment.scripts.entries()) {
-    const body = await readSource(deployment, s.path, `scripts[${i}] (${s.name})`);
+    const body =
+      s.path !== undefined
+        ? await readSource(deployment, s.path, `scripts[${i}] (${s.name})`)
+        : Buffer.from(`#!/bin/bash\n${s.command ?? ''}\n`);
     const key = `${slug(s.name)}-${shortHash(s.name)}`;
     const bodyPath = `${SCRIPTS_DIR}/${key}`;
-    files.push(makeFile(bodyPath, body, '0700', 'root:root', s.path));
+    files.push(makeFile(bodyPath, body, '0700', 'root:root', s.path ?? `scripts[${i}].command`));
     runs.push({
       name: s.name,
       bodyPath,

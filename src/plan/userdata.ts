@@ -17,6 +17,7 @@ import { parse, stringify } from 'yaml';
 import type { Deployment } from '../manifest/model.ts';
 import { PACKAGE_NAME } from '../manifest/names.ts';
 import { inside } from '../manifest/paths.ts';
+import { emptyOriginalPlaceholders } from '../manifest/template.ts';
 import { DEPLOYMENT_JSON } from './render/prelude.ts';
 import type { UserData } from './types.ts';
 
@@ -85,7 +86,7 @@ function readTemplate(deployment: Deployment, path: string): CloudConfig {
     throw new Error(`template ${path}: resolves to ${real}, outside the repository`);
   }
   // cloud-init reads YAML 1.1 (PyYAML): `yes`, `off`, `0644`, `12:30` mean what they mean there.
-  const doc: unknown = parse(text, { version: '1.1' });
+  const doc: unknown = parse(emptyOriginalPlaceholders(text).text, { version: '1.1' });
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     throw new Error(`template ${path}: a #cloud-config file must be a mapping`);

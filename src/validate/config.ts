@@ -64,6 +64,16 @@ function priceText(y: YamlFile, path: DataPath, v: unknown, r: FileReporter): st
   return text;
 }
 
+/** The region's image: `auto` when left out; the original's `latest` means `auto`. */
+function imageOf(r: FileReporter, path: DataPath, image: string | undefined): string {
+  if (image !== 'latest') return image ?? 'auto';
+  r.warn(
+    path,
+    "image 'latest' is read as 'auto': the current image of aws.os, looked up at launch",
+  );
+  return 'auto';
+}
+
 function regionSpecs(entries: RegionEntry[], r: FileReporter): RegionSpec[] {
   return entries.map(({ name, settings, path }) => {
     const s = isObj(settings) ? settings : {};
@@ -95,7 +105,7 @@ function regionSpecs(entries: RegionEntry[], r: FileReporter): RegionSpec[] {
     return {
       name,
       instanceTypes: types,
-      image: str(s.image) ?? 'auto',
+      image: imageOf(r, [...path, 'image'], str(s.image)),
       subnets,
       ...(count !== undefined ? { count } : {}),
     };

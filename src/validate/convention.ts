@@ -8,8 +8,10 @@ import {
   CONVENTION_ROOT_DESTINATION,
   CONVENTION_ROOT_EXCLUDE,
   GENERATED_FILES_UPLOAD,
+  INSTANCE_FILES_DIR,
   scanConvention,
   type ConventionFiles,
+  type InstanceFiles,
 } from '../discover/convention.ts';
 import type { ScriptSpec, ServiceSpec, UploadSpec } from '../manifest/model.ts';
 import { PACKAGE_NAME, SCRIPT_NAME } from '../manifest/names.ts';
@@ -100,7 +102,8 @@ async function packages(scan: Scan, found: ConventionFiles, files: string[]): Pr
   return list;
 }
 
-/** Scripts named after their files (made usable and unique), in the convention's order. */
+/** Scripts named after their files (made usable and unique), in the convention's order:
+ * instance-files/'s main script first, then deployment/'s. */
 async function scripts(scan: Scan, found: ConventionFiles): Promise<ScriptSpec[]> {
   const main = found.scripts[0];
   for (const other of found.ignoredMains) {
@@ -109,11 +112,13 @@ async function scripts(scan: Scan, found: ConventionFiles): Promise<ScriptSpec[]
       `${other} is not run: ${main} is the main script and runs instead`,
     );
   }
+  const treeMain = found.instanceFiles?.main;
   const list: ScriptSpec[] = [];
   const names = new Set<string>();
-  for (const p of found.scripts) {
+  for (const p of [...(treeMain !== undefined ? [treeMain] : []), ...found.scripts]) {
     if (!(await usable(scan, p, 'file', 'script'))) continue;
-    const base = p.slice(p.lastIndexOf('/') + 1).replace(/\.sh$/, '');
+    const file = p.slice(p.lastIndexOf('/') + 1).replace(/\.sh$/, '');
+    const base = p === treeMain ? `${INSTANCE_FILES_DIR}-${file}` : file;
     let name = base.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'script';
     if (names.has(name)) name = `scripts-${name}`;
     if (!SCRIPT_NAME.test(name)) name = name.slice(0, 64);
@@ -129,12 +134,48 @@ async function scripts(scan: Scan, found: ConventionFiles): Promise<ScriptSpec[]
   return list;
 }
 
-async function uploads(scan: Scan, found: ConventionFiles): Promise<UploadSpec[]> {
+/** instance-files/ beside deployment/ into /opt/deployment, as the original shipped it; a
+ * notice says what it does, since nothing in the repository names it. */
+async function instanceFilesUpload(
+  scan: Scan,
+  tree: InstanceFiles,
+  scripts: ScriptSpec[],
+): Promise<UploadSpec | undefined> {
+  const spec = await uploadEntry(scan.ctx, fileSite(scan, tree.source), {
+    source: tree.source,
+    destination: CONVENTION_ROOT_DESTINATION,
+    exclude: [],
+    checkLinks: true,
+  });
+  if (!spec) return undefined;
+  const runs = scripts.find((s) => s.path === tree.main);
+  scan.out.push({
+    file: INSTANCE_FILES_DIR,
+    line: 0,
+    col: 0,
+    severity: 'notice',
+    message:
+      `${INSTANCE_FILES_DIR}/ beside deployment/ is delivered to ${CONVENTION_ROOT_DESTINATION}, ` +
+      `its files over deployment/'s of the same path, as the original tool shipped it` +
+      (runs
+        ? `; its ${tree.main!.split('/').pop()} runs there first, as script '${runs.name}'`
+        : ''),
+  });
+  return spec;
+}
+
+async function uploads(
+  scan: Scan,
+  found: ConventionFiles,
+  scripts: ScriptSpec[],
+): Promise<UploadSpec[]> {
+  const tree = found.instanceFiles;
   const list: UploadSpec[] = [
     {
       source: '.',
       destination: CONVENTION_ROOT_DESTINATION,
       exclude: [...CONVENTION_ROOT_EXCLUDE],
+      ...(tree && tree.files.length > 0 ? { shadowed: tree.files } : {}),
     },
   ];
   for (const u of found.uploads) {
@@ -147,6 +188,8 @@ async function uploads(scan: Scan, found: ConventionFiles): Promise<UploadSpec[]
     });
     if (spec) list.push(spec);
   }
+  const treeUpload = tree ? await instanceFilesUpload(scan, tree, scripts) : undefined;
+  if (treeUpload) list.push(treeUpload);
   return list;
 }
 
@@ -174,12 +217,13 @@ export async function normalizeConvention(
   const found = await scanConvention(ctx.baseDir);
   const scan: Scan = { ctx, out, links: await outsideLinks(ctx, out) };
   const files: string[] = [];
+  const scriptSpecs = await scripts(scan, found);
   return {
     packages: await packages(scan, found, files),
     template: { kind: 'minimal' },
     env: {},
-    uploads: await uploads(scan, found),
-    scripts: await scripts(scan, found),
+    uploads: await uploads(scan, found, scriptSpecs),
+    scripts: scriptSpecs,
     services: await services(scan, found),
     files,
   };

@@ -2,7 +2,8 @@
 // the repository, every destination against the instance's file system, names, modes,
 // duplicates, health checks and tarballs.
 
-import { basename } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import type {
   HealthCheck,
@@ -22,6 +23,7 @@ import {
   SCRIPT_NAME,
 } from '../manifest/names.ts';
 import type { DeploymentSection, HealthCheck as RawHealth } from '../manifest/schema-types.ts';
+import { emptyOriginalPlaceholders } from '../manifest/template.ts';
 import { checkDestination, type RepoContext } from './paths.ts';
 import { bool, int, isObj, scalar, str, type FileReporter } from './report.ts';
 import { normalizeInterruptionHook } from './interruption.ts';
@@ -45,6 +47,9 @@ export const HEALTH_DEFAULTS = {
   timeoutSeconds: 5,
 };
 export const TARBALL_DESTINATION = '/opt/deployment';
+/** Where an upload without destination goes (the original tool's default): a file source
+ * into that directory. */
+export const UPLOAD_DESTINATION = '/opt/deployment/';
 
 export interface DeploymentParts {
   packages: string[];
@@ -140,6 +145,15 @@ async function normalizeTemplate({ r, ctx, d, extra }: Section): Promise<Templat
     );
     return { kind: 'minimal' };
   }
+  const { found } = emptyOriginalPlaceholders(read.text);
+  if (found.length > 0) {
+    r.warn(
+      D('template'),
+      `template '${t}': the original tool's placeholders ${found.map((n) => `{{${n}}}`).join(', ')} ` +
+        'are left empty (this action installs the packages, delivers the files, runs the scripts ' +
+        'and starts the services itself, and reaches the instances over SSM, not SSH)',
+    );
+  }
   return { kind: 'file', path: t };
 }
 
@@ -158,43 +172,56 @@ function normalizeEnv({ y, r, d }: Section): Record<string, string> {
   return env;
 }
 
-/** The upload's destination (or its alias dest), unique among the uploads. */
+/**
+ * One of a key and its other spelling (the original tool's), never both: the value and the
+ * key it was written under, or undefined. An error when both are set.
+ */
+function spelledEither(
+  r: FileReporter,
+  at: (...p: Array<string | number>) => DataPath,
+  o: Record<string, unknown>,
+  key: string,
+  alias: string,
+): { value: string; key: string } | undefined {
+  const value = str(o[key]);
+  const other = str(o[alias]);
+  if (value !== undefined && other !== undefined) {
+    r.error(at(alias), `both '${key}' and '${alias}' are set; keep '${key}'`, 'key');
+    return undefined;
+  }
+  if (value !== undefined) return { value, key };
+  return other !== undefined ? { value: other, key: alias } : undefined;
+}
+
+/** The upload's destination (or its alias dest; default /opt/deployment/, as the original
+ * tool's), unique among the uploads unless it ends in '/'. */
 function uploadDestination(
   r: FileReporter,
   u: Record<string, unknown>,
   i: number,
-  destinations: Map<string, DataPath>,
+  destinations: Map<string, { at: DataPath; into: boolean }>,
 ): string | undefined {
   const at = (...p: Array<string | number>) => D('uploads', i, ...p);
-  const dest = str(u.destination);
-  const alias = str(u.dest);
-  if (dest !== undefined && alias !== undefined) {
-    r.error(at('dest'), "both 'destination' and 'dest' are set; keep 'destination'", 'key');
-    return undefined;
-  }
-  if (dest === undefined && alias === undefined) {
-    if (!r.schemaErrorUnder(at())) {
-      r.error(
-        at(),
-        `missing required key 'destination' in 'deployment.uploads[${i}]'`,
-        'container',
-      );
-    }
-    return undefined;
-  }
-  const key = dest !== undefined ? 'destination' : 'dest';
-  const target = destination(r, at(key), (dest ?? alias)!, 'destination');
+  const both = u.destination !== undefined && u.dest !== undefined;
+  const written = spelledEither(r, at, u, 'destination', 'dest');
+  if (written === undefined && both) return undefined;
+  const key = written?.key ?? 'source';
+  const value = written?.value ?? UPLOAD_DESTINATION;
+  const target = destination(r, at(key), value, 'destination');
   if (target === undefined) return undefined;
+  // Ending in '/': a directory files go into, which several such uploads may share (a file
+  // written twice with different content is still refused, when the plan is made).
+  const into = value.endsWith('/');
   const first = destinations.get(target);
-  if (first) {
+  if (first && !(first.into && into)) {
     r.error(
       at(key),
-      `destination '${target}' is already used by the upload at line ${r.line(first)}`,
+      `destination '${target}' is already used by the upload at line ${r.line(first.at)}`,
     );
     return undefined;
   }
-  destinations.set(target, at(key));
-  return target;
+  if (!first) destinations.set(target, { at: at(key), into });
+  return into ? `${target}/` : target;
 }
 
 function uploadMode(
@@ -217,7 +244,7 @@ function uploadMode(
 async function normalizeUploads(sec: Section): Promise<UploadSpec[]> {
   const { y, r, ctx } = sec;
   const uploads: UploadSpec[] = [];
-  const destinations = new Map<string, DataPath>();
+  const destinations = new Map<string, { at: DataPath; into: boolean }>();
   for (const [i, u] of list(sec.d.uploads).entries()) {
     if (!isObj(u)) continue;
     const at = (...p: Array<string | number>) => D('uploads', i, ...p);
@@ -251,6 +278,12 @@ function scriptTimeout(r: FileReporter, path: DataPath, raw: unknown): number {
   return SCRIPT_DEFAULTS.timeoutSeconds;
 }
 
+/** The file a command runs, for its default name: its first word, else `command-N`. */
+function commandFile(command: string, i: number): string {
+  const first = basename(command.trim().split(/\s+/)[0] ?? '');
+  return SCRIPT_NAME.test(first.replace(/\.[^.]*$/, '')) ? first : `command-${i + 1}`;
+}
+
 /** The script's name as written, or from its file name; unique among the scripts. */
 function scriptName(
   r: FileReporter,
@@ -276,28 +309,61 @@ function scriptName(
   return name;
 }
 
+/** What a script runs: its file (checked) or its command; undefined when neither is usable. */
+async function scriptBody(
+  { r, ctx }: Section,
+  s: Record<string, unknown>,
+  i: number,
+  at: (...p: Array<string | number>) => DataPath,
+): Promise<{ path: string; ok: boolean } | { command: string } | undefined> {
+  const p = str(s.path);
+  const command = str(s.command);
+  if (p !== undefined && command !== undefined) {
+    r.error(at('command'), "both 'path' and 'command' are set; keep one", 'key');
+    return undefined;
+  }
+  if (command !== undefined) {
+    if (command.trim() === '') r.error(at('command'), 'command is empty');
+    return command.trim() === '' ? undefined : { command };
+  }
+  if (p === undefined) {
+    if (s.command === undefined && !r.schemaErrorUnder(at())) {
+      r.error(at(), `missing required key 'path' in 'deployment.scripts[${i}]'`, 'container');
+    }
+    return undefined;
+  }
+  const ok = await sourcePath(ctx, yamlSite(r, at), 'path', p, 'file', 'script');
+  return { path: p, ok: ok !== undefined };
+}
+
 /** Scripts, run in `order` (stable: ties keep the written order). */
-async function normalizeScripts({ r, ctx, d }: Section): Promise<ScriptSpec[]> {
+async function normalizeScripts(sec: Section): Promise<ScriptSpec[]> {
+  const { r, d } = sec;
   const scripts: ScriptSpec[] = [];
   const names = new Map<string, DataPath>();
   for (const [i, s] of list(d.scripts).entries()) {
     if (!isObj(s)) continue;
     const at = (...p: Array<string | number>) => D('scripts', i, ...p);
-    const p = str(s.path);
-    if (p === undefined) continue;
-    const site = yamlSite(r, at);
-    const ok = await sourcePath(ctx, site, 'path', p, 'file', 'script');
-    const name = scriptName(r, s, p, at, names);
-    const workdirRaw = str(s.workdir);
+    const body = await scriptBody(sec, s, i, at);
+    if (body === undefined) continue;
+    const ok = 'command' in body || body.ok;
+    const name = scriptName(
+      r,
+      s,
+      'command' in body ? commandFile(body.command, i) : body.path,
+      at,
+      names,
+    );
+    const workdirRaw = spelledEither(r, at, s, 'workdir', 'working_dir');
     const workdir =
       workdirRaw === undefined
         ? SCRIPT_DEFAULTS.workdir
-        : destination(r, at('workdir'), workdirRaw, 'workdir');
+        : destination(r, at(workdirRaw.key), workdirRaw.value, 'workdir');
     const timeoutSeconds = scriptTimeout(r, at('timeout'), s.timeout);
     if (ok && workdir !== undefined) {
       scripts.push({
         name,
-        path: p,
+        ...('command' in body ? { command: body.command } : { path: body.path }),
         order: int(s.order) ?? SCRIPT_DEFAULTS.order,
         workdir,
         timeoutSeconds,
@@ -307,13 +373,31 @@ async function normalizeScripts({ r, ctx, d }: Section): Promise<ScriptSpec[]> {
   return scripts.sort((a, b) => a.order - b.order);
 }
 
+/** The unit file of a service: `file`, or the original's other spelling `path`. */
+function serviceFile(
+  r: FileReporter,
+  at: (...p: Array<string | number>) => DataPath,
+  s: Record<string, unknown>,
+  i: number,
+): string | undefined {
+  const written = spelledEither(r, at, s, 'file', 'path');
+  if (written === undefined && s.file === undefined && s.path === undefined) {
+    if (!r.schemaErrorUnder(at())) {
+      r.error(at(), `missing required key 'file' in 'deployment.services[${i}]'`, 'container');
+    }
+  }
+  return written?.value;
+}
+
 async function normalizeServices({ y, r, ctx, d, extra }: Section): Promise<ServiceSpec[]> {
   const services: ServiceSpec[] = [];
   const taken: Taken = new Map();
-  for (const [i, s] of list(d.services).entries()) {
+  for (const [i, item] of list(d.services).entries()) {
+    // `- services/app.service`: the unit file alone.
+    const s = typeof item === 'string' ? { file: item } : item;
     if (!isObj(s)) continue;
     const at = (...p: Array<string | number>) => D('services', i, ...p);
-    const file = str(s.file);
+    const file = serviceFile(r, at, s, i);
     if (file === undefined) continue;
     const name = str(s.name);
     const spec = await serviceEntry(
@@ -335,6 +419,55 @@ async function normalizeServices({ y, r, ctx, d, extra }: Section): Promise<Serv
     if (spec) services.push(spec);
   }
   return services;
+}
+
+const isDir = (p: string) =>
+  stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+
+/**
+ * tarball_source relative to .spot/; failing that, to the repository root, where the
+ * original tool read it from (it ran in the root): `tarball_source: instance-files`.
+ */
+async function tarballSourceDir(ctx: RepoContext, tsrc: string): Promise<string> {
+  if (tsrc.startsWith('/') || (await isDir(join(ctx.baseDir, tsrc)))) return tsrc;
+  if (!(await isDir(join(ctx.root, tsrc)))) return tsrc;
+  return posix.relative(ctx.baseRel, posix.normalize(tsrc)) || '.';
+}
+
+/**
+ * The original tool ran the setup.sh at the top of a tarball_source once it was unpacked:
+ * so does this, first, from where it is unpacked (unless a script already runs that file).
+ */
+async function tarballSetup(
+  ctx: RepoContext,
+  tarball: TarballSpec | undefined,
+  scripts: ScriptSpec[],
+): Promise<ScriptSpec[]> {
+  if (tarball?.kind !== 'source') return scripts;
+  const setup = posix.join(tarball.path, 'setup.sh');
+  const there = await stat(join(ctx.baseDir, setup)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!there || scripts.some((s) => s.path !== undefined && posix.normalize(s.path) === setup)) {
+    return scripts;
+  }
+  const name = scripts.some((s) => s.name === 'tarball-setup')
+    ? 'tarball-setup-sh'
+    : 'tarball-setup';
+  return [
+    {
+      name,
+      command: 'chmod +x ./setup.sh && ./setup.sh',
+      order: scripts[0]?.order ?? SCRIPT_DEFAULTS.order,
+      workdir: tarball.destination,
+      timeoutSeconds: SCRIPT_DEFAULTS.timeoutSeconds,
+    },
+    ...scripts,
+  ];
 }
 
 /** A URL with its digest, or a local directory packed at deploy time. */
@@ -362,9 +495,10 @@ async function normalizeTarball({ r, ctx, d }: Section): Promise<TarballSpec | u
     }
   } else if (tsrc !== undefined) {
     const site = yamlSite(r, () => D('tarball_source'));
-    const ok = await sourcePath(ctx, site, undefined, tsrc, 'dir', 'tarball_source');
+    const from = await tarballSourceDir(ctx, tsrc);
+    const ok = await sourcePath(ctx, site, undefined, from, 'dir', 'tarball_source');
     if (ok) await checkLinks(ctx, site, undefined, ok.abs, [], `tarball_source '${tsrc}'`);
-    if (ok && tdest !== undefined) tarball = { kind: 'source', path: tsrc, destination: tdest };
+    if (ok && tdest !== undefined) tarball = { kind: 'source', path: from, destination: tdest };
   }
   if (url === undefined && d.tarball_sha256 !== undefined) {
     r.error(D('tarball_sha256'), 'tarball_sha256 is set but tarball_url is not', 'key');
@@ -433,12 +567,15 @@ export async function normalizeDeployment(
     template: await normalizeTemplate(sec),
     env: normalizeEnv(sec),
     uploads: await normalizeUploads(sec),
-    scripts: await normalizeScripts(sec),
+    scripts: await tarballSetup(ctx, tarball, await normalizeScripts(sec)),
     services: await normalizeServices(sec),
     ...(tarball ? { tarball } : {}),
     ...(onInterruption ? { onInterruption } : {}),
   };
-  if (isObj(root.deployment)) warnIfEmpty(sec, parts);
+  // Not a mapping (a schema error already) is no reason to say more; left out or empty is.
+  if (isObj(root.deployment) || (root.deployment == null && !r.schemaErrorUnder([]))) {
+    warnIfEmpty(sec, parts);
+  }
   return parts;
 }
 

@@ -109,7 +109,13 @@ async function readSpotDeployment(
   deploymentFile: string,
   diagnostics: Diagnostic[],
 ): Promise<DeploymentParts | undefined> {
-  const y = await readYamlFile(join(ctx.root, deploymentFile), deploymentFile, DEPLOYMENT_EXPECT);
+  // Empty, as the original tool read it: a deployment of nothing (normalizeDeployment warns).
+  const y = await readYamlFile(
+    join(ctx.root, deploymentFile),
+    deploymentFile,
+    DEPLOYMENT_EXPECT,
+    {},
+  );
   diagnostics.push(...y.diagnostics);
   const schema = validateSchema(y, 'deployment');
   diagnostics.push(...schema.diagnostics);

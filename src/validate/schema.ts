@@ -211,7 +211,12 @@ function homeHint(schema: JsonSchema, key: string): string {
   return '';
 }
 
-type Push = (path: DataPath, mode: LocateMode, message: string) => void;
+type Push = (
+  path: DataPath,
+  mode: LocateMode,
+  message: string,
+  severity?: 'error' | 'warning',
+) => void;
 
 /** What a schema error is about, for its message. */
 interface ErrorContext {
@@ -242,6 +247,17 @@ function keyError(e: ErrorObject, c: ErrorContext, push: Push): boolean {
       });
       let hint = didYouMean(key, current);
       if (!hint && where === '') hint = homeHint(schema, key);
+      if (!hint && where === '') {
+        // A section of its own, like nothing this file knows: ignored, as the original
+        // tool ignored it (its validator only warned), so a file made for it still works.
+        push(
+          [key],
+          'key',
+          `unknown section '${key}' is ignored; this file's sections are ${current.join(', ')}`,
+          'warning',
+        );
+        break;
+      }
       if (!hint) hint = `; expected one of: ${current.join(', ')}`;
       push([...path, key], 'key', `unknown key '${key}'${where ? ` in '${where}'` : ''}${hint}`);
       break;
@@ -399,10 +415,10 @@ export function validateSchema(y: YamlFile, kind: SchemaKind): SchemaResult {
   if (y.data === undefined) return { diagnostics, errorPaths };
   validate(y.data);
   const errors = relevantErrors([...(validate.errors ?? [])]);
-  const push = (path: DataPath, mode: 'value' | 'key' | 'container', message: string) => {
+  const push: Push = (path, mode, message, severity = 'error') => {
     const pos = locate(y, path, mode);
-    diagnostics.push({ file: y.file, line: pos.line, col: pos.col, severity: 'error', message });
-    errorPaths.add(pointerOf(path));
+    diagnostics.push({ file: y.file, line: pos.line, col: pos.col, severity, message });
+    if (severity === 'error') errorPaths.add(pointerOf(path));
   };
 
   for (const e of errors) {

@@ -107,7 +107,8 @@ export async function uploadEntry(
   if (!src || raw.destination === undefined) return undefined;
   return {
     source: raw.source,
-    destination: raw.destination,
+    // A trailing '/' says "into this directory" for a file; a directory's contents go there anyway.
+    destination: src.isDir ? raw.destination.replace(/(.)\/$/, '$1') : raw.destination,
     ...(raw.mode !== undefined ? { mode: raw.mode } : {}),
     ...(raw.owner !== undefined ? { owner: raw.owner } : {}),
     exclude: raw.exclude,

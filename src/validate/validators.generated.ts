@@ -200,9 +200,9 @@ const schema11 = {
         },
         image: {
           description:
-            '`auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region.',
+            "`auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region. `latest`, which the original tool's validator allowed too, means `auto`.",
           type: 'string',
-          pattern: '^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$',
+          pattern: '^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$',
           'x-error': 'must be auto or an AMI id such as ami-0123456789abcdef0',
           default: 'auto',
         },
@@ -938,9 +938,9 @@ const schema32 = {
     },
     image: {
       description:
-        '`auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region.',
+        "`auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region. `latest`, which the original tool's validator allowed too, means `auto`.",
       type: 'string',
-      pattern: '^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$',
+      pattern: '^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$',
       'x-error': 'must be auto or an AMI id such as ami-0123456789abcdef0',
       default: 'auto',
     },
@@ -979,7 +979,7 @@ const schema33 = {
   ],
 };
 const pattern6 = new RegExp('^[a-z][a-z0-9-]*\\.[a-z0-9-]+$', 'u');
-const pattern8 = new RegExp('^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$', 'u');
+const pattern8 = new RegExp('^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$', 'u');
 const pattern9 = new RegExp('^subnet-([0-9a-f]{8}|[0-9a-f]{17})$', 'u');
 function validate14(
   data,
@@ -1138,8 +1138,9 @@ function validate14(
             instancePath: instancePath + '/image',
             schemaPath: '#/properties/image/pattern',
             keyword: 'pattern',
-            params: { pattern: '^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$' },
-            message: 'must match pattern "' + '^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$' + '"',
+            params: { pattern: '^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$' },
+            message:
+              'must match pattern "' + '^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$' + '"',
           };
           if (vErrors === null) {
             vErrors = [err8];
@@ -1685,10 +1686,9 @@ const schema36 = {
   $id: 'https://raw.githubusercontent.com/your-org/portable-spot-deployer/v0/schema/deployment.schema.json',
   title: 'SpotDeploymentFile',
   description:
-    "What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository. An optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.",
+    "What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository. An empty file, or an optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.",
   type: 'object',
   additionalProperties: false,
-  required: ['deployment'],
   properties: {
     version: { description: 'Format version. Only 1 exists.', const: 1, default: 1 },
     deployment: { $ref: '#/definitions/deployment' },
@@ -1697,8 +1697,8 @@ const schema36 = {
     deployment: {
       title: 'DeploymentSection',
       description:
-        'What to put on each instance: packages, uploads, scripts, services, environment, or a tarball.',
-      type: 'object',
+        'What to put on each instance: packages, uploads, scripts, services, environment, or a tarball. Left out or empty: nothing (a warning says so).',
+      type: ['object', 'null'],
       additionalProperties: false,
       properties: {
         packages: {
@@ -1728,7 +1728,17 @@ const schema36 = {
           description:
             'systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.',
           type: ['array', 'null'],
-          items: { $ref: '#/definitions/service' },
+          items: {
+            anyOf: [
+              {
+                title: 'ServiceFile',
+                description:
+                  "The unit file alone, relative to .spot/ (a short form the original tool's templates read): the same as `file: PATH`.",
+                type: 'string',
+              },
+              { $ref: '#/definitions/service' },
+            ],
+          },
         },
         template: {
           description:
@@ -1801,9 +1811,9 @@ const schema36 = {
     },
     script: {
       title: 'Script',
+      description: 'A script file (`path`) or a one-line shell `command`, not both.',
       type: 'object',
       additionalProperties: false,
-      required: ['path'],
       properties: {
         name: {
           description: 'Name in logs and in the plan. Default: the file name without extension.',
@@ -1812,6 +1822,11 @@ const schema36 = {
           'x-error': 'must be a short name of letters, digits and . _ - (at most 64)',
         },
         path: { description: 'The script, relative to .spot/. Run with bash.', type: 'string' },
+        command: {
+          description:
+            "Instead of `path`: a shell command run with bash (the original tool's other shape of a script, such as `command: /opt/deployment/setup.sh`).",
+          type: 'string',
+        },
         order: {
           description: 'Scripts run in increasing order; equal orders in the order written.',
           type: 'integer',
@@ -1822,6 +1837,7 @@ const schema36 = {
           type: 'string',
           default: '/opt/deployment',
         },
+        working_dir: { description: "The original tool's spelling of `workdir`.", type: 'string' },
         timeout: {
           description: 'Time limit (native): seconds, or a duration such as 10m.',
           type: ['integer', 'string'],
@@ -1845,8 +1861,9 @@ const schema36 = {
         },
         destination: {
           description:
-            'Absolute path on the instance. For a directory source, the directory its contents go to.',
+            'Absolute path on the instance. For a directory source, the directory its contents go to; for a file source ending in /, the directory the file goes into. Default: /opt/deployment, as in the original tool.',
           type: 'string',
+          default: '/opt/deployment',
         },
         dest: { description: "The original tool's spelling of `destination`.", type: 'string' },
         permissions: {
@@ -1874,7 +1891,6 @@ const schema36 = {
       title: 'Service',
       type: 'object',
       additionalProperties: false,
-      required: ['file'],
       properties: {
         name: {
           description: 'Unit name without .service. Default: the file name.',
@@ -1883,7 +1899,11 @@ const schema36 = {
           'x-error':
             'must be a systemd unit name (letters, digits and : _ . -, optionally @instance)',
         },
-        file: { description: 'The unit file, relative to .spot/.', type: 'string' },
+        file: {
+          description: 'The unit file, relative to .spot/. Required (or its spelling `path`).',
+          type: 'string',
+        },
+        path: { description: "The original tool's other spelling of `file`.", type: 'string' },
         enabled: {
           description: 'Enable the unit so it starts at boot.',
           type: 'boolean',
@@ -1953,8 +1973,8 @@ const schema36 = {
 const schema37 = {
   title: 'DeploymentSection',
   description:
-    'What to put on each instance: packages, uploads, scripts, services, environment, or a tarball.',
-  type: 'object',
+    'What to put on each instance: packages, uploads, scripts, services, environment, or a tarball. Left out or empty: nothing (a warning says so).',
+  type: ['object', 'null'],
   additionalProperties: false,
   properties: {
     packages: {
@@ -1983,7 +2003,17 @@ const schema37 = {
       description:
         'systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.',
       type: ['array', 'null'],
-      items: { $ref: '#/definitions/service' },
+      items: {
+        anyOf: [
+          {
+            title: 'ServiceFile',
+            description:
+              "The unit file alone, relative to .spot/ (a short form the original tool's templates read): the same as `file: PATH`.",
+            type: 'string',
+          },
+          { $ref: '#/definitions/service' },
+        ],
+      },
     },
     template: {
       description:
@@ -2032,9 +2062,9 @@ const schema37 = {
 };
 const schema38 = {
   title: 'Script',
+  description: 'A script file (`path`) or a one-line shell `command`, not both.',
   type: 'object',
   additionalProperties: false,
-  required: ['path'],
   properties: {
     name: {
       description: 'Name in logs and in the plan. Default: the file name without extension.',
@@ -2043,6 +2073,11 @@ const schema38 = {
       'x-error': 'must be a short name of letters, digits and . _ - (at most 64)',
     },
     path: { description: 'The script, relative to .spot/. Run with bash.', type: 'string' },
+    command: {
+      description:
+        "Instead of `path`: a shell command run with bash (the original tool's other shape of a script, such as `command: /opt/deployment/setup.sh`).",
+      type: 'string',
+    },
     order: {
       description: 'Scripts run in increasing order; equal orders in the order written.',
       type: 'integer',
@@ -2053,6 +2088,7 @@ const schema38 = {
       type: 'string',
       default: '/opt/deployment',
     },
+    working_dir: { description: "The original tool's spelling of `workdir`.", type: 'string' },
     timeout: {
       description: 'Time limit (native): seconds, or a duration such as 10m.',
       type: ['integer', 'string'],
@@ -2076,8 +2112,9 @@ const schema39 = {
     },
     destination: {
       description:
-        'Absolute path on the instance. For a directory source, the directory its contents go to.',
+        'Absolute path on the instance. For a directory source, the directory its contents go to; for a file source ending in /, the directory the file goes into. Default: /opt/deployment, as in the original tool.',
       type: 'string',
+      default: '/opt/deployment',
     },
     dest: { description: "The original tool's spelling of `destination`.", type: 'string' },
     permissions: {
@@ -2137,7 +2174,6 @@ const schema40 = {
   title: 'Service',
   type: 'object',
   additionalProperties: false,
-  required: ['file'],
   properties: {
     name: {
       description: 'Unit name without .service. Default: the file name.',
@@ -2145,7 +2181,11 @@ const schema40 = {
       pattern: '^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?(\\.service)?$',
       'x-error': 'must be a systemd unit name (letters, digits and : _ . -, optionally @instance)',
     },
-    file: { description: 'The unit file, relative to .spot/.', type: 'string' },
+    file: {
+      description: 'The unit file, relative to .spot/. Required (or its spelling `path`).',
+      type: 'string',
+    },
+    path: { description: "The original tool's other spelling of `file`.", type: 'string' },
     enabled: {
       description: 'Enable the unit so it starts at boot.',
       type: 'boolean',
@@ -2220,30 +2260,16 @@ function validate20(
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.file === undefined) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'file' },
-        message: "must have required property '" + 'file' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
     for (const key0 in data) {
       if (!(
         key0 === 'name' ||
         key0 === 'file' ||
+        key0 === 'path' ||
         key0 === 'enabled' ||
         key0 === 'start' ||
         key0 === 'health'
       )) {
-        const err1 = {
+        const err0 = {
           instancePath,
           schemaPath: '#/additionalProperties',
           keyword: 'additionalProperties',
@@ -2251,9 +2277,9 @@ function validate20(
           message: 'must NOT have additional properties',
         };
         if (vErrors === null) {
-          vErrors = [err1];
+          vErrors = [err0];
         } else {
-          vErrors.push(err1);
+          vErrors.push(err0);
         }
         errors++;
       }
@@ -2262,7 +2288,7 @@ function validate20(
       let data0 = data.name;
       if (typeof data0 === 'string') {
         if (!pattern16.test(data0)) {
-          const err2 = {
+          const err1 = {
             instancePath: instancePath + '/name',
             schemaPath: '#/properties/name/pattern',
             keyword: 'pattern',
@@ -2271,16 +2297,33 @@ function validate20(
               'must match pattern "' + '^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?(\\.service)?$' + '"',
           };
           if (vErrors === null) {
-            vErrors = [err2];
+            vErrors = [err1];
           } else {
-            vErrors.push(err2);
+            vErrors.push(err1);
           }
           errors++;
         }
       } else {
-        const err3 = {
+        const err2 = {
           instancePath: instancePath + '/name',
           schemaPath: '#/properties/name/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.file !== undefined) {
+      if (typeof data.file !== 'string') {
+        const err3 = {
+          instancePath: instancePath + '/file',
+          schemaPath: '#/properties/file/type',
           keyword: 'type',
           params: { type: 'string' },
           message: 'must be string',
@@ -2293,11 +2336,11 @@ function validate20(
         errors++;
       }
     }
-    if (data.file !== undefined) {
-      if (typeof data.file !== 'string') {
+    if (data.path !== undefined) {
+      if (typeof data.path !== 'string') {
         const err4 = {
-          instancePath: instancePath + '/file',
-          schemaPath: '#/properties/file/type',
+          instancePath: instancePath + '/path',
+          schemaPath: '#/properties/path/type',
           keyword: 'type',
           params: { type: 'string' },
           message: 'must be string',
@@ -2345,8 +2388,8 @@ function validate20(
       }
     }
     if (data.health !== undefined) {
-      let data4 = data.health;
-      if (!(data4 && typeof data4 == 'object' && !Array.isArray(data4)) && data4 !== null) {
+      let data5 = data.health;
+      if (!(data5 && typeof data5 == 'object' && !Array.isArray(data5)) && data5 !== null) {
         const err7 = {
           instancePath: instancePath + '/health',
           schemaPath: '#/definitions/health/type',
@@ -2361,8 +2404,8 @@ function validate20(
         }
         errors++;
       }
-      if (data4 && typeof data4 == 'object' && !Array.isArray(data4)) {
-        for (const key1 in data4) {
+      if (data5 && typeof data5 == 'object' && !Array.isArray(data5)) {
+        for (const key1 in data5) {
           if (!(
             key1 === 'http' ||
             key1 === 'tcp' ||
@@ -2386,10 +2429,10 @@ function validate20(
             errors++;
           }
         }
-        if (data4.http !== undefined) {
-          let data5 = data4.http;
-          if (typeof data5 === 'string') {
-            if (!pattern17.test(data5)) {
+        if (data5.http !== undefined) {
+          let data6 = data5.http;
+          if (typeof data6 === 'string') {
+            if (!pattern17.test(data6)) {
               const err9 = {
                 instancePath: instancePath + '/health/http',
                 schemaPath: '#/definitions/health/properties/http/pattern',
@@ -2420,11 +2463,11 @@ function validate20(
             errors++;
           }
         }
-        if (data4.tcp !== undefined) {
-          let data6 = data4.tcp;
+        if (data5.tcp !== undefined) {
+          let data7 = data5.tcp;
           if (
-            !(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6)) &&
-            typeof data6 !== 'string'
+            !(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7)) &&
+            typeof data7 !== 'string'
           ) {
             const err11 = {
               instancePath: instancePath + '/health/tcp',
@@ -2440,8 +2483,8 @@ function validate20(
             }
             errors++;
           }
-          if (typeof data6 == 'number' && isFinite(data6)) {
-            if (data6 > 65535 || isNaN(data6)) {
+          if (typeof data7 == 'number' && isFinite(data7)) {
+            if (data7 > 65535 || isNaN(data7)) {
               const err12 = {
                 instancePath: instancePath + '/health/tcp',
                 schemaPath: '#/definitions/health/properties/tcp/maximum',
@@ -2456,7 +2499,7 @@ function validate20(
               }
               errors++;
             }
-            if (data6 < 1 || isNaN(data6)) {
+            if (data7 < 1 || isNaN(data7)) {
               const err13 = {
                 instancePath: instancePath + '/health/tcp',
                 schemaPath: '#/definitions/health/properties/tcp/minimum',
@@ -2472,8 +2515,8 @@ function validate20(
               errors++;
             }
           }
-          if (typeof data6 === 'string') {
-            if (!pattern18.test(data6)) {
+          if (typeof data7 === 'string') {
+            if (!pattern18.test(data7)) {
               const err14 = {
                 instancePath: instancePath + '/health/tcp',
                 schemaPath: '#/definitions/health/properties/tcp/pattern',
@@ -2490,9 +2533,9 @@ function validate20(
             }
           }
         }
-        if (data4.expect_status !== undefined) {
-          let data7 = data4.expect_status;
-          if (!(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
+        if (data5.expect_status !== undefined) {
+          let data8 = data5.expect_status;
+          if (!(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
             const err15 = {
               instancePath: instancePath + '/health/expect_status',
               schemaPath: '#/definitions/health/properties/expect_status/type',
@@ -2507,8 +2550,8 @@ function validate20(
             }
             errors++;
           }
-          if (typeof data7 == 'number' && isFinite(data7)) {
-            if (data7 > 599 || isNaN(data7)) {
+          if (typeof data8 == 'number' && isFinite(data8)) {
+            if (data8 > 599 || isNaN(data8)) {
               const err16 = {
                 instancePath: instancePath + '/health/expect_status',
                 schemaPath: '#/definitions/health/properties/expect_status/maximum',
@@ -2523,7 +2566,7 @@ function validate20(
               }
               errors++;
             }
-            if (data7 < 100 || isNaN(data7)) {
+            if (data8 < 100 || isNaN(data8)) {
               const err17 = {
                 instancePath: instancePath + '/health/expect_status',
                 schemaPath: '#/definitions/health/properties/expect_status/minimum',
@@ -2540,9 +2583,9 @@ function validate20(
             }
           }
         }
-        if (data4.retries !== undefined) {
-          let data8 = data4.retries;
-          if (!(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
+        if (data5.retries !== undefined) {
+          let data9 = data5.retries;
+          if (!(typeof data9 == 'number' && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
             const err18 = {
               instancePath: instancePath + '/health/retries',
               schemaPath: '#/definitions/health/properties/retries/type',
@@ -2557,8 +2600,8 @@ function validate20(
             }
             errors++;
           }
-          if (typeof data8 == 'number' && isFinite(data8)) {
-            if (data8 > 1000 || isNaN(data8)) {
+          if (typeof data9 == 'number' && isFinite(data9)) {
+            if (data9 > 1000 || isNaN(data9)) {
               const err19 = {
                 instancePath: instancePath + '/health/retries',
                 schemaPath: '#/definitions/health/properties/retries/maximum',
@@ -2573,7 +2616,7 @@ function validate20(
               }
               errors++;
             }
-            if (data8 < 1 || isNaN(data8)) {
+            if (data9 < 1 || isNaN(data9)) {
               const err20 = {
                 instancePath: instancePath + '/health/retries',
                 schemaPath: '#/definitions/health/properties/retries/minimum',
@@ -2590,9 +2633,9 @@ function validate20(
             }
           }
         }
-        if (data4.interval !== undefined) {
-          let data9 = data4.interval;
-          if (!(typeof data9 == 'number' && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+        if (data5.interval !== undefined) {
+          let data10 = data5.interval;
+          if (!(typeof data10 == 'number' && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
             const err21 = {
               instancePath: instancePath + '/health/interval',
               schemaPath: '#/definitions/health/properties/interval/type',
@@ -2607,8 +2650,8 @@ function validate20(
             }
             errors++;
           }
-          if (typeof data9 == 'number' && isFinite(data9)) {
-            if (data9 > 3600 || isNaN(data9)) {
+          if (typeof data10 == 'number' && isFinite(data10)) {
+            if (data10 > 3600 || isNaN(data10)) {
               const err22 = {
                 instancePath: instancePath + '/health/interval',
                 schemaPath: '#/definitions/health/properties/interval/maximum',
@@ -2623,7 +2666,7 @@ function validate20(
               }
               errors++;
             }
-            if (data9 < 1 || isNaN(data9)) {
+            if (data10 < 1 || isNaN(data10)) {
               const err23 = {
                 instancePath: instancePath + '/health/interval',
                 schemaPath: '#/definitions/health/properties/interval/minimum',
@@ -2640,9 +2683,9 @@ function validate20(
             }
           }
         }
-        if (data4.timeout !== undefined) {
-          let data10 = data4.timeout;
-          if (!(typeof data10 == 'number' && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
+        if (data5.timeout !== undefined) {
+          let data11 = data5.timeout;
+          if (!(typeof data11 == 'number' && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
             const err24 = {
               instancePath: instancePath + '/health/timeout',
               schemaPath: '#/definitions/health/properties/timeout/type',
@@ -2657,8 +2700,8 @@ function validate20(
             }
             errors++;
           }
-          if (typeof data10 == 'number' && isFinite(data10)) {
-            if (data10 > 600 || isNaN(data10)) {
+          if (typeof data11 == 'number' && isFinite(data11)) {
+            if (data11 > 600 || isNaN(data11)) {
               const err25 = {
                 instancePath: instancePath + '/health/timeout',
                 schemaPath: '#/definitions/health/properties/timeout/maximum',
@@ -2673,7 +2716,7 @@ function validate20(
               }
               errors++;
             }
-            if (data10 < 1 || isNaN(data10)) {
+            if (data11 < 1 || isNaN(data11)) {
               const err26 = {
                 instancePath: instancePath + '/health/timeout',
                 schemaPath: '#/definitions/health/properties/timeout/minimum',
@@ -2716,10 +2759,25 @@ function validate19(
 ) {
   let vErrors = null;
   let errors = 0;
+  if (!(data && typeof data == 'object' && !Array.isArray(data)) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: '#/type',
+      keyword: 'type',
+      params: { type: schema37.type },
+      message: 'must be object,null',
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
   if (data && typeof data == 'object' && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!func2.call(schema37.properties, key0)) {
-        const err0 = {
+        const err1 = {
           instancePath,
           schemaPath: '#/additionalProperties',
           keyword: 'additionalProperties',
@@ -2727,9 +2785,9 @@ function validate19(
           message: 'must NOT have additional properties',
         };
         if (vErrors === null) {
-          vErrors = [err0];
+          vErrors = [err1];
         } else {
-          vErrors.push(err0);
+          vErrors.push(err1);
         }
         errors++;
       }
@@ -2737,7 +2795,7 @@ function validate19(
     if (data.packages !== undefined) {
       let data0 = data.packages;
       if (!Array.isArray(data0) && data0 !== null) {
-        const err1 = {
+        const err2 = {
           instancePath: instancePath + '/packages',
           schemaPath: '#/properties/packages/type',
           keyword: 'type',
@@ -2745,9 +2803,9 @@ function validate19(
           message: 'must be array,null',
         };
         if (vErrors === null) {
-          vErrors = [err1];
+          vErrors = [err2];
         } else {
-          vErrors.push(err1);
+          vErrors.push(err2);
         }
         errors++;
       }
@@ -2757,7 +2815,7 @@ function validate19(
           let data1 = data0[i0];
           if (typeof data1 === 'string') {
             if (!pattern11.test(data1)) {
-              const err2 = {
+              const err3 = {
                 instancePath: instancePath + '/packages/' + i0,
                 schemaPath: '#/properties/packages/items/pattern',
                 keyword: 'pattern',
@@ -2765,14 +2823,14 @@ function validate19(
                 message: 'must match pattern "' + '^[a-z0-9][a-z0-9+.-]+$' + '"',
               };
               if (vErrors === null) {
-                vErrors = [err2];
+                vErrors = [err3];
               } else {
-                vErrors.push(err2);
+                vErrors.push(err3);
               }
               errors++;
             }
           } else {
-            const err3 = {
+            const err4 = {
               instancePath: instancePath + '/packages/' + i0,
               schemaPath: '#/properties/packages/items/type',
               keyword: 'type',
@@ -2780,9 +2838,9 @@ function validate19(
               message: 'must be string',
             };
             if (vErrors === null) {
-              vErrors = [err3];
+              vErrors = [err4];
             } else {
-              vErrors.push(err3);
+              vErrors.push(err4);
             }
             errors++;
           }
@@ -2798,7 +2856,7 @@ function validate19(
             }
             if (typeof indices0[item0] == 'number') {
               j0 = indices0[item0];
-              const err4 = {
+              const err5 = {
                 instancePath: instancePath + '/packages',
                 schemaPath: '#/properties/packages/uniqueItems',
                 keyword: 'uniqueItems',
@@ -2811,9 +2869,9 @@ function validate19(
                   ' are identical)',
               };
               if (vErrors === null) {
-                vErrors = [err4];
+                vErrors = [err5];
               } else {
-                vErrors.push(err4);
+                vErrors.push(err5);
               }
               errors++;
               break;
@@ -2826,7 +2884,7 @@ function validate19(
     if (data.scripts !== undefined) {
       let data2 = data.scripts;
       if (!Array.isArray(data2) && data2 !== null) {
-        const err5 = {
+        const err6 = {
           instancePath: instancePath + '/scripts',
           schemaPath: '#/properties/scripts/type',
           keyword: 'type',
@@ -2834,9 +2892,9 @@ function validate19(
           message: 'must be array,null',
         };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err6];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err6);
         }
         errors++;
       }
@@ -2845,27 +2903,14 @@ function validate19(
         for (let i2 = 0; i2 < len1; i2++) {
           let data3 = data2[i2];
           if (data3 && typeof data3 == 'object' && !Array.isArray(data3)) {
-            if (data3.path === undefined) {
-              const err6 = {
-                instancePath: instancePath + '/scripts/' + i2,
-                schemaPath: '#/definitions/script/required',
-                keyword: 'required',
-                params: { missingProperty: 'path' },
-                message: "must have required property '" + 'path' + "'",
-              };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
             for (const key1 in data3) {
               if (!(
                 key1 === 'name' ||
                 key1 === 'path' ||
+                key1 === 'command' ||
                 key1 === 'order' ||
                 key1 === 'workdir' ||
+                key1 === 'working_dir' ||
                 key1 === 'timeout'
               )) {
                 const err7 = {
@@ -2934,15 +2979,14 @@ function validate19(
                 errors++;
               }
             }
-            if (data3.order !== undefined) {
-              let data6 = data3.order;
-              if (!(typeof data6 == 'number' && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+            if (data3.command !== undefined) {
+              if (typeof data3.command !== 'string') {
                 const err11 = {
-                  instancePath: instancePath + '/scripts/' + i2 + '/order',
-                  schemaPath: '#/definitions/script/properties/order/type',
+                  instancePath: instancePath + '/scripts/' + i2 + '/command',
+                  schemaPath: '#/definitions/script/properties/command/type',
                   keyword: 'type',
-                  params: { type: 'integer' },
-                  message: 'must be integer',
+                  params: { type: 'string' },
+                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err11];
@@ -2952,14 +2996,15 @@ function validate19(
                 errors++;
               }
             }
-            if (data3.workdir !== undefined) {
-              if (typeof data3.workdir !== 'string') {
+            if (data3.order !== undefined) {
+              let data7 = data3.order;
+              if (!(typeof data7 == 'number' && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
                 const err12 = {
-                  instancePath: instancePath + '/scripts/' + i2 + '/workdir',
-                  schemaPath: '#/definitions/script/properties/workdir/type',
+                  instancePath: instancePath + '/scripts/' + i2 + '/order',
+                  schemaPath: '#/definitions/script/properties/order/type',
                   keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
                 };
                 if (vErrors === null) {
                   vErrors = [err12];
@@ -2969,18 +3014,14 @@ function validate19(
                 errors++;
               }
             }
-            if (data3.timeout !== undefined) {
-              let data8 = data3.timeout;
-              if (
-                !(typeof data8 == 'number' && !(data8 % 1) && !isNaN(data8) && isFinite(data8)) &&
-                typeof data8 !== 'string'
-              ) {
+            if (data3.workdir !== undefined) {
+              if (typeof data3.workdir !== 'string') {
                 const err13 = {
-                  instancePath: instancePath + '/scripts/' + i2 + '/timeout',
-                  schemaPath: '#/definitions/script/properties/timeout/type',
+                  instancePath: instancePath + '/scripts/' + i2 + '/workdir',
+                  schemaPath: '#/definitions/script/properties/workdir/type',
                   keyword: 'type',
-                  params: { type: schema38.properties.timeout.type },
-                  message: 'must be integer,string',
+                  params: { type: 'string' },
+                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err13];
@@ -2989,9 +3030,52 @@ function validate19(
                 }
                 errors++;
               }
-              if (typeof data8 == 'number' && isFinite(data8)) {
-                if (data8 < 1 || isNaN(data8)) {
-                  const err14 = {
+            }
+            if (data3.working_dir !== undefined) {
+              if (typeof data3.working_dir !== 'string') {
+                const err14 = {
+                  instancePath: instancePath + '/scripts/' + i2 + '/working_dir',
+                  schemaPath: '#/definitions/script/properties/working_dir/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+            if (data3.timeout !== undefined) {
+              let data10 = data3.timeout;
+              if (
+                !(
+                  typeof data10 == 'number' &&
+                  !(data10 % 1) &&
+                  !isNaN(data10) &&
+                  isFinite(data10)
+                ) &&
+                typeof data10 !== 'string'
+              ) {
+                const err15 = {
+                  instancePath: instancePath + '/scripts/' + i2 + '/timeout',
+                  schemaPath: '#/definitions/script/properties/timeout/type',
+                  keyword: 'type',
+                  params: { type: schema38.properties.timeout.type },
+                  message: 'must be integer,string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+              if (typeof data10 == 'number' && isFinite(data10)) {
+                if (data10 < 1 || isNaN(data10)) {
+                  const err16 = {
                     instancePath: instancePath + '/scripts/' + i2 + '/timeout',
                     schemaPath: '#/definitions/script/properties/timeout/minimum',
                     keyword: 'minimum',
@@ -2999,16 +3083,16 @@ function validate19(
                     message: 'must be >= 1',
                   };
                   if (vErrors === null) {
-                    vErrors = [err14];
+                    vErrors = [err16];
                   } else {
-                    vErrors.push(err14);
+                    vErrors.push(err16);
                   }
                   errors++;
                 }
               }
-              if (typeof data8 === 'string') {
-                if (!pattern13.test(data8)) {
-                  const err15 = {
+              if (typeof data10 === 'string') {
+                if (!pattern13.test(data10)) {
+                  const err17 = {
                     instancePath: instancePath + '/scripts/' + i2 + '/timeout',
                     schemaPath: '#/definitions/script/properties/timeout/pattern',
                     keyword: 'pattern',
@@ -3016,16 +3100,16 @@ function validate19(
                     message: 'must match pattern "' + '^[0-9]+[smh]?$' + '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err15];
+                    vErrors = [err17];
                   } else {
-                    vErrors.push(err15);
+                    vErrors.push(err17);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err16 = {
+            const err18 = {
               instancePath: instancePath + '/scripts/' + i2,
               schemaPath: '#/definitions/script/type',
               keyword: 'type',
@@ -3033,9 +3117,9 @@ function validate19(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err18];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err18);
             }
             errors++;
           }
@@ -3043,9 +3127,9 @@ function validate19(
       }
     }
     if (data.uploads !== undefined) {
-      let data9 = data.uploads;
-      if (!Array.isArray(data9) && data9 !== null) {
-        const err17 = {
+      let data11 = data.uploads;
+      if (!Array.isArray(data11) && data11 !== null) {
+        const err19 = {
           instancePath: instancePath + '/uploads',
           schemaPath: '#/properties/uploads/type',
           keyword: 'type',
@@ -3053,19 +3137,19 @@ function validate19(
           message: 'must be array,null',
         };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err19];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err19);
         }
         errors++;
       }
-      if (Array.isArray(data9)) {
-        const len2 = data9.length;
+      if (Array.isArray(data11)) {
+        const len2 = data11.length;
         for (let i3 = 0; i3 < len2; i3++) {
-          let data10 = data9[i3];
-          if (data10 && typeof data10 == 'object' && !Array.isArray(data10)) {
-            if (data10.source === undefined) {
-              const err18 = {
+          let data12 = data11[i3];
+          if (data12 && typeof data12 == 'object' && !Array.isArray(data12)) {
+            if (data12.source === undefined) {
+              const err20 = {
                 instancePath: instancePath + '/uploads/' + i3,
                 schemaPath: '#/definitions/upload/required',
                 keyword: 'required',
@@ -3073,13 +3157,13 @@ function validate19(
                 message: "must have required property '" + 'source' + "'",
               };
               if (vErrors === null) {
-                vErrors = [err18];
+                vErrors = [err20];
               } else {
-                vErrors.push(err18);
+                vErrors.push(err20);
               }
               errors++;
             }
-            for (const key2 in data10) {
+            for (const key2 in data12) {
               if (!(
                 key2 === 'source' ||
                 key2 === 'destination' ||
@@ -3088,46 +3172,12 @@ function validate19(
                 key2 === 'owner' ||
                 key2 === 'exclude'
               )) {
-                const err19 = {
+                const err21 = {
                   instancePath: instancePath + '/uploads/' + i3,
                   schemaPath: '#/definitions/upload/additionalProperties',
                   keyword: 'additionalProperties',
                   params: { additionalProperty: key2 },
                   message: 'must NOT have additional properties',
-                };
-                if (vErrors === null) {
-                  vErrors = [err19];
-                } else {
-                  vErrors.push(err19);
-                }
-                errors++;
-              }
-            }
-            if (data10.source !== undefined) {
-              if (typeof data10.source !== 'string') {
-                const err20 = {
-                  instancePath: instancePath + '/uploads/' + i3 + '/source',
-                  schemaPath: '#/definitions/upload/properties/source/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
-                };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
-                }
-                errors++;
-              }
-            }
-            if (data10.destination !== undefined) {
-              if (typeof data10.destination !== 'string') {
-                const err21 = {
-                  instancePath: instancePath + '/uploads/' + i3 + '/destination',
-                  schemaPath: '#/definitions/upload/properties/destination/type',
-                  keyword: 'type',
-                  params: { type: 'string' },
-                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err21];
@@ -3137,11 +3187,11 @@ function validate19(
                 errors++;
               }
             }
-            if (data10.dest !== undefined) {
-              if (typeof data10.dest !== 'string') {
+            if (data12.source !== undefined) {
+              if (typeof data12.source !== 'string') {
                 const err22 = {
-                  instancePath: instancePath + '/uploads/' + i3 + '/dest',
-                  schemaPath: '#/definitions/upload/properties/dest/type',
+                  instancePath: instancePath + '/uploads/' + i3 + '/source',
+                  schemaPath: '#/definitions/upload/properties/source/type',
                   keyword: 'type',
                   params: { type: 'string' },
                   message: 'must be string',
@@ -3154,18 +3204,14 @@ function validate19(
                 errors++;
               }
             }
-            if (data10.permissions !== undefined) {
-              let data14 = data10.permissions;
-              if (
-                typeof data14 !== 'string' &&
-                !(typeof data14 == 'number' && !(data14 % 1) && !isNaN(data14) && isFinite(data14))
-              ) {
+            if (data12.destination !== undefined) {
+              if (typeof data12.destination !== 'string') {
                 const err23 = {
-                  instancePath: instancePath + '/uploads/' + i3 + '/permissions',
-                  schemaPath: '#/definitions/upload/properties/permissions/type',
+                  instancePath: instancePath + '/uploads/' + i3 + '/destination',
+                  schemaPath: '#/definitions/upload/properties/destination/type',
                   keyword: 'type',
-                  params: { type: schema39.properties.permissions.type },
-                  message: 'must be string,integer',
+                  params: { type: 'string' },
+                  message: 'must be string',
                 };
                 if (vErrors === null) {
                   vErrors = [err23];
@@ -3174,9 +3220,47 @@ function validate19(
                 }
                 errors++;
               }
-              if (typeof data14 === 'string') {
-                if (!pattern14.test(data14)) {
-                  const err24 = {
+            }
+            if (data12.dest !== undefined) {
+              if (typeof data12.dest !== 'string') {
+                const err24 = {
+                  instancePath: instancePath + '/uploads/' + i3 + '/dest',
+                  schemaPath: '#/definitions/upload/properties/dest/type',
+                  keyword: 'type',
+                  params: { type: 'string' },
+                  message: 'must be string',
+                };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
+            if (data12.permissions !== undefined) {
+              let data16 = data12.permissions;
+              if (
+                typeof data16 !== 'string' &&
+                !(typeof data16 == 'number' && !(data16 % 1) && !isNaN(data16) && isFinite(data16))
+              ) {
+                const err25 = {
+                  instancePath: instancePath + '/uploads/' + i3 + '/permissions',
+                  schemaPath: '#/definitions/upload/properties/permissions/type',
+                  keyword: 'type',
+                  params: { type: schema39.properties.permissions.type },
+                  message: 'must be string,integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+              if (typeof data16 === 'string') {
+                if (!pattern14.test(data16)) {
+                  const err26 = {
                     instancePath: instancePath + '/uploads/' + i3 + '/permissions',
                     schemaPath: '#/definitions/upload/properties/permissions/pattern',
                     keyword: 'pattern',
@@ -3184,19 +3268,19 @@ function validate19(
                     message: 'must match pattern "' + '^(0o)?[0-7]{3,4}$' + '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err24];
+                    vErrors = [err26];
                   } else {
-                    vErrors.push(err24);
+                    vErrors.push(err26);
                   }
                   errors++;
                 }
               }
             }
-            if (data10.owner !== undefined) {
-              let data15 = data10.owner;
-              if (typeof data15 === 'string') {
-                if (!pattern15.test(data15)) {
-                  const err25 = {
+            if (data12.owner !== undefined) {
+              let data17 = data12.owner;
+              if (typeof data17 === 'string') {
+                if (!pattern15.test(data17)) {
+                  const err27 = {
                     instancePath: instancePath + '/uploads/' + i3 + '/owner',
                     schemaPath: '#/definitions/upload/properties/owner/pattern',
                     keyword: 'pattern',
@@ -3207,14 +3291,14 @@ function validate19(
                       '"',
                   };
                   if (vErrors === null) {
-                    vErrors = [err25];
+                    vErrors = [err27];
                   } else {
-                    vErrors.push(err25);
+                    vErrors.push(err27);
                   }
                   errors++;
                 }
               } else {
-                const err26 = {
+                const err28 = {
                   instancePath: instancePath + '/uploads/' + i3 + '/owner',
                   schemaPath: '#/definitions/upload/properties/owner/type',
                   keyword: 'type',
@@ -3222,17 +3306,17 @@ function validate19(
                   message: 'must be string',
                 };
                 if (vErrors === null) {
-                  vErrors = [err26];
+                  vErrors = [err28];
                 } else {
-                  vErrors.push(err26);
+                  vErrors.push(err28);
                 }
                 errors++;
               }
             }
-            if (data10.exclude !== undefined) {
-              let data16 = data10.exclude;
-              if (!Array.isArray(data16) && data16 !== null) {
-                const err27 = {
+            if (data12.exclude !== undefined) {
+              let data18 = data12.exclude;
+              if (!Array.isArray(data18) && data18 !== null) {
+                const err29 = {
                   instancePath: instancePath + '/uploads/' + i3 + '/exclude',
                   schemaPath: '#/definitions/upload/properties/exclude/type',
                   keyword: 'type',
@@ -3240,17 +3324,17 @@ function validate19(
                   message: 'must be array,null',
                 };
                 if (vErrors === null) {
-                  vErrors = [err27];
+                  vErrors = [err29];
                 } else {
-                  vErrors.push(err27);
+                  vErrors.push(err29);
                 }
                 errors++;
               }
-              if (Array.isArray(data16)) {
-                const len3 = data16.length;
+              if (Array.isArray(data18)) {
+                const len3 = data18.length;
                 for (let i4 = 0; i4 < len3; i4++) {
-                  if (typeof data16[i4] !== 'string') {
-                    const err28 = {
+                  if (typeof data18[i4] !== 'string') {
+                    const err30 = {
                       instancePath: instancePath + '/uploads/' + i3 + '/exclude/' + i4,
                       schemaPath: '#/definitions/upload/properties/exclude/items/type',
                       keyword: 'type',
@@ -3258,9 +3342,9 @@ function validate19(
                       message: 'must be string',
                     };
                     if (vErrors === null) {
-                      vErrors = [err28];
+                      vErrors = [err30];
                     } else {
-                      vErrors.push(err28);
+                      vErrors.push(err30);
                     }
                     errors++;
                   }
@@ -3268,7 +3352,7 @@ function validate19(
               }
             }
           } else {
-            const err29 = {
+            const err31 = {
               instancePath: instancePath + '/uploads/' + i3,
               schemaPath: '#/definitions/upload/type',
               keyword: 'type',
@@ -3276,9 +3360,9 @@ function validate19(
               message: 'must be object',
             };
             if (vErrors === null) {
-              vErrors = [err29];
+              vErrors = [err31];
             } else {
-              vErrors.push(err29);
+              vErrors.push(err31);
             }
             errors++;
           }
@@ -3286,65 +3370,14 @@ function validate19(
       }
     }
     if (data.services !== undefined) {
-      let data18 = data.services;
-      if (!Array.isArray(data18) && data18 !== null) {
-        const err30 = {
+      let data20 = data.services;
+      if (!Array.isArray(data20) && data20 !== null) {
+        const err32 = {
           instancePath: instancePath + '/services',
           schemaPath: '#/properties/services/type',
           keyword: 'type',
           params: { type: schema37.properties.services.type },
           message: 'must be array,null',
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-      if (Array.isArray(data18)) {
-        const len4 = data18.length;
-        for (let i5 = 0; i5 < len4; i5++) {
-          if (
-            !validate20(data18[i5], {
-              instancePath: instancePath + '/services/' + i5,
-              parentData: data18,
-              parentDataProperty: i5,
-              rootData,
-            })
-          ) {
-            vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-            errors = vErrors.length;
-          }
-        }
-      }
-    }
-    if (data.template !== undefined) {
-      if (typeof data.template !== 'string') {
-        const err31 = {
-          instancePath: instancePath + '/template',
-          schemaPath: '#/properties/template/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      }
-    }
-    if (data.env !== undefined) {
-      let data21 = data.env;
-      if (!(data21 && typeof data21 == 'object' && !Array.isArray(data21)) && data21 !== null) {
-        const err32 = {
-          instancePath: instancePath + '/env',
-          schemaPath: '#/properties/env/type',
-          keyword: 'type',
-          params: { type: schema37.properties.env.type },
-          message: 'must be object,null',
         };
         if (vErrors === null) {
           vErrors = [err32];
@@ -3353,12 +3386,113 @@ function validate19(
         }
         errors++;
       }
-      if (data21 && typeof data21 == 'object' && !Array.isArray(data21)) {
-        for (const key3 in data21) {
+      if (Array.isArray(data20)) {
+        const len4 = data20.length;
+        for (let i5 = 0; i5 < len4; i5++) {
+          let data21 = data20[i5];
           const _errs49 = errors;
+          let valid16 = false;
+          const _errs50 = errors;
+          if (typeof data21 !== 'string') {
+            const err33 = {
+              instancePath: instancePath + '/services/' + i5,
+              schemaPath: '#/properties/services/items/anyOf/0/type',
+              keyword: 'type',
+              params: { type: 'string' },
+              message: 'must be string',
+            };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+          var _valid0 = _errs50 === errors;
+          valid16 = valid16 || _valid0;
+          if (!valid16) {
+            const _errs52 = errors;
+            if (
+              !validate20(data21, {
+                instancePath: instancePath + '/services/' + i5,
+                parentData: data20,
+                parentDataProperty: i5,
+                rootData,
+              })
+            ) {
+              vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+              errors = vErrors.length;
+            }
+            var _valid0 = _errs52 === errors;
+            valid16 = valid16 || _valid0;
+          }
+          if (!valid16) {
+            const err34 = {
+              instancePath: instancePath + '/services/' + i5,
+              schemaPath: '#/properties/services/items/anyOf',
+              keyword: 'anyOf',
+              params: {},
+              message: 'must match a schema in anyOf',
+            };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          } else {
+            errors = _errs49;
+            if (vErrors !== null) {
+              if (_errs49) {
+                vErrors.length = _errs49;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+      }
+    }
+    if (data.template !== undefined) {
+      if (typeof data.template !== 'string') {
+        const err35 = {
+          instancePath: instancePath + '/template',
+          schemaPath: '#/properties/template/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+    }
+    if (data.env !== undefined) {
+      let data23 = data.env;
+      if (!(data23 && typeof data23 == 'object' && !Array.isArray(data23)) && data23 !== null) {
+        const err36 = {
+          instancePath: instancePath + '/env',
+          schemaPath: '#/properties/env/type',
+          keyword: 'type',
+          params: { type: schema37.properties.env.type },
+          message: 'must be object,null',
+        };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+      if (data23 && typeof data23 == 'object' && !Array.isArray(data23)) {
+        for (const key3 in data23) {
+          const _errs57 = errors;
           if (typeof key3 === 'string') {
             if (!pattern19.test(key3)) {
-              const err33 = {
+              const err37 = {
                 instancePath: instancePath + '/env',
                 schemaPath: '#/properties/env/propertyNames/pattern',
                 keyword: 'pattern',
@@ -3367,16 +3501,16 @@ function validate19(
                 propertyName: key3,
               };
               if (vErrors === null) {
-                vErrors = [err33];
+                vErrors = [err37];
               } else {
-                vErrors.push(err33);
+                vErrors.push(err37);
               }
               errors++;
             }
           }
-          var valid16 = _errs49 === errors;
-          if (!valid16) {
-            const err34 = {
+          var valid17 = _errs57 === errors;
+          if (!valid17) {
+            const err38 = {
               instancePath: instancePath + '/env',
               schemaPath: '#/properties/env/propertyNames',
               keyword: 'propertyNames',
@@ -3384,21 +3518,21 @@ function validate19(
               message: 'property name must be valid',
             };
             if (vErrors === null) {
-              vErrors = [err34];
+              vErrors = [err38];
             } else {
-              vErrors.push(err34);
+              vErrors.push(err38);
             }
             errors++;
           }
         }
-        for (const key4 in data21) {
-          let data22 = data21[key4];
+        for (const key4 in data23) {
+          let data24 = data23[key4];
           if (
-            typeof data22 !== 'string' &&
-            !(typeof data22 == 'number' && isFinite(data22)) &&
-            typeof data22 !== 'boolean'
+            typeof data24 !== 'string' &&
+            !(typeof data24 == 'number' && isFinite(data24)) &&
+            typeof data24 !== 'boolean'
           ) {
-            const err35 = {
+            const err39 = {
               instancePath: instancePath + '/env/' + key4.replace(/~/g, '~0').replace(/\//g, '~1'),
               schemaPath: '#/properties/env/additionalProperties/type',
               keyword: 'type',
@@ -3406,9 +3540,9 @@ function validate19(
               message: 'must be string,number,boolean',
             };
             if (vErrors === null) {
-              vErrors = [err35];
+              vErrors = [err39];
             } else {
-              vErrors.push(err35);
+              vErrors.push(err39);
             }
             errors++;
           }
@@ -3416,10 +3550,10 @@ function validate19(
       }
     }
     if (data.tarball_url !== undefined) {
-      let data23 = data.tarball_url;
-      if (typeof data23 === 'string') {
-        if (!pattern20.test(data23)) {
-          const err36 = {
+      let data25 = data.tarball_url;
+      if (typeof data25 === 'string') {
+        if (!pattern20.test(data25)) {
+          const err40 = {
             instancePath: instancePath + '/tarball_url',
             schemaPath: '#/properties/tarball_url/pattern',
             keyword: 'pattern',
@@ -3427,84 +3561,16 @@ function validate19(
             message: 'must match pattern "' + '^(https?|s3)://[^\\s]+$' + '"',
           };
           if (vErrors === null) {
-            vErrors = [err36];
+            vErrors = [err40];
           } else {
-            vErrors.push(err36);
+            vErrors.push(err40);
           }
           errors++;
         }
       } else {
-        const err37 = {
+        const err41 = {
           instancePath: instancePath + '/tarball_url',
           schemaPath: '#/properties/tarball_url/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-    }
-    if (data.tarball_sha256 !== undefined) {
-      let data24 = data.tarball_sha256;
-      if (typeof data24 === 'string') {
-        if (!pattern21.test(data24)) {
-          const err38 = {
-            instancePath: instancePath + '/tarball_sha256',
-            schemaPath: '#/properties/tarball_sha256/pattern',
-            keyword: 'pattern',
-            params: { pattern: '^[0-9a-fA-F]{64}$' },
-            message: 'must match pattern "' + '^[0-9a-fA-F]{64}$' + '"',
-          };
-          if (vErrors === null) {
-            vErrors = [err38];
-          } else {
-            vErrors.push(err38);
-          }
-          errors++;
-        }
-      } else {
-        const err39 = {
-          instancePath: instancePath + '/tarball_sha256',
-          schemaPath: '#/properties/tarball_sha256/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err39];
-        } else {
-          vErrors.push(err39);
-        }
-        errors++;
-      }
-    }
-    if (data.tarball_source !== undefined) {
-      if (typeof data.tarball_source !== 'string') {
-        const err40 = {
-          instancePath: instancePath + '/tarball_source',
-          schemaPath: '#/properties/tarball_source/type',
-          keyword: 'type',
-          params: { type: 'string' },
-          message: 'must be string',
-        };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      }
-    }
-    if (data.tarball_destination !== undefined) {
-      if (typeof data.tarball_destination !== 'string') {
-        const err41 = {
-          instancePath: instancePath + '/tarball_destination',
-          schemaPath: '#/properties/tarball_destination/type',
           keyword: 'type',
           params: { type: 'string' },
           message: 'must be string',
@@ -3517,16 +3583,16 @@ function validate19(
         errors++;
       }
     }
-    if (data.on_interruption !== undefined) {
-      let data27 = data.on_interruption;
-      if (data27 && typeof data27 == 'object' && !Array.isArray(data27)) {
-        if (data27.path === undefined) {
+    if (data.tarball_sha256 !== undefined) {
+      let data26 = data.tarball_sha256;
+      if (typeof data26 === 'string') {
+        if (!pattern21.test(data26)) {
           const err42 = {
-            instancePath: instancePath + '/on_interruption',
-            schemaPath: '#/definitions/interruptionHook/required',
-            keyword: 'required',
-            params: { missingProperty: 'path' },
-            message: "must have required property '" + 'path' + "'",
+            instancePath: instancePath + '/tarball_sha256',
+            schemaPath: '#/properties/tarball_sha256/pattern',
+            keyword: 'pattern',
+            params: { pattern: '^[0-9a-fA-F]{64}$' },
+            message: 'must match pattern "' + '^[0-9a-fA-F]{64}$' + '"',
           };
           if (vErrors === null) {
             vErrors = [err42];
@@ -3535,9 +3601,77 @@ function validate19(
           }
           errors++;
         }
-        for (const key5 in data27) {
+      } else {
+        const err43 = {
+          instancePath: instancePath + '/tarball_sha256',
+          schemaPath: '#/properties/tarball_sha256/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+    }
+    if (data.tarball_source !== undefined) {
+      if (typeof data.tarball_source !== 'string') {
+        const err44 = {
+          instancePath: instancePath + '/tarball_source',
+          schemaPath: '#/properties/tarball_source/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+    }
+    if (data.tarball_destination !== undefined) {
+      if (typeof data.tarball_destination !== 'string') {
+        const err45 = {
+          instancePath: instancePath + '/tarball_destination',
+          schemaPath: '#/properties/tarball_destination/type',
+          keyword: 'type',
+          params: { type: 'string' },
+          message: 'must be string',
+        };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
+        }
+        errors++;
+      }
+    }
+    if (data.on_interruption !== undefined) {
+      let data29 = data.on_interruption;
+      if (data29 && typeof data29 == 'object' && !Array.isArray(data29)) {
+        if (data29.path === undefined) {
+          const err46 = {
+            instancePath: instancePath + '/on_interruption',
+            schemaPath: '#/definitions/interruptionHook/required',
+            keyword: 'required',
+            params: { missingProperty: 'path' },
+            message: "must have required property '" + 'path' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+        for (const key5 in data29) {
           if (!(key5 === 'path' || key5 === 'timeout')) {
-            const err43 = {
+            const err47 = {
               instancePath: instancePath + '/on_interruption',
               schemaPath: '#/definitions/interruptionHook/additionalProperties',
               keyword: 'additionalProperties',
@@ -3545,16 +3679,16 @@ function validate19(
               message: 'must NOT have additional properties',
             };
             if (vErrors === null) {
-              vErrors = [err43];
+              vErrors = [err47];
             } else {
-              vErrors.push(err43);
+              vErrors.push(err47);
             }
             errors++;
           }
         }
-        if (data27.path !== undefined) {
-          if (typeof data27.path !== 'string') {
-            const err44 = {
+        if (data29.path !== undefined) {
+          if (typeof data29.path !== 'string') {
+            const err48 = {
               instancePath: instancePath + '/on_interruption/path',
               schemaPath: '#/definitions/interruptionHook/properties/path/type',
               keyword: 'type',
@@ -3562,20 +3696,20 @@ function validate19(
               message: 'must be string',
             };
             if (vErrors === null) {
-              vErrors = [err44];
+              vErrors = [err48];
             } else {
-              vErrors.push(err44);
+              vErrors.push(err48);
             }
             errors++;
           }
         }
-        if (data27.timeout !== undefined) {
-          let data29 = data27.timeout;
+        if (data29.timeout !== undefined) {
+          let data31 = data29.timeout;
           if (
-            !(typeof data29 == 'number' && !(data29 % 1) && !isNaN(data29) && isFinite(data29)) &&
-            typeof data29 !== 'string'
+            !(typeof data31 == 'number' && !(data31 % 1) && !isNaN(data31) && isFinite(data31)) &&
+            typeof data31 !== 'string'
           ) {
-            const err45 = {
+            const err49 = {
               instancePath: instancePath + '/on_interruption/timeout',
               schemaPath: '#/definitions/interruptionHook/properties/timeout/type',
               keyword: 'type',
@@ -3583,15 +3717,15 @@ function validate19(
               message: 'must be integer,string',
             };
             if (vErrors === null) {
-              vErrors = [err45];
+              vErrors = [err49];
             } else {
-              vErrors.push(err45);
+              vErrors.push(err49);
             }
             errors++;
           }
-          if (typeof data29 == 'number' && isFinite(data29)) {
-            if (data29 < 1 || isNaN(data29)) {
-              const err46 = {
+          if (typeof data31 == 'number' && isFinite(data31)) {
+            if (data31 < 1 || isNaN(data31)) {
+              const err50 = {
                 instancePath: instancePath + '/on_interruption/timeout',
                 schemaPath: '#/definitions/interruptionHook/properties/timeout/minimum',
                 keyword: 'minimum',
@@ -3599,16 +3733,16 @@ function validate19(
                 message: 'must be >= 1',
               };
               if (vErrors === null) {
-                vErrors = [err46];
+                vErrors = [err50];
               } else {
-                vErrors.push(err46);
+                vErrors.push(err50);
               }
               errors++;
             }
           }
-          if (typeof data29 === 'string') {
-            if (!pattern13.test(data29)) {
-              const err47 = {
+          if (typeof data31 === 'string') {
+            if (!pattern13.test(data31)) {
+              const err51 = {
                 instancePath: instancePath + '/on_interruption/timeout',
                 schemaPath: '#/definitions/interruptionHook/properties/timeout/pattern',
                 keyword: 'pattern',
@@ -3616,16 +3750,16 @@ function validate19(
                 message: 'must match pattern "' + '^[0-9]+[smh]?$' + '"',
               };
               if (vErrors === null) {
-                vErrors = [err47];
+                vErrors = [err51];
               } else {
-                vErrors.push(err47);
+                vErrors.push(err51);
               }
               errors++;
             }
           }
         }
       } else {
-        const err48 = {
+        const err52 = {
           instancePath: instancePath + '/on_interruption',
           schemaPath: '#/definitions/interruptionHook/type',
           keyword: 'type',
@@ -3633,27 +3767,13 @@ function validate19(
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err48];
+          vErrors = [err52];
         } else {
-          vErrors.push(err48);
+          vErrors.push(err52);
         }
         errors++;
       }
     }
-  } else {
-    const err49 = {
-      instancePath,
-      schemaPath: '#/type',
-      keyword: 'type',
-      params: { type: 'object' },
-      message: 'must be object',
-    };
-    if (vErrors === null) {
-      vErrors = [err49];
-    } else {
-      vErrors.push(err49);
-    }
-    errors++;
   }
   validate19.errors = vErrors;
   return errors === 0;
@@ -3666,24 +3786,9 @@ function validate18(
     null;
   let errors = 0;
   if (data && typeof data == 'object' && !Array.isArray(data)) {
-    if (data.deployment === undefined) {
-      const err0 = {
-        instancePath,
-        schemaPath: '#/required',
-        keyword: 'required',
-        params: { missingProperty: 'deployment' },
-        message: "must have required property '" + 'deployment' + "'",
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
     for (const key0 in data) {
       if (!(key0 === 'version' || key0 === 'deployment')) {
-        const err1 = {
+        const err0 = {
           instancePath,
           schemaPath: '#/additionalProperties',
           keyword: 'additionalProperties',
@@ -3691,16 +3796,16 @@ function validate18(
           message: 'must NOT have additional properties',
         };
         if (vErrors === null) {
-          vErrors = [err1];
+          vErrors = [err0];
         } else {
-          vErrors.push(err1);
+          vErrors.push(err0);
         }
         errors++;
       }
     }
     if (data.version !== undefined) {
       if (1 !== data.version) {
-        const err2 = {
+        const err1 = {
           instancePath: instancePath + '/version',
           schemaPath: '#/properties/version/const',
           keyword: 'const',
@@ -3708,9 +3813,9 @@ function validate18(
           message: 'must be equal to constant',
         };
         if (vErrors === null) {
-          vErrors = [err2];
+          vErrors = [err1];
         } else {
-          vErrors.push(err2);
+          vErrors.push(err1);
         }
         errors++;
       }
@@ -3729,7 +3834,7 @@ function validate18(
       }
     }
   } else {
-    const err3 = {
+    const err2 = {
       instancePath,
       schemaPath: '#/type',
       keyword: 'type',
@@ -3737,9 +3842,9 @@ function validate18(
       message: 'must be object',
     };
     if (vErrors === null) {
-      vErrors = [err3];
+      vErrors = [err2];
     } else {
-      vErrors.push(err3);
+      vErrors.push(err2);
     }
     errors++;
   }

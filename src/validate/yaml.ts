@@ -214,10 +214,15 @@ function parseProblems(doc: Document.Parsed, file: string, lineCounter: LineCoun
   return diagnostics;
 }
 
+/**
+ * Reads one YAML document. An empty file (nothing but comments) is an error naming what was
+ * `expect`ed, unless `emptyMeans` is given: then the file stands for that value.
+ */
 export async function readYamlFile(
   absPath: string,
   file: string,
   expect: string,
+  emptyMeans?: Record<string, never>,
 ): Promise<YamlFile> {
   const lineCounter = new LineCounter();
   const base: YamlFile = { file, lineCounter, data: undefined, diagnostics: [] };
@@ -255,6 +260,9 @@ export async function readYamlFile(
   });
   const list = Array.isArray(docs) ? docs : [];
   if (list.length === 0 || list.every((d) => d.contents === null)) {
+    if (emptyMeans !== undefined && list.every((d) => d.errors.length === 0)) {
+      return { ...base, data: emptyMeans };
+    }
     return { ...base, diagnostics: [err(`${file} is empty; expected ${expect}`)] };
   }
   if (list.length > 1) {
@@ -419,7 +427,8 @@ export function locate(
   path: DataPath,
   mode: 'value' | 'key' | 'container' = 'value',
 ): Position {
-  if (!y.doc) return { line: 0, col: 0 };
+  // Data without a document: an empty file read as empty, whose start stands for it all.
+  if (!y.doc) return y.data !== undefined ? { line: 1, col: 1 } : { line: 0, col: 0 };
   const found = findNode(y.doc, path);
   let offset: number | undefined;
   if (mode === 'key') {

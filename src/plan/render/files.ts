@@ -125,11 +125,13 @@ async function repoBoundary(deployment: Deployment): Promise<string> {
   return realpath(deployment.root).catch(() => resolve(deployment.root));
 }
 
-/** Gitignore-like: a pattern without '/' also matches a base name at any depth. */
-function excluder(patterns: string[]): (rel: string) => boolean {
-  if (patterns.length === 0) return () => false;
+/** Gitignore-like: a pattern without '/' also matches a base name at any depth. `shadowed`
+ * paths are left out exactly. */
+function excluder(patterns: string[], shadowed: string[] = []): (rel: string) => boolean {
+  const exact = new Set(shadowed);
+  if (patterns.length === 0) return (rel) => exact.has(rel);
   const isMatch = picomatch(patterns, { dot: true, basename: true });
-  return (rel) => isMatch(rel);
+  return (rel) => exact.has(rel) || isMatch(rel);
 }
 
 function destFor(upload: UploadSpec, rel: string, sourceIsDir: boolean, base: string): string {
@@ -149,7 +151,7 @@ export async function collectUploads(deployment: Deployment): Promise<DeliveredF
       throw new Error(`${label}: ${upload.source} does not exist`);
     });
     const isDir = st.isDirectory();
-    const found = await walk(abs, boundary, excluder(upload.exclude), label);
+    const found = await walk(abs, boundary, excluder(upload.exclude, upload.shadowed), label);
     const mode = upload.mode !== undefined ? normalizeMode(upload.mode, label) : undefined;
     const owner = normalizeOwner(upload.owner ?? DEFAULT_OWNER, label);
     const base = abs.split(sep).pop() ?? '';
