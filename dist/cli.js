@@ -237,11 +237,11 @@ async function runCommand(args, io) {
     annotate: (d) => io.err.write(formatDiagnostic(d) + "\n"),
     info: (m) => io.out.write(m + "\n")
   };
-  const terminal = () => import("./chunks/commands-5YPVSASI.js");
-  const lifecycle = () => import("./chunks/lifecycle-BCFHJAMH.js");
+  const terminal = () => import("./chunks/commands-HFOGIRW4.js");
+  const lifecycle = () => import("./chunks/lifecycle-JFA7U2TJ.js");
   switch (args.command) {
     case "validate": {
-      const { validateCommand } = await import("./chunks/validate-YSRHHXCH.js");
+      const { validateCommand } = await import("./chunks/validate-RZSVUKYP.js");
       await validateCommand({ path: args.dir }, reporter);
       return 0;
     }
@@ -250,7 +250,7 @@ async function runCommand(args, io) {
       const { deploymentIdFromGit } = await import("./chunks/git-XOUC2ZEH.js");
       const id = args.flags["deployment-id"] ?? await deploymentIdFromGit(args.dir) ?? "";
       const inputs = await inputsOf(args, id, io.env);
-      const { planCommand } = await import("./chunks/plan-KRPT3DNB.js");
+      const { planCommand } = await import("./chunks/plan-CAHKUE5K.js");
       const quiet = { ...reporter, info: () => void 0 };
       const res = await planCommand(inputs, args.flags.json ? quiet : reporter, io.env);
       if (args.flags.json) {
@@ -262,7 +262,7 @@ async function runCommand(args, io) {
       return 0;
     }
     case "generate": {
-      const { generateCommand } = await import("./chunks/generate-UY22MYS2.js");
+      const { generateCommand } = await import("./chunks/generate-MFBAIKSC.js");
       await generateCommand({ path: args.dir, force: args.flags.force === true }, reporter);
       return 0;
     }

@@ -56,12 +56,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-YSRHHXCH.js");
+        const { validateCommand } = await import("./chunks/validate-RZSVUKYP.js");
         await validateCommand(inputs, { annotate, info });
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-KRPT3DNB.js");
+        const { planCommand } = await import("./chunks/plan-CAHKUE5K.js");
         const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -69,32 +69,32 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-27GNEIMQ.js");
+        const { deployCommand } = await import("./chunks/deploy-WVF2FEWM.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-S7JL5W2D.js");
+        const { destroyCommand } = await import("./chunks/destroy-TPEMAYUJ.js");
         await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-GLIKVPPO.js");
+        const { statusCommand } = await import("./chunks/status-M7TJHZUS.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-DYF3VYFA.js");
+        const { logsAction } = await import("./chunks/logs-P3535R6H.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-QIULUST4.js");
+        const { execAction } = await import("./chunks/exec-VMAHNIH2.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }
       case "reap": {
-        const { reapCommand } = await import("./chunks/reap-3E2SNDWO.js");
+        const { reapCommand } = await import("./chunks/reap-RGNXL2LS.js");
         await onActionHost((host) => reapCommand(inputs, host));
         break;
       }

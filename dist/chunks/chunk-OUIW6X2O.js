@@ -12,14 +12,14 @@ import {
   renderWatcher,
   scriptBody,
   servicesBody
-} from "./chunk-LYFPHRTX.js";
+} from "./chunk-REWABE3X.js";
 import {
   collectUploads,
   makeFile,
   packDirectory,
   readSource,
   sha256Hex
-} from "./chunk-JHH6G2AG.js";
+} from "./chunk-OMPOAOGV.js";
 import {
   CONFIG_DIR,
   DEPLOYMENT_JSON,
@@ -38,9 +38,10 @@ import {
   shPath
 } from "./chunk-CYWU6LTU.js";
 import {
+  emptyOriginalPlaceholders,
   inside,
   require_dist
-} from "./chunk-V3JK2CWH.js";
+} from "./chunk-73QRAMNX.js";
 import {
   PACKAGE_NAME
 } from "./chunk-C4HKCQZY.js";
@@ -157,7 +158,7 @@ function readTemplate(deployment, path) {
   if (!inside(root, real)) {
     throw new Error(`template ${path}: resolves to ${real}, outside the repository`);
   }
-  const doc = (0, import_yaml.parse)(text, { version: "1.1" });
+  const doc = (0, import_yaml.parse)(emptyOriginalPlaceholders(text).text, { version: "1.1" });
   if (doc === null || doc === void 0) return {};
   if (typeof doc !== "object" || Array.isArray(doc)) {
     throw new Error(`template ${path}: a #cloud-config file must be a mapping`);
@@ -349,10 +350,12 @@ function prepareBody(packages, env, needs) {
 async function readScripts(deployment, files) {
   const runs = [];
   for (const [i, s] of deployment.scripts.entries()) {
-    const body = await readSource(deployment, s.path, `scripts[${i}] (${s.name})`);
+    const body = s.path !== void 0 ? await readSource(deployment, s.path, `scripts[${i}] (${s.name})`) : Buffer.from(`#!/bin/bash
+${s.command ?? ""}
+`);
     const key = `${slug(s.name)}-${shortHash(s.name)}`;
     const bodyPath = `${SCRIPTS_DIR}/${key}`;
-    files.push(makeFile(bodyPath, body, "0700", "root:root", s.path));
+    files.push(makeFile(bodyPath, body, "0700", "root:root", s.path ?? `scripts[${i}].command`));
     runs.push({
       name: s.name,
       bodyPath,
@@ -661,4 +664,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-5OSZKABV.js.map
+//# sourceMappingURL=chunk-OUIW6X2O.js.map

@@ -4,7 +4,7 @@ import {
 } from "./chunk-VELJBD3Y.js";
 import {
   searchDeployment
-} from "./chunk-LMRAUVIW.js";
+} from "./chunk-N3VP3SOW.js";
 import {
   instanceTable,
   table
@@ -104,4 +104,4 @@ export {
   destroyContext,
   destroyCommand
 };
-//# sourceMappingURL=chunk-HQB5M62Q.js.map
+//# sourceMappingURL=chunk-6HJQJ2ON.js.map

@@ -1,24 +1,26 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  bundleMain,
-  execMain,
-  hostEnv,
-  listMain,
-  logsMain,
-  targetId
-} from "./chunk-MJWKAB4S.js";
-import "./chunk-AI2PSSK5.js";
-import "./chunk-XJLXGMQD.js";
-import "./chunk-SNYK7PHB.js";
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  destroyContext
+} from "./chunk-6HJQJ2ON.js";
+import "./chunk-VELJBD3Y.js";
+import {
+  manifestRegions,
+  searchDeployment
+} from "./chunk-N3VP3SOW.js";
+import "./chunk-FQMHTO7E.js";
 import "./chunk-7IZJ57RE.js";
+import "./chunk-LXZS54HF.js";
+import "./chunk-NCEH4VHK.js";
 import "./chunk-DFAL24WV.js";
+import "./chunk-V2M23LJS.js";
 import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
+import "./chunk-73QRAMNX.js";
+import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
-import "./chunk-BY77YRZ3.js";
-import "./chunk-34SEBBBB.js";
 import "./chunk-4OVCB57H.js";
-import "./chunk-DIYO26VZ.js";
 import "./chunk-C4HKCQZY.js";
 import "./chunk-5LWETDWB.js";
 import "./chunk-DOESRUQL.js";
@@ -29,11 +31,10 @@ import "./chunk-5UZIY2RH.js";
 import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
 export {
-  bundleMain,
-  execMain,
-  hostEnv,
-  listMain,
-  logsMain,
-  targetId
+  DESTROY_TIMEOUT_SECONDS,
+  destroyCommand,
+  destroyContext,
+  manifestRegions,
+  searchDeployment
 };
-//# sourceMappingURL=commands-5YPVSASI.js.map
+//# sourceMappingURL=destroy-TPEMAYUJ.js.map

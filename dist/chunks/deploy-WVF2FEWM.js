@@ -4,7 +4,7 @@ import {
 } from "./chunk-KFOJTLTH.js";
 import {
   buildPlan
-} from "./chunk-5OSZKABV.js";
+} from "./chunk-OUIW6X2O.js";
 import {
   COMMAND_BUDGET
 } from "./chunk-PPNNAOXG.js";
@@ -25,7 +25,7 @@ import {
   tagInstances,
   untagInstances,
   updatedTags
-} from "./chunk-VBJ7L3Q5.js";
+} from "./chunk-4GNBDHWK.js";
 import {
   inPhase,
   setInstanceOutputs
@@ -33,8 +33,8 @@ import {
 import {
   instanceRecord
 } from "./chunk-SNYK7PHB.js";
-import "./chunk-LYFPHRTX.js";
-import "./chunk-JHH6G2AG.js";
+import "./chunk-REWABE3X.js";
+import "./chunk-OMPOAOGV.js";
 import "./chunk-7B7HW6FF.js";
 import "./chunk-GYQ757SJ.js";
 import {
@@ -102,11 +102,11 @@ import {
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-7KKKEGUP.js";
+} from "./chunk-X7VUQJNZ.js";
 import {
   fallbackRegion
-} from "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
+} from "./chunk-73QRAMNX.js";
+import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
   STATE
@@ -2257,4 +2257,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-27GNEIMQ.js.map
+//# sourceMappingURL=deploy-WVF2FEWM.js.map

@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   REBALANCE_FILE
-} from "./chunk-LYFPHRTX.js";
+} from "./chunk-REWABE3X.js";
 import {
   runCommand
 } from "./chunk-HHV4SY3M.js";
@@ -266,4 +266,4 @@ export {
   untagInstances,
   updatedTags
 };
-//# sourceMappingURL=chunk-VBJ7L3Q5.js.map
+//# sourceMappingURL=chunk-4GNBDHWK.js.map

@@ -5,7 +5,7 @@ import {
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-V3JK2CWH.js";
+} from "./chunk-73QRAMNX.js";
 import {
   DeployError
 } from "./chunk-4OVCB57H.js";
@@ -49,4 +49,4 @@ export {
   manifestRegions,
   searchDeployment
 };
-//# sourceMappingURL=chunk-LMRAUVIW.js.map
+//# sourceMappingURL=chunk-N3VP3SOW.js.map

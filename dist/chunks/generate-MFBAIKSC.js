@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   config_schema_default,
   deployment_schema_default
-} from "./chunk-BZUWDCDP.js";
+} from "./chunk-BEC6WV65.js";
 import {
   UserError
 } from "./chunk-5LWETDWB.js";
@@ -189,4 +189,4 @@ async function generateCommand(inputs, reporter) {
 export {
   generateCommand
 };
-//# sourceMappingURL=generate-UY22MYS2.js.map
+//# sourceMappingURL=generate-MFBAIKSC.js.map

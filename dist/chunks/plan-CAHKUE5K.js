@@ -1,10 +1,10 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-5OSZKABV.js";
+} from "./chunk-OUIW6X2O.js";
 import "./chunk-PPNNAOXG.js";
-import "./chunk-LYFPHRTX.js";
-import "./chunk-JHH6G2AG.js";
+import "./chunk-REWABE3X.js";
+import "./chunk-OMPOAOGV.js";
 import "./chunk-7B7HW6FF.js";
 import "./chunk-GYQ757SJ.js";
 import "./chunk-CYWU6LTU.js";
@@ -16,11 +16,11 @@ import "./chunk-DFAL24WV.js";
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-7KKKEGUP.js";
+} from "./chunk-X7VUQJNZ.js";
 import {
   fallbackRegion
-} from "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
+} from "./chunk-73QRAMNX.js";
+import "./chunk-BEC6WV65.js";
 import {
   applyInputOverrides
 } from "./chunk-DIYO26VZ.js";
@@ -77,4 +77,4 @@ async function planCommand(inputs, reporter, env) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-KRPT3DNB.js.map
+//# sourceMappingURL=plan-CAHKUE5K.js.map

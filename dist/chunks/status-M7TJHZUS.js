@@ -3,25 +3,25 @@ import {
   PHASE,
   checkServices,
   tagInstances
-} from "./chunk-VBJ7L3Q5.js";
+} from "./chunk-4GNBDHWK.js";
 import {
   setInstanceOutputs
 } from "./chunk-HCODADNL.js";
 import {
   instanceRecord
 } from "./chunk-SNYK7PHB.js";
-import "./chunk-LYFPHRTX.js";
-import "./chunk-JHH6G2AG.js";
+import "./chunk-REWABE3X.js";
+import "./chunk-OMPOAOGV.js";
 import "./chunk-7B7HW6FF.js";
 import {
   manifestServices
-} from "./chunk-ILKTCKNJ.js";
+} from "./chunk-F3J4R72G.js";
 import "./chunk-GYQ757SJ.js";
 import "./chunk-HHV4SY3M.js";
 import "./chunk-CYWU6LTU.js";
 import {
   searchDeployment
-} from "./chunk-LMRAUVIW.js";
+} from "./chunk-N3VP3SOW.js";
 import {
   instanceTable
 } from "./chunk-FQMHTO7E.js";
@@ -42,8 +42,8 @@ import "./chunk-UE23O574.js";
 import "./chunk-MGZNPMRM.js";
 import {
   fallbackRegion
-} from "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
+} from "./chunk-73QRAMNX.js";
+import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
   DeployError,
@@ -222,4 +222,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-GLIKVPPO.js.map
+//# sourceMappingURL=status-M7TJHZUS.js.map

@@ -185,9 +185,9 @@ var config_schema_default = {
           items: { $ref: "#/definitions/instanceType" }
         },
         image: {
-          description: "`auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region.",
+          description: "`auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region. `latest`, which the original tool's validator allowed too, means `auto`.",
           type: "string",
-          pattern: "^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$",
+          pattern: "^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$",
           "x-error": "must be auto or an AMI id such as ami-0123456789abcdef0",
           default: "auto"
         },
@@ -246,10 +246,9 @@ var deployment_schema_default = {
   $schema: "http://json-schema.org/draft-07/schema#",
   $id: "https://raw.githubusercontent.com/your-org/portable-spot-deployer/v0/schema/deployment.schema.json",
   title: "SpotDeploymentFile",
-  description: "What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository. An optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.",
+  description: "What a spot-deployer deployment puts on each instance (.spot/deployment.yaml): packages, files, scripts and systemd services, or a tarball. Relative paths are relative to the .spot/ directory and must stay inside the repository. An empty file, or an optional list or map left empty (a key with nothing but comments under it, as the original tool's templates write) means none.",
   type: "object",
   additionalProperties: false,
-  required: ["deployment"],
   properties: {
     version: {
       description: "Format version. Only 1 exists.",
@@ -261,8 +260,8 @@ var deployment_schema_default = {
   definitions: {
     deployment: {
       title: "DeploymentSection",
-      description: "What to put on each instance: packages, uploads, scripts, services, environment, or a tarball.",
-      type: "object",
+      description: "What to put on each instance: packages, uploads, scripts, services, environment, or a tarball. Left out or empty: nothing (a warning says so).",
+      type: ["object", "null"],
       additionalProperties: false,
       properties: {
         packages: {
@@ -288,7 +287,16 @@ var deployment_schema_default = {
         services: {
           description: "systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.",
           type: ["array", "null"],
-          items: { $ref: "#/definitions/service" }
+          items: {
+            anyOf: [
+              {
+                title: "ServiceFile",
+                description: "The unit file alone, relative to .spot/ (a short form the original tool's templates read): the same as `file: PATH`.",
+                type: "string"
+              },
+              { $ref: "#/definitions/service" }
+            ]
+          }
         },
         template: {
           description: "Base cloud-init configuration: `minimal` (default), `docker` (installs and starts Docker), or the path of a #cloud-config file of yours merged under the generated one.",
@@ -352,9 +360,9 @@ var deployment_schema_default = {
     },
     script: {
       title: "Script",
+      description: "A script file (`path`) or a one-line shell `command`, not both.",
       type: "object",
       additionalProperties: false,
-      required: ["path"],
       properties: {
         name: {
           description: "Name in logs and in the plan. Default: the file name without extension.",
@@ -366,6 +374,10 @@ var deployment_schema_default = {
           description: "The script, relative to .spot/. Run with bash.",
           type: "string"
         },
+        command: {
+          description: "Instead of `path`: a shell command run with bash (the original tool's other shape of a script, such as `command: /opt/deployment/setup.sh`).",
+          type: "string"
+        },
         order: {
           description: "Scripts run in increasing order; equal orders in the order written.",
           type: "integer",
@@ -375,6 +387,10 @@ var deployment_schema_default = {
           description: "Working directory on the instance (native).",
           type: "string",
           default: "/opt/deployment"
+        },
+        working_dir: {
+          description: "The original tool's spelling of `workdir`.",
+          type: "string"
         },
         timeout: {
           description: "Time limit (native): seconds, or a duration such as 10m.",
@@ -397,8 +413,9 @@ var deployment_schema_default = {
           type: "string"
         },
         destination: {
-          description: "Absolute path on the instance. For a directory source, the directory its contents go to.",
-          type: "string"
+          description: "Absolute path on the instance. For a directory source, the directory its contents go to; for a file source ending in /, the directory the file goes into. Default: /opt/deployment, as in the original tool.",
+          type: "string",
+          default: "/opt/deployment"
         },
         dest: {
           description: "The original tool's spelling of `destination`.",
@@ -428,7 +445,6 @@ var deployment_schema_default = {
       title: "Service",
       type: "object",
       additionalProperties: false,
-      required: ["file"],
       properties: {
         name: {
           description: "Unit name without .service. Default: the file name.",
@@ -437,7 +453,11 @@ var deployment_schema_default = {
           "x-error": "must be a systemd unit name (letters, digits and : _ . -, optionally @instance)"
         },
         file: {
-          description: "The unit file, relative to .spot/.",
+          description: "The unit file, relative to .spot/. Required (or its spelling `path`).",
+          type: "string"
+        },
+        path: {
+          description: "The original tool's other spelling of `file`.",
           type: "string"
         },
         enabled: {
@@ -510,4 +530,4 @@ export {
   config_schema_default,
   deployment_schema_default
 };
-//# sourceMappingURL=chunk-BZUWDCDP.js.map
+//# sourceMappingURL=chunk-BEC6WV65.js.map

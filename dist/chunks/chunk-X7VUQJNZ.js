@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-V3JK2CWH.js";
+} from "./chunk-73QRAMNX.js";
 import {
   UserError
 } from "./chunk-5LWETDWB.js";
@@ -43,4 +43,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=chunk-7KKKEGUP.js.map
+//# sourceMappingURL=chunk-X7VUQJNZ.js.map

@@ -1,26 +1,24 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
-  DESTROY_TIMEOUT_SECONDS,
-  destroyCommand,
-  destroyContext
-} from "./chunk-HQB5M62Q.js";
-import "./chunk-VELJBD3Y.js";
-import {
-  manifestRegions,
-  searchDeployment
-} from "./chunk-LMRAUVIW.js";
-import "./chunk-FQMHTO7E.js";
+  bundleMain,
+  execMain,
+  hostEnv,
+  listMain,
+  logsMain,
+  targetId
+} from "./chunk-DVO24KIK.js";
+import "./chunk-AI2PSSK5.js";
+import "./chunk-XJLXGMQD.js";
+import "./chunk-SNYK7PHB.js";
 import "./chunk-7IZJ57RE.js";
-import "./chunk-LXZS54HF.js";
-import "./chunk-NCEH4VHK.js";
 import "./chunk-DFAL24WV.js";
-import "./chunk-V2M23LJS.js";
 import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
-import "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
 import "./chunk-XTVJNGXJ.js";
+import "./chunk-BY77YRZ3.js";
+import "./chunk-34SEBBBB.js";
 import "./chunk-4OVCB57H.js";
+import "./chunk-DIYO26VZ.js";
 import "./chunk-C4HKCQZY.js";
 import "./chunk-5LWETDWB.js";
 import "./chunk-DOESRUQL.js";
@@ -31,10 +29,11 @@ import "./chunk-5UZIY2RH.js";
 import "./chunk-5JFPBMIT.js";
 import "./chunk-SLSPYRCZ.js";
 export {
-  DESTROY_TIMEOUT_SECONDS,
-  destroyCommand,
-  destroyContext,
-  manifestRegions,
-  searchDeployment
+  bundleMain,
+  execMain,
+  hostEnv,
+  listMain,
+  logsMain,
+  targetId
 };
-//# sourceMappingURL=destroy-S7JL5W2D.js.map
+//# sourceMappingURL=commands-HFOGIRW4.js.map

@@ -8,7 +8,7 @@ import {
 } from "./chunk-CYWU6LTU.js";
 import {
   searchDeployment
-} from "./chunk-LMRAUVIW.js";
+} from "./chunk-N3VP3SOW.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
@@ -177,4 +177,4 @@ export {
   findTargets,
   reportRemote
 };
-//# sourceMappingURL=chunk-XP7FRJM7.js.map
+//# sourceMappingURL=chunk-CIG4VLBZ.js.map

@@ -1,17 +1,17 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   manifestServices
-} from "./chunk-ILKTCKNJ.js";
+} from "./chunk-F3J4R72G.js";
 import "./chunk-GYQ757SJ.js";
 import {
   findTargets,
   logsScript,
   reportRemote,
   runRemote
-} from "./chunk-XP7FRJM7.js";
+} from "./chunk-CIG4VLBZ.js";
 import "./chunk-HHV4SY3M.js";
 import "./chunk-CYWU6LTU.js";
-import "./chunk-LMRAUVIW.js";
+import "./chunk-N3VP3SOW.js";
 import "./chunk-FQMHTO7E.js";
 import "./chunk-7IZJ57RE.js";
 import "./chunk-LXZS54HF.js";
@@ -22,8 +22,8 @@ import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import {
   fallbackRegion
-} from "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
+} from "./chunk-73QRAMNX.js";
+import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
   DeployError
@@ -92,4 +92,4 @@ export {
   logsAction,
   logsCommand
 };
-//# sourceMappingURL=logs-DYF3VYFA.js.map
+//# sourceMappingURL=logs-P3535R6H.js.map

@@ -6,7 +6,7 @@ import {
   outputMode,
   outputsDocument,
   targetId
-} from "./chunk-MJWKAB4S.js";
+} from "./chunk-DVO24KIK.js";
 import "./chunk-AI2PSSK5.js";
 import "./chunk-XJLXGMQD.js";
 import {
@@ -65,11 +65,11 @@ function finalView(host) {
   return { ...state, instances };
 }
 async function deployMain(args, io) {
-  const { deployCommand } = await import("./deploy-27GNEIMQ.js");
+  const { deployCommand } = await import("./deploy-WVF2FEWM.js");
   return hosted("deploy", args, io, deployCommand);
 }
 async function statusMain(args, io) {
-  const { statusCommand } = await import("./status-GLIKVPPO.js");
+  const { statusCommand } = await import("./status-M7TJHZUS.js");
   return hosted(
     "status",
     args,
@@ -78,7 +78,7 @@ async function statusMain(args, io) {
   );
 }
 async function destroyMain(args, io) {
-  const { destroyCommand } = await import("./destroy-S7JL5W2D.js");
+  const { destroyCommand } = await import("./destroy-TPEMAYUJ.js");
   return hosted(
     "destroy",
     args,
@@ -91,4 +91,4 @@ export {
   destroyMain,
   statusMain
 };
-//# sourceMappingURL=lifecycle-BCFHJAMH.js.map
+//# sourceMappingURL=lifecycle-JFA7U2TJ.js.map

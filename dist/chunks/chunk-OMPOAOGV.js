@@ -7,7 +7,7 @@ import {
 } from "./chunk-MGZNPMRM.js";
 import {
   inside
-} from "./chunk-V3JK2CWH.js";
+} from "./chunk-73QRAMNX.js";
 import {
   __toESM
 } from "./chunk-SLSPYRCZ.js";
@@ -84,10 +84,11 @@ async function sourcePath(deployment, source, label) {
 async function repoBoundary(deployment) {
   return realpath(deployment.root).catch(() => resolve(deployment.root));
 }
-function excluder(patterns) {
-  if (patterns.length === 0) return () => false;
+function excluder(patterns, shadowed = []) {
+  const exact = new Set(shadowed);
+  if (patterns.length === 0) return (rel) => exact.has(rel);
   const isMatch = (0, import_picomatch.default)(patterns, { dot: true, basename: true });
-  return (rel) => isMatch(rel);
+  return (rel) => exact.has(rel) || isMatch(rel);
 }
 function destFor(upload, rel, sourceIsDir, base) {
   if (sourceIsDir) return posix.join(upload.destination, rel);
@@ -104,7 +105,7 @@ async function collectUploads(deployment) {
       throw new Error(`${label}: ${upload.source} does not exist`);
     });
     const isDir = st.isDirectory();
-    const found = await walk(abs, boundary, excluder(upload.exclude), label);
+    const found = await walk(abs, boundary, excluder(upload.exclude, upload.shadowed), label);
     const mode = upload.mode !== void 0 ? normalizeMode(upload.mode, label) : void 0;
     const owner = normalizeOwner(upload.owner ?? DEFAULT_OWNER, label);
     const base = abs.split(sep).pop() ?? "";
@@ -161,4 +162,4 @@ export {
   readSource,
   packDirectory
 };
-//# sourceMappingURL=chunk-JHH6G2AG.js.map
+//# sourceMappingURL=chunk-OMPOAOGV.js.map

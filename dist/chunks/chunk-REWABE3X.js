@@ -3,7 +3,7 @@ import {
   makeFile,
   readSource,
   sha256Hex
-} from "./chunk-JHH6G2AG.js";
+} from "./chunk-OMPOAOGV.js";
 import {
   ENV_FILE,
   SECRETS_FILE,
@@ -522,4 +522,4 @@ export {
   REBALANCE_FILE,
   renderWatcher
 };
-//# sourceMappingURL=chunk-LYFPHRTX.js.map
+//# sourceMappingURL=chunk-REWABE3X.js.map

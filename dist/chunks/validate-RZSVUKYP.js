@@ -2,9 +2,9 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   loadOrThrow,
   validateCommand
-} from "./chunk-7KKKEGUP.js";
-import "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
+} from "./chunk-X7VUQJNZ.js";
+import "./chunk-73QRAMNX.js";
+import "./chunk-BEC6WV65.js";
 import "./chunk-C4HKCQZY.js";
 import "./chunk-5LWETDWB.js";
 import "./chunk-SLSPYRCZ.js";
@@ -12,4 +12,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=validate-YSRHHXCH.js.map
+//# sourceMappingURL=validate-RZSVUKYP.js.map

@@ -4,7 +4,7 @@ import {
 } from "./chunk-GYQ757SJ.js";
 import {
   loadDeployment
-} from "./chunk-V3JK2CWH.js";
+} from "./chunk-73QRAMNX.js";
 import {
   errorMessage,
   formatDiagnostic
@@ -39,4 +39,4 @@ async function manifestServices(path, fallback) {
 export {
   manifestServices
 };
-//# sourceMappingURL=chunk-ILKTCKNJ.js.map
+//# sourceMappingURL=chunk-F3J4R72G.js.map

@@ -4,13 +4,13 @@ import {
 } from "./chunk-NFFTSX2X.js";
 import {
   destroyContext
-} from "./chunk-HQB5M62Q.js";
+} from "./chunk-6HJQJ2ON.js";
 import {
   destroyLocated
 } from "./chunk-VELJBD3Y.js";
 import {
   manifestRegions
-} from "./chunk-LMRAUVIW.js";
+} from "./chunk-N3VP3SOW.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
@@ -30,8 +30,8 @@ import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import {
   fallbackRegion
-} from "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
+} from "./chunk-73QRAMNX.js";
+import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
   DeployError
@@ -129,4 +129,4 @@ async function reapCommand(inputs, host) {
 export {
   reapCommand
 };
-//# sourceMappingURL=reap-3E2SNDWO.js.map
+//# sourceMappingURL=reap-RGNXL2LS.js.map

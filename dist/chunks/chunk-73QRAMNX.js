@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   config_schema_default,
   deployment_schema_default
-} from "./chunk-BZUWDCDP.js";
+} from "./chunk-BEC6WV65.js";
 import {
   ENV_NAME,
   PACKAGE_NAME,
@@ -3982,10 +3982,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -3999,7 +3999,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4023,7 +4023,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4039,7 +4039,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4130,7 +4130,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4144,13 +4144,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -4193,18 +4193,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4258,8 +4258,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap2 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4271,7 +4271,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4282,8 +4282,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4300,7 +4300,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4480,7 +4480,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4497,24 +4497,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4697,25 +4697,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5525,14 +5525,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6699,18 +6699,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar2.end) {
-            sep2 = scalar2.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar2.end;
+            sep3.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep: sep2 }]
+            items: [{ start, key: scalar2, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6863,15 +6863,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7065,13 +7065,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7351,14 +7351,14 @@ var require_dist = __commonJS({
 
 // src/validate/load.ts
 import { realpath as realpath3 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/validate/convention.ts
 import { join as join4, posix as posix2 } from "node:path";
 
 // src/discover/convention.ts
 import { readdir } from "node:fs/promises";
-import { dirname, join as join2 } from "node:path";
+import { dirname, join as join2, relative as relative2, sep } from "node:path";
 
 // src/discover/discover.ts
 import { realpath, stat } from "node:fs/promises";
@@ -7478,11 +7478,12 @@ async function discover(root) {
       ]
     };
   }
+  const tree = await kind(join(root, "instance-files")) === "dir" ? ` instance-files/ is here: as with the original tool, it is delivered once a deployment/ with a setup.sh (which may do nothing) sits beside it.` : "";
   return {
     diagnostics: [
       problem(
         ".",
-        `no deployment found in ${root}: looked for .spot/config.yaml with .spot/deployment.yaml, and for deployment/setup.sh or deployment/init.sh. Run 'spot-deployer generate' to create a .spot/ to start from`
+        `no deployment found in ${root}: looked for .spot/config.yaml with .spot/deployment.yaml, and for deployment/setup.sh or deployment/init.sh.${tree} Run 'spot-deployer generate' to create a .spot/ to start from`
       )
     ]
   };
@@ -7511,6 +7512,7 @@ var GENERATED_FILES_UPLOAD = {
   destination: "/opt/uploaded_files",
   mode: "0644"
 };
+var INSTANCE_FILES_DIR = "instance-files";
 async function entries(dir) {
   try {
     const list2 = await readdir(dir, { withFileTypes: true });
@@ -7525,6 +7527,7 @@ async function entries(dir) {
 }
 var isFileIn = (list2, name) => list2.some((e) => e.name === name && e.isFile);
 var isDirIn = (list2, name) => list2.some((e) => e.name === name && e.isDir);
+var ADDITIONAL_COMMANDS = "../additional_commands.sh";
 async function scripts(baseDir, top) {
   const main = MAIN_SCRIPTS.find((m) => isFileIn(top, m));
   const found = main ? [main] : [];
@@ -7535,6 +7538,8 @@ async function scripts(baseDir, top) {
     }
   }
   for (const extra of ["install.sh", "start.sh"]) if (isFileIn(top, extra)) found.push(extra);
+  const beside = await entries(dirname(baseDir));
+  if (isFileIn(beside, ADDITIONAL_COMMANDS.slice(3))) found.push(ADDITIONAL_COMMANDS);
   return { scripts: found, ignoredMains };
 }
 async function units(baseDir, top) {
@@ -7546,6 +7551,26 @@ async function units(baseDir, top) {
   }
   for (const e of top) if (e.isFile && e.name.endsWith(".service")) found.push(e.name);
   return found;
+}
+async function filesUnder(dir) {
+  try {
+    const list2 = await readdir(dir, { withFileTypes: true, recursive: true });
+    return list2.filter((e) => !e.isDirectory()).map((e) => relative2(dir, join2(e.parentPath, e.name)).split(sep).join("/")).sort();
+  } catch {
+    return [];
+  }
+}
+async function instanceFiles(baseDir) {
+  const beside = await entries(dirname(baseDir));
+  if (!isDirIn(beside, INSTANCE_FILES_DIR)) return void 0;
+  const dir = join2(dirname(baseDir), INSTANCE_FILES_DIR);
+  const top = await entries(dir);
+  const main = MAIN_SCRIPTS.find((m) => isFileIn(top, m));
+  return {
+    source: `../${INSTANCE_FILES_DIR}/`,
+    ...main !== void 0 ? { main: `../${INSTANCE_FILES_DIR}/${main}` } : {},
+    files: await filesUnder(dir)
+  };
 }
 async function scanConvention(baseDir) {
   const top = await entries(baseDir);
@@ -7560,18 +7585,20 @@ async function scanConvention(baseDir) {
     return u.source.endsWith("/") ? isDirIn(top, name) : isFileIn(top, name);
   });
   if (isDirIn(await entries(dirname(baseDir)), "files")) uploads2.push(GENERATED_FILES_UPLOAD);
+  const tree = await instanceFiles(baseDir);
   return {
     markerPackages,
     packagesTxt: isFileIn(top, "packages.txt"),
     ...await scripts(baseDir, top),
     uploads: uploads2,
-    units: await units(baseDir, top)
+    units: await units(baseDir, top),
+    ...tree ? { instanceFiles: tree } : {}
   };
 }
 
 // src/validate/paths.ts
 import { lstat, readdir as readdir2, readlink, realpath as realpath2, stat as stat2 } from "node:fs/promises";
-import { basename, dirname as dirname2, isAbsolute as isAbsolute2, join as join3, posix, relative as relative2, resolve, sep } from "node:path";
+import { basename, dirname as dirname2, isAbsolute as isAbsolute2, join as join3, posix, relative as relative3, resolve, sep as sep2 } from "node:path";
 
 // src/validate/suggest.ts
 function editDistance(a, b) {
@@ -7615,7 +7642,7 @@ function didYouMean(word, candidates) {
 }
 
 // src/validate/paths.ts
-var toPosix = (p) => p.split(sep).join("/");
+var toPosix = (p) => p.split(sep2).join("/");
 async function checkRepoPath(ctx, p, kind2, what) {
   const q = `${what} '${p}'`;
   if (p.trim() === "") return { error: `${what} is empty` };
@@ -7628,7 +7655,7 @@ async function checkRepoPath(ctx, p, kind2, what) {
   if (p.includes("\\")) return { error: `${q} contains '\\'; separate directories with '/'` };
   const abs = resolve(ctx.baseDir, p);
   if (!inside(ctx.root, abs)) return { error: `${q} leads outside the repository` };
-  const rel = toPosix(relative2(ctx.root, abs)) || ".";
+  const rel = toPosix(relative3(ctx.root, abs)) || ".";
   try {
     await lstat(abs);
   } catch {
@@ -7656,12 +7683,12 @@ async function checkRepoPath(ctx, p, kind2, what) {
     return { error: `${q} is (or goes through) a symbolic link that leads outside the repository` };
   }
   const st = await stat2(real);
-  const isDir = st.isDirectory();
-  if (kind2 === "file" && isDir) return { error: `${q} is a directory; expected a file` };
-  if (kind2 === "dir" && !isDir) return { error: `${q} is not a directory` };
-  if (!isDir && !st.isFile()) return { error: `${q} is not a regular file` };
-  if (p.endsWith("/") && !isDir) return { error: `${q} ends with '/' but is a file` };
-  return { ok: { abs, rel, isDir } };
+  const isDir2 = st.isDirectory();
+  if (kind2 === "file" && isDir2) return { error: `${q} is a directory; expected a file` };
+  if (kind2 === "dir" && !isDir2) return { error: `${q} is not a directory` };
+  if (!isDir2 && !st.isFile()) return { error: `${q} is not a regular file` };
+  if (p.endsWith("/") && !isDir2) return { error: `${q} ends with '/' but is a file` };
+  return { ok: { abs, rel, isDir: isDir2 } };
 }
 var MAX_WALK_ENTRIES = 1e5;
 async function escapingLinks(ctx, dir, exclude) {
@@ -7868,7 +7895,7 @@ function parseProblems(doc, file, lineCounter) {
   }
   return diagnostics;
 }
-async function readYamlFile(absPath, file, expect) {
+async function readYamlFile(absPath, file, expect, emptyMeans) {
   const lineCounter = new import_yaml.LineCounter();
   const base = { file, lineCounter, data: void 0, diagnostics: [] };
   const read = await readTextFile(absPath, file, file);
@@ -7902,6 +7929,9 @@ async function readYamlFile(absPath, file, expect) {
   });
   const list2 = Array.isArray(docs) ? docs : [];
   if (list2.length === 0 || list2.every((d) => d.contents === null)) {
+    if (emptyMeans !== void 0 && list2.every((d) => d.errors.length === 0)) {
+      return { ...base, data: emptyMeans };
+    }
     return { ...base, diagnostics: [err(`${file} is empty; expected ${expect}`)] };
   }
   if (list2.length > 1) {
@@ -8033,7 +8063,7 @@ function findNode(doc, path) {
   };
 }
 function locate(y, path, mode = "value") {
-  if (!y.doc) return { line: 0, col: 0 };
+  if (!y.doc) return y.data !== void 0 ? { line: 1, col: 1 } : { line: 0, col: 0 };
   const found = findNode(y.doc, path);
   let offset;
   if (mode === "key") {
@@ -8152,7 +8182,8 @@ async function uploadEntry(ctx, site, raw) {
   if (!src || raw.destination === void 0) return void 0;
   return {
     source: raw.source,
-    destination: raw.destination,
+    // A trailing '/' says "into this directory" for a file; a directory's contents go there anyway.
+    destination: src.isDir ? raw.destination.replace(/(.)\/$/, "$1") : raw.destination,
     ...raw.mode !== void 0 ? { mode: raw.mode } : {},
     ...raw.owner !== void 0 ? { owner: raw.owner } : {},
     exclude: raw.exclude
@@ -8253,11 +8284,13 @@ async function scripts2(scan, found) {
       `${other} is not run: ${main} is the main script and runs instead`
     );
   }
+  const treeMain = found.instanceFiles?.main;
   const list2 = [];
   const names = /* @__PURE__ */ new Set();
-  for (const p of found.scripts) {
+  for (const p of [...treeMain !== void 0 ? [treeMain] : [], ...found.scripts]) {
     if (!await usable(scan, p, "file", "script")) continue;
-    const base = p.slice(p.lastIndexOf("/") + 1).replace(/\.sh$/, "");
+    const file = p.slice(p.lastIndexOf("/") + 1).replace(/\.sh$/, "");
+    const base = p === treeMain ? `${INSTANCE_FILES_DIR}-${file}` : file;
     let name = base.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "") || "script";
     if (names.has(name)) name = `scripts-${name}`;
     if (!SCRIPT_NAME.test(name)) name = name.slice(0, 64);
@@ -8272,12 +8305,32 @@ async function scripts2(scan, found) {
   }
   return list2;
 }
-async function uploads(scan, found) {
+async function instanceFilesUpload(scan, tree, scripts3) {
+  const spec = await uploadEntry(scan.ctx, fileSite(scan, tree.source), {
+    source: tree.source,
+    destination: CONVENTION_ROOT_DESTINATION,
+    exclude: [],
+    checkLinks: true
+  });
+  if (!spec) return void 0;
+  const runs = scripts3.find((s) => s.path === tree.main);
+  scan.out.push({
+    file: INSTANCE_FILES_DIR,
+    line: 0,
+    col: 0,
+    severity: "notice",
+    message: `${INSTANCE_FILES_DIR}/ beside deployment/ is delivered to ${CONVENTION_ROOT_DESTINATION}, its files over deployment/'s of the same path, as the original tool shipped it` + (runs ? `; its ${tree.main.split("/").pop()} runs there first, as script '${runs.name}'` : "")
+  });
+  return spec;
+}
+async function uploads(scan, found, scripts3) {
+  const tree = found.instanceFiles;
   const list2 = [
     {
       source: ".",
       destination: CONVENTION_ROOT_DESTINATION,
-      exclude: [...CONVENTION_ROOT_EXCLUDE]
+      exclude: [...CONVENTION_ROOT_EXCLUDE],
+      ...tree && tree.files.length > 0 ? { shadowed: tree.files } : {}
     }
   ];
   for (const u of found.uploads) {
@@ -8290,6 +8343,8 @@ async function uploads(scan, found) {
     });
     if (spec) list2.push(spec);
   }
+  const treeUpload = tree ? await instanceFilesUpload(scan, tree, scripts3) : void 0;
+  if (treeUpload) list2.push(treeUpload);
   return list2;
 }
 async function services(scan, found) {
@@ -8312,12 +8367,13 @@ async function normalizeConvention(ctx, out) {
   const found = await scanConvention(ctx.baseDir);
   const scan = { ctx, out, links: await outsideLinks(ctx, out) };
   const files = [];
+  const scriptSpecs = await scripts2(scan, found);
   return {
     packages: await packages(scan, found, files),
     template: { kind: "minimal" },
     env: {},
-    uploads: await uploads(scan, found),
-    scripts: await scripts2(scan, found),
+    uploads: await uploads(scan, found, scriptSpecs),
+    scripts: scriptSpecs,
     services: await services(scan, found),
     files
   };
@@ -8395,6 +8451,14 @@ function priceText(y, path, v, r) {
   }
   return text;
 }
+function imageOf(r, path, image) {
+  if (image !== "latest") return image ?? "auto";
+  r.warn(
+    path,
+    "image 'latest' is read as 'auto': the current image of aws.os, looked up at launch"
+  );
+  return "auto";
+}
 function regionSpecs(entries2, r) {
   return entries2.map(({ name, settings, path }) => {
     const s = isObj(settings) ? settings : {};
@@ -8422,7 +8486,7 @@ function regionSpecs(entries2, r) {
     return {
       name,
       instanceTypes: types,
-      image: str(s.image) ?? "auto",
+      image: imageOf(r, [...path, "image"], str(s.image)),
       subnets,
       ...count !== void 0 ? { count } : {}
     };
@@ -8548,7 +8612,30 @@ function defaultCloudConfig(region) {
 }
 
 // src/validate/deployment.ts
-import { basename as basename3 } from "node:path";
+import { stat as stat4 } from "node:fs/promises";
+import { basename as basename3, join as join5, posix as posix3 } from "node:path";
+
+// src/manifest/template.ts
+var ORIGINAL_TEMPLATE_VARIABLES = [
+  "PACKAGES",
+  "SCRIPTS",
+  "SERVICES",
+  "UPLOAD_DIRS",
+  "SSH_KEY_SECTION",
+  "SSH_PUBLIC_KEY"
+];
+var PLACEHOLDER = new RegExp(
+  `\\{\\{(${ORIGINAL_TEMPLATE_VARIABLES.join("|")})\\}\\}|\\$\\{(${ORIGINAL_TEMPLATE_VARIABLES.join("|")})\\}`,
+  "g"
+);
+function emptyOriginalPlaceholders(text) {
+  const found = /* @__PURE__ */ new Set();
+  const out = text.replace(PLACEHOLDER, (_m, a, b) => {
+    found.add(a ?? b);
+    return "";
+  });
+  return { text: out, found: [...found] };
+}
 
 // src/validate/interruption.ts
 var HOOK_DEFAULT_SECONDS = 60;
@@ -8584,6 +8671,7 @@ var HEALTH_DEFAULTS = {
   timeoutSeconds: 5
 };
 var TARBALL_DESTINATION = "/opt/deployment";
+var UPLOAD_DESTINATION = "/opt/deployment/";
 function yamlSite(r, at) {
   const path = (field) => field === void 0 ? at() : at(field);
   return {
@@ -8646,6 +8734,13 @@ async function normalizeTemplate({ r, ctx, d, extra }) {
     );
     return { kind: "minimal" };
   }
+  const { found } = emptyOriginalPlaceholders(read.text);
+  if (found.length > 0) {
+    r.warn(
+      D("template"),
+      `template '${t}': the original tool's placeholders ${found.map((n) => `{{${n}}}`).join(", ")} are left empty (this action installs the packages, delivers the files, runs the scripts and starts the services itself, and reaches the instances over SSM, not SSH)`
+    );
+  }
   return { kind: "file", path: t };
 }
 function normalizeEnv({ y, r, d }) {
@@ -8661,37 +8756,36 @@ function normalizeEnv({ y, r, d }) {
   }
   return env;
 }
+function spelledEither(r, at, o, key, alias) {
+  const value = str(o[key]);
+  const other = str(o[alias]);
+  if (value !== void 0 && other !== void 0) {
+    r.error(at(alias), `both '${key}' and '${alias}' are set; keep '${key}'`, "key");
+    return void 0;
+  }
+  if (value !== void 0) return { value, key };
+  return other !== void 0 ? { value: other, key: alias } : void 0;
+}
 function uploadDestination(r, u, i, destinations) {
   const at = (...p) => D("uploads", i, ...p);
-  const dest = str(u.destination);
-  const alias = str(u.dest);
-  if (dest !== void 0 && alias !== void 0) {
-    r.error(at("dest"), "both 'destination' and 'dest' are set; keep 'destination'", "key");
-    return void 0;
-  }
-  if (dest === void 0 && alias === void 0) {
-    if (!r.schemaErrorUnder(at())) {
-      r.error(
-        at(),
-        `missing required key 'destination' in 'deployment.uploads[${i}]'`,
-        "container"
-      );
-    }
-    return void 0;
-  }
-  const key = dest !== void 0 ? "destination" : "dest";
-  const target = destination(r, at(key), dest ?? alias, "destination");
+  const both = u.destination !== void 0 && u.dest !== void 0;
+  const written = spelledEither(r, at, u, "destination", "dest");
+  if (written === void 0 && both) return void 0;
+  const key = written?.key ?? "source";
+  const value = written?.value ?? UPLOAD_DESTINATION;
+  const target = destination(r, at(key), value, "destination");
   if (target === void 0) return void 0;
+  const into = value.endsWith("/");
   const first = destinations.get(target);
-  if (first) {
+  if (first && !(first.into && into)) {
     r.error(
       at(key),
-      `destination '${target}' is already used by the upload at line ${r.line(first)}`
+      `destination '${target}' is already used by the upload at line ${r.line(first.at)}`
     );
     return void 0;
   }
-  destinations.set(target, at(key));
-  return target;
+  if (!first) destinations.set(target, { at: at(key), into });
+  return into ? `${target}/` : target;
 }
 function uploadMode(y, r, path, raw) {
   const perm = scalar(raw);
@@ -8739,6 +8833,10 @@ function scriptTimeout(r, path, raw) {
   } else if (sec !== void 0) return sec;
   return SCRIPT_DEFAULTS.timeoutSeconds;
 }
+function commandFile(command, i) {
+  const first = basename3(command.trim().split(/\s+/)[0] ?? "");
+  return SCRIPT_NAME.test(first.replace(/\.[^.]*$/, "")) ? first : `command-${i + 1}`;
+}
 function scriptName(r, s, p, at, names) {
   let name = str(s.name);
   const namePath = name !== void 0 ? at("name") : at("path");
@@ -8756,24 +8854,50 @@ function scriptName(r, s, p, at, names) {
   else names.set(name, namePath);
   return name;
 }
-async function normalizeScripts({ r, ctx, d }) {
+async function scriptBody({ r, ctx }, s, i, at) {
+  const p = str(s.path);
+  const command = str(s.command);
+  if (p !== void 0 && command !== void 0) {
+    r.error(at("command"), "both 'path' and 'command' are set; keep one", "key");
+    return void 0;
+  }
+  if (command !== void 0) {
+    if (command.trim() === "") r.error(at("command"), "command is empty");
+    return command.trim() === "" ? void 0 : { command };
+  }
+  if (p === void 0) {
+    if (s.command === void 0 && !r.schemaErrorUnder(at())) {
+      r.error(at(), `missing required key 'path' in 'deployment.scripts[${i}]'`, "container");
+    }
+    return void 0;
+  }
+  const ok = await sourcePath(ctx, yamlSite(r, at), "path", p, "file", "script");
+  return { path: p, ok: ok !== void 0 };
+}
+async function normalizeScripts(sec) {
+  const { r, d } = sec;
   const scripts3 = [];
   const names = /* @__PURE__ */ new Map();
   for (const [i, s] of list(d.scripts).entries()) {
     if (!isObj(s)) continue;
-    const at = (...p2) => D("scripts", i, ...p2);
-    const p = str(s.path);
-    if (p === void 0) continue;
-    const site = yamlSite(r, at);
-    const ok = await sourcePath(ctx, site, "path", p, "file", "script");
-    const name = scriptName(r, s, p, at, names);
-    const workdirRaw = str(s.workdir);
-    const workdir = workdirRaw === void 0 ? SCRIPT_DEFAULTS.workdir : destination(r, at("workdir"), workdirRaw, "workdir");
+    const at = (...p) => D("scripts", i, ...p);
+    const body = await scriptBody(sec, s, i, at);
+    if (body === void 0) continue;
+    const ok = "command" in body || body.ok;
+    const name = scriptName(
+      r,
+      s,
+      "command" in body ? commandFile(body.command, i) : body.path,
+      at,
+      names
+    );
+    const workdirRaw = spelledEither(r, at, s, "workdir", "working_dir");
+    const workdir = workdirRaw === void 0 ? SCRIPT_DEFAULTS.workdir : destination(r, at(workdirRaw.key), workdirRaw.value, "workdir");
     const timeoutSeconds = scriptTimeout(r, at("timeout"), s.timeout);
     if (ok && workdir !== void 0) {
       scripts3.push({
         name,
-        path: p,
+        ..."command" in body ? { command: body.command } : { path: body.path },
         order: int(s.order) ?? SCRIPT_DEFAULTS.order,
         workdir,
         timeoutSeconds
@@ -8782,13 +8906,23 @@ async function normalizeScripts({ r, ctx, d }) {
   }
   return scripts3.sort((a, b) => a.order - b.order);
 }
+function serviceFile(r, at, s, i) {
+  const written = spelledEither(r, at, s, "file", "path");
+  if (written === void 0 && s.file === void 0 && s.path === void 0) {
+    if (!r.schemaErrorUnder(at())) {
+      r.error(at(), `missing required key 'file' in 'deployment.services[${i}]'`, "container");
+    }
+  }
+  return written?.value;
+}
 async function normalizeServices({ y, r, ctx, d, extra }) {
   const services2 = [];
   const taken = /* @__PURE__ */ new Map();
-  for (const [i, s] of list(d.services).entries()) {
+  for (const [i, item] of list(d.services).entries()) {
+    const s = typeof item === "string" ? { file: item } : item;
     if (!isObj(s)) continue;
     const at = (...p) => D("services", i, ...p);
-    const file = str(s.file);
+    const file = serviceFile(r, at, s, i);
     if (file === void 0) continue;
     const name = str(s.name);
     const spec = await serviceEntry(
@@ -8807,6 +8941,37 @@ async function normalizeServices({ y, r, ctx, d, extra }) {
     if (spec) services2.push(spec);
   }
   return services2;
+}
+var isDir = (p) => stat4(p).then(
+  (s) => s.isDirectory(),
+  () => false
+);
+async function tarballSourceDir(ctx, tsrc) {
+  if (tsrc.startsWith("/") || await isDir(join5(ctx.baseDir, tsrc))) return tsrc;
+  if (!await isDir(join5(ctx.root, tsrc))) return tsrc;
+  return posix3.relative(ctx.baseRel, posix3.normalize(tsrc)) || ".";
+}
+async function tarballSetup(ctx, tarball, scripts3) {
+  if (tarball?.kind !== "source") return scripts3;
+  const setup = posix3.join(tarball.path, "setup.sh");
+  const there = await stat4(join5(ctx.baseDir, setup)).then(
+    (s) => s.isFile(),
+    () => false
+  );
+  if (!there || scripts3.some((s) => s.path !== void 0 && posix3.normalize(s.path) === setup)) {
+    return scripts3;
+  }
+  const name = scripts3.some((s) => s.name === "tarball-setup") ? "tarball-setup-sh" : "tarball-setup";
+  return [
+    {
+      name,
+      command: "chmod +x ./setup.sh && ./setup.sh",
+      order: scripts3[0]?.order ?? SCRIPT_DEFAULTS.order,
+      workdir: tarball.destination,
+      timeoutSeconds: SCRIPT_DEFAULTS.timeoutSeconds
+    },
+    ...scripts3
+  ];
 }
 async function normalizeTarball({ r, ctx, d }) {
   const url = str(d.tarball_url);
@@ -8829,9 +8994,10 @@ async function normalizeTarball({ r, ctx, d }) {
     }
   } else if (tsrc !== void 0) {
     const site = yamlSite(r, () => D("tarball_source"));
-    const ok = await sourcePath(ctx, site, void 0, tsrc, "dir", "tarball_source");
+    const from = await tarballSourceDir(ctx, tsrc);
+    const ok = await sourcePath(ctx, site, void 0, from, "dir", "tarball_source");
     if (ok) await checkLinks(ctx, site, void 0, ok.abs, [], `tarball_source '${tsrc}'`);
-    if (ok && tdest !== void 0) tarball = { kind: "source", path: tsrc, destination: tdest };
+    if (ok && tdest !== void 0) tarball = { kind: "source", path: from, destination: tdest };
   }
   if (url === void 0 && d.tarball_sha256 !== void 0) {
     r.error(D("tarball_sha256"), "tarball_sha256 is set but tarball_url is not", "key");
@@ -8881,12 +9047,14 @@ async function normalizeDeployment(y, r, ctx, extra) {
     template: await normalizeTemplate(sec),
     env: normalizeEnv(sec),
     uploads: await normalizeUploads(sec),
-    scripts: await normalizeScripts(sec),
+    scripts: await tarballSetup(ctx, tarball, await normalizeScripts(sec)),
     services: await normalizeServices(sec),
     ...tarball ? { tarball } : {},
     ...onInterruption ? { onInterruption } : {}
   };
-  if (isObj(root.deployment)) warnIfEmpty(sec, parts);
+  if (isObj(root.deployment) || root.deployment == null && !r.schemaErrorUnder([])) {
+    warnIfEmpty(sec, parts);
+  }
   return parts;
 }
 function normalizeHealth(y, r, path, h) {
@@ -9529,9 +9697,9 @@ var schema32 = {
       items: { $ref: "#/definitions/instanceType" }
     },
     image: {
-      description: "`auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region.",
+      description: "`auto` (the current image of `aws.os`, looked up at launch) or an AMI id of this region. `latest`, which the original tool's validator allowed too, means `auto`.",
       type: "string",
-      pattern: "^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$",
+      pattern: "^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$",
       "x-error": "must be auto or an AMI id such as ami-0123456789abcdef0",
       default: "auto"
     },
@@ -9554,7 +9722,7 @@ var schema32 = {
   }
 };
 var pattern6 = new RegExp("^[a-z][a-z0-9-]*\\.[a-z0-9-]+$", "u");
-var pattern8 = new RegExp("^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$", "u");
+var pattern8 = new RegExp("^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$", "u");
 var pattern9 = new RegExp("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$", "u");
 function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
@@ -9704,8 +9872,8 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
             instancePath: instancePath + "/image",
             schemaPath: "#/properties/image/pattern",
             keyword: "pattern",
-            params: { pattern: "^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$" },
-            message: 'must match pattern "^(auto|ami-([0-9a-f]{8}|[0-9a-f]{17}))$"'
+            params: { pattern: "^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$" },
+            message: 'must match pattern "^(auto|latest|ami-([0-9a-f]{8}|[0-9a-f]{17}))$"'
           };
           if (vErrors === null) {
             vErrors = [err8];
@@ -10225,8 +10393,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
 var validateDeployment = validate18;
 var schema37 = {
   title: "DeploymentSection",
-  description: "What to put on each instance: packages, uploads, scripts, services, environment, or a tarball.",
-  type: "object",
+  description: "What to put on each instance: packages, uploads, scripts, services, environment, or a tarball. Left out or empty: nothing (a warning says so).",
+  type: ["object", "null"],
   additionalProperties: false,
   properties: {
     packages: {
@@ -10252,7 +10420,16 @@ var schema37 = {
     services: {
       description: "systemd units installed to /etc/systemd/system/NAME.service, enabled and started after the scripts ran.",
       type: ["array", "null"],
-      items: { $ref: "#/definitions/service" }
+      items: {
+        anyOf: [
+          {
+            title: "ServiceFile",
+            description: "The unit file alone, relative to .spot/ (a short form the original tool's templates read): the same as `file: PATH`.",
+            type: "string"
+          },
+          { $ref: "#/definitions/service" }
+        ]
+      }
     },
     template: {
       description: "Base cloud-init configuration: `minimal` (default), `docker` (installs and starts Docker), or the path of a #cloud-config file of yours merged under the generated one.",
@@ -10295,9 +10472,9 @@ var schema37 = {
 };
 var schema38 = {
   title: "Script",
+  description: "A script file (`path`) or a one-line shell `command`, not both.",
   type: "object",
   additionalProperties: false,
-  required: ["path"],
   properties: {
     name: {
       description: "Name in logs and in the plan. Default: the file name without extension.",
@@ -10306,6 +10483,10 @@ var schema38 = {
       "x-error": "must be a short name of letters, digits and . _ - (at most 64)"
     },
     path: { description: "The script, relative to .spot/. Run with bash.", type: "string" },
+    command: {
+      description: "Instead of `path`: a shell command run with bash (the original tool's other shape of a script, such as `command: /opt/deployment/setup.sh`).",
+      type: "string"
+    },
     order: {
       description: "Scripts run in increasing order; equal orders in the order written.",
       type: "integer",
@@ -10316,6 +10497,7 @@ var schema38 = {
       type: "string",
       default: "/opt/deployment"
     },
+    working_dir: { description: "The original tool's spelling of `workdir`.", type: "string" },
     timeout: {
       description: "Time limit (native): seconds, or a duration such as 10m.",
       type: ["integer", "string"],
@@ -10337,8 +10519,9 @@ var schema39 = {
       type: "string"
     },
     destination: {
-      description: "Absolute path on the instance. For a directory source, the directory its contents go to.",
-      type: "string"
+      description: "Absolute path on the instance. For a directory source, the directory its contents go to; for a file source ending in /, the directory the file goes into. Default: /opt/deployment, as in the original tool.",
+      type: "string",
+      default: "/opt/deployment"
     },
     dest: { description: "The original tool's spelling of `destination`.", type: "string" },
     permissions: {
@@ -10447,24 +10630,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.file === void 0) {
-      const err0 = {
-        instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "file" },
-        message: "must have required property 'file'"
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
     for (const key0 in data) {
-      if (!(key0 === "name" || key0 === "file" || key0 === "enabled" || key0 === "start" || key0 === "health")) {
-        const err1 = {
+      if (!(key0 === "name" || key0 === "file" || key0 === "path" || key0 === "enabled" || key0 === "start" || key0 === "health")) {
+        const err0 = {
           instancePath,
           schemaPath: "#/additionalProperties",
           keyword: "additionalProperties",
@@ -10472,9 +10640,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           message: "must NOT have additional properties"
         };
         if (vErrors === null) {
-          vErrors = [err1];
+          vErrors = [err0];
         } else {
-          vErrors.push(err1);
+          vErrors.push(err0);
         }
         errors++;
       }
@@ -10483,7 +10651,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (!pattern16.test(data0)) {
-          const err2 = {
+          const err1 = {
             instancePath: instancePath + "/name",
             schemaPath: "#/properties/name/pattern",
             keyword: "pattern",
@@ -10491,16 +10659,33 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             message: 'must match pattern "^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?(\\.service)?$"'
           };
           if (vErrors === null) {
-            vErrors = [err2];
+            vErrors = [err1];
           } else {
-            vErrors.push(err2);
+            vErrors.push(err1);
           }
           errors++;
         }
       } else {
-        const err3 = {
+        const err2 = {
           instancePath: instancePath + "/name",
           schemaPath: "#/properties/name/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+    if (data.file !== void 0) {
+      if (typeof data.file !== "string") {
+        const err3 = {
+          instancePath: instancePath + "/file",
+          schemaPath: "#/properties/file/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string"
@@ -10513,11 +10698,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.file !== void 0) {
-      if (typeof data.file !== "string") {
+    if (data.path !== void 0) {
+      if (typeof data.path !== "string") {
         const err4 = {
-          instancePath: instancePath + "/file",
-          schemaPath: "#/properties/file/type",
+          instancePath: instancePath + "/path",
+          schemaPath: "#/properties/path/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string"
@@ -10565,8 +10750,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.health !== void 0) {
-      let data4 = data.health;
-      if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
+      let data5 = data.health;
+      if (!(data5 && typeof data5 == "object" && !Array.isArray(data5)) && data5 !== null) {
         const err7 = {
           instancePath: instancePath + "/health",
           schemaPath: "#/definitions/health/type",
@@ -10581,8 +10766,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-        for (const key1 in data4) {
+      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+        for (const key1 in data5) {
           if (!(key1 === "http" || key1 === "tcp" || key1 === "expect_status" || key1 === "retries" || key1 === "interval" || key1 === "timeout")) {
             const err8 = {
               instancePath: instancePath + "/health",
@@ -10599,10 +10784,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.http !== void 0) {
-          let data5 = data4.http;
-          if (typeof data5 === "string") {
-            if (!pattern17.test(data5)) {
+        if (data5.http !== void 0) {
+          let data6 = data5.http;
+          if (typeof data6 === "string") {
+            if (!pattern17.test(data6)) {
               const err9 = {
                 instancePath: instancePath + "/health/http",
                 schemaPath: "#/definitions/health/properties/http/pattern",
@@ -10633,9 +10818,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data4.tcp !== void 0) {
-          let data6 = data4.tcp;
-          if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6)) && typeof data6 !== "string") {
+        if (data5.tcp !== void 0) {
+          let data7 = data5.tcp;
+          if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7)) && typeof data7 !== "string") {
             const err11 = {
               instancePath: instancePath + "/health/tcp",
               schemaPath: "#/definitions/health/properties/tcp/type",
@@ -10650,8 +10835,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data6 == "number" && isFinite(data6)) {
-            if (data6 > 65535 || isNaN(data6)) {
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 > 65535 || isNaN(data7)) {
               const err12 = {
                 instancePath: instancePath + "/health/tcp",
                 schemaPath: "#/definitions/health/properties/tcp/maximum",
@@ -10666,7 +10851,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data6 < 1 || isNaN(data6)) {
+            if (data7 < 1 || isNaN(data7)) {
               const err13 = {
                 instancePath: instancePath + "/health/tcp",
                 schemaPath: "#/definitions/health/properties/tcp/minimum",
@@ -10682,8 +10867,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           }
-          if (typeof data6 === "string") {
-            if (!pattern18.test(data6)) {
+          if (typeof data7 === "string") {
+            if (!pattern18.test(data7)) {
               const err14 = {
                 instancePath: instancePath + "/health/tcp",
                 schemaPath: "#/definitions/health/properties/tcp/pattern",
@@ -10700,9 +10885,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data4.expect_status !== void 0) {
-          let data7 = data4.expect_status;
-          if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
+        if (data5.expect_status !== void 0) {
+          let data8 = data5.expect_status;
+          if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
             const err15 = {
               instancePath: instancePath + "/health/expect_status",
               schemaPath: "#/definitions/health/properties/expect_status/type",
@@ -10717,8 +10902,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data7 == "number" && isFinite(data7)) {
-            if (data7 > 599 || isNaN(data7)) {
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 > 599 || isNaN(data8)) {
               const err16 = {
                 instancePath: instancePath + "/health/expect_status",
                 schemaPath: "#/definitions/health/properties/expect_status/maximum",
@@ -10733,7 +10918,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data7 < 100 || isNaN(data7)) {
+            if (data8 < 100 || isNaN(data8)) {
               const err17 = {
                 instancePath: instancePath + "/health/expect_status",
                 schemaPath: "#/definitions/health/properties/expect_status/minimum",
@@ -10750,9 +10935,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data4.retries !== void 0) {
-          let data8 = data4.retries;
-          if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8))) {
+        if (data5.retries !== void 0) {
+          let data9 = data5.retries;
+          if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
             const err18 = {
               instancePath: instancePath + "/health/retries",
               schemaPath: "#/definitions/health/properties/retries/type",
@@ -10767,8 +10952,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data8 == "number" && isFinite(data8)) {
-            if (data8 > 1e3 || isNaN(data8)) {
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 > 1e3 || isNaN(data9)) {
               const err19 = {
                 instancePath: instancePath + "/health/retries",
                 schemaPath: "#/definitions/health/properties/retries/maximum",
@@ -10783,7 +10968,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data8 < 1 || isNaN(data8)) {
+            if (data9 < 1 || isNaN(data9)) {
               const err20 = {
                 instancePath: instancePath + "/health/retries",
                 schemaPath: "#/definitions/health/properties/retries/minimum",
@@ -10800,9 +10985,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data4.interval !== void 0) {
-          let data9 = data4.interval;
-          if (!(typeof data9 == "number" && !(data9 % 1) && !isNaN(data9) && isFinite(data9))) {
+        if (data5.interval !== void 0) {
+          let data10 = data5.interval;
+          if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
             const err21 = {
               instancePath: instancePath + "/health/interval",
               schemaPath: "#/definitions/health/properties/interval/type",
@@ -10817,8 +11002,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data9 == "number" && isFinite(data9)) {
-            if (data9 > 3600 || isNaN(data9)) {
+          if (typeof data10 == "number" && isFinite(data10)) {
+            if (data10 > 3600 || isNaN(data10)) {
               const err22 = {
                 instancePath: instancePath + "/health/interval",
                 schemaPath: "#/definitions/health/properties/interval/maximum",
@@ -10833,7 +11018,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data9 < 1 || isNaN(data9)) {
+            if (data10 < 1 || isNaN(data10)) {
               const err23 = {
                 instancePath: instancePath + "/health/interval",
                 schemaPath: "#/definitions/health/properties/interval/minimum",
@@ -10850,9 +11035,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data4.timeout !== void 0) {
-          let data10 = data4.timeout;
-          if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10))) {
+        if (data5.timeout !== void 0) {
+          let data11 = data5.timeout;
+          if (!(typeof data11 == "number" && !(data11 % 1) && !isNaN(data11) && isFinite(data11))) {
             const err24 = {
               instancePath: instancePath + "/health/timeout",
               schemaPath: "#/definitions/health/properties/timeout/type",
@@ -10867,8 +11052,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data10 == "number" && isFinite(data10)) {
-            if (data10 > 600 || isNaN(data10)) {
+          if (typeof data11 == "number" && isFinite(data11)) {
+            if (data11 > 600 || isNaN(data11)) {
               const err25 = {
                 instancePath: instancePath + "/health/timeout",
                 schemaPath: "#/definitions/health/properties/timeout/maximum",
@@ -10883,7 +11068,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data10 < 1 || isNaN(data10)) {
+            if (data11 < 1 || isNaN(data11)) {
               const err26 = {
                 instancePath: instancePath + "/health/timeout",
                 schemaPath: "#/definitions/health/properties/timeout/minimum",
@@ -10923,10 +11108,25 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
 function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
+  if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
+    const err0 = {
+      instancePath,
+      schemaPath: "#/type",
+      keyword: "type",
+      params: { type: schema37.type },
+      message: "must be object,null"
+    };
+    if (vErrors === null) {
+      vErrors = [err0];
+    } else {
+      vErrors.push(err0);
+    }
+    errors++;
+  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!func2.call(schema37.properties, key0)) {
-        const err0 = {
+        const err1 = {
           instancePath,
           schemaPath: "#/additionalProperties",
           keyword: "additionalProperties",
@@ -10934,9 +11134,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           message: "must NOT have additional properties"
         };
         if (vErrors === null) {
-          vErrors = [err0];
+          vErrors = [err1];
         } else {
-          vErrors.push(err0);
+          vErrors.push(err1);
         }
         errors++;
       }
@@ -10944,7 +11144,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.packages !== void 0) {
       let data0 = data.packages;
       if (!Array.isArray(data0) && data0 !== null) {
-        const err1 = {
+        const err2 = {
           instancePath: instancePath + "/packages",
           schemaPath: "#/properties/packages/type",
           keyword: "type",
@@ -10952,9 +11152,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           message: "must be array,null"
         };
         if (vErrors === null) {
-          vErrors = [err1];
+          vErrors = [err2];
         } else {
-          vErrors.push(err1);
+          vErrors.push(err2);
         }
         errors++;
       }
@@ -10964,7 +11164,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           let data1 = data0[i0];
           if (typeof data1 === "string") {
             if (!pattern11.test(data1)) {
-              const err2 = {
+              const err3 = {
                 instancePath: instancePath + "/packages/" + i0,
                 schemaPath: "#/properties/packages/items/pattern",
                 keyword: "pattern",
@@ -10972,14 +11172,14 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 message: 'must match pattern "^[a-z0-9][a-z0-9+.-]+$"'
               };
               if (vErrors === null) {
-                vErrors = [err2];
+                vErrors = [err3];
               } else {
-                vErrors.push(err2);
+                vErrors.push(err3);
               }
               errors++;
             }
           } else {
-            const err3 = {
+            const err4 = {
               instancePath: instancePath + "/packages/" + i0,
               schemaPath: "#/properties/packages/items/type",
               keyword: "type",
@@ -10987,9 +11187,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               message: "must be string"
             };
             if (vErrors === null) {
-              vErrors = [err3];
+              vErrors = [err4];
             } else {
-              vErrors.push(err3);
+              vErrors.push(err4);
             }
             errors++;
           }
@@ -11005,7 +11205,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (typeof indices0[item0] == "number") {
               j0 = indices0[item0];
-              const err4 = {
+              const err5 = {
                 instancePath: instancePath + "/packages",
                 schemaPath: "#/properties/packages/uniqueItems",
                 keyword: "uniqueItems",
@@ -11013,9 +11213,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)"
               };
               if (vErrors === null) {
-                vErrors = [err4];
+                vErrors = [err5];
               } else {
-                vErrors.push(err4);
+                vErrors.push(err5);
               }
               errors++;
               break;
@@ -11028,7 +11228,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.scripts !== void 0) {
       let data2 = data.scripts;
       if (!Array.isArray(data2) && data2 !== null) {
-        const err5 = {
+        const err6 = {
           instancePath: instancePath + "/scripts",
           schemaPath: "#/properties/scripts/type",
           keyword: "type",
@@ -11036,9 +11236,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           message: "must be array,null"
         };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err6];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err6);
         }
         errors++;
       }
@@ -11047,23 +11247,8 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i2 = 0; i2 < len1; i2++) {
           let data3 = data2[i2];
           if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
-            if (data3.path === void 0) {
-              const err6 = {
-                instancePath: instancePath + "/scripts/" + i2,
-                schemaPath: "#/definitions/script/required",
-                keyword: "required",
-                params: { missingProperty: "path" },
-                message: "must have required property 'path'"
-              };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
             for (const key1 in data3) {
-              if (!(key1 === "name" || key1 === "path" || key1 === "order" || key1 === "workdir" || key1 === "timeout")) {
+              if (!(key1 === "name" || key1 === "path" || key1 === "command" || key1 === "order" || key1 === "workdir" || key1 === "working_dir" || key1 === "timeout")) {
                 const err7 = {
                   instancePath: instancePath + "/scripts/" + i2,
                   schemaPath: "#/definitions/script/additionalProperties",
@@ -11130,15 +11315,14 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data3.order !== void 0) {
-              let data6 = data3.order;
-              if (!(typeof data6 == "number" && !(data6 % 1) && !isNaN(data6) && isFinite(data6))) {
+            if (data3.command !== void 0) {
+              if (typeof data3.command !== "string") {
                 const err11 = {
-                  instancePath: instancePath + "/scripts/" + i2 + "/order",
-                  schemaPath: "#/definitions/script/properties/order/type",
+                  instancePath: instancePath + "/scripts/" + i2 + "/command",
+                  schemaPath: "#/definitions/script/properties/command/type",
                   keyword: "type",
-                  params: { type: "integer" },
-                  message: "must be integer"
+                  params: { type: "string" },
+                  message: "must be string"
                 };
                 if (vErrors === null) {
                   vErrors = [err11];
@@ -11148,14 +11332,15 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data3.workdir !== void 0) {
-              if (typeof data3.workdir !== "string") {
+            if (data3.order !== void 0) {
+              let data7 = data3.order;
+              if (!(typeof data7 == "number" && !(data7 % 1) && !isNaN(data7) && isFinite(data7))) {
                 const err12 = {
-                  instancePath: instancePath + "/scripts/" + i2 + "/workdir",
-                  schemaPath: "#/definitions/script/properties/workdir/type",
+                  instancePath: instancePath + "/scripts/" + i2 + "/order",
+                  schemaPath: "#/definitions/script/properties/order/type",
                   keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string"
+                  params: { type: "integer" },
+                  message: "must be integer"
                 };
                 if (vErrors === null) {
                   vErrors = [err12];
@@ -11165,15 +11350,14 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data3.timeout !== void 0) {
-              let data8 = data3.timeout;
-              if (!(typeof data8 == "number" && !(data8 % 1) && !isNaN(data8) && isFinite(data8)) && typeof data8 !== "string") {
+            if (data3.workdir !== void 0) {
+              if (typeof data3.workdir !== "string") {
                 const err13 = {
-                  instancePath: instancePath + "/scripts/" + i2 + "/timeout",
-                  schemaPath: "#/definitions/script/properties/timeout/type",
+                  instancePath: instancePath + "/scripts/" + i2 + "/workdir",
+                  schemaPath: "#/definitions/script/properties/workdir/type",
                   keyword: "type",
-                  params: { type: schema38.properties.timeout.type },
-                  message: "must be integer,string"
+                  params: { type: "string" },
+                  message: "must be string"
                 };
                 if (vErrors === null) {
                   vErrors = [err13];
@@ -11182,9 +11366,44 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data8 == "number" && isFinite(data8)) {
-                if (data8 < 1 || isNaN(data8)) {
-                  const err14 = {
+            }
+            if (data3.working_dir !== void 0) {
+              if (typeof data3.working_dir !== "string") {
+                const err14 = {
+                  instancePath: instancePath + "/scripts/" + i2 + "/working_dir",
+                  schemaPath: "#/definitions/script/properties/working_dir/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+            if (data3.timeout !== void 0) {
+              let data10 = data3.timeout;
+              if (!(typeof data10 == "number" && !(data10 % 1) && !isNaN(data10) && isFinite(data10)) && typeof data10 !== "string") {
+                const err15 = {
+                  instancePath: instancePath + "/scripts/" + i2 + "/timeout",
+                  schemaPath: "#/definitions/script/properties/timeout/type",
+                  keyword: "type",
+                  params: { type: schema38.properties.timeout.type },
+                  message: "must be integer,string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+              if (typeof data10 == "number" && isFinite(data10)) {
+                if (data10 < 1 || isNaN(data10)) {
+                  const err16 = {
                     instancePath: instancePath + "/scripts/" + i2 + "/timeout",
                     schemaPath: "#/definitions/script/properties/timeout/minimum",
                     keyword: "minimum",
@@ -11192,16 +11411,16 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                     message: "must be >= 1"
                   };
                   if (vErrors === null) {
-                    vErrors = [err14];
+                    vErrors = [err16];
                   } else {
-                    vErrors.push(err14);
+                    vErrors.push(err16);
                   }
                   errors++;
                 }
               }
-              if (typeof data8 === "string") {
-                if (!pattern13.test(data8)) {
-                  const err15 = {
+              if (typeof data10 === "string") {
+                if (!pattern13.test(data10)) {
+                  const err17 = {
                     instancePath: instancePath + "/scripts/" + i2 + "/timeout",
                     schemaPath: "#/definitions/script/properties/timeout/pattern",
                     keyword: "pattern",
@@ -11209,16 +11428,16 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                     message: 'must match pattern "^[0-9]+[smh]?$"'
                   };
                   if (vErrors === null) {
-                    vErrors = [err15];
+                    vErrors = [err17];
                   } else {
-                    vErrors.push(err15);
+                    vErrors.push(err17);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err16 = {
+            const err18 = {
               instancePath: instancePath + "/scripts/" + i2,
               schemaPath: "#/definitions/script/type",
               keyword: "type",
@@ -11226,9 +11445,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               message: "must be object"
             };
             if (vErrors === null) {
-              vErrors = [err16];
+              vErrors = [err18];
             } else {
-              vErrors.push(err16);
+              vErrors.push(err18);
             }
             errors++;
           }
@@ -11236,9 +11455,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.uploads !== void 0) {
-      let data9 = data.uploads;
-      if (!Array.isArray(data9) && data9 !== null) {
-        const err17 = {
+      let data11 = data.uploads;
+      if (!Array.isArray(data11) && data11 !== null) {
+        const err19 = {
           instancePath: instancePath + "/uploads",
           schemaPath: "#/properties/uploads/type",
           keyword: "type",
@@ -11246,19 +11465,19 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           message: "must be array,null"
         };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err19];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err19);
         }
         errors++;
       }
-      if (Array.isArray(data9)) {
-        const len2 = data9.length;
+      if (Array.isArray(data11)) {
+        const len2 = data11.length;
         for (let i3 = 0; i3 < len2; i3++) {
-          let data10 = data9[i3];
-          if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-            if (data10.source === void 0) {
-              const err18 = {
+          let data12 = data11[i3];
+          if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+            if (data12.source === void 0) {
+              const err20 = {
                 instancePath: instancePath + "/uploads/" + i3,
                 schemaPath: "#/definitions/upload/required",
                 keyword: "required",
@@ -11266,54 +11485,20 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 message: "must have required property 'source'"
               };
               if (vErrors === null) {
-                vErrors = [err18];
+                vErrors = [err20];
               } else {
-                vErrors.push(err18);
+                vErrors.push(err20);
               }
               errors++;
             }
-            for (const key2 in data10) {
+            for (const key2 in data12) {
               if (!(key2 === "source" || key2 === "destination" || key2 === "dest" || key2 === "permissions" || key2 === "owner" || key2 === "exclude")) {
-                const err19 = {
+                const err21 = {
                   instancePath: instancePath + "/uploads/" + i3,
                   schemaPath: "#/definitions/upload/additionalProperties",
                   keyword: "additionalProperties",
                   params: { additionalProperty: key2 },
                   message: "must NOT have additional properties"
-                };
-                if (vErrors === null) {
-                  vErrors = [err19];
-                } else {
-                  vErrors.push(err19);
-                }
-                errors++;
-              }
-            }
-            if (data10.source !== void 0) {
-              if (typeof data10.source !== "string") {
-                const err20 = {
-                  instancePath: instancePath + "/uploads/" + i3 + "/source",
-                  schemaPath: "#/definitions/upload/properties/source/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string"
-                };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
-                }
-                errors++;
-              }
-            }
-            if (data10.destination !== void 0) {
-              if (typeof data10.destination !== "string") {
-                const err21 = {
-                  instancePath: instancePath + "/uploads/" + i3 + "/destination",
-                  schemaPath: "#/definitions/upload/properties/destination/type",
-                  keyword: "type",
-                  params: { type: "string" },
-                  message: "must be string"
                 };
                 if (vErrors === null) {
                   vErrors = [err21];
@@ -11323,11 +11508,11 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data10.dest !== void 0) {
-              if (typeof data10.dest !== "string") {
+            if (data12.source !== void 0) {
+              if (typeof data12.source !== "string") {
                 const err22 = {
-                  instancePath: instancePath + "/uploads/" + i3 + "/dest",
-                  schemaPath: "#/definitions/upload/properties/dest/type",
+                  instancePath: instancePath + "/uploads/" + i3 + "/source",
+                  schemaPath: "#/definitions/upload/properties/source/type",
                   keyword: "type",
                   params: { type: "string" },
                   message: "must be string"
@@ -11340,15 +11525,14 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data10.permissions !== void 0) {
-              let data14 = data10.permissions;
-              if (typeof data14 !== "string" && !(typeof data14 == "number" && !(data14 % 1) && !isNaN(data14) && isFinite(data14))) {
+            if (data12.destination !== void 0) {
+              if (typeof data12.destination !== "string") {
                 const err23 = {
-                  instancePath: instancePath + "/uploads/" + i3 + "/permissions",
-                  schemaPath: "#/definitions/upload/properties/permissions/type",
+                  instancePath: instancePath + "/uploads/" + i3 + "/destination",
+                  schemaPath: "#/definitions/upload/properties/destination/type",
                   keyword: "type",
-                  params: { type: schema39.properties.permissions.type },
-                  message: "must be string,integer"
+                  params: { type: "string" },
+                  message: "must be string"
                 };
                 if (vErrors === null) {
                   vErrors = [err23];
@@ -11357,9 +11541,44 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data14 === "string") {
-                if (!pattern14.test(data14)) {
-                  const err24 = {
+            }
+            if (data12.dest !== void 0) {
+              if (typeof data12.dest !== "string") {
+                const err24 = {
+                  instancePath: instancePath + "/uploads/" + i3 + "/dest",
+                  schemaPath: "#/definitions/upload/properties/dest/type",
+                  keyword: "type",
+                  params: { type: "string" },
+                  message: "must be string"
+                };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
+            if (data12.permissions !== void 0) {
+              let data16 = data12.permissions;
+              if (typeof data16 !== "string" && !(typeof data16 == "number" && !(data16 % 1) && !isNaN(data16) && isFinite(data16))) {
+                const err25 = {
+                  instancePath: instancePath + "/uploads/" + i3 + "/permissions",
+                  schemaPath: "#/definitions/upload/properties/permissions/type",
+                  keyword: "type",
+                  params: { type: schema39.properties.permissions.type },
+                  message: "must be string,integer"
+                };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+              if (typeof data16 === "string") {
+                if (!pattern14.test(data16)) {
+                  const err26 = {
                     instancePath: instancePath + "/uploads/" + i3 + "/permissions",
                     schemaPath: "#/definitions/upload/properties/permissions/pattern",
                     keyword: "pattern",
@@ -11367,19 +11586,19 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                     message: 'must match pattern "^(0o)?[0-7]{3,4}$"'
                   };
                   if (vErrors === null) {
-                    vErrors = [err24];
+                    vErrors = [err26];
                   } else {
-                    vErrors.push(err24);
+                    vErrors.push(err26);
                   }
                   errors++;
                 }
               }
             }
-            if (data10.owner !== void 0) {
-              let data15 = data10.owner;
-              if (typeof data15 === "string") {
-                if (!pattern15.test(data15)) {
-                  const err25 = {
+            if (data12.owner !== void 0) {
+              let data17 = data12.owner;
+              if (typeof data17 === "string") {
+                if (!pattern15.test(data17)) {
+                  const err27 = {
                     instancePath: instancePath + "/uploads/" + i3 + "/owner",
                     schemaPath: "#/definitions/upload/properties/owner/pattern",
                     keyword: "pattern",
@@ -11387,14 +11606,14 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                     message: 'must match pattern "^[a-z_][a-z0-9_-]{0,31}(:[a-z_][a-z0-9_-]{0,31})?$"'
                   };
                   if (vErrors === null) {
-                    vErrors = [err25];
+                    vErrors = [err27];
                   } else {
-                    vErrors.push(err25);
+                    vErrors.push(err27);
                   }
                   errors++;
                 }
               } else {
-                const err26 = {
+                const err28 = {
                   instancePath: instancePath + "/uploads/" + i3 + "/owner",
                   schemaPath: "#/definitions/upload/properties/owner/type",
                   keyword: "type",
@@ -11402,17 +11621,17 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                   message: "must be string"
                 };
                 if (vErrors === null) {
-                  vErrors = [err26];
+                  vErrors = [err28];
                 } else {
-                  vErrors.push(err26);
+                  vErrors.push(err28);
                 }
                 errors++;
               }
             }
-            if (data10.exclude !== void 0) {
-              let data16 = data10.exclude;
-              if (!Array.isArray(data16) && data16 !== null) {
-                const err27 = {
+            if (data12.exclude !== void 0) {
+              let data18 = data12.exclude;
+              if (!Array.isArray(data18) && data18 !== null) {
+                const err29 = {
                   instancePath: instancePath + "/uploads/" + i3 + "/exclude",
                   schemaPath: "#/definitions/upload/properties/exclude/type",
                   keyword: "type",
@@ -11420,17 +11639,17 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                   message: "must be array,null"
                 };
                 if (vErrors === null) {
-                  vErrors = [err27];
+                  vErrors = [err29];
                 } else {
-                  vErrors.push(err27);
+                  vErrors.push(err29);
                 }
                 errors++;
               }
-              if (Array.isArray(data16)) {
-                const len3 = data16.length;
+              if (Array.isArray(data18)) {
+                const len3 = data18.length;
                 for (let i4 = 0; i4 < len3; i4++) {
-                  if (typeof data16[i4] !== "string") {
-                    const err28 = {
+                  if (typeof data18[i4] !== "string") {
+                    const err30 = {
                       instancePath: instancePath + "/uploads/" + i3 + "/exclude/" + i4,
                       schemaPath: "#/definitions/upload/properties/exclude/items/type",
                       keyword: "type",
@@ -11438,9 +11657,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                       message: "must be string"
                     };
                     if (vErrors === null) {
-                      vErrors = [err28];
+                      vErrors = [err30];
                     } else {
-                      vErrors.push(err28);
+                      vErrors.push(err30);
                     }
                     errors++;
                   }
@@ -11448,7 +11667,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err29 = {
+            const err31 = {
               instancePath: instancePath + "/uploads/" + i3,
               schemaPath: "#/definitions/upload/type",
               keyword: "type",
@@ -11456,9 +11675,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               message: "must be object"
             };
             if (vErrors === null) {
-              vErrors = [err29];
+              vErrors = [err31];
             } else {
-              vErrors.push(err29);
+              vErrors.push(err31);
             }
             errors++;
           }
@@ -11466,63 +11685,14 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.services !== void 0) {
-      let data18 = data.services;
-      if (!Array.isArray(data18) && data18 !== null) {
-        const err30 = {
+      let data20 = data.services;
+      if (!Array.isArray(data20) && data20 !== null) {
+        const err32 = {
           instancePath: instancePath + "/services",
           schemaPath: "#/properties/services/type",
           keyword: "type",
           params: { type: schema37.properties.services.type },
           message: "must be array,null"
-        };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-      if (Array.isArray(data18)) {
-        const len4 = data18.length;
-        for (let i5 = 0; i5 < len4; i5++) {
-          if (!validate20(data18[i5], {
-            instancePath: instancePath + "/services/" + i5,
-            parentData: data18,
-            parentDataProperty: i5,
-            rootData
-          })) {
-            vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-            errors = vErrors.length;
-          }
-        }
-      }
-    }
-    if (data.template !== void 0) {
-      if (typeof data.template !== "string") {
-        const err31 = {
-          instancePath: instancePath + "/template",
-          schemaPath: "#/properties/template/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string"
-        };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      }
-    }
-    if (data.env !== void 0) {
-      let data21 = data.env;
-      if (!(data21 && typeof data21 == "object" && !Array.isArray(data21)) && data21 !== null) {
-        const err32 = {
-          instancePath: instancePath + "/env",
-          schemaPath: "#/properties/env/type",
-          keyword: "type",
-          params: { type: schema37.properties.env.type },
-          message: "must be object,null"
         };
         if (vErrors === null) {
           vErrors = [err32];
@@ -11531,12 +11701,111 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
-        for (const key3 in data21) {
+      if (Array.isArray(data20)) {
+        const len4 = data20.length;
+        for (let i5 = 0; i5 < len4; i5++) {
+          let data21 = data20[i5];
           const _errs49 = errors;
+          let valid16 = false;
+          const _errs50 = errors;
+          if (typeof data21 !== "string") {
+            const err33 = {
+              instancePath: instancePath + "/services/" + i5,
+              schemaPath: "#/properties/services/items/anyOf/0/type",
+              keyword: "type",
+              params: { type: "string" },
+              message: "must be string"
+            };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+          var _valid0 = _errs50 === errors;
+          valid16 = valid16 || _valid0;
+          if (!valid16) {
+            const _errs52 = errors;
+            if (!validate20(data21, {
+              instancePath: instancePath + "/services/" + i5,
+              parentData: data20,
+              parentDataProperty: i5,
+              rootData
+            })) {
+              vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+              errors = vErrors.length;
+            }
+            var _valid0 = _errs52 === errors;
+            valid16 = valid16 || _valid0;
+          }
+          if (!valid16) {
+            const err34 = {
+              instancePath: instancePath + "/services/" + i5,
+              schemaPath: "#/properties/services/items/anyOf",
+              keyword: "anyOf",
+              params: {},
+              message: "must match a schema in anyOf"
+            };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          } else {
+            errors = _errs49;
+            if (vErrors !== null) {
+              if (_errs49) {
+                vErrors.length = _errs49;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+      }
+    }
+    if (data.template !== void 0) {
+      if (typeof data.template !== "string") {
+        const err35 = {
+          instancePath: instancePath + "/template",
+          schemaPath: "#/properties/template/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+    }
+    if (data.env !== void 0) {
+      let data23 = data.env;
+      if (!(data23 && typeof data23 == "object" && !Array.isArray(data23)) && data23 !== null) {
+        const err36 = {
+          instancePath: instancePath + "/env",
+          schemaPath: "#/properties/env/type",
+          keyword: "type",
+          params: { type: schema37.properties.env.type },
+          message: "must be object,null"
+        };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+      if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+        for (const key3 in data23) {
+          const _errs57 = errors;
           if (typeof key3 === "string") {
             if (!pattern19.test(key3)) {
-              const err33 = {
+              const err37 = {
                 instancePath: instancePath + "/env",
                 schemaPath: "#/properties/env/propertyNames/pattern",
                 keyword: "pattern",
@@ -11545,16 +11814,16 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 propertyName: key3
               };
               if (vErrors === null) {
-                vErrors = [err33];
+                vErrors = [err37];
               } else {
-                vErrors.push(err33);
+                vErrors.push(err37);
               }
               errors++;
             }
           }
-          var valid16 = _errs49 === errors;
-          if (!valid16) {
-            const err34 = {
+          var valid17 = _errs57 === errors;
+          if (!valid17) {
+            const err38 = {
               instancePath: instancePath + "/env",
               schemaPath: "#/properties/env/propertyNames",
               keyword: "propertyNames",
@@ -11562,17 +11831,17 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               message: "property name must be valid"
             };
             if (vErrors === null) {
-              vErrors = [err34];
+              vErrors = [err38];
             } else {
-              vErrors.push(err34);
+              vErrors.push(err38);
             }
             errors++;
           }
         }
-        for (const key4 in data21) {
-          let data22 = data21[key4];
-          if (typeof data22 !== "string" && !(typeof data22 == "number" && isFinite(data22)) && typeof data22 !== "boolean") {
-            const err35 = {
+        for (const key4 in data23) {
+          let data24 = data23[key4];
+          if (typeof data24 !== "string" && !(typeof data24 == "number" && isFinite(data24)) && typeof data24 !== "boolean") {
+            const err39 = {
               instancePath: instancePath + "/env/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),
               schemaPath: "#/properties/env/additionalProperties/type",
               keyword: "type",
@@ -11580,9 +11849,9 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               message: "must be string,number,boolean"
             };
             if (vErrors === null) {
-              vErrors = [err35];
+              vErrors = [err39];
             } else {
-              vErrors.push(err35);
+              vErrors.push(err39);
             }
             errors++;
           }
@@ -11590,10 +11859,10 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.tarball_url !== void 0) {
-      let data23 = data.tarball_url;
-      if (typeof data23 === "string") {
-        if (!pattern20.test(data23)) {
-          const err36 = {
+      let data25 = data.tarball_url;
+      if (typeof data25 === "string") {
+        if (!pattern20.test(data25)) {
+          const err40 = {
             instancePath: instancePath + "/tarball_url",
             schemaPath: "#/properties/tarball_url/pattern",
             keyword: "pattern",
@@ -11601,84 +11870,16 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
             message: 'must match pattern "^(https?|s3)://[^\\s]+$"'
           };
           if (vErrors === null) {
-            vErrors = [err36];
+            vErrors = [err40];
           } else {
-            vErrors.push(err36);
+            vErrors.push(err40);
           }
           errors++;
         }
       } else {
-        const err37 = {
+        const err41 = {
           instancePath: instancePath + "/tarball_url",
           schemaPath: "#/properties/tarball_url/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string"
-        };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
-        }
-        errors++;
-      }
-    }
-    if (data.tarball_sha256 !== void 0) {
-      let data24 = data.tarball_sha256;
-      if (typeof data24 === "string") {
-        if (!pattern21.test(data24)) {
-          const err38 = {
-            instancePath: instancePath + "/tarball_sha256",
-            schemaPath: "#/properties/tarball_sha256/pattern",
-            keyword: "pattern",
-            params: { pattern: "^[0-9a-fA-F]{64}$" },
-            message: 'must match pattern "^[0-9a-fA-F]{64}$"'
-          };
-          if (vErrors === null) {
-            vErrors = [err38];
-          } else {
-            vErrors.push(err38);
-          }
-          errors++;
-        }
-      } else {
-        const err39 = {
-          instancePath: instancePath + "/tarball_sha256",
-          schemaPath: "#/properties/tarball_sha256/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string"
-        };
-        if (vErrors === null) {
-          vErrors = [err39];
-        } else {
-          vErrors.push(err39);
-        }
-        errors++;
-      }
-    }
-    if (data.tarball_source !== void 0) {
-      if (typeof data.tarball_source !== "string") {
-        const err40 = {
-          instancePath: instancePath + "/tarball_source",
-          schemaPath: "#/properties/tarball_source/type",
-          keyword: "type",
-          params: { type: "string" },
-          message: "must be string"
-        };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      }
-    }
-    if (data.tarball_destination !== void 0) {
-      if (typeof data.tarball_destination !== "string") {
-        const err41 = {
-          instancePath: instancePath + "/tarball_destination",
-          schemaPath: "#/properties/tarball_destination/type",
           keyword: "type",
           params: { type: "string" },
           message: "must be string"
@@ -11691,16 +11892,16 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.on_interruption !== void 0) {
-      let data27 = data.on_interruption;
-      if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
-        if (data27.path === void 0) {
+    if (data.tarball_sha256 !== void 0) {
+      let data26 = data.tarball_sha256;
+      if (typeof data26 === "string") {
+        if (!pattern21.test(data26)) {
           const err42 = {
-            instancePath: instancePath + "/on_interruption",
-            schemaPath: "#/definitions/interruptionHook/required",
-            keyword: "required",
-            params: { missingProperty: "path" },
-            message: "must have required property 'path'"
+            instancePath: instancePath + "/tarball_sha256",
+            schemaPath: "#/properties/tarball_sha256/pattern",
+            keyword: "pattern",
+            params: { pattern: "^[0-9a-fA-F]{64}$" },
+            message: 'must match pattern "^[0-9a-fA-F]{64}$"'
           };
           if (vErrors === null) {
             vErrors = [err42];
@@ -11709,9 +11910,77 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        for (const key5 in data27) {
+      } else {
+        const err43 = {
+          instancePath: instancePath + "/tarball_sha256",
+          schemaPath: "#/properties/tarball_sha256/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+    }
+    if (data.tarball_source !== void 0) {
+      if (typeof data.tarball_source !== "string") {
+        const err44 = {
+          instancePath: instancePath + "/tarball_source",
+          schemaPath: "#/properties/tarball_source/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+    }
+    if (data.tarball_destination !== void 0) {
+      if (typeof data.tarball_destination !== "string") {
+        const err45 = {
+          instancePath: instancePath + "/tarball_destination",
+          schemaPath: "#/properties/tarball_destination/type",
+          keyword: "type",
+          params: { type: "string" },
+          message: "must be string"
+        };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
+        }
+        errors++;
+      }
+    }
+    if (data.on_interruption !== void 0) {
+      let data29 = data.on_interruption;
+      if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+        if (data29.path === void 0) {
+          const err46 = {
+            instancePath: instancePath + "/on_interruption",
+            schemaPath: "#/definitions/interruptionHook/required",
+            keyword: "required",
+            params: { missingProperty: "path" },
+            message: "must have required property 'path'"
+          };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+        for (const key5 in data29) {
           if (!(key5 === "path" || key5 === "timeout")) {
-            const err43 = {
+            const err47 = {
               instancePath: instancePath + "/on_interruption",
               schemaPath: "#/definitions/interruptionHook/additionalProperties",
               keyword: "additionalProperties",
@@ -11719,16 +11988,16 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               message: "must NOT have additional properties"
             };
             if (vErrors === null) {
-              vErrors = [err43];
+              vErrors = [err47];
             } else {
-              vErrors.push(err43);
+              vErrors.push(err47);
             }
             errors++;
           }
         }
-        if (data27.path !== void 0) {
-          if (typeof data27.path !== "string") {
-            const err44 = {
+        if (data29.path !== void 0) {
+          if (typeof data29.path !== "string") {
+            const err48 = {
               instancePath: instancePath + "/on_interruption/path",
               schemaPath: "#/definitions/interruptionHook/properties/path/type",
               keyword: "type",
@@ -11736,17 +12005,17 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               message: "must be string"
             };
             if (vErrors === null) {
-              vErrors = [err44];
+              vErrors = [err48];
             } else {
-              vErrors.push(err44);
+              vErrors.push(err48);
             }
             errors++;
           }
         }
-        if (data27.timeout !== void 0) {
-          let data29 = data27.timeout;
-          if (!(typeof data29 == "number" && !(data29 % 1) && !isNaN(data29) && isFinite(data29)) && typeof data29 !== "string") {
-            const err45 = {
+        if (data29.timeout !== void 0) {
+          let data31 = data29.timeout;
+          if (!(typeof data31 == "number" && !(data31 % 1) && !isNaN(data31) && isFinite(data31)) && typeof data31 !== "string") {
+            const err49 = {
               instancePath: instancePath + "/on_interruption/timeout",
               schemaPath: "#/definitions/interruptionHook/properties/timeout/type",
               keyword: "type",
@@ -11754,15 +12023,15 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               message: "must be integer,string"
             };
             if (vErrors === null) {
-              vErrors = [err45];
+              vErrors = [err49];
             } else {
-              vErrors.push(err45);
+              vErrors.push(err49);
             }
             errors++;
           }
-          if (typeof data29 == "number" && isFinite(data29)) {
-            if (data29 < 1 || isNaN(data29)) {
-              const err46 = {
+          if (typeof data31 == "number" && isFinite(data31)) {
+            if (data31 < 1 || isNaN(data31)) {
+              const err50 = {
                 instancePath: instancePath + "/on_interruption/timeout",
                 schemaPath: "#/definitions/interruptionHook/properties/timeout/minimum",
                 keyword: "minimum",
@@ -11770,16 +12039,16 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 message: "must be >= 1"
               };
               if (vErrors === null) {
-                vErrors = [err46];
+                vErrors = [err50];
               } else {
-                vErrors.push(err46);
+                vErrors.push(err50);
               }
               errors++;
             }
           }
-          if (typeof data29 === "string") {
-            if (!pattern13.test(data29)) {
-              const err47 = {
+          if (typeof data31 === "string") {
+            if (!pattern13.test(data31)) {
+              const err51 = {
                 instancePath: instancePath + "/on_interruption/timeout",
                 schemaPath: "#/definitions/interruptionHook/properties/timeout/pattern",
                 keyword: "pattern",
@@ -11787,16 +12056,16 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 message: 'must match pattern "^[0-9]+[smh]?$"'
               };
               if (vErrors === null) {
-                vErrors = [err47];
+                vErrors = [err51];
               } else {
-                vErrors.push(err47);
+                vErrors.push(err51);
               }
               errors++;
             }
           }
         }
       } else {
-        const err48 = {
+        const err52 = {
           instancePath: instancePath + "/on_interruption",
           schemaPath: "#/definitions/interruptionHook/type",
           keyword: "type",
@@ -11804,27 +12073,13 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           message: "must be object"
         };
         if (vErrors === null) {
-          vErrors = [err48];
+          vErrors = [err52];
         } else {
-          vErrors.push(err48);
+          vErrors.push(err52);
         }
         errors++;
       }
     }
-  } else {
-    const err49 = {
-      instancePath,
-      schemaPath: "#/type",
-      keyword: "type",
-      params: { type: "object" },
-      message: "must be object"
-    };
-    if (vErrors === null) {
-      vErrors = [err49];
-    } else {
-      vErrors.push(err49);
-    }
-    errors++;
   }
   validate19.errors = vErrors;
   return errors === 0;
@@ -11833,24 +12088,9 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.deployment === void 0) {
-      const err0 = {
-        instancePath,
-        schemaPath: "#/required",
-        keyword: "required",
-        params: { missingProperty: "deployment" },
-        message: "must have required property 'deployment'"
-      };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
     for (const key0 in data) {
       if (!(key0 === "version" || key0 === "deployment")) {
-        const err1 = {
+        const err0 = {
           instancePath,
           schemaPath: "#/additionalProperties",
           keyword: "additionalProperties",
@@ -11858,16 +12098,16 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
           message: "must NOT have additional properties"
         };
         if (vErrors === null) {
-          vErrors = [err1];
+          vErrors = [err0];
         } else {
-          vErrors.push(err1);
+          vErrors.push(err0);
         }
         errors++;
       }
     }
     if (data.version !== void 0) {
       if (1 !== data.version) {
-        const err2 = {
+        const err1 = {
           instancePath: instancePath + "/version",
           schemaPath: "#/properties/version/const",
           keyword: "const",
@@ -11875,9 +12115,9 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
           message: "must be equal to constant"
         };
         if (vErrors === null) {
-          vErrors = [err2];
+          vErrors = [err1];
         } else {
-          vErrors.push(err2);
+          vErrors.push(err1);
         }
         errors++;
       }
@@ -11894,7 +12134,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err3 = {
+    const err2 = {
       instancePath,
       schemaPath: "#/type",
       keyword: "type",
@@ -11902,9 +12142,9 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
       message: "must be object"
     };
     if (vErrors === null) {
-      vErrors = [err3];
+      vErrors = [err2];
     } else {
-      vErrors.push(err3);
+      vErrors.push(err2);
     }
     errors++;
   }
@@ -12077,6 +12317,15 @@ function keyError(e, c, push) {
       });
       let hint = didYouMean(key, current);
       if (!hint && where === "") hint = homeHint(schema, key);
+      if (!hint && where === "") {
+        push(
+          [key],
+          "key",
+          `unknown section '${key}' is ignored; this file's sections are ${current.join(", ")}`,
+          "warning"
+        );
+        break;
+      }
       if (!hint) hint = `; expected one of: ${current.join(", ")}`;
       push([...path, key], "key", `unknown key '${key}'${where ? ` in '${where}'` : ""}${hint}`);
       break;
@@ -12209,10 +12458,10 @@ function validateSchema(y, kind2) {
   if (y.data === void 0) return { diagnostics, errorPaths };
   validate(y.data);
   const errors = relevantErrors([...validate.errors ?? []]);
-  const push = (path, mode, message) => {
+  const push = (path, mode, message, severity = "error") => {
     const pos = locate(y, path, mode);
-    diagnostics.push({ file: y.file, line: pos.line, col: pos.col, severity: "error", message });
-    errorPaths.add(pointerOf(path));
+    diagnostics.push({ file: y.file, line: pos.line, col: pos.col, severity, message });
+    if (severity === "error") errorPaths.add(pointerOf(path));
   };
   for (const e of errors) {
     if (e.propertyName !== void 0) continue;
@@ -12309,7 +12558,7 @@ function defaultedCloud(fallback, diagnostics) {
   return cloud;
 }
 async function readCloud(root, configFile, diagnostics) {
-  const y = await readYamlFile(join5(root, configFile), configFile, CONFIG_EXPECT);
+  const y = await readYamlFile(join6(root, configFile), configFile, CONFIG_EXPECT);
   diagnostics.push(...y.diagnostics);
   const schema = validateSchema(y, "config");
   diagnostics.push(...schema.diagnostics);
@@ -12317,7 +12566,12 @@ async function readCloud(root, configFile, diagnostics) {
   return normalizeConfig(y, fileReporter(y, diagnostics, schema.errorPaths));
 }
 async function readSpotDeployment(ctx, deploymentFile, diagnostics) {
-  const y = await readYamlFile(join5(ctx.root, deploymentFile), deploymentFile, DEPLOYMENT_EXPECT);
+  const y = await readYamlFile(
+    join6(ctx.root, deploymentFile),
+    deploymentFile,
+    DEPLOYMENT_EXPECT,
+    {}
+  );
   diagnostics.push(...y.diagnostics);
   const schema = validateSchema(y, "deployment");
   diagnostics.push(...schema.diagnostics);
@@ -12376,7 +12630,8 @@ async function loadDeployment(root, options = {}) {
 export {
   inside,
   require_dist,
+  emptyOriginalPlaceholders,
   fallbackRegion,
   loadDeployment
 };
-//# sourceMappingURL=chunk-V3JK2CWH.js.map
+//# sourceMappingURL=chunk-73QRAMNX.js.map

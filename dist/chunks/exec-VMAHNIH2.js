@@ -4,10 +4,10 @@ import {
   findTargets,
   reportRemote,
   runRemote
-} from "./chunk-XP7FRJM7.js";
+} from "./chunk-CIG4VLBZ.js";
 import "./chunk-HHV4SY3M.js";
 import "./chunk-CYWU6LTU.js";
-import "./chunk-LMRAUVIW.js";
+import "./chunk-N3VP3SOW.js";
 import "./chunk-FQMHTO7E.js";
 import "./chunk-7IZJ57RE.js";
 import "./chunk-LXZS54HF.js";
@@ -16,8 +16,8 @@ import "./chunk-DFAL24WV.js";
 import "./chunk-V2M23LJS.js";
 import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
-import "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
+import "./chunk-73QRAMNX.js";
+import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
   DeployError
@@ -72,4 +72,4 @@ export {
   execAction,
   execCommand
 };
-//# sourceMappingURL=exec-QIULUST4.js.map
+//# sourceMappingURL=exec-VMAHNIH2.js.map

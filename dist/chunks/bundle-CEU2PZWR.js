@@ -2,13 +2,13 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   packDirectory,
   sha256Hex
-} from "./chunk-JHH6G2AG.js";
+} from "./chunk-OMPOAOGV.js";
 import "./chunk-CYWU6LTU.js";
 import "./chunk-MGZNPMRM.js";
 import {
   loadDeployment
-} from "./chunk-V3JK2CWH.js";
-import "./chunk-BZUWDCDP.js";
+} from "./chunk-73QRAMNX.js";
+import "./chunk-BEC6WV65.js";
 import "./chunk-C4HKCQZY.js";
 import {
   UserError
@@ -37,4 +37,4 @@ async function bundleCommand(path, out) {
 export {
   bundleCommand
 };
-//# sourceMappingURL=bundle-AZFCLIMS.js.map
+//# sourceMappingURL=bundle-CEU2PZWR.js.map
