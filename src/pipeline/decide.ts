@@ -43,8 +43,6 @@ export type Decision =
       kind: 'deploy';
       strategy: RedeployStrategy;
       input: StrategyInput;
-      /** Lines for the report's cleanup section, added to by the later phases. */
-      notes: string[];
     };
 
 /** What the later phases of the command share: the inputs, the manifest, the plan. */
@@ -71,7 +69,7 @@ export async function decide(p: Prepared, located: Located, host: Host): Promise
     const heal = healNeed(found, plan, new Set(notOnline), inputs.preferSpot);
     if (heal) {
       const input: StrategyInput = { ctx, plan, found, heal };
-      return { kind: 'deploy', strategy: STRATEGY_MODULES.heal, input, notes: [] };
+      return { kind: 'deploy', strategy: STRATEGY_MODULES.heal, input };
     }
     const why =
       differences(found, plan) ??
@@ -88,7 +86,6 @@ export async function decide(p: Prepared, located: Located, host: Host): Promise
     kind: 'deploy',
     strategy: chooseStrategy(inputs.strategy, input, host.log),
     input,
-    notes: [],
   };
 }
 

@@ -128,6 +128,7 @@ const needOf = (s: { heal?: HealNeed }): HealNeed => {
 
 export const heal: RedeployStrategy = {
   name: 'heal',
+  deployed: 'healed',
   async prepare(s) {
     const need = needOf(s);
     const n = Object.values(need.launch).reduce((a, b) => a + b, 0);
@@ -136,7 +137,9 @@ export const heal: RedeployStrategy = {
     s.ctx.log.info(line);
     return { plan: healPlan(s.plan, need), notes: [line] };
   },
+  minHealthy: (s, asked) => healMinHealthy(asked, s.plan, needOf(s)),
   hooks: launchHooks,
+  healed: (outcome, launched) => outcome.records.filter((r) => launched.has(r.id)).length,
   async around(s, deploy) {
     const need = needOf(s);
     const outcome = await deploy();

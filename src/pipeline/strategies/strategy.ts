@@ -3,7 +3,7 @@
 // chooses itself); a new one is one more file and one more entry in STRATEGY_MODULES.
 
 import type { FoundInstance } from '../../aws/instances.ts';
-import type { Strategy } from '../../inputs.ts';
+import type { MinHealthy, Strategy } from '../../inputs.ts';
 import type { LaunchedInstance } from '../../launch/launch.ts';
 import { PHASE } from '../../launch/concurrency.ts';
 import { concurrencyCheck, tagInstances, type StrategyContext } from '../../launch/strategy.ts';
@@ -38,19 +38,30 @@ export interface StrategyInput {
   heal?: HealNeed;
 }
 
+/** What a strategy's `prepare` decided: whom to deliver to, what to launch. */
+export interface Prepared {
+  /** Deliver to these instances instead of launching the plan's new set (update). */
+  inPlace?: LaunchedInstance[];
+  /** What to launch instead of the whole plan (a heal: the missing instances). */
+  plan?: Plan;
+  /** The previous set is retired already, before anything is launched (recreate): the
+   * report's time table shows `prepare`'s time as the retire phase. */
+  retiredFirst?: boolean;
+  /** Lines for the report. */
+  notes: string[];
+}
+
 export interface RedeployStrategy {
   readonly name: StrategyName;
+  /** How the log's last line calls a successful deploy of it ("updated in place"). */
+  readonly deployed?: string;
   /** Whether it can work on what runs now; when not, `fallback` names the one that does. */
   applies?(s: StrategyInput): boolean;
   fallback?: { strategy: Strategy; why: string };
-  /**
-   * Before anything is launched or delivered; returns lines for the report. `inPlace`:
-   * whom to deliver to instead of launching the plan's new set (undefined: launch); `plan`:
-   * what to launch instead of the whole plan (a heal: the missing instances).
-   */
-  prepare(
-    s: StrategyInput,
-  ): Promise<{ inPlace?: LaunchedInstance[]; plan?: Plan; notes: string[] }>;
+  /** Before anything is launched or delivered: what to launch, or whom to deliver to. */
+  prepare(s: StrategyInput): Promise<Prepared>;
+  /** The min-healthy of the deploy it runs, from the input's (default: the input's). */
+  minHealthy?(s: StrategyInput, asked: MinHealthy): MinHealthy;
   /** The hooks of the deploy (concurrency checks, tags on success or on keep-failed). */
   hooks(s: StrategyInput): DeployHooks;
   /** Runs the deploy; a strategy may wrap it (update marks its instances while it works). */
@@ -60,6 +71,10 @@ export interface RedeployStrategy {
   retire(s: StrategyInput, launched: ReadonlySet<string>): Promise<string[]>;
   /** After a failed deploy: what serves now (for the preview comment) and report lines. */
   serving(s: StrategyInput, outcome: DeployOutcome): { records: InstanceRecord[]; notes: string[] };
+  /** How many instances it healed, of those the deploy launched (`launched`) and left
+   * running; when it has this, the deploy changed the deployment only when it healed any
+   * (default: changed, none healed). */
+  healed?(outcome: DeployOutcome, launched: ReadonlySet<string>): number;
 }
 
 /** The hooks of a deploy that launches a new set: the concurrency check after the launch
