@@ -169,14 +169,37 @@ for (const strategy of ['replace', 'recreate'] as const) {
     });
   }
 
-  test(`${strategy}: a failure before the launch launches nothing, records no run, terminates nothing`, async (t) => {
-    const { fake, app } = await world(t);
-    const { host, error } = await deploy(app.dir, { strategy, 'min-healthy': '5' });
-    assert.match(error?.message ?? '', /min-healthy asks for 5 instances but the plan launches 2/);
-    assert.equal(host.state.get(STATE.run), undefined);
-    assert.equal(count(fake, 0, 'RunInstances'), 0);
-    assert.equal(count(fake, 0, 'TerminateInstances'), 0);
-  });
+  for (const keepFailed of [false, true]) {
+    test(`${strategy}, keep-failed ${keepFailed}: a failure before the launch launches nothing, records no run, terminates nothing`, async (t) => {
+      const { fake, app } = await world(t);
+      const { host, error } = await deploy(app.dir, {
+        strategy,
+        'min-healthy': '5',
+        'keep-failed': String(keepFailed),
+      });
+      assert.match(
+        error?.message ?? '',
+        /min-healthy asks for 5 instances but the plan launches 2/,
+      );
+      assert.equal(host.state.get(STATE.run), undefined);
+      assert.equal(count(fake, 0, 'RunInstances'), 0);
+      assert.equal(count(fake, 0, 'TerminateInstances'), 0);
+      assert.doesNotMatch(summary(host), /keep-failed: left/);
+    });
+
+    test(`${strategy}, keep-failed ${keepFailed}: a launch that started but got no instance terminates and keeps nothing`, async (t) => {
+      const { fake, app } = await world(t, { capacity: () => 'InsufficientInstanceCapacity' });
+      const { host, error } = await deploy(app.dir, {
+        strategy,
+        'keep-failed': String(keepFailed),
+      });
+      assert.match(error?.message ?? '', /deploy failed: .*launched 0 of 2/);
+      assert.ok(host.state.get(STATE.run), 'the run was recorded before the launch');
+      assert.ok(count(fake, 0, 'RunInstances') > 0);
+      assert.deepEqual(fake.live(), []);
+      assert.doesNotMatch(summary(host), /keep-failed: left/);
+    });
+  }
 }
 
 /** A deployment of 2 from a first deploy, then the app changed so the next one deploys. */
@@ -418,3 +441,104 @@ test('back to spot: prefer-spot false keeps an on-demand instance; a spot quota 
     [true],
   );
 });
+
+// The matrix for the strategies that do not launch a whole new set: update (in place, so
+// nothing of this run is ever terminated) and heal (what it launched goes, or stays with
+// keep-failed; what ran before stays either way).
+for (const keepFailed of [false, true]) {
+  test(`update, keep-failed ${keepFailed}: a failure before the delivery sends no command, terminates nothing, leaves no mark`, async (t) => {
+    const { fake, app, previous, mark } = await deployed(t);
+    const { host, error } = await deploy(
+      app.dir,
+      { force: 'true', strategy: 'update', 'min-healthy': '5', 'keep-failed': String(keepFailed) },
+      '4343-1',
+    );
+    assert.match(error?.message ?? '', /min-healthy asks for 5 instances but the plan launches 2/);
+    assert.equal(count(fake, mark, 'SendCommand'), 0);
+    assert.equal(count(fake, mark, 'RunInstances'), 0);
+    assert.equal(count(fake, mark, 'TerminateInstances'), 0);
+    assert.deepEqual(liveIds(fake), previous);
+    for (const i of fake.live())
+      assert.ok(!Object.keys(i.tags).some((k) => k.startsWith('spot-deployer:updating:')));
+    assert.equal(host.state.get(STATE.run), undefined);
+  });
+}
+
+test('a heal whose new instance fails, keep-failed: the new one is kept and tagged failed, the rest stay', async (t) => {
+  let failing = false;
+  const { fake, app } = await world(
+    t,
+    { exit: (_id, script) => (failing && script.includes('setup') ? 1 : 0) },
+    3,
+  );
+  assert.equal((await deploy(app.dir, {}, '6000-1')).error, undefined);
+  const before = liveIds(fake);
+  const [lost] = fake.live();
+  assert.ok(lost);
+  lost.state = 'terminated';
+  failing = true;
+  const { host, result, error } = await deploy(app.dir, { 'keep-failed': 'true' }, '6001-1');
+  assert.equal(result, undefined);
+  assert.match(error?.message ?? '', /deploy failed: delivery: 0 of 1 instance healthy/);
+  const live = liveIds(fake);
+  assert.equal(live.length, 3, `live: ${live.join(', ')}`);
+  const kept = fake.live().filter((i) => !before.includes(i.id));
+  assert.equal(kept.length, 1);
+  assert.equal(kept[0]?.tags[TAG.phase], 'failed');
+  assert.match(summary(host), /keep-failed: left 1 instance running for debugging/);
+  assert.match(summary(host), /heal: the 2 instances running before keep serving/);
+});
+
+test('a heal whose launch gets no instance: nothing is terminated, the survivors serve', async (t) => {
+  let short = false;
+  const { fake, app } = await world(
+    t,
+    { capacity: () => (short ? 'InsufficientInstanceCapacity' : undefined) },
+    3,
+  );
+  assert.equal((await deploy(app.dir, {}, '6000-1')).error, undefined);
+  const [lost, ...survivors] = fake.live();
+  assert.ok(lost);
+  lost.state = 'terminated';
+  short = true;
+  const mark = fake.calls.length;
+  const { host, error } = await deploy(app.dir, {}, '6001-1');
+  assert.match(error?.message ?? '', /deploy failed: .*launched 0 of 1/);
+  assert.ok(host.state.get(STATE.run), 'the run was recorded before the launch');
+  assert.equal(count(fake, mark, 'TerminateInstances'), 0);
+  assert.deepEqual(liveIds(fake), survivors.map((s) => s.id).sort());
+});
+
+// Secrets too large to deliver: refused before the strategy touches what runs (recreate
+// would otherwise have retired the previous set), whatever the strategy, heal included.
+const HUGE = `TOKEN=${'x'.repeat(200_000)}`;
+for (const strategy of ['replace', 'recreate', 'update', 'heal'] as const) {
+  test(`${strategy}: secrets too large fail before anything is launched, retired or sent`, async (t) => {
+    const { fake, app } = await world(t, {}, 3);
+    const asked = strategy === 'heal' ? 'replace' : strategy;
+    assert.equal((await deploy(app.dir, { strategy: asked }, '8000-1')).error, undefined);
+    if (strategy === 'heal') {
+      // The deployment runs the plan with the secret (its digest), less one instance.
+      const probe = await deploy(app.dir, { secrets: HUGE }, '8000-2');
+      assert.match(probe.error?.message ?? '', /nothing was launched/);
+      const digest = probe.host.outputs.get('manifest-digest') ?? '';
+      for (const i of fake.live()) i.tags[TAG.digest] = digest;
+      const [lost] = fake.live();
+      assert.ok(lost);
+      lost.state = 'terminated';
+    }
+    const before = liveIds(fake);
+    const mark = fake.calls.length;
+    const { host, error } = await deploy(app.dir, { strategy: asked, secrets: HUGE }, '8001-1');
+    assert.match(error?.message ?? '', /input 'secrets': .*nothing was launched/);
+    assert.equal(count(fake, mark, 'RunInstances'), 0);
+    assert.equal(count(fake, mark, 'TerminateInstances'), 0);
+    assert.equal(count(fake, mark, 'SendCommand'), 0);
+    assert.equal(count(fake, mark, 'CreateTags'), 0);
+    assert.deepEqual(liveIds(fake), before);
+    assert.equal(host.state.get(STATE.run), undefined);
+    // A strategy the input chose says why it deploys; a heal is decided without a word.
+    if (strategy === 'heal') assert.doesNotMatch(host.log.text(), /deploying: |force: /);
+    else assert.match(host.log.text(), /deploying: /);
+  });
+}

@@ -119,6 +119,12 @@ async function execute(
   deadline: Deadline,
 ): Promise<Executed> {
   const { strategy, input } = d;
+  const { inputs } = p;
+  // Secrets too large to deliver fail first, before the strategy touches anything (recreate
+  // would retire the previous set); a strategy's own plan has the whole plan's steps.
+  const sealer = p.plan.steps.some((s) => s.kind === 'secrets')
+    ? await loadSealer(inputs.secrets)
+    : undefined;
   const t0 = host.clock.now();
   const prepared = await strategy.prepare(input);
   const before = prepared.retiredFirst ? [{ name: 'retire', ms: host.clock.now() - t0 }] : [];
@@ -127,7 +133,6 @@ async function execute(
     for (const ids of Object.values(snapshot)) for (const i of ids) launched.add(i);
     host.saveState(STATE.launched, JSON.stringify(snapshot));
   });
-  const { inputs } = p;
   // What to launch: the plan, or the part of it the strategy launches (a heal's).
   const plan = prepared.plan ?? p.plan;
   const deps: DeployDeps = {
@@ -140,9 +145,7 @@ async function execute(
     commandPoll: host.poll.commands,
     ...(host.signal ? { signal: host.signal } : {}),
     deadline,
-    ...(plan.steps.some((s) => s.kind === 'secrets')
-      ? { sealer: await loadSealer(inputs.secrets) }
-      : {}),
+    ...(sealer ? { sealer } : {}),
     hooks: strategy.hooks(input),
     ...(host.progress ? { progress: host.progress } : {}),
   };
