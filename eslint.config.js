@@ -17,7 +17,8 @@ export default tseslint.config(
     // Small functions everywhere in the action (issue 12); the generated validators excepted.
     files: ['src/**/*.ts'],
     ignores: ['src/validate/validators.generated.ts'],
-    rules: { 'max-lines-per-function': ['error', { max: 100 }] },
+    // Every function: declarations, expressions, arrows, methods, and IIFEs too.
+    rules: { 'max-lines-per-function': ['error', { max: 100, IIFEs: true }] },
   },
   {
     files: ['src/commands/**/*.ts'],
