@@ -21,6 +21,30 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': ['error', { max: 100, IIFEs: true }] },
   },
   {
+    // The host seam (src/host.ts): below the entry layer nothing reads process.env or
+    // creates the AWS clients; the entry points pass them in.
+    files: ['src/**/*.ts'],
+    ignores: [
+      'src/{main,post,cleanup,index,cli,action-host,annotate,runner,cancellation}.ts',
+      'src/terminal/**',
+      'src/validate/validators.generated.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'ask the host (host.env), or take it as an argument',
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Clients']", message: 'use host.clientsFor' },
+      ],
+    },
+  },
+  {
     files: ['src/commands/**/*.ts'],
     rules: { 'max-lines': ['error', { max: 250 }] },
   },

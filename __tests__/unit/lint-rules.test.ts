@@ -1,6 +1,7 @@
-// The size rules of eslint.config.js, as `npm run lint` (and so .ci/run) applies them: no
-// function of src/ over 100 lines, whatever its form (declaration, arrow, method, IIFE),
-// no file of src/commands/ over 250 lines; the generated validators alone are left out.
+// The rules of eslint.config.js that keep src/ in shape, as `npm run lint` (and so .ci/run)
+// applies them: no function of src/ over 100 lines, whatever its form (declaration, arrow,
+// method, IIFE), no file of src/commands/ over 250 lines (the generated validators alone
+// are left out); below the entry layer, no process.env and no AWS clients of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -55,4 +56,17 @@ test('the generated validators are the one file left out of the function rule', 
   assert.equal(await rule('src/validate/validators.generated.ts'), undefined);
   for (const path of ['src/validate/schema.ts', 'src/manifest/schema-types.ts', 'src/main.ts'])
     assert.ok(await rule(path), path);
+});
+
+test('below the entry layer nothing reads process.env or creates the AWS clients', async () => {
+  const env = 'export const region = process.env.AWS_REGION;\n';
+  const clients = "import { Clients } from '../aws/clients.ts';\nexport const c = new Clients();\n";
+  for (const path of ['src/pipeline/x.ts', 'src/commands/x.ts', 'src/github/x.ts']) {
+    assert.deepEqual(await rulesOn(path, env), ['no-restricted-properties'], path);
+    assert.deepEqual(await rulesOn(path, clients), ['no-restricted-syntax'], path);
+  }
+  for (const path of ['src/action-host.ts', 'src/main.ts', 'src/terminal/x.ts']) {
+    assert.deepEqual(await rulesOn(path, env), [], path);
+    assert.deepEqual(await rulesOn(path, clients), [], path);
+  }
 });
