@@ -31,7 +31,6 @@ import {
   type Executed,
   type Retired,
 } from '../pipeline/outcome.ts';
-import type { StrategyName } from '../pipeline/strategies/index.ts';
 import { fallbackRegion } from '../validate/load.ts';
 import { loadOrThrow } from './validate.ts';
 
@@ -48,7 +47,8 @@ export interface DeployCommandResult extends DeployOutcome {
   plan: Plan;
   /** false when the deployment already ran the plan and nothing was done. */
   changed: boolean;
-  strategy: StrategyName;
+  /** The strategy's name (a key of STRATEGY_MODULES). */
+  strategy: string;
 }
 
 /** The action's deploy: manifest → plan → what runs now → nothing to do, or the strategy

@@ -1,7 +1,7 @@
 // The deploy's decide phase: with what runs now in hand, stop when another run is at work
-// on the deployment, heal it when it runs the plan but lost or holds unhealthy instances
-// (or on-demand ones that could be spot), answer "nothing to deploy" when it runs the plan
-// whole and healthy, or choose the redeploy strategy that will change it.
+// on the deployment, let a strategy claim it (heal, when it runs the plan but lost or holds
+// unhealthy instances, or on-demand ones that could be spot), answer "nothing to deploy"
+// when it runs the plan whole and healthy, or choose the redeploy strategy that changes it.
 
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DeployError } from '../aws/errors.ts';
@@ -24,17 +24,16 @@ import { instanceTable } from '../report/summary.ts';
 import type { DeployOutcome } from './types.ts';
 import {
   chooseStrategy,
-  healNeed,
-  STRATEGY_MODULES,
+  claimedStrategy,
   type RedeployStrategy,
   type StrategyInput,
-  type StrategyName,
 } from './strategies/index.ts';
 
 export interface UnchangedResult extends DeployOutcome {
   plan: Plan;
   changed: false;
-  strategy: StrategyName;
+  /** The strategy's name (a key of STRATEGY_MODULES). */
+  strategy: string;
 }
 
 export type Decision =
@@ -61,16 +60,16 @@ export async function decide(p: Prepared, located: Located, host: Host): Promise
   const ctx: StrategyContext = { ...p.ctx, regions: located.regions };
   const ended = await checkRivals(ctx, found, inputs.githubToken, host);
   if (ended) ctx.endedRuns = ended;
+  const input: StrategyInput = { ctx, plan, found };
   if (!inputs.force) {
-    // The instances run this plan: heal what is missing or unhealthy, or nothing changed.
+    // The instances run this plan: a strategy claims it (heal what is missing or
+    // unhealthy), or nothing changed.
     const samePlan =
       found.length > 0 && found.every((f) => f.tags[TAG.digest] === plan.manifestDigest);
     const notOnline = samePlan ? await offline(host, found) : [];
-    const heal = healNeed(found, plan, new Set(notOnline), inputs.preferSpot);
-    if (heal) {
-      const input: StrategyInput = { ctx, plan, found, heal };
-      return { kind: 'deploy', strategy: STRATEGY_MODULES.heal, input };
-    }
+    const health = { offline: new Set(notOnline), preferSpot: inputs.preferSpot };
+    const claimed = claimedStrategy(input, health);
+    if (claimed) return { kind: 'deploy', strategy: claimed, input };
     const why =
       differences(found, plan) ??
       (notOnline.length > 0 ? `not Online in SSM: ${notOnline.join(', ')}` : undefined);
@@ -81,7 +80,6 @@ export async function decide(p: Prepared, located: Located, host: Host): Promise
   } else {
     host.log.info('force: deploying whether or not anything changed');
   }
-  const input: StrategyInput = { ctx, plan, found };
   return {
     kind: 'deploy',
     strategy: chooseStrategy(inputs.strategy, input, host.log),
