@@ -24,6 +24,7 @@ import { decide, loadSealer, type Decision, type Prepared } from '../pipeline/de
 
 export type { Prepared } from '../pipeline/decide.ts';
 import { locate } from '../pipeline/locate.ts';
+import { reportUnchanged } from '../pipeline/unchanged.ts';
 import {
   deploymentRecord,
   finalOutcome,
@@ -67,7 +68,7 @@ export async function deployCommand(inputs: Inputs, outer: Host): Promise<Deploy
     locate(prepared, host),
   );
   const decision = await phase('checking what runs now', () => decide(prepared, located, host));
-  if (decision.kind === 'unchanged') return decision.result;
+  if (decision.kind === 'unchanged') return reportUnchanged(prepared, decision.found, host);
   const planning: Phase = { name: 'planning', ms: host.clock.now() - started };
   const run = await phase('starting the deploy', () => execute(prepared, decision, host, deadline));
   const retired = await phase('retiring the previous instances', () =>
