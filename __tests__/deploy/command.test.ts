@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { deployCommand } from '../../src/commands/deploy.ts';
 import { readInputs, type Inputs } from '../../src/inputs.ts';
 import { STATE } from '../../src/launch/state.ts';
-import { decideCleanup, type CleanupFacts } from '../../src/pipeline/cleanup.ts';
+import { decideCleanup, survivors, type CleanupFacts } from '../../src/pipeline/cleanup.ts';
+import type { Member } from '../../src/deliver/fleet.ts';
 import { TAG } from '../../src/plan/types.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { fakeAws, type FakeAwsOptions } from '../../__fixtures__/fake-aws.ts';
@@ -88,6 +89,18 @@ test('decideCleanup: the whole matrix of facts', () => {
     };
     assert.equal(decideCleanup(f), want, JSON.stringify(f));
   }
+});
+
+test('survivors: what each decision leaves running', () => {
+  const ok = { id: 'i-ok' } as Member;
+  const bad = { id: 'i-bad', failure: { phase: 'deliver', cause: 'exit 1' } } as Member;
+  const ids = (d: Parameters<typeof survivors>[0], inPlace = false) =>
+    survivors(d, [ok, bad], inPlace).map((m) => m.id);
+  assert.deepEqual(ids('none'), ['i-ok']);
+  assert.deepEqual(ids('none', true), ['i-ok', 'i-bad'], 'in place nothing is terminated');
+  assert.deepEqual(ids('keep'), ['i-ok', 'i-bad']);
+  assert.deepEqual(ids('terminate-failed'), ['i-ok']);
+  assert.deepEqual(ids('terminate-all'), []);
 });
 
 test('a first deploy: launched, healthy, tagged ready, outputs and record, post step told it succeeded', async (t) => {
