@@ -1,5 +1,6 @@
 // deployCommand in-process, on a fake host (__fixtures__/host.ts) over an in-memory EC2/SSM:
-// the cleanup matrix (failure × strategy × keep-failed × launch started), what each
+// the cleanup matrix (failure × strategy × keep-failed × launch started, heal included:
+// whole or partial failure, a launch that got nothing, a failure before the launch), what each
 // strategy launches, delivers to, retires and leaves serving, the heal of a deployment of
 // this plan that lost an instance (whatever the strategy), and two deploys of one id within
 // one run.
@@ -553,5 +554,48 @@ for (const strategy of ['replace', 'recreate', 'update', 'heal'] as const) {
     // A strategy the input chose says why it deploys; a heal is decided without a word.
     if (strategy === 'heal') assert.doesNotMatch(host.log.text(), /deploying: |force: /);
     else assert.match(host.log.text(), /deploying: /);
+  });
+}
+
+for (const keepFailed of [false, true]) {
+  test(`a heal of 2 with min-healthy 2, keep-failed ${keepFailed}: one new instance failing ${keepFailed ? 'is kept' : 'is terminated'}, the heal succeeds`, async (t) => {
+    let victim: string | undefined;
+    let before: string[] = [];
+    const { fake, app } = await world(
+      t,
+      {
+        exit: (id, script) => (script.includes('setup') && id === victim ? 1 : 0),
+        onCall: (name) => {
+          if (name === 'SendCommand' && before.length > 0 && victim === undefined)
+            victim = fake.live().find((i) => !before.includes(i.id))?.id;
+        },
+      },
+      3,
+    );
+    assert.equal((await deploy(app.dir, {}, '9000-1')).error, undefined);
+    const [a, b, survivor] = fake.live();
+    assert.ok(a && b && survivor);
+    a.state = 'terminated';
+    b.state = 'terminated';
+    before = [a.id, b.id, survivor.id];
+    const { host, result, error } = await deploy(
+      app.dir,
+      { 'min-healthy': '2', 'keep-failed': String(keepFailed) },
+      '9001-1',
+    );
+    assert.equal(error, undefined, error?.message);
+    assert.equal(result?.strategy, 'heal');
+    assert.ok(victim, 'a new instance was failed');
+    if (!keepFailed) assert.equal(host.outputs.get('healed'), '1');
+    const live = liveIds(fake);
+    assert.ok(live.includes(survivor.id));
+    assert.equal(live.includes(victim), keepFailed);
+    assert.equal(live.length, keepFailed ? 3 : 2, `live: ${live.join(', ')}`);
+    assert.match(
+      summary(host),
+      keepFailed
+        ? /keep-failed: left 1 instance running for debugging/
+        : /terminated failed instance/,
+    );
   });
 }
