@@ -43,9 +43,13 @@ export function actionHost(signal?: AbortSignal): Host & { close(): void } {
     mask: (value) => core.setSecret(value),
     saveState: (name, value) => core.saveState(name, value),
     summary: writeSummary,
-    preview: (token, content, opts) => updatePreview(token, content, coreLog, opts),
-    records: { restore: (id) => restoreRecord(id), save: (r) => saveRecord(r) },
-    endedRuns: (token, runs) => endedRuns(token, runs),
+    preview: (token, content, opts) =>
+      updatePreview(token, content, coreLog, { ...opts, env: process.env }),
+    records: {
+      restore: (id) => restoreRecord(id, { env: process.env }),
+      save: (r) => saveRecord(r, { env: process.env }),
+    },
+    endedRuns: (token, runs) => endedRuns(token, runs, { apiUrl: process.env.GITHUB_API_URL }),
     // The runner shows the log's groups; there is no live view to feed. The phases' times go
     // to the debug log (shown when the workflow's step debug logging is on).
     progress: (e) => {

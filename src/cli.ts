@@ -43,7 +43,7 @@ async function runCommand(args: Args, io: Io): Promise<number> {
   switch (args.command) {
     case 'validate': {
       const { validateCommand } = await import('./commands/validate.ts');
-      await validateCommand({ path: args.dir }, reporter);
+      await validateCommand({ path: args.dir }, reporter, io.env);
       return 0;
     }
     case 'plan': {

@@ -2,7 +2,7 @@
 
 import { ActionError } from './diagnostics.ts';
 import type { Deployment } from './manifest/model.ts';
-import { envNameProblem, UNIT_NAME } from './manifest/names.ts';
+import { ENV_NAME, envNameProblem, UNIT_NAME } from './manifest/names.ts';
 
 export const COMMANDS = [
   'deploy',
@@ -103,7 +103,7 @@ export function parseSecrets(text: string): Record<string, string> {
     if (line.trim() === '' || line.trimStart().startsWith('#')) return;
     const eq = line.indexOf('=');
     const name = eq > 0 ? line.slice(0, eq).trim() : '';
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    if (!ENV_NAME.test(name)) {
       // Never echo the line: it may hold a secret.
       throw new InputError(
         `input 'secrets', line ${i + 1}: expected NAME=value with NAME like [A-Za-z_][A-Za-z0-9_]*`,

@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
     switch (inputs.command) {
       case 'validate': {
         const { validateCommand } = await import('./commands/validate.ts');
-        await validateCommand(inputs, { annotate, info: core.info });
+        await validateCommand(inputs, { annotate, info: core.info }, process.env);
         break;
       }
       case 'plan': {

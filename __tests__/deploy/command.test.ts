@@ -1,5 +1,6 @@
 // deployCommand in-process, on a fake host (__fixtures__/host.ts) over an in-memory EC2/SSM:
-// the cleanup matrix (failure × strategy × keep-failed × launch started), what each
+// the cleanup matrix (failure × strategy × keep-failed × launch started, heal included:
+// whole or partial failure, a launch that got nothing, a failure before the launch), what each
 // strategy launches, delivers to, retires and leaves serving, the heal of a deployment of
 // this plan that lost an instance (whatever the strategy), and two deploys of one id within
 // one run.
@@ -8,7 +9,8 @@ import assert from 'node:assert/strict';
 import { deployCommand } from '../../src/commands/deploy.ts';
 import { readInputs, type Inputs } from '../../src/inputs.ts';
 import { STATE } from '../../src/launch/state.ts';
-import { decideCleanup, type CleanupFacts } from '../../src/pipeline/cleanup.ts';
+import { decideCleanup, survivors, type CleanupFacts } from '../../src/pipeline/cleanup.ts';
+import type { Member } from '../../src/deliver/fleet.ts';
 import { TAG } from '../../src/plan/types.ts';
 import { makeApp } from '../../__fixtures__/app.ts';
 import { fakeAws, type FakeAwsOptions } from '../../__fixtures__/fake-aws.ts';
@@ -90,6 +92,18 @@ test('decideCleanup: the whole matrix of facts', () => {
   }
 });
 
+test('survivors: what each decision leaves running', () => {
+  const ok = { id: 'i-ok' } as Member;
+  const bad = { id: 'i-bad', failure: { phase: 'deliver', cause: 'exit 1' } } as Member;
+  const ids = (d: Parameters<typeof survivors>[0], inPlace = false) =>
+    survivors(d, [ok, bad], inPlace).map((m) => m.id);
+  assert.deepEqual(ids('none'), ['i-ok']);
+  assert.deepEqual(ids('none', true), ['i-ok', 'i-bad'], 'in place nothing is terminated');
+  assert.deepEqual(ids('keep'), ['i-ok', 'i-bad']);
+  assert.deepEqual(ids('terminate-failed'), ['i-ok']);
+  assert.deepEqual(ids('terminate-all'), []);
+});
+
 test('a first deploy: launched, healthy, tagged ready, outputs and record, post step told it succeeded', async (t) => {
   const { fake, app } = await world(t);
   const { host, result, error } = await deploy(app.dir);
@@ -169,14 +183,37 @@ for (const strategy of ['replace', 'recreate'] as const) {
     });
   }
 
-  test(`${strategy}: a failure before the launch launches nothing, records no run, terminates nothing`, async (t) => {
-    const { fake, app } = await world(t);
-    const { host, error } = await deploy(app.dir, { strategy, 'min-healthy': '5' });
-    assert.match(error?.message ?? '', /min-healthy asks for 5 instances but the plan launches 2/);
-    assert.equal(host.state.get(STATE.run), undefined);
-    assert.equal(count(fake, 0, 'RunInstances'), 0);
-    assert.equal(count(fake, 0, 'TerminateInstances'), 0);
-  });
+  for (const keepFailed of [false, true]) {
+    test(`${strategy}, keep-failed ${keepFailed}: a failure before the launch launches nothing, records no run, terminates nothing`, async (t) => {
+      const { fake, app } = await world(t);
+      const { host, error } = await deploy(app.dir, {
+        strategy,
+        'min-healthy': '5',
+        'keep-failed': String(keepFailed),
+      });
+      assert.match(
+        error?.message ?? '',
+        /min-healthy asks for 5 instances but the plan launches 2/,
+      );
+      assert.equal(host.state.get(STATE.run), undefined);
+      assert.equal(count(fake, 0, 'RunInstances'), 0);
+      assert.equal(count(fake, 0, 'TerminateInstances'), 0);
+      assert.doesNotMatch(summary(host), /keep-failed: left/);
+    });
+
+    test(`${strategy}, keep-failed ${keepFailed}: a launch that started but got no instance terminates and keeps nothing`, async (t) => {
+      const { fake, app } = await world(t, { capacity: () => 'InsufficientInstanceCapacity' });
+      const { host, error } = await deploy(app.dir, {
+        strategy,
+        'keep-failed': String(keepFailed),
+      });
+      assert.match(error?.message ?? '', /deploy failed: .*launched 0 of 2/);
+      assert.ok(host.state.get(STATE.run), 'the run was recorded before the launch');
+      assert.ok(count(fake, 0, 'RunInstances') > 0);
+      assert.deepEqual(fake.live(), []);
+      assert.doesNotMatch(summary(host), /keep-failed: left/);
+    });
+  }
 }
 
 /** A deployment of 2 from a first deploy, then the app changed so the next one deploys. */
@@ -418,3 +455,147 @@ test('back to spot: prefer-spot false keeps an on-demand instance; a spot quota 
     [true],
   );
 });
+
+// The matrix for the strategies that do not launch a whole new set: update (in place, so
+// nothing of this run is ever terminated) and heal (what it launched goes, or stays with
+// keep-failed; what ran before stays either way).
+for (const keepFailed of [false, true]) {
+  test(`update, keep-failed ${keepFailed}: a failure before the delivery sends no command, terminates nothing, leaves no mark`, async (t) => {
+    const { fake, app, previous, mark } = await deployed(t);
+    const { host, error } = await deploy(
+      app.dir,
+      { force: 'true', strategy: 'update', 'min-healthy': '5', 'keep-failed': String(keepFailed) },
+      '4343-1',
+    );
+    assert.match(error?.message ?? '', /min-healthy asks for 5 instances but the plan launches 2/);
+    assert.equal(count(fake, mark, 'SendCommand'), 0);
+    assert.equal(count(fake, mark, 'RunInstances'), 0);
+    assert.equal(count(fake, mark, 'TerminateInstances'), 0);
+    assert.deepEqual(liveIds(fake), previous);
+    for (const i of fake.live())
+      assert.ok(!Object.keys(i.tags).some((k) => k.startsWith('spot-deployer:updating:')));
+    assert.equal(host.state.get(STATE.run), undefined);
+  });
+}
+
+test('a heal whose new instance fails, keep-failed: the new one is kept and tagged failed, the rest stay', async (t) => {
+  let failing = false;
+  const { fake, app } = await world(
+    t,
+    { exit: (_id, script) => (failing && script.includes('setup') ? 1 : 0) },
+    3,
+  );
+  assert.equal((await deploy(app.dir, {}, '6000-1')).error, undefined);
+  const before = liveIds(fake);
+  const [lost] = fake.live();
+  assert.ok(lost);
+  lost.state = 'terminated';
+  failing = true;
+  const { host, result, error } = await deploy(app.dir, { 'keep-failed': 'true' }, '6001-1');
+  assert.equal(result, undefined);
+  assert.match(error?.message ?? '', /deploy failed: delivery: 0 of 1 instance healthy/);
+  const live = liveIds(fake);
+  assert.equal(live.length, 3, `live: ${live.join(', ')}`);
+  const kept = fake.live().filter((i) => !before.includes(i.id));
+  assert.equal(kept.length, 1);
+  assert.equal(kept[0]?.tags[TAG.phase], 'failed');
+  assert.match(summary(host), /keep-failed: left 1 instance running for debugging/);
+  assert.match(summary(host), /heal: the 2 instances running before keep serving/);
+});
+
+test('a heal whose launch gets no instance: nothing is terminated, the survivors serve', async (t) => {
+  let short = false;
+  const { fake, app } = await world(
+    t,
+    { capacity: () => (short ? 'InsufficientInstanceCapacity' : undefined) },
+    3,
+  );
+  assert.equal((await deploy(app.dir, {}, '6000-1')).error, undefined);
+  const [lost, ...survivors] = fake.live();
+  assert.ok(lost);
+  lost.state = 'terminated';
+  short = true;
+  const mark = fake.calls.length;
+  const { host, error } = await deploy(app.dir, {}, '6001-1');
+  assert.match(error?.message ?? '', /deploy failed: .*launched 0 of 1/);
+  assert.ok(host.state.get(STATE.run), 'the run was recorded before the launch');
+  assert.equal(count(fake, mark, 'TerminateInstances'), 0);
+  assert.deepEqual(liveIds(fake), survivors.map((s) => s.id).sort());
+});
+
+// Secrets too large to deliver: refused before the strategy touches what runs (recreate
+// would otherwise have retired the previous set), whatever the strategy, heal included.
+const HUGE = `TOKEN=${'x'.repeat(200_000)}`;
+for (const strategy of ['replace', 'recreate', 'update', 'heal'] as const) {
+  test(`${strategy}: secrets too large fail before anything is launched, retired or sent`, async (t) => {
+    const { fake, app } = await world(t, {}, 3);
+    const asked = strategy === 'heal' ? 'replace' : strategy;
+    assert.equal((await deploy(app.dir, { strategy: asked }, '8000-1')).error, undefined);
+    if (strategy === 'heal') {
+      // The deployment runs the plan with the secret (its digest), less one instance.
+      const probe = await deploy(app.dir, { secrets: HUGE }, '8000-2');
+      assert.match(probe.error?.message ?? '', /nothing was launched/);
+      const digest = probe.host.outputs.get('manifest-digest') ?? '';
+      for (const i of fake.live()) i.tags[TAG.digest] = digest;
+      const [lost] = fake.live();
+      assert.ok(lost);
+      lost.state = 'terminated';
+    }
+    const before = liveIds(fake);
+    const mark = fake.calls.length;
+    const { host, error } = await deploy(app.dir, { strategy: asked, secrets: HUGE }, '8001-1');
+    assert.match(error?.message ?? '', /input 'secrets': .*nothing was launched/);
+    assert.equal(count(fake, mark, 'RunInstances'), 0);
+    assert.equal(count(fake, mark, 'TerminateInstances'), 0);
+    assert.equal(count(fake, mark, 'SendCommand'), 0);
+    assert.equal(count(fake, mark, 'CreateTags'), 0);
+    assert.deepEqual(liveIds(fake), before);
+    assert.equal(host.state.get(STATE.run), undefined);
+    // A strategy the input chose says why it deploys; a heal is decided without a word.
+    if (strategy === 'heal') assert.doesNotMatch(host.log.text(), /deploying: |force: /);
+    else assert.match(host.log.text(), /deploying: /);
+  });
+}
+
+for (const keepFailed of [false, true]) {
+  test(`a heal of 2 with min-healthy 2, keep-failed ${keepFailed}: one new instance failing ${keepFailed ? 'is kept' : 'is terminated'}, the heal succeeds`, async (t) => {
+    let victim: string | undefined;
+    let before: string[] = [];
+    const { fake, app } = await world(
+      t,
+      {
+        exit: (id, script) => (script.includes('setup') && id === victim ? 1 : 0),
+        onCall: (name) => {
+          if (name === 'SendCommand' && before.length > 0 && victim === undefined)
+            victim = fake.live().find((i) => !before.includes(i.id))?.id;
+        },
+      },
+      3,
+    );
+    assert.equal((await deploy(app.dir, {}, '9000-1')).error, undefined);
+    const [a, b, survivor] = fake.live();
+    assert.ok(a && b && survivor);
+    a.state = 'terminated';
+    b.state = 'terminated';
+    before = [a.id, b.id, survivor.id];
+    const { host, result, error } = await deploy(
+      app.dir,
+      { 'min-healthy': '2', 'keep-failed': String(keepFailed) },
+      '9001-1',
+    );
+    assert.equal(error, undefined, error?.message);
+    assert.equal(result?.strategy, 'heal');
+    assert.ok(victim, 'a new instance was failed');
+    if (!keepFailed) assert.equal(host.outputs.get('healed'), '1');
+    const live = liveIds(fake);
+    assert.ok(live.includes(survivor.id));
+    assert.equal(live.includes(victim), keepFailed);
+    assert.equal(live.length, keepFailed ? 3 : 2, `live: ${live.join(', ')}`);
+    assert.match(
+      summary(host),
+      keepFailed
+        ? /keep-failed: left 1 instance running for debugging/
+        : /terminated failed instance/,
+    );
+  });
+}

@@ -85,13 +85,13 @@ test('keys: one prefix per deployment, a new immutable key per save', () => {
 
 test('save then restore round-trips through the real cache library', async () => {
   const r = record();
-  const s = await saveRecord(r);
+  const s = await saveRecord(r, { env: process.env });
   assert.deepEqual(s, { key: recordKey(r) });
   assert.equal(existsSync(join(dir, 'record.json')), false, 'the record file is cleaned up');
   assert.equal(service.entries.length, 1);
   assert.ok((service.entries[0]?.size ?? 0) > 0);
 
-  const got = await restoreRecord(ID);
+  const got = await restoreRecord(ID, { env: process.env });
   assert.deepEqual(got, { record: r, key: recordKey(r) });
   assert.equal(existsSync(join(dir, 'record.json')), false);
 
@@ -117,16 +117,18 @@ test('two saves: the newest record is restored, another deployment is not', asyn
     instances: [{ id: 'i-0ccc', region: 'ap-south-1' }],
     regions: ['ap-south-1'],
   });
-  assert.ok((await saveRecord(older)).key);
-  assert.ok((await saveRecord(newer)).key);
-  assert.ok((await saveRecord(record({ deploymentId: `${ID}0`, runId: '44-1' }))).key);
+  assert.ok((await saveRecord(older, { env: process.env })).key);
+  assert.ok((await saveRecord(newer, { env: process.env })).key);
+  assert.ok(
+    (await saveRecord(record({ deploymentId: `${ID}0`, runId: '44-1' }), { env: process.env })).key,
+  );
   assert.equal(service.entries.length, 3);
 
-  const got = await restoreRecord(ID);
+  const got = await restoreRecord(ID, { env: process.env });
   assert.deepEqual(got.record, newer);
   assert.equal(got.key, recordKey(newer));
 
-  const none = await restoreRecord('octo/shop/pr-99');
+  const none = await restoreRecord('octo/shop/pr-99', { env: process.env });
   assert.equal(none.record, undefined);
   assert.match(
     none.warning ?? '',
@@ -135,34 +137,47 @@ test('two saves: the newest record is restored, another deployment is not', asyn
 });
 
 test('saving the same key twice is a warning, not a throw', async () => {
-  assert.ok((await saveRecord(record())).key);
-  const again = await saveRecord(record());
+  assert.ok((await saveRecord(record(), { env: process.env })).key);
+  const again = await saveRecord(record(), { env: process.env });
   assert.equal(again.key, undefined);
   assert.match(again.warning ?? '', /was not saved/);
 });
 
 test('unavailable cache: a warning, no throw, no request', async () => {
   delete process.env.ACTIONS_CACHE_URL;
-  const s = await saveRecord(record());
+  const s = await saveRecord(record(), { env: process.env });
   assert.equal(s.key, undefined);
   assert.match(s.warning ?? '', /cache service is not available.*ACTIONS_CACHE_URL/);
-  const r = await restoreRecord(ID);
+  const r = await restoreRecord(ID, { env: process.env });
   assert.equal(r.record, undefined);
   assert.match(r.warning ?? '', /searching by tags in the manifest's regions only/);
 
   process.env.ACTIONS_CACHE_URL = service.url;
   delete process.env.ACTIONS_RUNTIME_TOKEN;
-  assert.match((await saveRecord(record())).warning ?? '', /ACTIONS_RUNTIME_TOKEN/);
+  assert.match(
+    (await saveRecord(record(), { env: process.env })).warning ?? '',
+    /ACTIONS_RUNTIME_TOKEN/,
+  );
   assert.equal(service.calls.length, 0);
 });
 
+test('the environment is the one the host gives, not the process environment: an empty one has no cache service', async () => {
+  const s = await saveRecord(record(), { env: {} });
+  assert.equal(s.key, undefined);
+  assert.match(s.warning ?? '', /cache service is not available.*ACTIONS_CACHE_URL/);
+  const r = await restoreRecord(ID, { env: { RUNNER_TEMP: process.env.RUNNER_TEMP } });
+  assert.equal(r.record, undefined);
+  assert.match(r.warning ?? '', /ACTIONS_CACHE_URL is not set/);
+  assert.equal(service.calls.length, 0, 'process.env names a working service; it is not asked');
+});
+
 test('broken cache server: warnings, no throw', async () => {
-  assert.ok((await saveRecord(record())).key);
+  assert.ok((await saveRecord(record(), { env: process.env })).key);
   service.broken = true;
-  const s = await saveRecord(record({ runId: '50-1' }));
+  const s = await saveRecord(record({ runId: '50-1' }), { env: process.env });
   assert.equal(s.key, undefined);
   assert.match(s.warning ?? '', /was not saved/);
-  const r = await restoreRecord(ID);
+  const r = await restoreRecord(ID, { env: process.env });
   assert.equal(r.record, undefined);
   assert.match(r.warning ?? '', /no deployment record/);
   assert.ok(service.calls.some((c) => c.method === 'GET'));
@@ -176,8 +191,8 @@ test('a cache hit with something else in it is reported, not trusted', async () 
     ...cache,
     saveCache: (p: string[]) => cache.saveCache(p, `${recordKeyPrefix(ID)}x`),
   };
-  assert.ok((await saveRecord(fake, { cache: injected })).key);
-  const r = await restoreRecord(ID);
+  assert.ok((await saveRecord(fake, { env: process.env, cache: injected })).key);
+  const r = await restoreRecord(ID, { env: process.env });
   assert.equal(r.record, undefined);
   assert.match(r.warning ?? '', /is unreadable/);
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { FoundInstance } from '../../src/aws/instances.ts';
 import { TAG } from '../../src/plan/types.ts';
 import { healMinHealthy, healNeed, healPlan } from '../../src/pipeline/strategies/heal.ts';
-import { STRATEGY_MODULES } from '../../src/pipeline/strategies/index.ts';
+import { claimedStrategy, STRATEGY_MODULES } from '../../src/pipeline/strategies/index.ts';
+import type { StrategyInput } from '../../src/pipeline/strategies/strategy.ts';
 import { assess, lostInstances, type StatusRecord } from '../../src/report/degraded.ts';
 import { instanceRecord } from '../../src/report/outputs.ts';
 import { makePlan, regionPlan } from '../../__fixtures__/plan.ts';
@@ -109,6 +110,23 @@ test("a heal's min-healthy is the deployment's, less what stays (at least 1, at 
 
 test('heal is a strategy module', () => {
   assert.equal(STRATEGY_MODULES.heal.name, 'heal');
+});
+
+test('heal claims a deploy itself, bound to what it found, only when there is something to heal', () => {
+  const input = (found: FoundInstance[]) => ({ plan, found }) as unknown as StrategyInput;
+  const health = { offline: none, preferSpot: true };
+  assert.equal(claimedStrategy(input([inst(), inst(), inst()]), health), undefined);
+  assert.equal(claimedStrategy(input([]), health), undefined);
+  const claimed = claimedStrategy(input([inst(), inst()]), health);
+  assert.equal(claimed?.name, 'heal');
+  assert.deepEqual(claimed?.minHealthy?.(input([]), { kind: 'all' }), { kind: 'count', n: 1 });
+  const flagged = inst();
+  const offline = claimedStrategy(input([inst(), inst(), flagged]), {
+    offline: new Set([flagged.id]),
+    preferSpot: true,
+  });
+  // What serves if it fails: the three that ran before, the offline one too.
+  assert.equal(offline?.serving(input([]), { ok: false } as never).records.length, 3);
 });
 
 const rec = (f: FoundInstance, health: string, more: Partial<StatusRecord> = {}): StatusRecord => ({

@@ -8,7 +8,7 @@
 
 import { DeployError } from '../aws/errors.ts';
 import { errorMessage } from '../diagnostics.ts';
-import { previewInstances, type PreviewContent } from '../github/preview.ts';
+import type { PreviewContent } from '../github/preview.ts';
 import { inPhase, setInstanceOutputs, type Host } from '../host.ts';
 import { resolveDeploymentId, resolveIdentity } from '../identity.ts';
 import { applyInputOverrides, type Inputs } from '../inputs.ts';
@@ -24,13 +24,14 @@ import { decide, loadSealer, type Decision, type Prepared } from '../pipeline/de
 
 export type { Prepared } from '../pipeline/decide.ts';
 import { locate } from '../pipeline/locate.ts';
-import { deploymentRecord } from '../pipeline/outcome.ts';
+import { reportUnchanged } from '../pipeline/unchanged.ts';
 import {
-  healMinHealthy,
-  type RedeployStrategy,
-  type StrategyInput,
-  type StrategyName,
-} from '../pipeline/strategies/index.ts';
+  deploymentRecord,
+  finalOutcome,
+  previewOf,
+  type Executed,
+  type Retired,
+} from '../pipeline/outcome.ts';
 import { fallbackRegion } from '../validate/load.ts';
 import { loadOrThrow } from './validate.ts';
 
@@ -47,11 +48,12 @@ export interface DeployCommandResult extends DeployOutcome {
   plan: Plan;
   /** false when the deployment already ran the plan and nothing was done. */
   changed: boolean;
-  strategy: StrategyName;
+  /** The strategy's name (a key of STRATEGY_MODULES). */
+  strategy: string;
 }
 
 /** The action's deploy: manifest → plan → what runs now → nothing to do, or the strategy
- * around executeDeploy → outputs, summary, record, preview comment. */
+ * around executeDeploy → the previous set retired → outputs, summary, record, comment. */
 export async function deployCommand(inputs: Inputs, outer: Host): Promise<DeployCommandResult> {
   // One deadline (input timeout): every wait of every phase draws from its signal.
   const deadline = startDeadline(inputs.timeoutSeconds * 1000, outer.signal);
@@ -66,14 +68,13 @@ export async function deployCommand(inputs: Inputs, outer: Host): Promise<Deploy
     locate(prepared, host),
   );
   const decision = await phase('checking what runs now', () => decide(prepared, located, host));
-  if (decision.kind === 'unchanged') return decision.result;
-  const planning = { name: 'planning', ms: host.clock.now() - started };
+  if (decision.kind === 'unchanged') return reportUnchanged(prepared, decision.found, host);
+  const planning: Phase = { name: 'planning', ms: host.clock.now() - started };
   const run = await phase('starting the deploy', () => execute(prepared, decision, host, deadline));
-  run.outcome.report.phases.unshift(planning, ...run.before);
   const retired = await phase('retiring the previous instances', () =>
-    retirePrevious(prepared, decision, run.outcome, run.launched, host),
+    retirePrevious(prepared, decision, run, host),
   );
-  return report(prepared, decision, run.outcome, retired, host);
+  return report(prepared, decision, run, { planning, retired }, host);
 }
 
 async function prepare(inputs: Inputs, host: Host): Promise<Prepared> {
@@ -114,27 +115,26 @@ async function prepare(inputs: Inputs, host: Host): Promise<Prepared> {
 /** The strategy's launch (or in-place delivery), deliver and verify, with its hooks. */
 async function execute(
   p: Prepared,
-  d: Extract<Decision, { kind: 'deploy' }>,
+  d: Deploying,
   host: Host,
   deadline: Deadline,
-): Promise<{ outcome: DeployOutcome; launched: ReadonlySet<string>; before: Phase[] }> {
+): Promise<Executed> {
   const { strategy, input } = d;
+  const { inputs } = p;
+  // Secrets too large to deliver fail first, before the strategy touches anything (recreate
+  // would retire the previous set); a strategy's own plan has the whole plan's steps.
+  const sealer = p.plan.steps.some((s) => s.kind === 'secrets')
+    ? await loadSealer(inputs.secrets)
+    : undefined;
   const t0 = host.clock.now();
   const prepared = await strategy.prepare(input);
-  // recreate retires the previous set here, before the launch: a phase of the time table.
-  const before =
-    strategy.name === 'recreate' && input.found.length > 0
-      ? [{ name: 'retire', ms: host.clock.now() - t0 }]
-      : [];
-  d.notes.push(...prepared.notes);
-  // Every id this deploy launched, also those terminated since (replace retires the rest).
+  const before = prepared.retiredFirst ? [{ name: 'retire', ms: host.clock.now() - t0 }] : [];
   const launched = new Set<string>();
   const registry = new InstanceRegistry((snapshot) => {
     for (const ids of Object.values(snapshot)) for (const i of ids) launched.add(i);
     host.saveState(STATE.launched, JSON.stringify(snapshot));
   });
-  const { inputs } = p;
-  // What to launch: the plan, or the part of it a heal launches.
+  // What to launch: the plan, or the part of it the strategy launches (a heal's).
   const plan = prepared.plan ?? p.plan;
   const deps: DeployDeps = {
     clientsFor: host.clientsFor,
@@ -146,16 +146,12 @@ async function execute(
     commandPoll: host.poll.commands,
     ...(host.signal ? { signal: host.signal } : {}),
     deadline,
-    ...(plan.steps.some((s) => s.kind === 'secrets')
-      ? { sealer: await loadSealer(inputs.secrets) }
-      : {}),
+    ...(sealer ? { sealer } : {}),
     hooks: strategy.hooks(input),
     ...(host.progress ? { progress: host.progress } : {}),
   };
   const opts = {
-    minHealthy: input.heal
-      ? healMinHealthy(inputs.minHealthy, p.plan, input.heal)
-      : inputs.minHealthy,
+    minHealthy: strategy.minHealthy?.(input, inputs.minHealthy) ?? inputs.minHealthy,
     keepFailed: inputs.keepFailed,
     onlineTimeoutSeconds: inputs.onlineTimeoutSeconds,
     secrets: inputs.secrets,
@@ -165,83 +161,68 @@ async function execute(
   const deploy = () => executeDeploy(plan, opts, deps);
   const outcome = strategy.around ? await strategy.around(input, deploy) : await deploy();
   setInstanceOutputs(host, plan.deploymentId, outcome.records, outcome.regions);
-  const healed = input.heal ? outcome.records.filter((r) => launched.has(r.id)).length : 0;
-  host.output('changed', String(!input.heal || healed > 0));
-  host.output('healed', String(healed));
-  return { outcome, launched, before };
+  const healed = strategy.healed?.(outcome, launched);
+  host.output('changed', String(healed === undefined || healed > 0));
+  host.output('healed', String(healed ?? 0));
+  return { outcome, launched, before, notes: prepared.notes };
 }
 
+type Deploying = Extract<Decision, { kind: 'deploy' }>;
+
 /** After a healthy deploy: the post step leaves this run alone, the strategy retires what it
- * replaces, the record says where the deployment runs. Returns the error of a failed retire. */
+ * replaces, the record says where the deployment runs. After a failed one: what serves. */
 async function retirePrevious(
   p: Prepared,
-  d: { strategy: RedeployStrategy; input: StrategyInput; notes: string[] },
-  outcome: DeployOutcome,
-  launched: ReadonlySet<string>,
+  d: Deploying,
+  run: Executed,
   host: Host,
-): Promise<string | undefined> {
-  if (!outcome.ok) {
-    d.notes.push(...d.strategy.serving(d.input, outcome).notes);
-    return undefined;
-  }
+): Promise<Retired> {
+  const { outcome } = run;
+  if (!outcome.ok) return { notes: d.strategy.serving(d.input, outcome).notes };
   host.saveState(STATE.result, 'success');
-  let retireError: string | undefined;
-  const t0 = host.clock.now();
-  try {
-    const lines = await d.strategy.retire(d.input, launched);
-    d.notes.push(...lines);
-    if (lines.length > 0) outcome.report.phases.push({ name: 'retire', ms: host.clock.now() - t0 });
-  } catch (err) {
-    retireError = `the new instances are healthy and serving, but ${errorMessage(err)}`;
-    d.notes.push(retireError);
-    outcome.report.phases.push({ name: 'retire', ms: host.clock.now() - t0 });
-  }
-  const { plan } = p;
-  const saved = await host.records.save(deploymentRecord(plan, outcome, host.clock.now()));
+  const retired = await retireWith(d, run.launched, host.clock);
+  const saved = await host.records.save(deploymentRecord(p.plan, outcome, host.clock.now()));
   if (saved.warning)
     (host.env.GITHUB_ACTIONS === 'true' ? host.log.warning : host.log.info)(saved.warning);
-  return retireError;
+  return retired;
+}
+
+/** The strategy's retire, timed; a failure is a note and the deploy's error. */
+async function retireWith(
+  d: Deploying,
+  launched: ReadonlySet<string>,
+  clock: Host['clock'],
+): Promise<Retired> {
+  const t0 = clock.now();
+  const timed = () => ({ name: 'retire', ms: clock.now() - t0 });
+  try {
+    const lines = await d.strategy.retire(d.input, launched);
+    return { notes: lines, ...(lines.length > 0 ? { phase: timed() } : {}) };
+  } catch (err) {
+    const error = `the new instances are healthy and serving, but ${errorMessage(err)}`;
+    return { notes: [error], phase: timed(), error };
+  }
 }
 
 /** The summary and the preview comment; the failure, if any, for main to annotate. */
 async function report(
   p: Prepared,
-  d: { strategy: RedeployStrategy; input: StrategyInput; notes: string[] },
-  outcome: DeployOutcome,
-  retireError: string | undefined,
+  d: Deploying,
+  run: Executed,
+  around: { planning: Phase; retired: Retired },
   host: Host,
 ): Promise<DeployCommandResult> {
   const { plan } = p;
-  const id = plan.deploymentId;
-  outcome.report.cleanup.push(...d.notes);
+  const outcome = finalOutcome(run, around.planning, around.retired);
   await host.summary(renderDeploySummary(outcome.report));
-  const { sha, manifestDigest } = { sha: plan.identity.sha, manifestDigest: plan.manifestDigest };
-  await p.preview(
-    outcome.ok
-      ? {
-          status: 'deployed',
-          deploymentId: id,
-          instances: previewInstances(outcome.records),
-          sha,
-          manifestDigest,
-        }
-      : {
-          status: 'failed',
-          deploymentId: id,
-          reason: outcome.error?.split('\n')[0] ?? 'unknown error',
-          // What serves now: the previous set (replace, update) or nothing (recreate).
-          instances: previewInstances(d.strategy.serving(d.input, outcome).records),
-          sha,
-        },
-  );
+  await p.preview(previewOf(plan, outcome, d.strategy.serving(d.input, outcome).records));
   if (!outcome.ok)
     throw new DeployError(`deploy ${outcome.report.outcome}: ${outcome.error ?? 'unknown error'}`);
-  if (retireError) throw new DeployError(retireError);
-  const inPlace = d.strategy.name === 'update';
-  const how = inPlace ? ' (updated in place)' : d.strategy.name === 'heal' ? ' (healed)' : '';
+  if (around.retired.error) throw new DeployError(around.retired.error);
+  const n = outcome.records.length;
+  const how = d.strategy.deployed ? ` (${d.strategy.deployed})` : '';
   host.log.info(
-    `deployed ${outcome.records.length} instance${outcome.records.length === 1 ? '' : 's'}` +
-      `${how}: ${outcome.records.map((r) => r.id).join(', ')}`,
+    `deployed ${n} instance${n === 1 ? '' : 's'}${how}: ${outcome.records.map((r) => r.id).join(', ')}`,
   );
   return { ...outcome, plan, changed: true, strategy: d.strategy.name };
 }

@@ -64,6 +64,7 @@ export async function reapCommand(
     inputs.githubToken,
     repository,
     [...found.values()].map((p) => p.pull),
+    host.env.GITHUB_API_URL,
   );
   const reaped: Reaped[] = [];
   for (const [deploymentId, { pull, instances }] of found) {

@@ -38,15 +38,13 @@ export async function loadOrThrow(
   return result.deployment;
 }
 
+/** `env`: the run's environment (AWS_REGION, AWS_DEFAULT_REGION), as the entry point gives it. */
 export async function validateCommand(
   inputs: { path: string; regions?: string[] },
   reporter: Reporter,
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<Deployment> {
-  const deployment = await loadOrThrow(
-    inputs.path,
-    reporter,
-    fallbackRegion(process.env, inputs.regions),
-  );
+  const deployment = await loadOrThrow(inputs.path, reporter, fallbackRegion(env, inputs.regions));
   reporter.info(
     `valid: ${deployment.layout === 'spot' ? '.spot/' : 'deployment/'} layout, ` +
       `${deployment.cloud.totalInstances} instance(s) in ${deployment.cloud.regions.map((r) => r.name).join(', ')}`,

@@ -2,6 +2,7 @@
 // github-token, deploy writes the instances and their health, destroy marks the comment
 // destroyed. Never throws and never fails a command: every problem is one warning.
 
+import { contextFromEnv } from '../identity.ts';
 import type { Log } from '../log.ts';
 import type { InstanceRecord } from '../report/outputs.ts';
 import {
@@ -21,10 +22,11 @@ export interface PullRequestRef {
   number: number;
 }
 
-/** The pull request of the event that started the run (GITHUB_EVENT_PATH), if any. */
+/** The pull request of the event that started the run (GITHUB_EVENT_PATH), if any: read
+ * from `env` (the host's), as @actions/github's context would from process.env. */
 export async function pullRequestOf(env: Env): Promise<PullRequestRef | undefined> {
   if (!env.GITHUB_EVENT_PATH || !env.GITHUB_REPOSITORY) return undefined;
-  const { context } = await import('@actions/github');
+  const context = contextFromEnv(env);
   const number = (context.payload as { pull_request?: { number?: unknown } }).pull_request?.number;
   if (typeof number !== 'number') return undefined;
   return { owner: context.repo.owner, repo: context.repo.repo, number };
@@ -47,7 +49,8 @@ export interface PreviewOptions {
   mask?: readonly string[];
   /** false: only edit an existing comment (destroy). */
   createIfMissing?: boolean;
-  env?: Env;
+  /** The run's environment, as the host gives it (the event, the repository, the API). */
+  env: Env;
 }
 
 /** Model without `at` and `run`, which are filled in from the clock and the runner. */
@@ -64,9 +67,9 @@ export async function updatePreview(
   token: string,
   content: PreviewContent,
   log: Log,
-  opts: PreviewOptions = {},
+  opts: PreviewOptions,
 ): Promise<UpsertResult | undefined> {
-  const env = opts.env ?? process.env;
+  const { env } = opts;
   let pr: PullRequestRef | undefined;
   try {
     pr = await pullRequestOf(env);
@@ -93,6 +96,7 @@ export async function updatePreview(
     repo: pr.repo,
     issueNumber: pr.number,
     deploymentId: content.deploymentId,
+    ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {}),
     body: renderPreviewComment(model, opts.mask ? { mask: opts.mask } : {}),
     ...(opts.createIfMissing === false ? { createIfMissing: false } : {}),
   });

@@ -8,9 +8,11 @@ export async function pullStates(
   token: string,
   repository: string,
   numbers: readonly number[],
+  /** The host's GITHUB_API_URL (default https://api.github.com). */
+  apiUrl?: string | undefined,
 ): Promise<Map<number, PullState>> {
   const [owner = '', repo = ''] = repository.split('/');
-  const octokit = await octokitFor(token);
+  const octokit = await octokitFor(token, apiUrl);
   const out = new Map<number, PullState>();
   for (const pull_number of numbers) {
     try {

@@ -14,7 +14,8 @@
 // compression (zstd or gzip), so runners of one layout (all GitHub-hosted Linux runners)
 // share records. The cache is scoped by ref: the runs of a pull request (opened,
 // synchronize and closed all run on refs/pull/N/merge) see its records; a branch sees its own.
-// @actions/cache reads ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN from process.env.
+// The checks here read the environment the host passes (deps.env); @actions/cache itself
+// reads ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN from process.env.
 
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -46,6 +47,8 @@ export interface CacheApi {
 }
 
 export interface RecordDeps {
+  /** The run's environment, as the host gives it (RUNNER_TEMP, the cache service's). */
+  env: Readonly<Record<string, string | undefined>>;
   /** Default: @actions/cache, loaded on first use. */
   cache?: CacheApi;
   /**
@@ -137,11 +140,8 @@ function message(err: unknown): string {
  * save fails, returns a warning and the deploy carries on (destroy will then find the
  * instances by tags in the manifest's regions only).
  */
-export async function saveRecord(
-  record: DeploymentRecord,
-  deps: RecordDeps = {},
-): Promise<SaveResult> {
-  const env = process.env;
+export async function saveRecord(record: DeploymentRecord, deps: RecordDeps): Promise<SaveResult> {
+  const { env } = deps;
   const lead = `the deployment record of '${record.deploymentId}' was not saved`;
   const consequence = "a later destroy finds instances by tags in the manifest's regions only";
   const { dir, file } = paths(deps, env);
@@ -172,9 +172,9 @@ export async function saveRecord(
  */
 export async function restoreRecord(
   deploymentId: string,
-  deps: RecordDeps = {},
+  deps: RecordDeps,
 ): Promise<RestoreResult> {
-  const env = process.env;
+  const { env } = deps;
   const lead = `no deployment record of '${deploymentId}'`;
   const consequence = "searching by tags in the manifest's regions only";
   const { file } = paths(deps, env);

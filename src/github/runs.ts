@@ -22,8 +22,8 @@ export interface EndedRuns {
 }
 
 export interface RunsDeps {
-  /** REST API base URL; default GITHUB_API_URL, else https://api.github.com. */
-  apiUrl?: string;
+  /** REST API base URL (the host's GITHUB_API_URL); default https://api.github.com. */
+  apiUrl?: string | undefined;
 }
 
 export async function endedRuns(

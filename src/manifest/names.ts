@@ -8,6 +8,12 @@
 export const UNIT_NAME = /^[A-Za-z0-9:_.-]+(@[A-Za-z0-9:_.-]+)?$/;
 /** Debian/Ubuntu package names (Debian policy 5.6.7): lower case, digits, + - . ; 2+ chars. */
 export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+/** A file owner as rendering takes it: user or user:group, each a name (a trailing $ for
+ * machine accounts) or a numeric id. The schema's pattern for `owner` is stricter. */
+export const OWNER =
+  /^(?:[A-Za-z_][A-Za-z0-9_.-]*\$?|[0-9]+)(?::(?:[A-Za-z_][A-Za-z0-9_.-]*\$?|[0-9]+))?$/;
+/** A file mode as rendering takes it: 3 or 4 octal digits, optionally after a 0. */
+export const FILE_MODE = /^0?[0-7]{3,4}$/;
 /** Script names become file names of the plan's commands. */
 export const SCRIPT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 

@@ -52,18 +52,30 @@ export interface CleanupResult {
 
 const plural = (n: number) => `${n} instance${n === 1 ? '' : 's'}`;
 
-/** Carries out the decision; never throws (what it could not do is a note). */
+/** The fleet's members left running once the decision is carried out. Pure. */
+export function survivors(
+  decision: CleanupDecision,
+  members: readonly Member[],
+  inPlace: boolean,
+): Member[] {
+  if (decision === 'terminate-all') return [];
+  // keep-failed keeps them all; in place nothing is ever terminated.
+  if (decision === 'keep' || inPlace) return [...members];
+  return members.filter((m) => !m.failure);
+}
+
+/** Carries out the decision; never throws (what it could not do is a note). `cancelled`:
+ * the deploy was cancelled, so the cleanup has seconds, not minutes. */
 export async function applyCleanup(
   run: Run,
   decision: CleanupDecision,
   result: PhasesResult,
+  cancelled: boolean,
 ): Promise<CleanupResult> {
   const { fleet } = result.progress;
   const failed = result.failure !== undefined;
   const { log } = run.deps;
-  const live = fleet.members.filter((m) =>
-    run.opts.inPlace || run.opts.keepFailed ? true : !failed && !m.failure,
-  );
+  const live = survivors(decision, fleet.members, run.opts.inPlace !== undefined);
   const doomed = failed ? fleet.members : fleet.failed();
   if (decision === 'none') {
     if (!run.opts.inPlace || doomed.length === 0) return { decision, notes: [], live };
@@ -85,7 +97,7 @@ export async function applyCleanup(
           clock: run.clock,
           poll: run.poll,
           registry: run.deps.registry,
-          cancelled: isCancelled(run, result),
+          cancelled,
           timeoutSeconds: run.opts.terminateTimeoutSeconds ?? 600,
           fleet,
         },

@@ -1,7 +1,7 @@
 // The deploy's decide phase: with what runs now in hand, stop when another run is at work
-// on the deployment, heal it when it runs the plan but lost or holds unhealthy instances
-// (or on-demand ones that could be spot), answer "nothing to deploy" when it runs the plan
-// whole and healthy, or choose the redeploy strategy that will change it.
+// on the deployment, let a strategy claim it (heal, when it runs the plan but lost or holds
+// unhealthy instances, or on-demand ones that could be spot), answer "nothing to deploy"
+// when it runs the plan whole and healthy, or choose the redeploy strategy that changes it.
 
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DeployError } from '../aws/errors.ts';
@@ -11,40 +11,28 @@ import { byRegion } from '../aws/poll.ts';
 import type { SecretsSealer } from '../deliver/deliver.ts';
 import { onlineIds } from '../deliver/wait.ts';
 import { errorMessage } from '../diagnostics.ts';
-import { previewInstances, type PreviewContent } from '../github/preview.ts';
-import { setInstanceOutputs, type Host } from '../host.ts';
+import type { PreviewContent } from '../github/preview.ts';
+import type { Host } from '../host.ts';
 import type { Inputs } from '../inputs.ts';
 import { busyMessage, holders, others } from '../launch/concurrency.ts';
 import { differences } from '../launch/existing.ts';
 import type { StrategyContext } from '../launch/strategy.ts';
 import type { Deployment } from '../manifest/model.ts';
 import { TAG, type Plan } from '../plan/types.ts';
-import { instanceRecord } from '../report/outputs.ts';
-import { instanceTable } from '../report/summary.ts';
-import type { DeployOutcome } from './types.ts';
 import {
   chooseStrategy,
-  healNeed,
-  STRATEGY_MODULES,
+  claimedStrategy,
   type RedeployStrategy,
   type StrategyInput,
-  type StrategyName,
 } from './strategies/index.ts';
 
-export interface UnchangedResult extends DeployOutcome {
-  plan: Plan;
-  changed: false;
-  strategy: StrategyName;
-}
-
 export type Decision =
-  | { kind: 'unchanged'; result: UnchangedResult }
+  /** The deployment runs the plan whole and healthy: these instances. */
+  | { kind: 'unchanged'; found: readonly FoundInstance[] }
   | {
       kind: 'deploy';
       strategy: RedeployStrategy;
       input: StrategyInput;
-      /** Lines for the report's cleanup section, added to by the later phases. */
-      notes: string[];
     };
 
 /** What the later phases of the command share: the inputs, the manifest, the plan. */
@@ -63,32 +51,28 @@ export async function decide(p: Prepared, located: Located, host: Host): Promise
   const ctx: StrategyContext = { ...p.ctx, regions: located.regions };
   const ended = await checkRivals(ctx, found, inputs.githubToken, host);
   if (ended) ctx.endedRuns = ended;
+  const input: StrategyInput = { ctx, plan, found };
   if (!inputs.force) {
-    // The instances run this plan: heal what is missing or unhealthy, or nothing changed.
+    // The instances run this plan: a strategy claims it (heal what is missing or
+    // unhealthy), or nothing changed.
     const samePlan =
       found.length > 0 && found.every((f) => f.tags[TAG.digest] === plan.manifestDigest);
     const notOnline = samePlan ? await offline(host, found) : [];
-    const heal = healNeed(found, plan, new Set(notOnline), inputs.preferSpot);
-    if (heal) {
-      const input: StrategyInput = { ctx, plan, found, heal };
-      return { kind: 'deploy', strategy: STRATEGY_MODULES.heal, input, notes: [] };
-    }
+    const health = { offline: new Set(notOnline), preferSpot: inputs.preferSpot };
+    const claimed = claimedStrategy(input, health);
+    if (claimed) return { kind: 'deploy', strategy: claimed, input };
     const why =
       differences(found, plan) ??
       (notOnline.length > 0 ? `not Online in SSM: ${notOnline.join(', ')}` : undefined);
-    if (why === undefined) {
-      return { kind: 'unchanged', result: await unchanged(p, found, host) };
-    }
+    if (why === undefined) return { kind: 'unchanged', found };
     host.log.info(`deploying: ${why}`);
   } else {
     host.log.info('force: deploying whether or not anything changed');
   }
-  const input: StrategyInput = { ctx, plan, found };
   return {
     kind: 'deploy',
     strategy: chooseStrategy(inputs.strategy, input, host.log),
     input,
-    notes: [],
   };
 }
 
@@ -135,64 +119,6 @@ async function offline(
     }),
   );
   return missing.flat();
-}
-
-/** Nothing to do: say so, and still give the outputs, the summary and the comment. */
-async function unchanged(
-  p: Prepared,
-  found: readonly FoundInstance[],
-  host: Host,
-): Promise<UnchangedResult> {
-  const { plan } = p;
-  // Healthy as far as this run can tell without a command: the deploy that launched (or
-  // updated) them found them healthy and tagged them ready, and SSM has them Online now.
-  const records = found.map((f) => instanceRecord(f, 'healthy'));
-  const regions = [...new Set(records.map((r) => r.region))];
-  setInstanceOutputs(host, plan.deploymentId, records, regions);
-  host.output('changed', 'false');
-  host.output('healed', '0');
-  const n = records.length;
-  const line =
-    `nothing to deploy: the ${n} instance${n === 1 ? '' : 's'} of ${plan.deploymentId} ` +
-    `already run manifest ${plan.manifestDigest.slice(0, 12)} and are Online in SSM; ` +
-    'set force: true to deploy anyway (e.g. after rotating a secret)';
-  host.log.info(line);
-  await host.summary(
-    [
-      `## Spot deploy \`${plan.deploymentId}\`: unchanged`,
-      '',
-      line[0]?.toUpperCase() + line.slice(1) + '.',
-      '',
-      instanceTable(records),
-      '',
-    ].join('\n'),
-  );
-  await p.preview({
-    status: 'deployed',
-    deploymentId: plan.deploymentId,
-    instances: previewInstances(records),
-    sha: plan.identity.sha,
-    manifestDigest: plan.manifestDigest,
-  });
-  return {
-    ok: true,
-    plan,
-    changed: false,
-    strategy: p.inputs.strategy,
-    records,
-    regions,
-    report: {
-      deploymentId: plan.deploymentId,
-      outcome: 'succeeded',
-      requested: n,
-      instances: records,
-      steps: [],
-      phases: [],
-      launch: [],
-      costNotes: [],
-      cleanup: [line],
-    },
-  };
 }
 
 /** The secrets sealing of src/plan/secrets.ts, loaded only when a plan delivers secrets;

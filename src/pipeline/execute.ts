@@ -48,17 +48,11 @@ export async function executeDeploy(
   const show = deps.progress;
   if (decision !== 'none')
     show?.({ kind: 'phase', name: `cleanup: ${decision}`, state: 'running' });
-  const cleanup = await applyCleanup(run, decision, result);
+  const cancelled = isCancelled(run, result);
+  const cleanup = await applyCleanup(run, decision, result, cancelled);
   if (decision !== 'none') show?.({ kind: 'phase', name: `cleanup: ${decision}`, state: 'done' });
   const cost = await priceLive(deps.clientsFor, cleanup.live, deps.signal);
-  return buildOutcome({
-    run,
-    result,
-    cleanup,
-    cost,
-    cancelled: isCancelled(run, result),
-    timedOut: isTimedOut(run, result),
-  });
+  return buildOutcome({ run, result, cleanup, cost, cancelled, timedOut: isTimedOut(run, result) });
 }
 
 export function resolveRun(plan: Plan, opts: DeployOptions, deps: DeployDeps): Run {

@@ -1,5 +1,6 @@
 // What a deploy ends with: its outcome and report, built by a pure function from what the
-// phases produced and what the cleanup did (and the price of what is left running).
+// phases produced and what the cleanup did (and the price of what is left running); then,
+// for the command, the outcome with its own phases around it and the preview comment.
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { describeAwsError } from '../aws/errors.ts';
@@ -8,9 +9,10 @@ import { errorMessage } from '../diagnostics.ts';
 import { formatAttempts } from '../launch/launch.ts';
 import { estimateHourlyCost } from '../report/cost.ts';
 import { instanceRecord, type InstanceRecord } from '../report/outputs.ts';
+import { previewInstances, type PreviewContent } from '../github/preview.ts';
 import type { DeploymentRecord } from '../github/record.ts';
 import type { Plan } from '../plan/types.ts';
-import type { DeployReport } from '../report/summary.ts';
+import type { DeployReport, Phase } from '../report/summary.ts';
 import type { CleanupResult } from './cleanup.ts';
 import { timeoutMessage } from './deadline.ts';
 import type { DeployOutcome, PhasesResult, Run } from './types.ts';
@@ -140,5 +142,57 @@ export function deploymentRecord(
     manifestDigest: plan.manifestDigest,
     savedAt: new Date(now).toISOString(),
     runId: plan.identity.runId,
+  };
+}
+
+/** What the strategy's launch (or in-place delivery), deliver and verify came to. */
+export interface Executed {
+  outcome: DeployOutcome;
+  /** Every id this deploy launched, also those terminated since (replace retires the rest). */
+  launched: ReadonlySet<string>;
+  /** The phases before the deploy's own (recreate's retire), and the strategy's notes. */
+  before: Phase[];
+  notes: string[];
+}
+
+/** What retiring the previous set did: lines for the report, its time, its failure. */
+export interface Retired {
+  notes: string[];
+  phase?: Phase;
+  error?: string;
+}
+
+/** The outcome with the command's own phases and notes around the deploy's. Pure. */
+export function finalOutcome(run: Executed, planning: Phase, retired: Retired): DeployOutcome {
+  const { outcome } = run;
+  const phases = [planning, ...run.before, ...outcome.report.phases];
+  if (retired.phase) phases.push(retired.phase);
+  const cleanup = [...outcome.report.cleanup, ...run.notes, ...retired.notes];
+  return { ...outcome, report: { ...outcome.report, phases, cleanup } };
+}
+
+/** The preview comment: the instances deployed, or on a failure what serves now (the
+ * previous set for replace and update, nothing for recreate). Pure. */
+export function previewOf(
+  plan: Plan,
+  outcome: DeployOutcome,
+  serving: readonly InstanceRecord[],
+): PreviewContent {
+  const { deploymentId, manifestDigest } = plan;
+  const { sha } = plan.identity;
+  if (outcome.ok)
+    return {
+      status: 'deployed',
+      deploymentId,
+      instances: previewInstances(outcome.records),
+      sha,
+      manifestDigest,
+    };
+  return {
+    status: 'failed',
+    deploymentId,
+    reason: outcome.error?.split('\n')[0] ?? 'unknown error',
+    instances: previewInstances(serving),
+    sha,
   };
 }

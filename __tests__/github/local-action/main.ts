@@ -42,6 +42,8 @@ export async function run(): Promise<void> {
     repo: context.repo.repo,
     issueNumber: context.issue.number,
     deploymentId,
+    // The entry passes the API's address; src/github reads no environment of its own.
+    ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
     body: renderPreviewComment(model),
   });
   if (!result.ok) {

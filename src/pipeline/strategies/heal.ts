@@ -5,19 +5,33 @@
 // them, and only then terminate the unhealthy or flagged ones. The healthy ones get no
 // command and keep serving. With nothing else to heal and prefer-spot, one instance that
 // on-demand fallback launched is replaced by a spot one (spot only; while spot is short the
-// on-demand one stays and the deploy succeeds). Chosen by decide.ts whatever the strategy.
+// on-demand one stays and the deploy succeeds). No input names it: it claims a deploy itself
+// (decide.ts asks it before the input's strategy, unless force). All of it is in this file.
 
 import type { FoundInstance } from '../../aws/instances.ts';
 import { minHealthyCount } from '../../deliver/fleet.ts';
 import type { MinHealthy } from '../../inputs.ts';
+import type { Log } from '../../log.ts';
 import { PHASE } from '../../launch/concurrency.ts';
 import { TAG, type Plan } from '../../plan/types.ts';
 import { instanceRecord } from '../../report/outputs.ts';
 import type { DeployOutcome } from '../types.ts';
 import { retire } from './retire.ts';
-import { launchHooks, plural, type HealNeed, type RedeployStrategy } from './strategy.ts';
+import { launchHooks, plural, type ClaimingStrategy, type RedeployStrategy } from './strategy.ts';
 
-export type { HealNeed } from './strategy.ts';
+/** What a heal launches and retires, as its claim found it. */
+export interface HealNeed {
+  /** How many to launch, by region. */
+  launch: Record<string, number>;
+  /** The healthy instances that stay as they are. */
+  keep: FoundInstance[];
+  /** Terminated once the new instances are healthy. */
+  retire: FoundInstance[];
+  /** Launching spot only, to replace the on-demand instance in `retire`. */
+  backToSpot: boolean;
+  /** Why, one line each, for the log and the summary. */
+  reasons: string[];
+}
 
 /** Why an instance of this plan cannot be counted as healthy, or undefined. */
 function unhealthy(f: FoundInstance, offline: ReadonlySet<string>): string | undefined {
@@ -121,53 +135,65 @@ function withKept(outcome: DeployOutcome, kept: readonly FoundInstance[]): Deplo
   };
 }
 
-const needOf = (s: { heal?: HealNeed }): HealNeed => {
-  if (!s.heal) throw new Error('heal: no heal was decided');
-  return s.heal;
-};
-
-export const heal: RedeployStrategy = {
-  name: 'heal',
-  async prepare(s) {
-    const need = needOf(s);
-    const n = Object.values(need.launch).reduce((a, b) => a + b, 0);
-    const what = need.backToSpot ? 'a spot instance' : plural(n);
-    const line = `heal: ${need.reasons.join('; ')}; launching ${what}, then retiring ${need.retire.map((r) => r.id).join(', ') || 'nothing'}`;
-    s.ctx.log.info(line);
-    return { plan: healPlan(s.plan, need), notes: [line] };
-  },
-  hooks: launchHooks,
-  async around(s, deploy) {
-    const need = needOf(s);
-    const outcome = await deploy();
-    if (spotStillShort(need, outcome)) {
-      const why = (outcome.error ?? '').split('\n')[0]?.replace(/: launched 0 of .*/, '');
-      const line = `prefer-spot: spot is still short (${why}); ${need.retire.map((r) => r.id).join(', ')} stays on-demand`;
+/** The heal of `need`: the strategy its claim answers with. */
+function healing(need: HealNeed): RedeployStrategy {
+  return {
+    name: 'heal',
+    deployed: 'healed',
+    async prepare(s) {
+      const n = Object.values(need.launch).reduce((a, b) => a + b, 0);
+      const what = need.backToSpot ? 'a spot instance' : plural(n);
+      const line = `heal: ${need.reasons.join('; ')}; launching ${what}, then retiring ${need.retire.map((r) => r.id).join(', ') || 'nothing'}`;
       s.ctx.log.info(line);
-      const { error: _e, ...rest } = outcome;
-      const ok = { ...rest, ok: true };
-      ok.report = { ...ok.report, outcome: 'succeeded', cleanup: [...ok.report.cleanup, line] };
-      delete ok.report.reason;
-      return withKept(ok, [...need.keep, ...need.retire]);
-    }
-    return outcome.ok ? withKept(outcome, need.keep) : outcome;
-  },
-  async retire(s, launched) {
-    const need = needOf(s);
-    // Nothing launched (spot still short): nothing is retired.
-    if (launched.size === 0 || need.retire.length === 0) return [];
-    return [
-      await s.ctx.log.group('Terminate the instances the heal replaced', () =>
-        retire(s.ctx, need.retire, 'heal', 'shutting-down'),
-      ),
-    ];
-  },
-  serving: (s) => {
-    const need = needOf(s);
-    const all = [...need.keep, ...need.retire];
-    return {
-      records: all.map((f) => instanceRecord(f, 'unknown')),
-      notes: [`heal: the ${plural(all.length)} running before keep serving`],
-    };
+      return { plan: healPlan(s.plan, need), notes: [line] };
+    },
+    minHealthy: (s, asked) => healMinHealthy(asked, s.plan, need),
+    hooks: launchHooks,
+    healed: (outcome, launched) => outcome.records.filter((r) => launched.has(r.id)).length,
+    around: (s, deploy) => aroundHeal(s.ctx.log, need, deploy),
+    async retire(s, launched) {
+      // Nothing launched (spot still short): nothing is retired.
+      if (launched.size === 0 || need.retire.length === 0) return [];
+      return [
+        await s.ctx.log.group('Terminate the instances the heal replaced', () =>
+          retire(s.ctx, need.retire, 'heal', 'shutting-down'),
+        ),
+      ];
+    },
+    serving: () => {
+      const all = [...need.keep, ...need.retire];
+      return {
+        records: all.map((f) => instanceRecord(f, 'unknown')),
+        notes: [`heal: the ${plural(all.length)} running before keep serving`],
+      };
+    },
+  };
+}
+
+/** The deploy of the missing instances, and the deployment as a whole after it. */
+async function aroundHeal(
+  log: Log,
+  need: HealNeed,
+  deploy: () => Promise<DeployOutcome>,
+): Promise<DeployOutcome> {
+  const outcome = await deploy();
+  if (spotStillShort(need, outcome)) {
+    const why = (outcome.error ?? '').split('\n')[0]?.replace(/: launched 0 of .*/, '');
+    const line = `prefer-spot: spot is still short (${why}); ${need.retire.map((r) => r.id).join(', ')} stays on-demand`;
+    log.info(line);
+    const { error: _e, ...rest } = outcome;
+    const ok = { ...rest, ok: true };
+    ok.report = { ...ok.report, outcome: 'succeeded', cleanup: [...ok.report.cleanup, line] };
+    delete ok.report.reason;
+    return withKept(ok, [...need.keep, ...need.retire]);
+  }
+  return outcome.ok ? withKept(outcome, need.keep) : outcome;
+}
+
+export const heal: ClaimingStrategy = {
+  name: 'heal',
+  claim(s, health) {
+    const need = healNeed(s.found, s.plan, health.offline, health.preferSpot);
+    return need ? healing(need) : undefined;
   },
 };

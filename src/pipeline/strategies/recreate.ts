@@ -11,7 +11,7 @@ export const recreate: RedeployStrategy = {
     const line = await s.ctx.log.group('Terminate the previous instances (strategy recreate)', () =>
       retire(s.ctx, s.found, 'recreate'),
     );
-    return { notes: [line] };
+    return { retiredFirst: true, notes: [line] };
   },
   hooks: launchHooks,
   retire: async () => [],

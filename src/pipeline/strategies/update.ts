@@ -19,6 +19,7 @@ const running = (s: StrategyInput) =>
 
 export const update: RedeployStrategy = {
   name: 'update',
+  deployed: 'updated in place',
   applies: (s) => running(s).length > 0,
   fallback: {
     strategy: 'replace',

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import picomatch from 'picomatch';
 import type { Deployment, UploadSpec } from '../../manifest/model.ts';
 import { inside } from '../../manifest/paths.ts';
+import { FILE_MODE, OWNER } from '../../manifest/names.ts';
 import { assertInstancePath } from '../shell.ts';
 
 /** One file as it must exist on the instance. */
@@ -28,9 +29,6 @@ export interface DeliveredFile {
 }
 
 export const DEFAULT_OWNER = 'root:root';
-const MODE_RE = /^0?[0-7]{3,4}$/;
-const OWNER_PART = '(?:[A-Za-z_][A-Za-z0-9_.-]*\\$?|[0-9]+)';
-const OWNER_RE = new RegExp(`^${OWNER_PART}(?::${OWNER_PART})?$`);
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -38,12 +36,12 @@ export function sha256Hex(data: Buffer | string): string {
 
 /** "644" / "0644" / "4755" → "0644" / "0644" / "4755"; anything else throws. */
 export function normalizeMode(mode: string, what: string): string {
-  if (!MODE_RE.test(mode)) throw new Error(`${what}: mode ${JSON.stringify(mode)} is not octal`);
+  if (!FILE_MODE.test(mode)) throw new Error(`${what}: mode ${JSON.stringify(mode)} is not octal`);
   return mode.padStart(4, '0').slice(-4);
 }
 
 export function normalizeOwner(owner: string, what: string): string {
-  if (!OWNER_RE.test(owner)) {
+  if (!OWNER.test(owner)) {
     throw new Error(`${what}: owner ${JSON.stringify(owner)} is not user or user:group`);
   }
   return owner;
