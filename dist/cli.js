@@ -5,12 +5,12 @@ import {
   applyAwsFlags,
   inputsOf,
   parseCommandLine
-} from "./chunks/chunk-34SEBBBB.js";
+} from "./chunks/chunk-AOH4AXCE.js";
 import {
   describeAwsError
 } from "./chunks/chunk-4OVCB57H.js";
-import "./chunks/chunk-DIYO26VZ.js";
-import "./chunks/chunk-C4HKCQZY.js";
+import "./chunks/chunk-A4JSAB4L.js";
+import "./chunks/chunk-NIG5AYO3.js";
 import {
   ActionError,
   errorMessage,
@@ -237,20 +237,20 @@ async function runCommand(args, io) {
     annotate: (d) => io.err.write(formatDiagnostic(d) + "\n"),
     info: (m) => io.out.write(m + "\n")
   };
-  const terminal = () => import("./chunks/commands-HFOGIRW4.js");
-  const lifecycle = () => import("./chunks/lifecycle-JFA7U2TJ.js");
+  const terminal = () => import("./chunks/commands-LMXKBIV6.js");
+  const lifecycle = () => import("./chunks/lifecycle-6CLN5IV7.js");
   switch (args.command) {
     case "validate": {
-      const { validateCommand } = await import("./chunks/validate-RZSVUKYP.js");
-      await validateCommand({ path: args.dir }, reporter);
+      const { validateCommand } = await import("./chunks/validate-UMV53XR6.js");
+      await validateCommand({ path: args.dir }, reporter, io.env);
       return 0;
     }
     case "plan": {
       if (!args.flags.out) throw new UsageError("plan needs --out PLAN_DIR");
-      const { deploymentIdFromGit } = await import("./chunks/git-XOUC2ZEH.js");
+      const { deploymentIdFromGit } = await import("./chunks/git-HPQPI2QY.js");
       const id = args.flags["deployment-id"] ?? await deploymentIdFromGit(args.dir) ?? "";
       const inputs = await inputsOf(args, id, io.env);
-      const { planCommand } = await import("./chunks/plan-CAHKUE5K.js");
+      const { planCommand } = await import("./chunks/plan-3R4PIOOJ.js");
       const quiet = { ...reporter, info: () => void 0 };
       const res = await planCommand(inputs, args.flags.json ? quiet : reporter, io.env);
       if (args.flags.json) {

@@ -15,8 +15,8 @@ import {
 } from "./chunks/chunk-ZQI4S6B5.js";
 import {
   readInputs
-} from "./chunks/chunk-DIYO26VZ.js";
-import "./chunks/chunk-C4HKCQZY.js";
+} from "./chunks/chunk-A4JSAB4L.js";
+import "./chunks/chunk-NIG5AYO3.js";
 import {
   ActionError,
   errorMessage,
@@ -26,7 +26,7 @@ import "./chunks/chunk-SLSPYRCZ.js";
 
 // src/main.ts
 async function onActionHost(fn) {
-  const { actionHost, coreLog } = await import("./chunks/action-host-LIXUIAOO.js");
+  const { actionHost, coreLog } = await import("./chunks/action-host-4LCM3C6E.js");
   return withCancellation(coreLog, async (signal) => {
     const host = actionHost(signal);
     try {
@@ -56,12 +56,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-RZSVUKYP.js");
-        await validateCommand(inputs, { annotate, info });
+        const { validateCommand } = await import("./chunks/validate-UMV53XR6.js");
+        await validateCommand(inputs, { annotate, info }, process.env);
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-CAHKUE5K.js");
+        const { planCommand } = await import("./chunks/plan-3R4PIOOJ.js");
         const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -69,32 +69,32 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-WVF2FEWM.js");
+        const { deployCommand } = await import("./chunks/deploy-IIXQIJQK.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-TPEMAYUJ.js");
+        const { destroyCommand } = await import("./chunks/destroy-ORYBVRBO.js");
         await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-M7TJHZUS.js");
+        const { statusCommand } = await import("./chunks/status-WMVIXXHL.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-P3535R6H.js");
+        const { logsAction } = await import("./chunks/logs-36MPRULK.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-VMAHNIH2.js");
+        const { execAction } = await import("./chunks/exec-ZX344FU6.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }
       case "reap": {
-        const { reapCommand } = await import("./chunks/reap-RGNXL2LS.js");
+        const { reapCommand } = await import("./chunks/reap-PNEZAGEQ.js");
         await onActionHost((host) => reapCommand(inputs, host));
         break;
       }

@@ -40,7 +40,7 @@ async function runCleanup() {
       return;
     }
     const [{ actionHost }, { destroyTagged }] = await Promise.all([
-      import("../chunks/action-host-LIXUIAOO.js"),
+      import("../chunks/action-host-4LCM3C6E.js"),
       import("../chunks/destroy-MIOJVVZE.js")
     ]);
     const host = actionHost();
