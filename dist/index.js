@@ -56,12 +56,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-UMV53XR6.js");
+        const { validateCommand } = await import("./chunks/validate-SVNIFIWP.js");
         await validateCommand(inputs, { annotate, info }, process.env);
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-3R4PIOOJ.js");
+        const { planCommand } = await import("./chunks/plan-JBX3JRBU.js");
         const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -69,32 +69,32 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-IIXQIJQK.js");
+        const { deployCommand } = await import("./chunks/deploy-TULBHSF6.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-ORYBVRBO.js");
+        const { destroyCommand } = await import("./chunks/destroy-MSPYPOG5.js");
         await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-WMVIXXHL.js");
+        const { statusCommand } = await import("./chunks/status-FZ4UUO3Q.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-36MPRULK.js");
+        const { logsAction } = await import("./chunks/logs-3KBJMVWJ.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-ZX344FU6.js");
+        const { execAction } = await import("./chunks/exec-M4CANDLR.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }
       case "reap": {
-        const { reapCommand } = await import("./chunks/reap-PNEZAGEQ.js");
+        const { reapCommand } = await import("./chunks/reap-HBCQWT5T.js");
         await onActionHost((host) => reapCommand(inputs, host));
         break;
       }

@@ -18,7 +18,7 @@ import { PACKAGE_NAME, SCRIPT_NAME } from '../manifest/names.ts';
 import type { DeploymentParts } from './deployment.ts';
 import { escapingLinks, type PathKind, type RepoContext } from './paths.ts';
 import {
-  SCRIPT_DEFAULTS,
+  scriptEntry,
   serviceEntry,
   sourcePath,
   uploadEntry,
@@ -116,20 +116,20 @@ async function scripts(scan: Scan, found: ConventionFiles): Promise<ScriptSpec[]
   const list: ScriptSpec[] = [];
   const names = new Set<string>();
   for (const p of [...(treeMain !== undefined ? [treeMain] : []), ...found.scripts]) {
-    if (!(await usable(scan, p, 'file', 'script'))) continue;
+    if (scan.links.includes(p)) continue;
     const file = p.slice(p.lastIndexOf('/') + 1).replace(/\.sh$/, '');
     const base = p === treeMain ? `${INSTANCE_FILES_DIR}-${file}` : file;
     let name = base.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'script';
     if (names.has(name)) name = `scripts-${name}`;
     if (!SCRIPT_NAME.test(name)) name = name.slice(0, 64);
-    names.add(name);
-    list.push({
+    const spec = await scriptEntry(scan.ctx, fileSite(scan, p), undefined, {
       name,
-      path: p,
+      body: { path: p },
       order: list.length,
-      workdir: SCRIPT_DEFAULTS.workdir,
-      timeoutSeconds: SCRIPT_DEFAULTS.timeoutSeconds,
     });
+    if (!spec) continue;
+    names.add(name);
+    list.push(spec);
   }
   return list;
 }

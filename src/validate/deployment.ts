@@ -30,9 +30,11 @@ import { normalizeInterruptionHook } from './interruption.ts';
 import {
   checkLinks,
   SCRIPT_DEFAULTS,
+  scriptEntry,
   serviceEntry,
   sourcePath,
   uploadEntry,
+  type RawScript,
   type Site,
   type Taken,
 } from './sections.ts';
@@ -309,13 +311,13 @@ function scriptName(
   return name;
 }
 
-/** What a script runs: its file (checked) or its command; undefined when neither is usable. */
-async function scriptBody(
-  { r, ctx }: Section,
+/** What a script runs: its file or its command; undefined when neither is written. */
+function scriptBody(
+  { r }: Section,
   s: Record<string, unknown>,
   i: number,
   at: (...p: Array<string | number>) => DataPath,
-): Promise<{ path: string; ok: boolean } | { command: string } | undefined> {
+): RawScript['body'] | undefined {
   const p = str(s.path);
   const command = str(s.command);
   if (p !== undefined && command !== undefined) {
@@ -332,8 +334,7 @@ async function scriptBody(
     }
     return undefined;
   }
-  const ok = await sourcePath(ctx, yamlSite(r, at), 'path', p, 'file', 'script');
-  return { path: p, ok: ok !== undefined };
+  return { path: p };
 }
 
 /** Scripts, run in `order` (stable: ties keep the written order). */
@@ -344,9 +345,8 @@ async function normalizeScripts(sec: Section): Promise<ScriptSpec[]> {
   for (const [i, s] of list(d.scripts).entries()) {
     if (!isObj(s)) continue;
     const at = (...p: Array<string | number>) => D('scripts', i, ...p);
-    const body = await scriptBody(sec, s, i, at);
+    const body = scriptBody(sec, s, i, at);
     if (body === undefined) continue;
-    const ok = 'command' in body || body.ok;
     const name = scriptName(
       r,
       s,
@@ -359,16 +359,14 @@ async function normalizeScripts(sec: Section): Promise<ScriptSpec[]> {
       workdirRaw === undefined
         ? SCRIPT_DEFAULTS.workdir
         : destination(r, at(workdirRaw.key), workdirRaw.value, 'workdir');
-    const timeoutSeconds = scriptTimeout(r, at('timeout'), s.timeout);
-    if (ok && workdir !== undefined) {
-      scripts.push({
-        name,
-        ...('command' in body ? { command: body.command } : { path: body.path }),
-        order: int(s.order) ?? SCRIPT_DEFAULTS.order,
-        workdir,
-        timeoutSeconds,
-      });
-    }
+    const spec = await scriptEntry(sec.ctx, yamlSite(r, at), 'path', {
+      name,
+      body,
+      order: int(s.order),
+      workdir,
+      timeoutSeconds: scriptTimeout(r, at('timeout'), s.timeout),
+    });
+    if (spec && workdir !== undefined) scripts.push(spec);
   }
   return scripts.sort((a, b) => a.order - b.order);
 }

@@ -5,7 +5,7 @@
 
 import { basename } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
-import type { HealthCheck, ServiceSpec, UploadSpec } from '../manifest/model.ts';
+import type { HealthCheck, ScriptSpec, ServiceSpec, UploadSpec } from '../manifest/model.ts';
 import { unitNameProblem } from '../manifest/names.ts';
 import {
   checkRepoPath,
@@ -112,6 +112,39 @@ export async function uploadEntry(
     ...(raw.mode !== undefined ? { mode: raw.mode } : {}),
     ...(raw.owner !== undefined ? { owner: raw.owner } : {}),
     exclude: raw.exclude,
+  };
+}
+
+export interface RawScript {
+  /** Usable and unique already: each layout has its own rule for a name it makes up. */
+  name: string;
+  /** The file it runs (checked here), or a one-line command. */
+  body: { path: string } | { command: string };
+  order?: number | undefined;
+  workdir?: string | undefined;
+  timeoutSeconds?: number | undefined;
+}
+
+/**
+ * A script: the file it runs checked (reported at the site's `field`), and the defaults for
+ * what the entry leaves out; undefined when the file is not usable.
+ */
+export async function scriptEntry(
+  ctx: RepoContext,
+  site: Site,
+  field: string | undefined,
+  raw: RawScript,
+): Promise<ScriptSpec | undefined> {
+  if ('path' in raw.body) {
+    const ok = await sourcePath(ctx, site, field, raw.body.path, 'file', 'script');
+    if (!ok) return undefined;
+  }
+  return {
+    name: raw.name,
+    ...raw.body,
+    order: raw.order ?? SCRIPT_DEFAULTS.order,
+    workdir: raw.workdir ?? SCRIPT_DEFAULTS.workdir,
+    timeoutSeconds: raw.timeoutSeconds ?? SCRIPT_DEFAULTS.timeoutSeconds,
   };
 }
 

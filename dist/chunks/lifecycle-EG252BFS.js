@@ -6,7 +6,7 @@ import {
   outputMode,
   outputsDocument,
   targetId
-} from "./chunk-EWAYGDOF.js";
+} from "./chunk-H6SOGQNN.js";
 import "./chunk-63JJSYQO.js";
 import "./chunk-XJLXGMQD.js";
 import {
@@ -65,11 +65,11 @@ function finalView(host) {
   return { ...state, instances };
 }
 async function deployMain(args, io) {
-  const { deployCommand } = await import("./deploy-IIXQIJQK.js");
+  const { deployCommand } = await import("./deploy-TULBHSF6.js");
   return hosted("deploy", args, io, deployCommand);
 }
 async function statusMain(args, io) {
-  const { statusCommand } = await import("./status-WMVIXXHL.js");
+  const { statusCommand } = await import("./status-FZ4UUO3Q.js");
   return hosted(
     "status",
     args,
@@ -78,7 +78,7 @@ async function statusMain(args, io) {
   );
 }
 async function destroyMain(args, io) {
-  const { destroyCommand } = await import("./destroy-ORYBVRBO.js");
+  const { destroyCommand } = await import("./destroy-MSPYPOG5.js");
   return hosted(
     "destroy",
     args,
@@ -91,4 +91,4 @@ export {
   destroyMain,
   statusMain
 };
-//# sourceMappingURL=lifecycle-6CLN5IV7.js.map
+//# sourceMappingURL=lifecycle-EG252BFS.js.map

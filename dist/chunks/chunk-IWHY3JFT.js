@@ -8189,6 +8189,19 @@ async function uploadEntry(ctx, site, raw) {
     exclude: raw.exclude
   };
 }
+async function scriptEntry(ctx, site, field, raw) {
+  if ("path" in raw.body) {
+    const ok = await sourcePath(ctx, site, field, raw.body.path, "file", "script");
+    if (!ok) return void 0;
+  }
+  return {
+    name: raw.name,
+    ...raw.body,
+    order: raw.order ?? SCRIPT_DEFAULTS.order,
+    workdir: raw.workdir ?? SCRIPT_DEFAULTS.workdir,
+    timeoutSeconds: raw.timeoutSeconds ?? SCRIPT_DEFAULTS.timeoutSeconds
+  };
+}
 async function serviceEntry(ctx, site, raw, taken, extra) {
   const ok = await sourcePath(ctx, site, "file", raw.file, "file", "unit file");
   if (ok) extra.push(...await checkUnitFile(ok.abs, ok.rel, raw.enabled));
@@ -8288,20 +8301,20 @@ async function scripts2(scan, found) {
   const list2 = [];
   const names = /* @__PURE__ */ new Set();
   for (const p of [...treeMain !== void 0 ? [treeMain] : [], ...found.scripts]) {
-    if (!await usable(scan, p, "file", "script")) continue;
+    if (scan.links.includes(p)) continue;
     const file = p.slice(p.lastIndexOf("/") + 1).replace(/\.sh$/, "");
     const base = p === treeMain ? `${INSTANCE_FILES_DIR}-${file}` : file;
     let name = base.replace(/[^A-Za-z0-9._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "") || "script";
     if (names.has(name)) name = `scripts-${name}`;
     if (!SCRIPT_NAME.test(name)) name = name.slice(0, 64);
-    names.add(name);
-    list2.push({
+    const spec = await scriptEntry(scan.ctx, fileSite(scan, p), void 0, {
       name,
-      path: p,
-      order: list2.length,
-      workdir: SCRIPT_DEFAULTS.workdir,
-      timeoutSeconds: SCRIPT_DEFAULTS.timeoutSeconds
+      body: { path: p },
+      order: list2.length
     });
+    if (!spec) continue;
+    names.add(name);
+    list2.push(spec);
   }
   return list2;
 }
@@ -8854,7 +8867,7 @@ function scriptName(r, s, p, at, names) {
   else names.set(name, namePath);
   return name;
 }
-async function scriptBody({ r, ctx }, s, i, at) {
+function scriptBody({ r }, s, i, at) {
   const p = str(s.path);
   const command = str(s.command);
   if (p !== void 0 && command !== void 0) {
@@ -8871,8 +8884,7 @@ async function scriptBody({ r, ctx }, s, i, at) {
     }
     return void 0;
   }
-  const ok = await sourcePath(ctx, yamlSite(r, at), "path", p, "file", "script");
-  return { path: p, ok: ok !== void 0 };
+  return { path: p };
 }
 async function normalizeScripts(sec) {
   const { r, d } = sec;
@@ -8881,9 +8893,8 @@ async function normalizeScripts(sec) {
   for (const [i, s] of list(d.scripts).entries()) {
     if (!isObj(s)) continue;
     const at = (...p) => D("scripts", i, ...p);
-    const body = await scriptBody(sec, s, i, at);
+    const body = scriptBody(sec, s, i, at);
     if (body === void 0) continue;
-    const ok = "command" in body || body.ok;
     const name = scriptName(
       r,
       s,
@@ -8893,16 +8904,14 @@ async function normalizeScripts(sec) {
     );
     const workdirRaw = spelledEither(r, at, s, "workdir", "working_dir");
     const workdir = workdirRaw === void 0 ? SCRIPT_DEFAULTS.workdir : destination(r, at(workdirRaw.key), workdirRaw.value, "workdir");
-    const timeoutSeconds = scriptTimeout(r, at("timeout"), s.timeout);
-    if (ok && workdir !== void 0) {
-      scripts3.push({
-        name,
-        ..."command" in body ? { command: body.command } : { path: body.path },
-        order: int(s.order) ?? SCRIPT_DEFAULTS.order,
-        workdir,
-        timeoutSeconds
-      });
-    }
+    const spec = await scriptEntry(sec.ctx, yamlSite(r, at), "path", {
+      name,
+      body,
+      order: int(s.order),
+      workdir,
+      timeoutSeconds: scriptTimeout(r, at("timeout"), s.timeout)
+    });
+    if (spec && workdir !== void 0) scripts3.push(spec);
   }
   return scripts3.sort((a, b) => a.order - b.order);
 }
@@ -12634,4 +12643,4 @@ export {
   fallbackRegion,
   loadDeployment
 };
-//# sourceMappingURL=chunk-A7VA35VJ.js.map
+//# sourceMappingURL=chunk-IWHY3JFT.js.map

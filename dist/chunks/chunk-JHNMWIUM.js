@@ -8,7 +8,7 @@ import {
 } from "./chunk-ET7XX2IW.js";
 import {
   searchDeployment
-} from "./chunk-NRD5LREG.js";
+} from "./chunk-37UIFCYQ.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
@@ -177,4 +177,4 @@ export {
   findTargets,
   reportRemote
 };
-//# sourceMappingURL=chunk-UPAOVYUI.js.map
+//# sourceMappingURL=chunk-JHNMWIUM.js.map

@@ -1,17 +1,17 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   manifestServices
-} from "./chunk-NKWMKHGK.js";
+} from "./chunk-AYKD3GEG.js";
 import "./chunk-GYQ757SJ.js";
 import {
   findTargets,
   logsScript,
   reportRemote,
   runRemote
-} from "./chunk-UPAOVYUI.js";
+} from "./chunk-JHNMWIUM.js";
 import "./chunk-HHV4SY3M.js";
 import "./chunk-ET7XX2IW.js";
-import "./chunk-NRD5LREG.js";
+import "./chunk-37UIFCYQ.js";
 import "./chunk-FQMHTO7E.js";
 import "./chunk-LXZS54HF.js";
 import "./chunk-NCEH4VHK.js";
@@ -22,7 +22,7 @@ import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import {
   fallbackRegion
-} from "./chunk-A7VA35VJ.js";
+} from "./chunk-IWHY3JFT.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
@@ -92,4 +92,4 @@ export {
   logsAction,
   logsCommand
 };
-//# sourceMappingURL=logs-36MPRULK.js.map
+//# sourceMappingURL=logs-3KBJMVWJ.js.map

@@ -3,7 +3,7 @@ import {
   makeFile,
   readSource,
   sha256Hex
-} from "./chunk-RAXVG7UM.js";
+} from "./chunk-O2HSSRP6.js";
 import {
   ENV_FILE,
   SECRETS_FILE,
@@ -522,4 +522,4 @@ export {
   REBALANCE_FILE,
   renderWatcher
 };
-//# sourceMappingURL=chunk-OFFXZ35Y.js.map
+//# sourceMappingURL=chunk-YW37OZEB.js.map

@@ -7,7 +7,7 @@ import {
 } from "./chunk-MGZNPMRM.js";
 import {
   inside
-} from "./chunk-A7VA35VJ.js";
+} from "./chunk-IWHY3JFT.js";
 import {
   FILE_MODE,
   OWNER
@@ -163,4 +163,4 @@ export {
   readSource,
   packDirectory
 };
-//# sourceMappingURL=chunk-RAXVG7UM.js.map
+//# sourceMappingURL=chunk-O2HSSRP6.js.map

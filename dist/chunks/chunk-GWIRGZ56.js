@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-A7VA35VJ.js";
+} from "./chunk-IWHY3JFT.js";
 import {
   UserError
 } from "./chunk-5LWETDWB.js";
@@ -39,4 +39,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=chunk-B5JB5UGE.js.map
+//# sourceMappingURL=chunk-GWIRGZ56.js.map

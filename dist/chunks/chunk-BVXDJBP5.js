@@ -4,7 +4,7 @@ import {
 } from "./chunk-VELJBD3Y.js";
 import {
   searchDeployment
-} from "./chunk-NRD5LREG.js";
+} from "./chunk-37UIFCYQ.js";
 import {
   instanceTable,
   table
@@ -104,4 +104,4 @@ export {
   destroyContext,
   destroyCommand
 };
-//# sourceMappingURL=chunk-WOKECTN4.js.map
+//# sourceMappingURL=chunk-BVXDJBP5.js.map

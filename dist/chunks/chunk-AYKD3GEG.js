@@ -4,7 +4,7 @@ import {
 } from "./chunk-GYQ757SJ.js";
 import {
   loadDeployment
-} from "./chunk-A7VA35VJ.js";
+} from "./chunk-IWHY3JFT.js";
 import {
   errorMessage,
   formatDiagnostic
@@ -39,4 +39,4 @@ async function manifestServices(path, fallback) {
 export {
   manifestServices
 };
-//# sourceMappingURL=chunk-NKWMKHGK.js.map
+//# sourceMappingURL=chunk-AYKD3GEG.js.map

@@ -12,14 +12,14 @@ import {
   renderWatcher,
   scriptBody,
   servicesBody
-} from "./chunk-OFFXZ35Y.js";
+} from "./chunk-YW37OZEB.js";
 import {
   collectUploads,
   makeFile,
   packDirectory,
   readSource,
   sha256Hex
-} from "./chunk-RAXVG7UM.js";
+} from "./chunk-O2HSSRP6.js";
 import {
   CONFIG_DIR,
   DEPLOYMENT_JSON,
@@ -41,7 +41,7 @@ import {
   emptyOriginalPlaceholders,
   inside,
   require_dist
-} from "./chunk-A7VA35VJ.js";
+} from "./chunk-IWHY3JFT.js";
 import {
   PACKAGE_NAME
 } from "./chunk-NIG5AYO3.js";
@@ -664,4 +664,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-PQXVHNDH.js.map
+//# sourceMappingURL=chunk-4IY3RV3K.js.map

@@ -2,8 +2,8 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   loadOrThrow,
   validateCommand
-} from "./chunk-B5JB5UGE.js";
-import "./chunk-A7VA35VJ.js";
+} from "./chunk-GWIRGZ56.js";
+import "./chunk-IWHY3JFT.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-NIG5AYO3.js";
 import "./chunk-5LWETDWB.js";
@@ -12,4 +12,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=validate-UMV53XR6.js.map
+//# sourceMappingURL=validate-SVNIFIWP.js.map

@@ -5,7 +5,7 @@ import {
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-A7VA35VJ.js";
+} from "./chunk-IWHY3JFT.js";
 import {
   DeployError
 } from "./chunk-4OVCB57H.js";
@@ -49,4 +49,4 @@ export {
   manifestRegions,
   searchDeployment
 };
-//# sourceMappingURL=chunk-NRD5LREG.js.map
+//# sourceMappingURL=chunk-37UIFCYQ.js.map

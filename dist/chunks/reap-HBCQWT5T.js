@@ -4,13 +4,13 @@ import {
 } from "./chunk-NFFTSX2X.js";
 import {
   destroyContext
-} from "./chunk-WOKECTN4.js";
+} from "./chunk-BVXDJBP5.js";
 import {
   destroyLocated
 } from "./chunk-VELJBD3Y.js";
 import {
   manifestRegions
-} from "./chunk-NRD5LREG.js";
+} from "./chunk-37UIFCYQ.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
@@ -30,7 +30,7 @@ import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import {
   fallbackRegion
-} from "./chunk-A7VA35VJ.js";
+} from "./chunk-IWHY3JFT.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
@@ -130,4 +130,4 @@ async function reapCommand(inputs, host) {
 export {
   reapCommand
 };
-//# sourceMappingURL=reap-PNEZAGEQ.js.map
+//# sourceMappingURL=reap-HBCQWT5T.js.map

@@ -4,7 +4,7 @@ import {
 } from "./chunk-KFOJTLTH.js";
 import {
   buildPlan
-} from "./chunk-PQXVHNDH.js";
+} from "./chunk-4IY3RV3K.js";
 import {
   COMMAND_BUDGET
 } from "./chunk-6KFZP2ZV.js";
@@ -25,7 +25,7 @@ import {
   tagInstances,
   untagInstances,
   updatedTags
-} from "./chunk-KSJULIYB.js";
+} from "./chunk-NHWZMP2I.js";
 import {
   inPhase,
   setInstanceOutputs
@@ -33,8 +33,8 @@ import {
 import {
   instanceRecord
 } from "./chunk-SNYK7PHB.js";
-import "./chunk-OFFXZ35Y.js";
-import "./chunk-RAXVG7UM.js";
+import "./chunk-YW37OZEB.js";
+import "./chunk-O2HSSRP6.js";
 import "./chunk-7B7HW6FF.js";
 import "./chunk-GYQ757SJ.js";
 import {
@@ -102,10 +102,10 @@ import {
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-B5JB5UGE.js";
+} from "./chunk-GWIRGZ56.js";
 import {
   fallbackRegion
-} from "./chunk-A7VA35VJ.js";
+} from "./chunk-IWHY3JFT.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
@@ -2270,4 +2270,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-IIXQIJQK.js.map
+//# sourceMappingURL=deploy-TULBHSF6.js.map
