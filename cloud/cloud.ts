@@ -53,7 +53,8 @@ export interface FidelityOptions {
    * launches fail with AuthFailure.ServiceLinkedRoleCreationNotPermitted. Default false. */
   noSpotServiceLinkedRole?: boolean;
   /** Instance profiles created just now: RunInstances refuses each (InvalidParameterValue)
-   * for this many ms after the cloud started, as IAM propagates it. Default none. */
+   * for this many ms after the first RunInstances that names it, as IAM propagates it.
+   * Default none. */
   propagatingProfiles?: Record<string, number>;
   /** Offerings: `TYPE@REGION` or `TYPE@ZONE` (TYPE may hold `*`) that are not offered there.
    * Default: NOT_OFFERED (catalog.ts). */
@@ -317,6 +318,8 @@ export class Cloud {
   #noticeWaits = new Map<Instance, () => void>();
   #launched = 0;
   readonly startedAt = Date.now();
+  /** When a propagating instance profile was first named by a RunInstances (ec2.ts). */
+  readonly profilesFirstNamed = new Map<string, number>();
   /** SendCommand requests being served, per region. */
   readonly sendsInFlight = new Map<string, number>();
   #closed = false;

@@ -234,8 +234,15 @@ function resolveProfile(
   const name = str(p.Name) ?? str(p.Arn)?.split('/').pop();
   if (!name) return undefined;
   const known = cloud.options.instanceProfiles;
-  const propagatedAt = cloud.fidelity.propagatingProfiles?.[name];
-  const propagating = propagatedAt !== undefined && Date.now() - cloud.startedAt < propagatedAt;
+  const window = cloud.fidelity.propagatingProfiles?.[name];
+  let propagating = false;
+  if (window !== undefined) {
+    // Made just before the first launch that names it: refused from then for the window, so
+    // the first request is always refused however late it comes.
+    const created = cloud.profilesFirstNamed.get(name) ?? Date.now();
+    cloud.profilesFirstNamed.set(name, created);
+    propagating = Date.now() - created < window;
+  }
   if ((known && !known.includes(name)) || propagating) {
     throw new AwsError(
       'InvalidParameterValue',

@@ -36,7 +36,7 @@ const USAGE = `usage: npm run cloud -- [flags]
   --send-concurrency N     SendCommands served at once per region, more are throttled (default 20)
   --send-latency-ms N      time SendCommand takes to answer (default 50)
   --no-spot-slr            the account lacks the spot service-linked role (spot launches fail)
-  --propagating-profile NAME@MS  the profile is refused for MS after start (repeat)
+  --propagating-profile NAME@MS  the profile is refused for MS from the first launch naming it (repeat)
   --not-offered TYPE@WHERE type not offered in a region or zone (repeat; replaces the default list)
   --rootfs PATH            root file system for containers (default $SPOT_ROOTFS or the cache)
   --quiet                  no progress lines on stderr
