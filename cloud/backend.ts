@@ -136,6 +136,9 @@ export interface SimulatedBackendOptions {
   /** How an instance answers a command, by its script and instance (exit code and output);
    * undefined falls back to `failCommands` and `stdout`. Default: none. */
   answer?: (script: string, instanceId: string) => SimulatedAnswer | undefined;
+  /** Test tooling: every command finishes only once this settles (after commandMs), so a
+   * test can hold a deploy in delivery for as long as it needs. Default: none. */
+  holdCommands?: Promise<unknown>;
 }
 
 export interface SimulatedAnswer {
@@ -144,6 +147,18 @@ export interface SimulatedAnswer {
   stderr: string;
   /** How much longer than commandMs the command takes (past its limit, it is stopped). */
   afterMs?: number;
+}
+
+/** True once `p` settles, false if `signal` aborts first. */
+function settles(p: Promise<unknown>, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    signal?.addEventListener('abort', () => resolve(false), { once: true });
+    p.then(
+      () => resolve(true),
+      () => resolve(true),
+    );
+  });
 }
 
 export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBackend {
@@ -192,6 +207,9 @@ export function simulatedBackend(opts: SimulatedBackendOptions = {}): InstanceBa
               stderr: '',
               timedOut: finished,
             };
+          }
+          if (opts.holdCommands && !(await settles(opts.holdCommands, o.signal))) {
+            return { exitCode: STOPPED_EXIT_CODE, stdout: '', stderr: '', timedOut: false };
           }
           const answer = opts.answer?.(script, req.instanceId);
           if (answer?.afterMs) {

@@ -19,8 +19,11 @@ test(
   'a deploy that starts while another run delivers fails before launching, naming that run',
   { timeout: 180_000 },
   async () => {
-    // Slow commands keep the first run delivering while the second one starts.
-    const cloud = await simulatedCloud({ simulated: { commandMs: 1500 } });
+    // The first run's commands are held until the second run has ended, so the first is
+    // delivering whenever the second starts, however slowly it starts.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const cloud = await simulatedCloud({ simulated: { holdCommands: held } });
     try {
       const app = await makeApp();
       const inputs = {
@@ -41,6 +44,7 @@ test(
         inputs,
         env: { GITHUB_SERVER_URL: 'https://github.example' },
       });
+      release();
       const secondCalls = calls.since().filter((c) => c.operation !== 'ListCommandInvocations');
       assert.equal(second.code, 1, explain(second));
       assert.equal(second.errors.length, 1);
@@ -66,6 +70,7 @@ test(
         [[`${firstRun}-1`, 'ready']],
       );
     } finally {
+      release();
       await cloud.close();
     }
   },
