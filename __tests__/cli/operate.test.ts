@@ -207,7 +207,7 @@ test('wrong usage: exit 2, one line naming the problem, no stack trace; a secret
 
 test('logs without --service and without a usable manifest: exit 1, says why and asks for the services (before any AWS call)', async () => {
   const empty = mkdtempSync(join(tmpdir(), 'no-manifest-'));
-  const broken = join(ROOT, '__tests__', 'fixtures', 'broken', 'deployment-key-missing');
+  const broken = join(ROOT, '__tests__', 'fixtures', 'broken', 'several-top-level-mistakes');
   // Never reached: the services are known (or not) before the instances are searched.
   const env = { AWS_REGION: 'us-west-2', AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:9' };
   const none = await cli(['logs', empty, '--deployment-id', 'acme/web/main'], env);
