@@ -389,7 +389,13 @@ test('the services status and logs expect: those the manifest starts and its pla
   const none = await manifestServices(mkdtempSync(join(tmpdir(), 'empty-')), undefined);
   assert.ok('problem' in none);
   assert.match(none.problem, /^no usable manifest at '.*': .*no deployment found/);
-  const broken = join(import.meta.dirname, '..', 'fixtures', 'broken', 'several-top-level-mistakes');
+  const broken = join(
+    import.meta.dirname,
+    '..',
+    'fixtures',
+    'broken',
+    'several-top-level-mistakes',
+  );
   const invalid = await manifestServices(broken, undefined);
   assert.ok('problem' in invalid);
   assert.match(invalid.problem, /:\d+:\d+: error: .*\(and 1 more errors\)$/);
