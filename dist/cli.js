@@ -237,11 +237,11 @@ async function runCommand(args, io) {
     annotate: (d) => io.err.write(formatDiagnostic(d) + "\n"),
     info: (m) => io.out.write(m + "\n")
   };
-  const terminal = () => import("./chunks/commands-7IBCD7NM.js");
-  const lifecycle = () => import("./chunks/lifecycle-EG252BFS.js");
+  const terminal = () => import("./chunks/commands-OJ3XTBZE.js");
+  const lifecycle = () => import("./chunks/lifecycle-CG3Z3TBK.js");
   switch (args.command) {
     case "validate": {
-      const { validateCommand } = await import("./chunks/validate-SVNIFIWP.js");
+      const { validateCommand } = await import("./chunks/validate-TU5VMJS6.js");
       await validateCommand({ path: args.dir }, reporter, io.env);
       return 0;
     }
@@ -250,7 +250,7 @@ async function runCommand(args, io) {
       const { deploymentIdFromGit } = await import("./chunks/git-HPQPI2QY.js");
       const id = args.flags["deployment-id"] ?? await deploymentIdFromGit(args.dir) ?? "";
       const inputs = await inputsOf(args, id, io.env);
-      const { planCommand } = await import("./chunks/plan-JBX3JRBU.js");
+      const { planCommand } = await import("./chunks/plan-5KJEG3WZ.js");
       const quiet = { ...reporter, info: () => void 0 };
       const res = await planCommand(inputs, args.flags.json ? quiet : reporter, io.env);
       if (args.flags.json) {

@@ -56,12 +56,12 @@ async function run() {
     }
     switch (inputs.command) {
       case "validate": {
-        const { validateCommand } = await import("./chunks/validate-SVNIFIWP.js");
+        const { validateCommand } = await import("./chunks/validate-TU5VMJS6.js");
         await validateCommand(inputs, { annotate, info }, process.env);
         break;
       }
       case "plan": {
-        const { planCommand } = await import("./chunks/plan-JBX3JRBU.js");
+        const { planCommand } = await import("./chunks/plan-5KJEG3WZ.js");
         const result = await planCommand(inputs, { annotate, info }, process.env);
         setOutput("plan-dir", result.dir);
         setOutput("deployment-id", result.plan.deploymentId);
@@ -69,32 +69,32 @@ async function run() {
         break;
       }
       case "deploy": {
-        const { deployCommand } = await import("./chunks/deploy-TULBHSF6.js");
+        const { deployCommand } = await import("./chunks/deploy-247UL7U7.js");
         await onActionHost((host) => deployCommand(inputs, host));
         break;
       }
       case "destroy": {
-        const { destroyCommand } = await import("./chunks/destroy-MSPYPOG5.js");
+        const { destroyCommand } = await import("./chunks/destroy-7QUROQ5T.js");
         await onActionHost((host) => destroyCommand(inputs, host));
         break;
       }
       case "status": {
-        const { statusCommand } = await import("./chunks/status-FZ4UUO3Q.js");
+        const { statusCommand } = await import("./chunks/status-U42S3C7F.js");
         await onActionHost((host) => statusCommand(inputs, host));
         break;
       }
       case "logs": {
-        const { logsAction } = await import("./chunks/logs-3KBJMVWJ.js");
+        const { logsAction } = await import("./chunks/logs-EKOXF4LC.js");
         await onActionHost((host) => logsAction(inputs, host));
         break;
       }
       case "exec": {
-        const { execAction } = await import("./chunks/exec-M4CANDLR.js");
+        const { execAction } = await import("./chunks/exec-TZ2V2GN2.js");
         await onActionHost((host) => execAction(inputs, host));
         break;
       }
       case "reap": {
-        const { reapCommand } = await import("./chunks/reap-HBCQWT5T.js");
+        const { reapCommand } = await import("./chunks/reap-NYXAEBVB.js");
         await onActionHost((host) => reapCommand(inputs, host));
         break;
       }

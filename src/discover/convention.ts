@@ -116,7 +116,7 @@ const isDirIn = (list: Entry[], name: string) => list.some((e) => e.name === nam
 /** The custom commands' script the original looked for where it was run (the root). */
 export const ADDITIONAL_COMMANDS = '../additional_commands.sh';
 
-async function scripts(baseDir: string, top: Entry[]) {
+async function scripts(baseDir: string, top: Entry[], beside: Entry[]) {
   const main = MAIN_SCRIPTS.find((m) => isFileIn(top, m));
   const found = main ? [main] : [];
   const ignoredMains = main ? MAIN_SCRIPTS.filter((m) => m !== main && isFileIn(top, m)) : [];
@@ -126,7 +126,6 @@ async function scripts(baseDir: string, top: Entry[]) {
     }
   }
   for (const extra of ['install.sh', 'start.sh']) if (isFileIn(top, extra)) found.push(extra);
-  const beside = await entries(dirname(baseDir));
   if (isFileIn(beside, ADDITIONAL_COMMANDS.slice(3))) found.push(ADDITIONAL_COMMANDS);
   return { scripts: found, ignoredMains };
 }
@@ -155,8 +154,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   }
 }
 
-async function instanceFiles(baseDir: string): Promise<InstanceFiles | undefined> {
-  const beside = await entries(dirname(baseDir));
+async function instanceFiles(baseDir: string, beside: Entry[]): Promise<InstanceFiles | undefined> {
   if (!isDirIn(beside, INSTANCE_FILES_DIR)) return undefined;
   const dir = join(dirname(baseDir), INSTANCE_FILES_DIR);
   const top = await entries(dir);
@@ -181,12 +179,14 @@ export async function scanConvention(baseDir: string): Promise<ConventionFiles> 
     const name = u.source.replace(/\/$/, '');
     return u.source.endsWith('/') ? isDirIn(top, name) : isFileIn(top, name);
   });
-  if (isDirIn(await entries(dirname(baseDir)), 'files')) uploads.push(GENERATED_FILES_UPLOAD);
-  const tree = await instanceFiles(baseDir);
+  // The directory deployment/ sits in (the root, for the original tool's layouts), read once.
+  const beside = await entries(dirname(baseDir));
+  if (isDirIn(beside, 'files')) uploads.push(GENERATED_FILES_UPLOAD);
+  const tree = await instanceFiles(baseDir, beside);
   return {
     markerPackages,
     packagesTxt: isFileIn(top, 'packages.txt'),
-    ...(await scripts(baseDir, top)),
+    ...(await scripts(baseDir, top, beside)),
     uploads,
     units: await units(baseDir, top),
     ...(tree ? { instanceFiles: tree } : {}),

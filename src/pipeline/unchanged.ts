@@ -2,12 +2,12 @@
 // preview comment of the instances that run the plan already.
 
 import type { FoundInstance } from '../aws/instances.ts';
-import { previewInstances } from '../github/preview.ts';
 import { setInstanceOutputs, type Host } from '../host.ts';
 import type { Plan } from '../plan/types.ts';
 import { instanceRecord } from '../report/outputs.ts';
 import { instanceTable } from '../report/summary.ts';
 import type { Prepared } from './decide.ts';
+import { previewOf } from './outcome.ts';
 import type { DeployOutcome } from './types.ts';
 
 export interface UnchangedResult extends DeployOutcome {
@@ -47,14 +47,7 @@ export async function reportUnchanged(
       '',
     ].join('\n'),
   );
-  await p.preview({
-    status: 'deployed',
-    deploymentId: plan.deploymentId,
-    instances: previewInstances(records),
-    sha: plan.identity.sha,
-    manifestDigest: plan.manifestDigest,
-  });
-  return {
+  const result: UnchangedResult = {
     ok: true,
     plan,
     changed: false,
@@ -73,4 +66,6 @@ export async function reportUnchanged(
       cleanup: [line],
     },
   };
+  await p.preview(previewOf(plan, result, []));
+  return result;
 }

@@ -419,10 +419,11 @@ async function normalizeServices({ y, r, ctx, d, extra }: Section): Promise<Serv
   return services;
 }
 
-const isDir = (p: string) =>
+/** What is at `p`: a directory, a file, or nothing (or something else). */
+const statKind = (p: string) =>
   stat(p).then(
-    (s) => s.isDirectory(),
-    () => false,
+    (s) => (s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined),
+    () => undefined,
   );
 
 /**
@@ -430,8 +431,8 @@ const isDir = (p: string) =>
  * original tool read it from (it ran in the root): `tarball_source: instance-files`.
  */
 async function tarballSourceDir(ctx: RepoContext, tsrc: string): Promise<string> {
-  if (tsrc.startsWith('/') || (await isDir(join(ctx.baseDir, tsrc)))) return tsrc;
-  if (!(await isDir(join(ctx.root, tsrc)))) return tsrc;
+  if (tsrc.startsWith('/') || (await statKind(join(ctx.baseDir, tsrc))) === 'dir') return tsrc;
+  if ((await statKind(join(ctx.root, tsrc))) !== 'dir') return tsrc;
   return posix.relative(ctx.baseRel, posix.normalize(tsrc)) || '.';
 }
 
@@ -446,10 +447,7 @@ async function tarballSetup(
 ): Promise<ScriptSpec[]> {
   if (tarball?.kind !== 'source') return scripts;
   const setup = posix.join(tarball.path, 'setup.sh');
-  const there = await stat(join(ctx.baseDir, setup)).then(
-    (s) => s.isFile(),
-    () => false,
-  );
+  const there = (await statKind(join(ctx.baseDir, setup))) === 'file';
   if (!there || scripts.some((s) => s.path !== undefined && posix.normalize(s.path) === setup)) {
     return scripts;
   }

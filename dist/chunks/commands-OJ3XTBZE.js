@@ -6,7 +6,7 @@ import {
   listMain,
   logsMain,
   targetId
-} from "./chunk-H6SOGQNN.js";
+} from "./chunk-R4HL3CGN.js";
 import "./chunk-63JJSYQO.js";
 import "./chunk-XJLXGMQD.js";
 import "./chunk-SNYK7PHB.js";
@@ -36,4 +36,4 @@ export {
   logsMain,
   targetId
 };
-//# sourceMappingURL=commands-7IBCD7NM.js.map
+//# sourceMappingURL=commands-OJ3XTBZE.js.map

@@ -5,7 +5,7 @@ import {
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import {
   DeployError
 } from "./chunk-4OVCB57H.js";
@@ -49,4 +49,4 @@ export {
   manifestRegions,
   searchDeployment
 };
-//# sourceMappingURL=chunk-37UIFCYQ.js.map
+//# sourceMappingURL=chunk-KXLZV4D5.js.map

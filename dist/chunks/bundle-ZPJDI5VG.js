@@ -2,12 +2,12 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   packDirectory,
   sha256Hex
-} from "./chunk-O2HSSRP6.js";
+} from "./chunk-3HBCK5FV.js";
 import "./chunk-ET7XX2IW.js";
 import "./chunk-MGZNPMRM.js";
 import {
   loadDeployment
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-NIG5AYO3.js";
 import {
@@ -37,4 +37,4 @@ async function bundleCommand(path, out) {
 export {
   bundleCommand
 };
-//# sourceMappingURL=bundle-4LY555ML.js.map
+//# sourceMappingURL=bundle-ZPJDI5VG.js.map

@@ -273,7 +273,7 @@ function costCell(d) {
 }
 async function logsMain(args, io) {
   const inputs = await inputsOf(args, await targetId(args), io.env);
-  const { logsCommand } = await import("./logs-3KBJMVWJ.js");
+  const { logsCommand } = await import("./logs-EKOXF4LC.js");
   const quiet = new LiveView(io.out, "json");
   const res = await onTerminalHost(
     { io, live: quiet, title: "spot-deployer logs", env: await hostEnv(args.dir) },
@@ -335,7 +335,7 @@ async function execMain(args, io) {
     throw new UsageError("exec needs a command after --, e.g. exec -- uname -a");
   const inputs = await inputsOf(args, await targetId(args), io.env);
   const view = new LiveView(io.out, outputMode(io.out, args.flags.json === true));
-  const { execCommand } = await import("./exec-M4CANDLR.js");
+  const { execCommand } = await import("./exec-TZ2V2GN2.js");
   const res = await onTerminalHost(
     { io, live: view, title: "spot-deployer exec", env: await hostEnv(args.dir) },
     (host) => execCommand(
@@ -368,7 +368,7 @@ async function execMain(args, io) {
 }
 async function bundleMain(args, io) {
   if (!args.flags.out) throw new UsageError("bundle needs --out FILE.tar.gz");
-  const { bundleCommand } = await import("./bundle-4LY555ML.js");
+  const { bundleCommand } = await import("./bundle-ZPJDI5VG.js");
   const res = await bundleCommand(args.dir, args.flags.out);
   if (args.flags.json) json(io, res);
   else
@@ -392,4 +392,4 @@ export {
   execMain,
   bundleMain
 };
-//# sourceMappingURL=chunk-H6SOGQNN.js.map
+//# sourceMappingURL=chunk-R4HL3CGN.js.map

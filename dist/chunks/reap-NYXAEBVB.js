@@ -4,13 +4,13 @@ import {
 } from "./chunk-NFFTSX2X.js";
 import {
   destroyContext
-} from "./chunk-BVXDJBP5.js";
+} from "./chunk-E4CCD6IN.js";
 import {
   destroyLocated
 } from "./chunk-VELJBD3Y.js";
 import {
   manifestRegions
-} from "./chunk-37UIFCYQ.js";
+} from "./chunk-KXLZV4D5.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
@@ -30,7 +30,7 @@ import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import {
   fallbackRegion
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
@@ -130,4 +130,4 @@ async function reapCommand(inputs, host) {
 export {
   reapCommand
 };
-//# sourceMappingURL=reap-HBCQWT5T.js.map
+//# sourceMappingURL=reap-NYXAEBVB.js.map

@@ -12,14 +12,14 @@ import {
   renderWatcher,
   scriptBody,
   servicesBody
-} from "./chunk-YW37OZEB.js";
+} from "./chunk-WEEMSLTQ.js";
 import {
   collectUploads,
   makeFile,
   packDirectory,
   readSource,
   sha256Hex
-} from "./chunk-O2HSSRP6.js";
+} from "./chunk-3HBCK5FV.js";
 import {
   CONFIG_DIR,
   DEPLOYMENT_JSON,
@@ -41,7 +41,7 @@ import {
   emptyOriginalPlaceholders,
   inside,
   require_dist
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import {
   PACKAGE_NAME
 } from "./chunk-NIG5AYO3.js";
@@ -664,4 +664,4 @@ async function buildPlan(deployment, opts) {
 export {
   buildPlan
 };
-//# sourceMappingURL=chunk-4IY3RV3K.js.map
+//# sourceMappingURL=chunk-KVFMOGFQ.js.map

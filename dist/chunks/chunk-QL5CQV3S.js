@@ -7528,7 +7528,7 @@ async function entries(dir) {
 var isFileIn = (list2, name) => list2.some((e) => e.name === name && e.isFile);
 var isDirIn = (list2, name) => list2.some((e) => e.name === name && e.isDir);
 var ADDITIONAL_COMMANDS = "../additional_commands.sh";
-async function scripts(baseDir, top) {
+async function scripts(baseDir, top, beside) {
   const main = MAIN_SCRIPTS.find((m) => isFileIn(top, m));
   const found = main ? [main] : [];
   const ignoredMains = main ? MAIN_SCRIPTS.filter((m) => m !== main && isFileIn(top, m)) : [];
@@ -7538,7 +7538,6 @@ async function scripts(baseDir, top) {
     }
   }
   for (const extra of ["install.sh", "start.sh"]) if (isFileIn(top, extra)) found.push(extra);
-  const beside = await entries(dirname(baseDir));
   if (isFileIn(beside, ADDITIONAL_COMMANDS.slice(3))) found.push(ADDITIONAL_COMMANDS);
   return { scripts: found, ignoredMains };
 }
@@ -7560,8 +7559,7 @@ async function filesUnder(dir) {
     return [];
   }
 }
-async function instanceFiles(baseDir) {
-  const beside = await entries(dirname(baseDir));
+async function instanceFiles(baseDir, beside) {
   if (!isDirIn(beside, INSTANCE_FILES_DIR)) return void 0;
   const dir = join2(dirname(baseDir), INSTANCE_FILES_DIR);
   const top = await entries(dir);
@@ -7584,12 +7582,13 @@ async function scanConvention(baseDir) {
     const name = u.source.replace(/\/$/, "");
     return u.source.endsWith("/") ? isDirIn(top, name) : isFileIn(top, name);
   });
-  if (isDirIn(await entries(dirname(baseDir)), "files")) uploads2.push(GENERATED_FILES_UPLOAD);
-  const tree = await instanceFiles(baseDir);
+  const beside = await entries(dirname(baseDir));
+  if (isDirIn(beside, "files")) uploads2.push(GENERATED_FILES_UPLOAD);
+  const tree = await instanceFiles(baseDir, beside);
   return {
     markerPackages,
     packagesTxt: isFileIn(top, "packages.txt"),
-    ...await scripts(baseDir, top),
+    ...await scripts(baseDir, top, beside),
     uploads: uploads2,
     units: await units(baseDir, top),
     ...tree ? { instanceFiles: tree } : {}
@@ -7683,12 +7682,12 @@ async function checkRepoPath(ctx, p, kind2, what) {
     return { error: `${q} is (or goes through) a symbolic link that leads outside the repository` };
   }
   const st = await stat2(real);
-  const isDir2 = st.isDirectory();
-  if (kind2 === "file" && isDir2) return { error: `${q} is a directory; expected a file` };
-  if (kind2 === "dir" && !isDir2) return { error: `${q} is not a directory` };
-  if (!isDir2 && !st.isFile()) return { error: `${q} is not a regular file` };
-  if (p.endsWith("/") && !isDir2) return { error: `${q} ends with '/' but is a file` };
-  return { ok: { abs, rel, isDir: isDir2 } };
+  const isDir = st.isDirectory();
+  if (kind2 === "file" && isDir) return { error: `${q} is a directory; expected a file` };
+  if (kind2 === "dir" && !isDir) return { error: `${q} is not a directory` };
+  if (!isDir && !st.isFile()) return { error: `${q} is not a regular file` };
+  if (p.endsWith("/") && !isDir) return { error: `${q} ends with '/' but is a file` };
+  return { ok: { abs, rel, isDir } };
 }
 var MAX_WALK_ENTRIES = 1e5;
 async function escapingLinks(ctx, dir, exclude) {
@@ -8951,22 +8950,19 @@ async function normalizeServices({ y, r, ctx, d, extra }) {
   }
   return services2;
 }
-var isDir = (p) => stat4(p).then(
-  (s) => s.isDirectory(),
-  () => false
+var statKind = (p) => stat4(p).then(
+  (s) => s.isDirectory() ? "dir" : s.isFile() ? "file" : void 0,
+  () => void 0
 );
 async function tarballSourceDir(ctx, tsrc) {
-  if (tsrc.startsWith("/") || await isDir(join5(ctx.baseDir, tsrc))) return tsrc;
-  if (!await isDir(join5(ctx.root, tsrc))) return tsrc;
+  if (tsrc.startsWith("/") || await statKind(join5(ctx.baseDir, tsrc)) === "dir") return tsrc;
+  if (await statKind(join5(ctx.root, tsrc)) !== "dir") return tsrc;
   return posix3.relative(ctx.baseRel, posix3.normalize(tsrc)) || ".";
 }
 async function tarballSetup(ctx, tarball, scripts3) {
   if (tarball?.kind !== "source") return scripts3;
   const setup = posix3.join(tarball.path, "setup.sh");
-  const there = await stat4(join5(ctx.baseDir, setup)).then(
-    (s) => s.isFile(),
-    () => false
-  );
+  const there = await statKind(join5(ctx.baseDir, setup)) === "file";
   if (!there || scripts3.some((s) => s.path !== void 0 && posix3.normalize(s.path) === setup)) {
     return scripts3;
   }
@@ -12643,4 +12639,4 @@ export {
   fallbackRegion,
   loadDeployment
 };
-//# sourceMappingURL=chunk-IWHY3JFT.js.map
+//# sourceMappingURL=chunk-QL5CQV3S.js.map

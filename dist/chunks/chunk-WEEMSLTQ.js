@@ -3,7 +3,7 @@ import {
   makeFile,
   readSource,
   sha256Hex
-} from "./chunk-O2HSSRP6.js";
+} from "./chunk-3HBCK5FV.js";
 import {
   ENV_FILE,
   SECRETS_FILE,
@@ -522,4 +522,4 @@ export {
   REBALANCE_FILE,
   renderWatcher
 };
-//# sourceMappingURL=chunk-YW37OZEB.js.map
+//# sourceMappingURL=chunk-WEEMSLTQ.js.map

@@ -4,7 +4,7 @@ import {
 } from "./chunk-KFOJTLTH.js";
 import {
   buildPlan
-} from "./chunk-4IY3RV3K.js";
+} from "./chunk-KVFMOGFQ.js";
 import {
   COMMAND_BUDGET
 } from "./chunk-6KFZP2ZV.js";
@@ -25,7 +25,7 @@ import {
   tagInstances,
   untagInstances,
   updatedTags
-} from "./chunk-NHWZMP2I.js";
+} from "./chunk-HHGKN6WZ.js";
 import {
   inPhase,
   setInstanceOutputs
@@ -33,8 +33,8 @@ import {
 import {
   instanceRecord
 } from "./chunk-SNYK7PHB.js";
-import "./chunk-YW37OZEB.js";
-import "./chunk-O2HSSRP6.js";
+import "./chunk-WEEMSLTQ.js";
+import "./chunk-3HBCK5FV.js";
 import "./chunk-7B7HW6FF.js";
 import "./chunk-GYQ757SJ.js";
 import {
@@ -102,10 +102,10 @@ import {
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-GWIRGZ56.js";
+} from "./chunk-CKOWOM3Y.js";
 import {
   fallbackRegion
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
@@ -2102,14 +2102,7 @@ async function reportUnchanged(p, found, host) {
       ""
     ].join("\n")
   );
-  await p.preview({
-    status: "deployed",
-    deploymentId: plan.deploymentId,
-    instances: previewInstances(records),
-    sha: plan.identity.sha,
-    manifestDigest: plan.manifestDigest
-  });
-  return {
+  const result = {
     ok: true,
     plan,
     changed: false,
@@ -2128,6 +2121,8 @@ async function reportUnchanged(p, found, host) {
       cleanup: [line]
     }
   };
+  await p.preview(previewOf(plan, result, []));
+  return result;
 }
 
 // src/commands/deploy.ts
@@ -2270,4 +2265,4 @@ export {
   executeDeploy,
   toRecord
 };
-//# sourceMappingURL=deploy-TULBHSF6.js.map
+//# sourceMappingURL=deploy-247UL7U7.js.map

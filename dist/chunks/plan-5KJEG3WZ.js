@@ -1,10 +1,10 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   buildPlan
-} from "./chunk-4IY3RV3K.js";
+} from "./chunk-KVFMOGFQ.js";
 import "./chunk-6KFZP2ZV.js";
-import "./chunk-YW37OZEB.js";
-import "./chunk-O2HSSRP6.js";
+import "./chunk-WEEMSLTQ.js";
+import "./chunk-3HBCK5FV.js";
 import "./chunk-7B7HW6FF.js";
 import "./chunk-GYQ757SJ.js";
 import "./chunk-ET7XX2IW.js";
@@ -16,10 +16,10 @@ import {
 import "./chunk-MGZNPMRM.js";
 import {
   loadOrThrow
-} from "./chunk-GWIRGZ56.js";
+} from "./chunk-CKOWOM3Y.js";
 import {
   fallbackRegion
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import "./chunk-BEC6WV65.js";
 import {
   applyInputOverrides
@@ -77,4 +77,4 @@ async function planCommand(inputs, reporter, env) {
 export {
   planCommand
 };
-//# sourceMappingURL=plan-JBX3JRBU.js.map
+//# sourceMappingURL=plan-5KJEG3WZ.js.map

@@ -4,7 +4,7 @@ import {
 } from "./chunk-VELJBD3Y.js";
 import {
   searchDeployment
-} from "./chunk-37UIFCYQ.js";
+} from "./chunk-KXLZV4D5.js";
 import {
   instanceTable,
   table
@@ -104,4 +104,4 @@ export {
   destroyContext,
   destroyCommand
 };
-//# sourceMappingURL=chunk-BVXDJBP5.js.map
+//# sourceMappingURL=chunk-E4CCD6IN.js.map

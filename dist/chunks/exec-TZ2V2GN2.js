@@ -4,10 +4,10 @@ import {
   findTargets,
   reportRemote,
   runRemote
-} from "./chunk-JHNMWIUM.js";
+} from "./chunk-XN4I4DHM.js";
 import "./chunk-HHV4SY3M.js";
 import "./chunk-ET7XX2IW.js";
-import "./chunk-37UIFCYQ.js";
+import "./chunk-KXLZV4D5.js";
 import "./chunk-FQMHTO7E.js";
 import "./chunk-LXZS54HF.js";
 import "./chunk-NCEH4VHK.js";
@@ -16,7 +16,7 @@ import "./chunk-DPXUJE6X.js";
 import "./chunk-V2M23LJS.js";
 import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
-import "./chunk-IWHY3JFT.js";
+import "./chunk-QL5CQV3S.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
@@ -72,4 +72,4 @@ export {
   execAction,
   execCommand
 };
-//# sourceMappingURL=exec-M4CANDLR.js.map
+//# sourceMappingURL=exec-TZ2V2GN2.js.map

@@ -2,7 +2,7 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   fallbackRegion,
   loadDeployment
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import {
   UserError
 } from "./chunk-5LWETDWB.js";
@@ -39,4 +39,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=chunk-GWIRGZ56.js.map
+//# sourceMappingURL=chunk-CKOWOM3Y.js.map

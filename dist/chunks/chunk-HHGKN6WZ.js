@@ -1,7 +1,7 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   REBALANCE_FILE
-} from "./chunk-YW37OZEB.js";
+} from "./chunk-WEEMSLTQ.js";
 import {
   runCommand
 } from "./chunk-HHV4SY3M.js";
@@ -266,4 +266,4 @@ export {
   untagInstances,
   updatedTags
 };
-//# sourceMappingURL=chunk-NHWZMP2I.js.map
+//# sourceMappingURL=chunk-HHGKN6WZ.js.map

@@ -7,7 +7,7 @@ import {
 } from "./chunk-MGZNPMRM.js";
 import {
   inside
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import {
   FILE_MODE,
   OWNER
@@ -163,4 +163,4 @@ export {
   readSource,
   packDirectory
 };
-//# sourceMappingURL=chunk-O2HSSRP6.js.map
+//# sourceMappingURL=chunk-3HBCK5FV.js.map

@@ -2,8 +2,8 @@ import { createRequire as __psdCreateRequire } from 'node:module'; const require
 import {
   loadOrThrow,
   validateCommand
-} from "./chunk-GWIRGZ56.js";
-import "./chunk-IWHY3JFT.js";
+} from "./chunk-CKOWOM3Y.js";
+import "./chunk-QL5CQV3S.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-NIG5AYO3.js";
 import "./chunk-5LWETDWB.js";
@@ -12,4 +12,4 @@ export {
   loadOrThrow,
   validateCommand
 };
-//# sourceMappingURL=validate-SVNIFIWP.js.map
+//# sourceMappingURL=validate-TU5VMJS6.js.map

@@ -4,7 +4,7 @@ import {
 } from "./chunk-GYQ757SJ.js";
 import {
   loadDeployment
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import {
   errorMessage,
   formatDiagnostic
@@ -39,4 +39,4 @@ async function manifestServices(path, fallback) {
 export {
   manifestServices
 };
-//# sourceMappingURL=chunk-AYKD3GEG.js.map
+//# sourceMappingURL=chunk-IVI422JG.js.map

@@ -1,17 +1,17 @@
 import { createRequire as __psdCreateRequire } from 'node:module'; const require = __psdCreateRequire(import.meta.url);
 import {
   manifestServices
-} from "./chunk-AYKD3GEG.js";
+} from "./chunk-IVI422JG.js";
 import "./chunk-GYQ757SJ.js";
 import {
   findTargets,
   logsScript,
   reportRemote,
   runRemote
-} from "./chunk-JHNMWIUM.js";
+} from "./chunk-XN4I4DHM.js";
 import "./chunk-HHV4SY3M.js";
 import "./chunk-ET7XX2IW.js";
-import "./chunk-37UIFCYQ.js";
+import "./chunk-KXLZV4D5.js";
 import "./chunk-FQMHTO7E.js";
 import "./chunk-LXZS54HF.js";
 import "./chunk-NCEH4VHK.js";
@@ -22,7 +22,7 @@ import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
 import {
   fallbackRegion
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
@@ -92,4 +92,4 @@ export {
   logsAction,
   logsCommand
 };
-//# sourceMappingURL=logs-3KBJMVWJ.js.map
+//# sourceMappingURL=logs-EKOXF4LC.js.map

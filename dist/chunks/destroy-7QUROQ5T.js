@@ -3,12 +3,12 @@ import {
   DESTROY_TIMEOUT_SECONDS,
   destroyCommand,
   destroyContext
-} from "./chunk-BVXDJBP5.js";
+} from "./chunk-E4CCD6IN.js";
 import "./chunk-VELJBD3Y.js";
 import {
   manifestRegions,
   searchDeployment
-} from "./chunk-37UIFCYQ.js";
+} from "./chunk-KXLZV4D5.js";
 import "./chunk-FQMHTO7E.js";
 import "./chunk-LXZS54HF.js";
 import "./chunk-NCEH4VHK.js";
@@ -17,7 +17,7 @@ import "./chunk-DPXUJE6X.js";
 import "./chunk-V2M23LJS.js";
 import "./chunk-P4BHK4MN.js";
 import "./chunk-UE23O574.js";
-import "./chunk-IWHY3JFT.js";
+import "./chunk-QL5CQV3S.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import "./chunk-4OVCB57H.js";
@@ -37,4 +37,4 @@ export {
   manifestRegions,
   searchDeployment
 };
-//# sourceMappingURL=destroy-MSPYPOG5.js.map
+//# sourceMappingURL=destroy-7QUROQ5T.js.map

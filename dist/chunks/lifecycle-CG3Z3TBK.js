@@ -6,7 +6,7 @@ import {
   outputMode,
   outputsDocument,
   targetId
-} from "./chunk-H6SOGQNN.js";
+} from "./chunk-R4HL3CGN.js";
 import "./chunk-63JJSYQO.js";
 import "./chunk-XJLXGMQD.js";
 import {
@@ -65,11 +65,11 @@ function finalView(host) {
   return { ...state, instances };
 }
 async function deployMain(args, io) {
-  const { deployCommand } = await import("./deploy-TULBHSF6.js");
+  const { deployCommand } = await import("./deploy-247UL7U7.js");
   return hosted("deploy", args, io, deployCommand);
 }
 async function statusMain(args, io) {
-  const { statusCommand } = await import("./status-FZ4UUO3Q.js");
+  const { statusCommand } = await import("./status-U42S3C7F.js");
   return hosted(
     "status",
     args,
@@ -78,7 +78,7 @@ async function statusMain(args, io) {
   );
 }
 async function destroyMain(args, io) {
-  const { destroyCommand } = await import("./destroy-MSPYPOG5.js");
+  const { destroyCommand } = await import("./destroy-7QUROQ5T.js");
   return hosted(
     "destroy",
     args,
@@ -91,4 +91,4 @@ export {
   destroyMain,
   statusMain
 };
-//# sourceMappingURL=lifecycle-EG252BFS.js.map
+//# sourceMappingURL=lifecycle-CG3Z3TBK.js.map

@@ -3,25 +3,25 @@ import {
   PHASE,
   checkServices,
   tagInstances
-} from "./chunk-NHWZMP2I.js";
+} from "./chunk-HHGKN6WZ.js";
 import {
   setInstanceOutputs
 } from "./chunk-HCODADNL.js";
 import {
   instanceRecord
 } from "./chunk-SNYK7PHB.js";
-import "./chunk-YW37OZEB.js";
-import "./chunk-O2HSSRP6.js";
+import "./chunk-WEEMSLTQ.js";
+import "./chunk-3HBCK5FV.js";
 import "./chunk-7B7HW6FF.js";
 import {
   manifestServices
-} from "./chunk-AYKD3GEG.js";
+} from "./chunk-IVI422JG.js";
 import "./chunk-GYQ757SJ.js";
 import "./chunk-HHV4SY3M.js";
 import "./chunk-ET7XX2IW.js";
 import {
   searchDeployment
-} from "./chunk-37UIFCYQ.js";
+} from "./chunk-KXLZV4D5.js";
 import {
   instanceTable
 } from "./chunk-FQMHTO7E.js";
@@ -42,7 +42,7 @@ import "./chunk-UE23O574.js";
 import "./chunk-MGZNPMRM.js";
 import {
   fallbackRegion
-} from "./chunk-IWHY3JFT.js";
+} from "./chunk-QL5CQV3S.js";
 import "./chunk-BEC6WV65.js";
 import "./chunk-XTVJNGXJ.js";
 import {
@@ -222,4 +222,4 @@ function toStatus(f, h, services) {
 export {
   statusCommand
 };
-//# sourceMappingURL=status-FZ4UUO3Q.js.map
+//# sourceMappingURL=status-U42S3C7F.js.map

@@ -8,7 +8,7 @@ import {
 } from "./chunk-ET7XX2IW.js";
 import {
   searchDeployment
-} from "./chunk-37UIFCYQ.js";
+} from "./chunk-KXLZV4D5.js";
 import {
   table
 } from "./chunk-FQMHTO7E.js";
@@ -177,4 +177,4 @@ export {
   findTargets,
   reportRemote
 };
-//# sourceMappingURL=chunk-JHNMWIUM.js.map
+//# sourceMappingURL=chunk-XN4I4DHM.js.map
